@@ -1,0 +1,71 @@
+import { authenticateBearer } from "@/lib/auth/api-token";
+import type { Actor } from "@/lib/auth/policy";
+import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
+import { getUserForSessionToken } from "@/lib/auth/session-store";
+import { getPrisma } from "@/lib/db/client";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { ActionFailureCode, ActionResult, DefinedAction } from "./action";
+
+// Glue between API route handlers and the action chain: who is calling, and the chain's result as
+// an HTTP response (401/403 JSON rather than the sign-in redirect pages get).
+
+const STATUS: Record<ActionFailureCode, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  failed: 422,
+  error: 500,
+};
+
+/**
+ * The caller of an API route: a bearer token when an Authorization header is sent (a bad token is
+ * not rescued by a cookie), else the browser's session. Cookie-authenticated writes must come from
+ * our own origin: SameSite=Lax already keeps cross-site POSTs cookieless, this covers old browsers.
+ */
+export async function getApiActor(request: Request, prisma: PrismaClient = getPrisma()): Promise<Actor | null> {
+  if (request.headers.has("authorization")) return authenticateBearer(request, prisma);
+  const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+  if (!token) return null;
+  if (!["GET", "HEAD"].includes(request.method) && !isSameOrigin(request)) return null;
+  return getUserForSessionToken(prisma, token);
+}
+
+export function actionResponse<T>(result: ActionResult<T>, successStatus = 200): Response {
+  if (result.ok) return Response.json(result, { status: successStatus });
+  return Response.json(result, { status: STATUS[result.code] });
+}
+
+/** Runs `action` for an API request with `input` (the parsed body or query) and answers JSON. */
+export async function respondWithAction<T>(
+  action: DefinedAction<T>,
+  request: Request,
+  input: unknown,
+  successStatus = 200,
+): Promise<Response> {
+  const prisma = getPrisma();
+  const result = await action.run(input, { actor: () => getApiActor(request, prisma), prisma });
+  return actionResponse(result, successStatus);
+}
+
+function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    // Session tokens are base64url, so the value needs no decoding.
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function isSameOrigin(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site) return site === "same-origin";
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

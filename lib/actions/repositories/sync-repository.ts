@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineAction } from "@/lib/actions/action";
+import { syncRepositoryNow } from "@/lib/sync/sync-now";
+
+export const syncRepositoryInput = z.object({ repository: z.string().trim().min(1).max(63) });
+
+/** "Refresh": re-sync one repository now (reported as `locked` if another process is syncing it). */
+export const syncRepositoryAction = defineAction({
+  name: "repository.sync",
+  input: syncRepositoryInput,
+  // A repository of one team may be refreshed by that team; shared repositories (no team) by any developer.
+  permission: async (input, { prisma }) => {
+    const repo = await prisma.repository.findUnique({ where: { name: input.repository }, select: { team: true } });
+    return { action: "repository.sync", resource: { team: repo?.team ?? null } };
+  },
+  audit: { resourceId: (i) => i.repository },
+  handler: ({ input, prisma }) => syncRepositoryNow(prisma, input.repository),
+});

@@ -1,0 +1,183 @@
+import { describe, expect, it } from "vitest";
+import { ForbiddenError } from "./errors";
+import {
+  ACTIONS,
+  assertAuthorized,
+  authorize,
+  policyConfigFromEnv,
+  type Action,
+  type Actor,
+  type Resource,
+} from "./policy";
+
+const vic: Actor = { kind: "user", id: "vic", name: "Vic Viewer", email: "vic@x", role: "VIEWER", teams: [] };
+const dana: Actor = { kind: "user", id: "dana", name: "Dana Developer", email: "dana@x", role: "DEVELOPER", teams: ["payments"] };
+const alex: Actor = { kind: "user", id: "alex", name: "Alex Admin", email: "alex@x", role: "ADMIN", teams: [] };
+const ci: Actor = { kind: "token", id: "7", name: "ci-payments", teams: ["payments"] };
+
+// Every scenario is seen from dana's (and the token's) side: "own" is team payments.
+const SCENARIOS = {
+  own: { team: "payments", env: "staging", protectedEnv: false },
+  other: { team: "search", env: "staging", protectedEnv: false },
+  ownProd: { team: "payments", env: "production", protectedEnv: true },
+  otherProd: { team: "search", env: "production", protectedEnv: true },
+  noTeam: { team: null, env: "staging" },
+  ownAuthoredByDana: { team: "payments", env: "staging", authorId: "dana" },
+  ownAuthoredByAlex: { team: "payments", env: "staging", authorId: "alex" },
+} satisfies Record<string, Resource>;
+type Scenario = keyof typeof SCENARIOS;
+
+// The rule table written out by hand (Y = allowed), not derived from the code under test.
+//                                     viewer dev admin token
+const TABLE: Record<Action, Partial<Record<Scenario, string>> & { default: string }> = {
+  "repository.read": { default: "Y Y Y Y" },
+  "audit.read": { default: "Y Y Y N" },
+  "repository.sync": {
+    default: "N Y Y N",
+    other: "N N Y N",
+    otherProd: "N N Y N",
+  },
+  "deployment.promote": {
+    default: "N Y Y Y",
+    other: "N N Y N",
+    ownProd: "N N Y N",
+    otherProd: "N N Y N",
+    noTeam: "N N Y N",
+  },
+  "change.merge": {
+    default: "N Y Y N",
+    other: "N N Y N",
+    ownProd: "N N Y N",
+    otherProd: "N N Y N",
+    noTeam: "N N Y N",
+    ownAuthoredByDana: "N N Y N",
+  },
+  "change.close": {
+    default: "N Y Y N",
+    other: "N N Y N",
+    otherProd: "N N Y N",
+    noTeam: "N N Y N",
+  },
+  "tenant.onboard": { default: "N N Y N" },
+  "app.create": {
+    default: "N Y Y N",
+    other: "N N Y N",
+    otherProd: "N N Y N",
+    noTeam: "N N Y N",
+  },
+  "token.manage": { default: "N N Y N" },
+};
+
+const ACTORS = [vic, dana, alex, ci] as const;
+
+const cases = ACTIONS.flatMap((action) =>
+  (Object.keys(SCENARIOS) as Scenario[]).flatMap((scenario) => {
+    const row = (TABLE[action][scenario] ?? TABLE[action].default).split(" ");
+    return ACTORS.map((actor, i) => ({ action, scenario, actor, allowed: row[i] === "Y" }));
+  }),
+);
+
+describe("authorize: the rule table", () => {
+  it("covers every action × actor × scenario", () => {
+    expect(cases).toHaveLength(ACTIONS.length * Object.keys(SCENARIOS).length * ACTORS.length);
+  });
+
+  it.each(cases)("$action · $scenario · $actor.name → allowed=$allowed", ({ action, scenario, actor, allowed }) => {
+    const decision = authorize(actor, action, SCENARIOS[scenario]);
+    expect(decision.allowed).toBe(allowed);
+    if (!decision.allowed) expect(decision.reason.length).toBeGreaterThan(10);
+  });
+});
+
+describe("authorize: reasons a person can read", () => {
+  const reason = (actor: Actor | null, action: Action, resource?: Resource) => {
+    const d = authorize(actor, action, resource);
+    return d.allowed ? "(allowed)" : d.reason;
+  };
+
+  it("a viewer is refused every write, by role", () => {
+    for (const action of ACTIONS.filter((a) => a !== "repository.read" && a !== "audit.read")) {
+      expect(reason(vic, action, SCENARIOS.own)).toMatch(/^Vic Viewer is a viewer and cannot /);
+    }
+    expect(reason(vic, "deployment.promote", SCENARIOS.own)).toBe("Vic Viewer is a viewer and cannot promote");
+  });
+
+  it("a developer is refused another team's app, naming the team", () => {
+    expect(reason(dana, "app.create", { team: "search" })).toBe("Dana Developer is not a member of team search");
+    expect(reason(dana, "deployment.promote", SCENARIOS.other)).toBe("Dana Developer is not a member of team search");
+  });
+
+  it("a developer may promote their team's app to staging but not to protected production; an admin may", () => {
+    expect(authorize(dana, "deployment.promote", SCENARIOS.own)).toEqual({ allowed: true });
+    expect(reason(dana, "deployment.promote", SCENARIOS.ownProd)).toBe(
+      "production is protected: only platform admins may promote to it",
+    );
+    expect(authorize(alex, "deployment.promote", SCENARIOS.ownProd)).toEqual({ allowed: true });
+  });
+
+  it("nobody merges their own change, except an admin", () => {
+    expect(reason(dana, "change.merge", SCENARIOS.ownAuthoredByDana)).toMatch(/authored this change/);
+    expect(authorize(dana, "change.merge", SCENARIOS.ownAuthoredByAlex)).toEqual({ allowed: true });
+    expect(authorize(alex, "change.merge", SCENARIOS.ownAuthoredByAlex)).toEqual({ allowed: true });
+    expect(authorize(dana, "change.close", SCENARIOS.ownAuthoredByDana)).toEqual({ allowed: true });
+  });
+
+  it("a merge into a protected env needs the protected role", () => {
+    expect(reason(dana, "change.merge", SCENARIOS.ownProd)).toBe(
+      "production is protected: only platform admins may merge into it",
+    );
+  });
+
+  it("a token is refused token.manage and everything but promotion and reads", () => {
+    expect(reason(ci, "token.manage")).toBe('API token "ci-payments" cannot manage API tokens: tokens may only promote');
+    expect(reason(ci, "change.merge", SCENARIOS.own)).toMatch(/tokens may only promote/);
+    expect(reason(ci, "deployment.promote", SCENARIOS.other)).toBe('API token "ci-payments" is not a member of team search');
+  });
+
+  it("an app without a team is left to admins", () => {
+    expect(reason(dana, "deployment.promote", SCENARIOS.noTeam)).toMatch(/belongs to no team, so only platform admins may/);
+  });
+
+  it("a team-scoped action without any team is refused rather than guessed", () => {
+    expect(reason(dana, "deployment.promote", {})).toMatch(/names no team/);
+  });
+
+  it("developers may not onboard tenants or manage tokens", () => {
+    expect(reason(dana, "tenant.onboard")).toBe("Dana Developer is a developer and cannot onboard tenants: only platform admins may");
+  });
+
+  it("nobody signed in is refused everything, even reads", () => {
+    for (const action of ACTIONS) expect(authorize(null, action).allowed).toBe(false);
+    expect(reason(null, "repository.read")).toBe("Sign in to read repositories");
+  });
+});
+
+describe("protectedEnvRole is configurable", () => {
+  const relaxed = { protectedEnvRole: "DEVELOPER" as const };
+
+  it("with DEVELOPER, developers and team tokens may promote to production, viewers still not", () => {
+    expect(authorize(dana, "deployment.promote", SCENARIOS.ownProd, relaxed)).toEqual({ allowed: true });
+    expect(authorize(ci, "deployment.promote", SCENARIOS.ownProd, relaxed)).toEqual({ allowed: true });
+    expect(authorize(vic, "deployment.promote", SCENARIOS.ownProd, relaxed).allowed).toBe(false);
+    expect(authorize(dana, "deployment.promote", SCENARIOS.otherProd, relaxed).allowed).toBe(false);
+  });
+
+  it("is read from FERRY_PROTECTED_ENV_ROLE and refuses nonsense", () => {
+    expect(policyConfigFromEnv({})).toEqual({ protectedEnvRole: "ADMIN" });
+    expect(policyConfigFromEnv({ FERRY_PROTECTED_ENV_ROLE: "developer" })).toEqual({ protectedEnvRole: "DEVELOPER" });
+    expect(() => policyConfigFromEnv({ FERRY_PROTECTED_ENV_ROLE: "viewer" })).toThrow(/must be "developer" or "admin"/);
+  });
+});
+
+describe("assertAuthorized", () => {
+  it("throws a ForbiddenError carrying the reason", () => {
+    expect(() => assertAuthorized(vic, "deployment.promote", SCENARIOS.own)).toThrow(ForbiddenError);
+    expect(() => assertAuthorized(vic, "deployment.promote", SCENARIOS.own)).toThrow(
+      "Vic Viewer is a viewer and cannot promote",
+    );
+  });
+
+  it("returns quietly when allowed", () => {
+    expect(() => assertAuthorized(alex, "token.manage")).not.toThrow();
+  });
+});

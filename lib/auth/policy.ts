@@ -1,0 +1,208 @@
+import type { Role } from "@/lib/db/generated/enums";
+import { ForbiddenError } from "./errors";
+
+/**
+ * THE authorization module: every page, server action and API route asks `authorize` and nothing
+ * else decides who may do what. It is pure (no I/O) so the whole rule table is unit-tested, and a
+ * client component may import it to hide buttons (the server still checks).
+ *
+ * Choices written down here because the product brief leaves them open:
+ * - Reads (`repository.read`, `audit.read`) are open to every signed-in person: the portal shows
+ *   what runs where, and the audit log never holds secrets. API tokens may read repositories
+ *   (CI needs to look before it promotes) but not the audit log.
+ * - `repository.sync` only refreshes the cache from git, but it costs forge API calls, so it is a
+ *   write: developers may sync their teams' repositories and shared ones (no team).
+ * - A resource with no team (an app not yet assigned) can only be changed by platform admins.
+ * - Four eyes: nobody merges a change they authored, unless they are a platform admin (admins
+ *   must be able to unblock a platform change when they are the only one around). Closing your own
+ *   change is fine: it withdraws it and deploys nothing.
+ * - A protected environment (e.g. production) needs `protectedEnvRole` to promote to it and to merge
+ *   a change targeting it. Closing such a change needs no more than team membership.
+ * - API tokens are team-scoped CI credentials: they may promote for their teams (counted as a
+ *   developer against `protectedEnvRole`) and do nothing else; above all they never manage tokens.
+ */
+
+export type Action =
+  | "repository.read"
+  | "repository.sync"
+  | "deployment.promote"
+  | "change.merge"
+  | "change.close"
+  | "tenant.onboard"
+  | "app.create"
+  | "token.manage"
+  | "audit.read";
+
+export const ACTIONS: readonly Action[] = [
+  "repository.read",
+  "repository.sync",
+  "deployment.promote",
+  "change.merge",
+  "change.close",
+  "tenant.onboard",
+  "app.create",
+  "token.manage",
+  "audit.read",
+];
+
+export type { Role };
+
+/** A signed-in person, as `getCurrentUser()` returns it. */
+export interface UserActor {
+  kind: "user";
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  teams: string[];
+}
+
+/** A CI credential created by an admin, bound to teams. `id` is the ApiToken row id as a string. */
+export interface TokenActor {
+  kind: "token";
+  id: string;
+  name: string;
+  teams: string[];
+}
+
+export type Actor = UserActor | TokenActor;
+
+/** What the action touches. `team` null means "belongs to no team"; absent means "not team-scoped". */
+export interface Resource {
+  team?: string | null;
+  env?: string;
+  protectedEnv?: boolean;
+  authorId?: string;
+}
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+export interface PolicyConfig {
+  /** The least role that may promote to, or merge into, a protected environment. */
+  protectedEnvRole: Role;
+}
+
+export const defaultPolicyConfig: PolicyConfig = { protectedEnvRole: "ADMIN" };
+
+/** `FERRY_PROTECTED_ENV_ROLE=developer|admin` (case-insensitive); anything else is refused loudly. */
+export function policyConfigFromEnv(env: Record<string, string | undefined> = process.env): PolicyConfig {
+  const raw = env.FERRY_PROTECTED_ENV_ROLE?.trim();
+  if (!raw) return defaultPolicyConfig;
+  const role = raw.toUpperCase();
+  if (role !== "DEVELOPER" && role !== "ADMIN") {
+    throw new Error(`FERRY_PROTECTED_ENV_ROLE must be "developer" or "admin", not "${raw}"`);
+  }
+  return { protectedEnvRole: role };
+}
+
+const RANK: Record<Role, number> = { VIEWER: 0, DEVELOPER: 1, ADMIN: 2 };
+
+const ROLE_NAME: Record<Role, string> = { VIEWER: "a viewer", DEVELOPER: "a developer", ADMIN: "a platform admin" };
+
+const ROLE_PLURAL: Record<Role, string> = {
+  VIEWER: "signed-in people",
+  DEVELOPER: "developers and platform admins",
+  ADMIN: "platform admins",
+};
+
+/** The verb phrase used in reasons: "<who> cannot <verb>". */
+const VERB: Record<Action, string> = {
+  "repository.read": "read repositories",
+  "repository.sync": "sync repositories",
+  "deployment.promote": "promote",
+  "change.merge": "merge changes",
+  "change.close": "close changes",
+  "tenant.onboard": "onboard tenants",
+  "app.create": "create apps",
+  "token.manage": "manage API tokens",
+  "audit.read": "read the audit log",
+};
+
+const ALLOW: Decision = { allowed: true };
+const deny = (reason: string): Decision => ({ allowed: false, reason });
+
+export function authorize(
+  actor: Actor | null,
+  action: Action,
+  resource: Resource = {},
+  config: PolicyConfig = defaultPolicyConfig,
+): Decision {
+  if (!actor) return deny(`Sign in to ${VERB[action]}`);
+  return actor.kind === "token"
+    ? authorizeToken(actor, action, resource, config)
+    : authorizeUser(actor, action, resource, config);
+}
+
+/** `authorize`, throwing a ForbiddenError with the reason when refused. */
+export function assertAuthorized(
+  actor: Actor | null,
+  action: Action,
+  resource?: Resource,
+  config?: PolicyConfig,
+): void {
+  const decision = authorize(actor, action, resource, config);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
+
+function authorizeUser(user: UserActor, action: Action, resource: Resource, config: PolicyConfig): Decision {
+  if (action === "repository.read" || action === "audit.read") return ALLOW;
+  if (user.role === "ADMIN") return ALLOW;
+  if (user.role === "VIEWER") return deny(`${user.name} is a viewer and cannot ${VERB[action]}`);
+
+  // A developer from here on.
+  switch (action) {
+    case "tenant.onboard":
+    case "token.manage":
+      return deny(`${user.name} is a developer and cannot ${VERB[action]}: only platform admins may`);
+    case "repository.sync":
+      if (resource.team == null) return ALLOW;
+      return teamCheck(user, action, resource);
+    case "app.create":
+      return teamCheck(user, action, resource);
+    case "deployment.promote":
+      return firstRefusal(teamCheck(user, action, resource), protectedEnvCheck(user.role, "promote to", resource, config));
+    case "change.merge":
+      return firstRefusal(
+        teamCheck(user, action, resource),
+        resource.authorId !== undefined && resource.authorId === user.id
+          ? deny(`${user.name} authored this change and cannot merge it: another reviewer must (four eyes)`)
+          : ALLOW,
+        protectedEnvCheck(user.role, "merge into", resource, config),
+      );
+    case "change.close":
+      return teamCheck(user, action, resource);
+  }
+}
+
+function authorizeToken(token: TokenActor, action: Action, resource: Resource, config: PolicyConfig): Decision {
+  const who = `API token "${token.name}"`;
+  if (action === "repository.read") return ALLOW;
+  if (action !== "deployment.promote") return deny(`${who} cannot ${VERB[action]}: tokens may only promote`);
+  return firstRefusal(teamCheck(token, action, resource), protectedEnvCheck("DEVELOPER", "promote to", resource, config));
+}
+
+function teamCheck(actor: Actor, action: Action, resource: Resource): Decision {
+  const who = actor.kind === "token" ? `API token "${actor.name}"` : actor.name;
+  if (resource.team === undefined) {
+    // A team-scoped action without a team is a programming error upstream; refusing is the safe side.
+    return deny(`${who} cannot ${VERB[action]}: the resource names no team`);
+  }
+  if (resource.team === null) return deny(`${who} cannot ${VERB[action]}: it belongs to no team, so only platform admins may`);
+  if (!actor.teams.includes(resource.team)) return deny(`${who} is not a member of team ${resource.team}`);
+  return ALLOW;
+}
+
+function protectedEnvCheck(role: Role, verb: string, resource: Resource, config: PolicyConfig): Decision {
+  if (!resource.protectedEnv || RANK[role] >= RANK[config.protectedEnvRole]) return ALLOW;
+  const env = resource.env ?? "this environment";
+  return deny(`${env} is protected: only ${ROLE_PLURAL[config.protectedEnvRole]} may ${verb} it`);
+}
+
+function firstRefusal(...decisions: Decision[]): Decision {
+  return decisions.find((d) => !d.allowed) ?? ALLOW;
+}
+
+/** "a developer", "a platform admin": for the sign-in page and reasons elsewhere. */
+export function describeRole(role: Role): string {
+  return ROLE_NAME[role];
+}

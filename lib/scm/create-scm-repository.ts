@@ -1,0 +1,25 @@
+import { GitRepository } from "./git";
+import type { ScmProviderKind, ScmRepository } from "./types";
+
+export interface ScmRepositorySpec {
+  name: string;
+  provider: ScmProviderKind;
+  url: string;
+  branch?: string;
+}
+
+export interface ScmFactoryOptions {
+  /** Where remote git repositories are mirrored. */
+  cacheDir: string;
+}
+
+/** The provider for one configured repository (see lib/config/repositories.ts). */
+export function createScmRepository(spec: ScmRepositorySpec, opts: ScmFactoryOptions): ScmRepository {
+  switch (spec.provider) {
+    case "git":
+      return new GitRepository({ name: spec.name, url: spec.url, defaultBranch: spec.branch, cacheDir: opts.cacheDir });
+    case "github":
+    case "gitlab":
+      throw new Error(`The ${spec.provider} provider is not implemented yet (repository "${spec.name}").`);
+  }
+}

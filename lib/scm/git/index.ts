@@ -1,0 +1,1 @@
+export { GitRepository, type GitRepositoryOptions } from "./git-repository";

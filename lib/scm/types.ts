@@ -1,0 +1,207 @@
+// The one interface every forge implements (plain git, GitHub, GitLab), modelled on
+// akuity/kargo's gitprovider.Interface plus the git reads and writes Ferry needs.
+// Providers know nothing about GitOps conventions: they move commits, trees, blobs and change requests.
+// Errors are the classes in ./errors.ts (RefNotFoundError, StaleBaseError, ConflictError,
+// ForgeUnavailableError, InvalidInputError), never a provider's own error type.
+
+export type ScmProviderKind = "git" | "github" | "gitlab";
+
+/** One blob of a commit's tree. */
+export interface TreeEntry {
+  /** POSIX path relative to the repository root, no leading "/". */
+  path: string;
+  blobSha: string;
+  /** Git file mode: "100644" file, "100755" executable, "120000" symlink (content is the link target). */
+  mode: string;
+  /** Size in bytes, when the forge reports it. */
+  size?: number;
+}
+
+export interface CommitInfo {
+  sha: string;
+  /** Author name. */
+  author: string;
+  email: string;
+  /** Author date. */
+  date: Date;
+  /** Full commit message without the trailing newline. */
+  message: string;
+}
+
+export interface LogOptions {
+  /** Branch, tag or commit sha to start from. */
+  ref: string;
+  /** Only commits touching one of these files or folders (repo-relative; "" or "." is the whole repo). */
+  paths?: string[];
+  /** Newest first; at most this many. */
+  limit?: number;
+}
+
+/** One file written or deleted by a commit Ferry creates. */
+export type FileChange =
+  /** Add or overwrite a UTF-8 text file. */
+  | { path: string; content: string }
+  | { path: string; delete: true };
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface CreateBranchWithCommitInput {
+  /** The commit the change was planned against; the new commit's only parent. */
+  baseSha: string;
+  /** Branch to create (short name, e.g. `ferry/promote/checkout/production`). */
+  branch: string;
+  message: string;
+  author: GitIdentity;
+  changes: FileChange[];
+  /**
+   * Overwrite the branch if it already exists (an update of an open promotion).
+   * Without it an existing branch is a ConflictError.
+   */
+  force?: boolean;
+}
+
+/** Pull request (GitHub), merge request (GitLab) or a locally tracked proposal (plain git). */
+export type ChangeRequestState = "open" | "draft" | "merged" | "closed";
+
+/** Enough to find a change request again (stored in the database). */
+export interface ChangeRequestRef {
+  provider: ScmProviderKind;
+  /** Configured repository name. */
+  repository: string;
+  /** PR number (GitHub), MR iid (GitLab), or the git provider's own sequence number. */
+  number: number;
+  /** Web page of the change request, or null where the forge has none (plain git). */
+  url: string | null;
+}
+
+export interface ChangeRequest extends ChangeRequestRef {
+  title: string;
+  body: string;
+  state: ChangeRequestState;
+  /** Source branch (the one Ferry created). */
+  headBranch: string;
+  /** Target branch, usually the repository's default branch. */
+  baseBranch: string;
+  /** Current tip of the head branch. */
+  headSha: string;
+  /** Set once merged. */
+  mergeCommitSha: string | null;
+  /** Forge user name of the author, when known. */
+  author: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Whether the forge considers it mergeable (no conflicts, checks passed); null when not known (yet). */
+  mergeable: boolean | null;
+  labels: string[];
+}
+
+export interface OpenChangeRequestInput {
+  headBranch: string;
+  baseBranch: string;
+  title: string;
+  /** Markdown. */
+  body: string;
+  draft?: boolean;
+  labels?: string[];
+}
+
+export interface UpdateChangeRequestInput {
+  title?: string;
+  body?: string;
+  labels?: string[];
+}
+
+export interface FindChangeRequestInput {
+  headBranch: string;
+  baseBranch?: string;
+  /** "open" (default) also matches drafts; "any" includes merged and closed ones, newest first. */
+  state?: "open" | "any";
+}
+
+export type MergeMethod = "merge" | "squash" | "rebase";
+
+export interface MergeChangeRequestInput {
+  method?: MergeMethod;
+  /** Refuse (StaleBaseError) if the head branch no longer points here: merge exactly what was reviewed. */
+  expectedHeadSha?: string;
+  commitMessage?: string;
+  /** Who merges, for forges that record it in the merge commit (plain git). */
+  mergedBy?: GitIdentity;
+}
+
+export interface CloseChangeRequestInput {
+  /** Also delete the head branch. */
+  deleteBranch?: boolean;
+}
+
+/** One configured repository on one forge. All methods may throw ForgeUnavailableError. */
+export interface ScmRepository {
+  readonly name: string;
+  readonly provider: ScmProviderKind;
+  /** Branch the portal reads and targets change requests at. */
+  readonly defaultBranch: string;
+
+  /**
+   * Branch, tag or commit sha → full commit sha. Refreshes remote state first (fetch, API call),
+   * so resolving the default branch is how a sync learns the current head.
+   * @throws RefNotFoundError, InvalidInputError (a ref starting with "-")
+   */
+  resolveRef(ref: string): Promise<string>;
+
+  /** Every blob of the commit's tree, recursively (submodules left out). @throws RefNotFoundError */
+  readTree(commitSha: string): Promise<TreeEntry[]>;
+
+  /**
+   * Blob sha → UTF-8 text, fetched in batches (never one request per blob).
+   * Binary blobs (NUL bytes, invalid UTF-8) are left out of the map: they are not GitOps text.
+   * @throws RefNotFoundError if a blob does not exist
+   */
+  readBlobs(shas: string[]): Promise<Map<string, string>>;
+
+  /** Commits reachable from `ref`, newest first. @throws RefNotFoundError */
+  log(opts: LogOptions): Promise<CommitInfo[]>;
+
+  /**
+   * For each path (file or folder), the newest commit on `commitSha`'s first-parent line that changed it
+   * (a change merged from a branch is attributed to its merge commit: when it reached the branch).
+   * Paths never changed (or absent) are missing from the map. One history walk for all paths.
+   */
+  lastCommitByPath(commitSha: string, paths: string[]): Promise<Map<string, CommitInfo>>;
+
+  // ---- write side ----
+
+  /**
+   * Creates `branch` pointing at a new commit on top of `baseSha` that applies `changes`.
+   * @throws ConflictError if the branch exists and `force` is not set
+   * @throws RefNotFoundError if `baseSha` is unknown
+   */
+  createBranchWithCommit(input: CreateBranchWithCommitInput): Promise<{ commitSha: string }>;
+
+  /** Deletes a branch; deleting a branch that does not exist is not an error. */
+  deleteBranch(branch: string): Promise<void>;
+
+  /** @throws ConflictError if an open change request for the same head branch exists */
+  openChangeRequest(input: OpenChangeRequestInput): Promise<ChangeRequest>;
+
+  updateChangeRequest(number: number, input: UpdateChangeRequestInput): Promise<ChangeRequest>;
+
+  /** The change request whose head is `headBranch`, or null. Used to keep one open promotion per (app, env). */
+  findChangeRequest(input: FindChangeRequestInput): Promise<ChangeRequest | null>;
+
+  /** @throws RefNotFoundError if there is no change request with this number */
+  getChangeRequest(number: number): Promise<ChangeRequest>;
+
+  /**
+   * @throws ConflictError if it cannot be merged (conflicts, failing checks, already closed)
+   * @throws StaleBaseError if `expectedHeadSha` is set and the head branch moved
+   */
+  mergeChangeRequest(number: number, input?: MergeChangeRequestInput): Promise<ChangeRequest>;
+
+  closeChangeRequest(number: number, input?: CloseChangeRequestInput): Promise<ChangeRequest>;
+
+  /** Web page of a commit, or null where the forge has no web UI (plain git). */
+  commitUrl(sha: string): string | null;
+}
