@@ -1,0 +1,37 @@
+import { NextResponse } from "next/server";
+import { getPrisma } from "@/lib/db/client";
+import { describeDatabaseError } from "@/lib/db/describe-error";
+
+export const dynamic = "force-dynamic";
+
+// Health is public on purpose (load balancers, the fresh-start check): it exposes sync state and
+// error summaries, never URLs with credentials or tokens.
+export async function GET() {
+  const prisma = getPrisma();
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+    const repositories = await prisma.repository.findMany({
+      orderBy: { name: "asc" },
+      select: { name: true, provider: true, defaultBranch: true, headSha: true, lastSyncAt: true, lastSyncMs: true, syncError: true },
+    });
+    const degraded = repositories.some((r) => r.syncError);
+    return NextResponse.json({
+      status: degraded ? "degraded" : "ok",
+      database: { status: "up", mode: process.env.FERRY_DB_MODE === "embedded" ? "embedded" : "external" },
+      repositories: repositories.map((r) => ({
+        name: r.name,
+        provider: r.provider,
+        branch: r.defaultBranch,
+        headSha: r.headSha,
+        lastSyncAt: r.lastSyncAt?.toISOString() ?? null,
+        lastSyncMs: r.lastSyncMs,
+        syncError: r.syncError,
+      })),
+    });
+  } catch (error) {
+    return NextResponse.json(
+      { status: "down", database: { status: "down", error: describeDatabaseError(error) }, repositories: [] },
+      { status: 503 },
+    );
+  }
+}

@@ -1,0 +1,5 @@
+import { MatrixSkeleton } from "@/components/matrix/matrix-skeleton";
+
+export default function Loading() {
+  return <MatrixSkeleton />;
+}

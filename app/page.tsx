@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import { getPrisma } from "@/lib/db/client";
+import { requireUser } from "@/lib/auth/session";
+import { getMatrix } from "@/lib/data/matrix";
+import { parseMatrixQuery } from "@/lib/data/matrix-query";
+import { listRepositoryProblems } from "@/lib/data/repositories";
+import { MatrixFilters } from "@/components/matrix/matrix-filters";
+import { MatrixTable } from "@/components/matrix/matrix-table";
+import { MatrixPagination } from "@/components/matrix/matrix-pagination";
+import { RepositoryProblems } from "@/components/repositories/repository-problems";
+
+export const metadata: Metadata = { title: "Matrix" };
+
+export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  const query = parseMatrixQuery(await searchParams);
+  const prisma = getPrisma();
+  const [matrix, problems] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma)]);
+  const allEnvs = query.envs.length ? (await prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true } })).map((e) => e.name) : matrix.environments.map((e) => e.name);
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <h1 className="text-xl font-semibold">Where everything runs</h1>
+        <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} />
+      </div>
+      <RepositoryProblems problems={problems} />
+      {matrix.rows.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
+          {matrix.total === 0 && !query.q && !query.team && !query.onlyDrift
+            ? "No apps yet: the repositories have not been synced, or no app folders were recognised. See Repositories."
+            : "No apps match these filters."}
+        </p>
+      ) : (
+        <MatrixTable matrix={matrix} />
+      )}
+      <MatrixPagination query={query} total={matrix.total} pageSize={matrix.pageSize} />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import Link from "next/link";
+import type { ChangeSummary } from "@/lib/data/changes";
+import { relativeTime } from "@/components/matrix/relative-time";
+
+const STATE_STYLE: Record<ChangeSummary["state"], string> = {
+  OPEN: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  DRAFT: "bg-slate-100 text-slate-700 ring-slate-200",
+  MERGED: "bg-violet-50 text-violet-800 ring-violet-200",
+  CLOSED: "bg-red-50 text-red-800 ring-red-200",
+};
+
+export function ChangeTable({ changes, empty }: { changes: ChangeSummary[]; empty: string }) {
+  if (changes.length === 0) return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">{empty}</p>;
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full text-sm" data-testid="changes">
+        <thead className="bg-slate-50 text-left text-slate-600">
+          <tr>
+            <th className="px-3 py-2 font-medium">Change</th>
+            <th className="px-3 py-2 font-medium">App</th>
+            <th className="px-3 py-2 font-medium">Environments</th>
+            <th className="px-3 py-2 font-medium">Author</th>
+            <th className="px-3 py-2 font-medium">Updated</th>
+            <th className="px-3 py-2 font-medium">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c) => (
+            <tr key={c.id} className="border-t border-slate-200" data-testid={`change-${c.id}`}>
+              <td className="px-3 py-2">
+                <Link href={`/changes/${c.id}`} className="font-medium text-sky-800 hover:underline">
+                  #{c.number ?? c.id} {c.title}
+                </Link>
+                <div className="text-xs text-slate-500">
+                  {c.kind.toLowerCase()} · {c.repository}
+                  {c.url ? (
+                    <>
+                      {" · "}
+                      <a href={c.url} className="underline" target="_blank" rel="noreferrer">
+                        on the forge
+                      </a>
+                    </>
+                  ) : null}
+                </div>
+              </td>
+              <td className="px-3 py-2">{c.appName ?? "—"}</td>
+              <td className="px-3 py-2">{c.fromEnv && c.toEnv ? `${c.fromEnv} → ${c.toEnv}` : (c.toEnv ?? "—")}</td>
+              <td className="px-3 py-2">{c.author ?? "—"}</td>
+              <td className="px-3 py-2 text-xs text-slate-600" title={c.updatedAt}>
+                {relativeTime(c.updatedAt)}
+              </td>
+              <td className="px-3 py-2">
+                <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[c.state]}`}>{c.state.toLowerCase()}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

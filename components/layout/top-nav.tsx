@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { getCurrentUser } from "@/lib/auth/session";
+import { NavLinks } from "./nav-links";
+
+const ROLE_LABEL = { VIEWER: "viewer", DEVELOPER: "developer", ADMIN: "platform admin" } as const;
+
+export async function TopNav() {
+  const user = await getCurrentUser().catch(() => null);
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex h-14 max-w-screen-2xl items-center gap-6 px-4">
+        <Link href="/" className="flex items-center gap-2 font-semibold text-sky-800">
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img src="/favicon.svg" alt="" width={24} height={24} />
+          Ferry
+        </Link>
+        {user ? <NavLinks isAdmin={user.role === "ADMIN"} /> : null}
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          {user ? (
+            <>
+              <span data-testid="current-user">
+                <span className="font-medium">{user.name}</span>{" "}
+                <span className="text-slate-500">
+                  ({ROLE_LABEL[user.role]}
+                  {user.teams.length ? ` · ${user.teams.join(", ")}` : ""})
+                </span>
+              </span>
+              <form action="/signout" method="post">
+                <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <Link href="/signin" className="rounded bg-sky-700 px-3 py-1.5 text-white hover:bg-sky-800">
+              Sign in
+            </Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

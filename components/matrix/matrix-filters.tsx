@@ -1,0 +1,73 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { matrixQueryString, type MatrixQuery } from "@/lib/data/matrix-query";
+
+interface Props {
+  query: MatrixQuery;
+  teams: string[];
+  environments: string[];
+}
+
+// Every change rewrites the URL (replace, not push, for typing) so the view is shareable.
+export function MatrixFilters({ query, teams, environments }: Props) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [pending, startTransition] = useTransition();
+  const [text, setText] = useState(query.q ?? "");
+
+  const go = (next: Partial<MatrixQuery>) =>
+    startTransition(() => router.replace(`${pathname}${matrixQueryString({ ...query, page: 1, ...next })}`));
+
+  useEffect(() => {
+    if ((query.q ?? "") === text) return;
+    const timer = setTimeout(() => go({ q: text.trim() || null }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  const toggleEnv = (env: string) => go({ envs: query.envs.includes(env) ? query.envs.filter((e) => e !== env) : [...query.envs, env] });
+
+  return (
+    <form role="search" aria-label="Filter the matrix" className="flex flex-wrap items-end gap-4" onSubmit={(e) => e.preventDefault()}>
+      <label className="flex flex-col text-xs font-medium text-slate-600">
+        Search
+        <input
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="app, team, version…"
+          className="mt-1 w-56 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        />
+      </label>
+      <label className="flex flex-col text-xs font-medium text-slate-600">
+        Team
+        <select value={query.team ?? ""} onChange={(e) => go({ team: e.target.value || null })} className="mt-1 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <option value="">All teams</option>
+          {teams.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset className="flex flex-col text-xs font-medium text-slate-600">
+        <legend>Environments</legend>
+        <div className="mt-1 flex gap-2">
+          {environments.map((env) => (
+            <label key={env} className="flex items-center gap-1 text-sm font-normal text-slate-800">
+              <input type="checkbox" checked={query.envs.length === 0 || query.envs.includes(env)} onChange={() => toggleEnv(env)} />
+              {env}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="flex items-center gap-2 pb-1.5 text-sm">
+        <input type="checkbox" checked={query.onlyDrift} onChange={(e) => go({ onlyDrift: e.target.checked })} />
+        Only drift
+      </label>
+      {pending ? <span className="pb-1.5 text-xs text-slate-500" role="status">Updating…</span> : null}
+    </form>
+  );
+}

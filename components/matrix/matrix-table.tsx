@@ -1,0 +1,71 @@
+import Link from "next/link";
+import type { Matrix } from "@/lib/data/matrix";
+import { MatrixCellView } from "./matrix-cell";
+import { MatrixKeyboard } from "./matrix-keyboard";
+
+export function appHref(repository: string, app: string): string {
+  return `/apps/${encodeURIComponent(repository)}/${encodeURIComponent(app)}`;
+}
+
+export function MatrixTable({ matrix }: { matrix: Matrix }) {
+  const { environments, rows } = matrix;
+  let lastTeam: string | null | undefined;
+  return (
+    <MatrixKeyboard>
+      <table className="w-full border-separate border-spacing-0 text-sm" aria-label="Apps by environment" data-testid="matrix">
+        <thead className="sticky top-0 z-10 bg-slate-50">
+          <tr>
+            <th scope="col" className="border-b border-slate-300 px-3 py-2 text-left font-medium text-slate-600">
+              App
+            </th>
+            {environments.map((env) => (
+              <th key={env.name} scope="col" className="border-b border-slate-300 px-3 py-2 text-left font-medium text-slate-600">
+                {env.name}
+                {env.protected ? <span className="ml-1 rounded bg-slate-200 px-1 text-[10px] uppercase text-slate-700">protected</span> : null}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, r) => {
+            const teamHeader =
+              row.team !== lastTeam ? (
+                <tr key={`team-${row.team ?? "none"}-${r}`}>
+                  <th colSpan={environments.length + 1} scope="colgroup" className="bg-slate-100 px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+                    {row.team ? `Team ${row.team}` : "No team"}
+                  </th>
+                </tr>
+              ) : null;
+            lastTeam = row.team;
+            const href = appHref(row.repository, row.app);
+            return [
+              teamHeader,
+              <tr key={row.appId} data-testid={`row-${row.app}`} className="align-top hover:bg-white">
+                <th scope="row" className="border-b border-slate-200 px-3 py-2 text-left font-normal">
+                  <Link href={href} className="font-medium text-sky-800 hover:underline" data-cell data-row={r} data-col={0}>
+                    {row.app}
+                  </Link>
+                  <div className="text-xs text-slate-500">{row.repository}</div>
+                </th>
+                {environments.map((env, c) => (
+                  <td
+                    key={env.name}
+                    data-testid={`cell-${row.app}-${env.name}`}
+                    data-cell
+                    data-row={r}
+                    data-col={c + 1}
+                    tabIndex={-1}
+                    aria-label={`${row.app} in ${env.name}`}
+                    className="border-b border-slate-200 px-3 py-2 focus:bg-sky-50"
+                  >
+                    <MatrixCellView cell={row.cells[env.name]} appHref={href} />
+                  </td>
+                ))}
+              </tr>,
+            ];
+          })}
+        </tbody>
+      </table>
+    </MatrixKeyboard>
+  );
+}

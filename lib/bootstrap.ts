@@ -1,0 +1,73 @@
+import path from "node:path";
+import { getIdentityProvider } from "@/lib/auth/identity";
+import { seedDemoUsers } from "@/lib/auth/demo-users";
+import { loadRepositoriesConfig, type RepositoryConfig } from "@/lib/config/repositories";
+import { createDemoRepositories } from "@/lib/demo/create-demo-repos";
+import { getPrisma } from "@/lib/db/client";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { syncAllRepositories } from "@/lib/sync/sync-now";
+
+// Demo repositories that belong to one team as a whole (repo per team); the others say per app.
+const DEMO_REPOSITORY_TEAMS: Record<string, string> = { "payments-gitops": "payments" };
+
+export interface BootstrapOptions {
+  connectionString: string;
+  dataDir: string;
+  log?: (line: string) => void;
+}
+
+interface RegisteredRepository extends RepositoryConfig {
+  error?: string;
+}
+
+/**
+ * Everything a fresh or restarted portal needs before it serves pages, after migrations:
+ * users of the sign-in provider, the configured (or demo) repositories, and a first sync so the
+ * first page already shows the matrix. Idempotent: a restart changes nothing that is in place.
+ */
+export async function bootstrap({ connectionString, dataDir, log = console.log }: BootstrapOptions): Promise<void> {
+  process.env.DATABASE_URL ??= connectionString;
+  const prisma = getPrisma();
+
+  const identity = getIdentityProvider();
+  if (identity.id === "demo") await seedDemoUsers(prisma);
+
+  const repositories = await configuredRepositories(dataDir, log);
+  await registerRepositories(prisma, repositories);
+
+  const started = Date.now();
+  const results = await syncAllRepositories(prisma);
+  for (const r of results) {
+    if (r.status === "error") log(`ferry: repository ${r.repository} could not be synced: ${r.error} (the portal starts anyway)`);
+  }
+  log(`ferry: synced ${results.filter((r) => r.status !== "error").length}/${results.length} repositories in ${Date.now() - started} ms`);
+}
+
+async function configuredRepositories(dataDir: string, log: (line: string) => void): Promise<RegisteredRepository[]> {
+  const config = loadRepositoriesConfig();
+  if (config.source !== "none") {
+    log(`ferry: ${config.repositories.length} repositories from ${config.source === "env" ? "FERRY_REPOSITORIES" : "the config file"}`);
+    return config.repositories;
+  }
+  const demo = await createDemoRepositories({ targetDir: path.join(dataDir, "repos") });
+  log(`ferry: no repositories configured; using ${demo.length} demo repositories in ${path.join(dataDir, "repos")}`);
+  return demo.map((d) => ({
+    name: d.name,
+    provider: "git" as const,
+    url: d.path,
+    branch: d.defaultBranch,
+    team: DEMO_REPOSITORY_TEAMS[d.name],
+    error: d.error,
+  }));
+}
+
+async function registerRepositories(prisma: PrismaClient, repositories: RegisteredRepository[]): Promise<void> {
+  for (const repo of repositories) {
+    const data = { provider: repo.provider, url: repo.url, defaultBranch: repo.branch ?? "main", team: repo.team ?? null };
+    await prisma.repository.upsert({
+      where: { name: repo.name },
+      create: { name: repo.name, ...data, syncError: repo.error ?? null },
+      update: { ...data, ...(repo.error ? { syncError: repo.error } : {}) },
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
+import type { DriftState, FieldDrift } from "@/lib/gitops/drift";
+import type { Version } from "@/lib/gitops/model";
+import type { MatrixQuery } from "./matrix-query";
+
+export interface MatrixEnvironment {
+  name: string;
+  order: number;
+  protected: boolean;
+}
+
+export interface MatrixCell {
+  env: string;
+  path: string;
+  versions: Pick<Version, "kind" | "name" | "value" | "floating" | "digest">[];
+  errors: string[];
+  drift: DriftState;
+  driftFields: FieldDrift[];
+  previousEnv: string | null;
+  lastCommit: { sha: string; by: string | null; at: string | null } | null;
+  openChange: { id: number; number: number | null; url: string | null } | null;
+}
+
+export interface MatrixRow {
+  appId: number;
+  app: string;
+  team: string | null;
+  repository: string;
+  cells: Record<string, MatrixCell>;
+}
+
+export interface Matrix {
+  environments: MatrixEnvironment[];
+  rows: MatrixRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  teams: string[];
+}
+
+export const PAGE_SIZE = 50;
+
+const DRIFTING: DriftState[] = ["behind", "ahead", "differs"];
+
+/** One page of the matrix, read from the cache only (never from a forge). */
+export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promise<Matrix> {
+  const [environments, teams] = await Promise.all([
+    prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true, order: true, protected: true } }),
+    prisma.team.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
+  ]);
+  const shownEnvs = query.envs.length ? environments.filter((e) => query.envs.includes(e.name)) : environments;
+
+  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (query.team) conditions.push(Prisma.sql`t."name" = ${query.team}`);
+  if (query.app) conditions.push(Prisma.sql`a."name" = ${query.app}`);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(Prisma.sql`(a."name" ILIKE ${like} OR t."name" ILIKE ${like} OR r."name" ILIKE ${like}
+      OR EXISTS (SELECT 1 FROM "Deployment" d WHERE d."appId" = a."id" AND d."versions"::text ILIKE ${like}))`);
+  }
+  if (query.envs.length) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
+      WHERE d."appId" = a."id" AND e."name" IN (${Prisma.join(query.envs)}))`);
+  }
+  if (query.onlyDrift) {
+    const envFilter = query.envs.length ? Prisma.sql`AND e."name" IN (${Prisma.join(query.envs)})` : Prisma.empty;
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
+      WHERE d."appId" = a."id" AND d."drift" IN (${Prisma.join(DRIFTING)}) ${envFilter})`);
+  }
+  const where = Prisma.join(conditions, " AND ");
+  const from = Prisma.sql`FROM "App" a JOIN "Repository" r ON r."id" = a."repositoryId" LEFT JOIN "Team" t ON t."id" = a."teamId"`;
+
+  const page = Math.max(1, query.page);
+  const [countRows, idRows] = await Promise.all([
+    prisma.$queryRaw<{ count: bigint }[]>`SELECT COUNT(*) AS count ${from} WHERE ${where}`,
+    prisma.$queryRaw<{ id: number }[]>`SELECT a."id" ${from} WHERE ${where}
+      ORDER BY t."name" ASC NULLS LAST, a."name" ASC, r."name" ASC LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`,
+  ]);
+  const ids = idRows.map((r) => r.id);
+
+  const [apps, openChanges] = await Promise.all([
+    prisma.app.findMany({
+      where: { id: { in: ids } },
+      select: {
+        id: true,
+        name: true,
+        repositoryId: true,
+        team: { select: { name: true } },
+        repository: { select: { name: true } },
+        deployments: {
+          select: {
+            path: true,
+            versions: true,
+            errors: true,
+            drift: true,
+            driftFields: true,
+            lastCommitSha: true,
+            lastCommitBy: true,
+            lastCommitAt: true,
+            environment: { select: { name: true } },
+          },
+        },
+      },
+    }),
+    prisma.changeRequest.findMany({
+      where: { state: { in: ["OPEN", "DRAFT"] }, appName: { not: null }, toEnv: { not: null } },
+      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true },
+    }),
+  ]);
+  const openByCell = new Map(openChanges.map((c) => [`${c.repositoryId}/${c.appName}/${c.toEnv}`, c]));
+  const envOrder = new Map(environments.map((e) => [e.name, e.order]));
+  const byId = new Map(apps.map((a) => [a.id, a]));
+
+  const rows: MatrixRow[] = ids.flatMap((id) => {
+    const app = byId.get(id);
+    if (!app) return [];
+    const present = app.deployments.map((d) => d.environment.name).sort((a, b) => (envOrder.get(a) ?? 99) - (envOrder.get(b) ?? 99));
+    const cells: Record<string, MatrixCell> = {};
+    for (const d of app.deployments) {
+      const env = d.environment.name;
+      const rank = envOrder.get(env) ?? 99;
+      const previousEnv = [...present].reverse().find((e) => (envOrder.get(e) ?? 99) < rank) ?? null;
+      const change = openByCell.get(`${app.repositoryId}/${app.name}/${env}`);
+      cells[env] = {
+        env,
+        path: d.path,
+        versions: (d.versions as unknown as Version[]).map(({ kind, name, value, floating, digest }) => ({ kind, name, value, floating, digest })),
+        errors: d.errors as string[],
+        drift: (d.drift as DriftState | null) ?? "unknown",
+        driftFields: (d.driftFields as FieldDrift[] | null) ?? [],
+        previousEnv,
+        lastCommit: d.lastCommitSha ? { sha: d.lastCommitSha, by: d.lastCommitBy, at: d.lastCommitAt?.toISOString() ?? null } : null,
+        openChange: change ? { id: change.id, number: change.number, url: change.url } : null,
+      };
+    }
+    return [{ appId: app.id, app: app.name, team: app.team?.name ?? null, repository: app.repository.name, cells }];
+  });
+
+  return { environments: shownEnvs, rows, total: Number(countRows[0]?.count ?? 0), page, pageSize: PAGE_SIZE, teams: teams.map((t) => t.name) };
+}

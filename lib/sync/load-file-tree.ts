@@ -1,0 +1,51 @@
+import type { Prisma } from "@/lib/db/generated/client";
+import type { FileTree } from "@/lib/gitops/model";
+import { createParseCache, type ParseCache } from "@/lib/gitops/read";
+import type { ScmRepository, TreeEntry } from "@/lib/scm/types";
+
+/** Files larger than this are not cached or read: GitOps config is small, blobs this size are not config. */
+export const MAX_CACHED_BLOB_BYTES = 2 * 1024 * 1024;
+
+// Process-wide caches keyed by git blob SHA, which never changes meaning: a blob is its content.
+// They make a re-sync after a one-file commit touch one blob, not the whole repository.
+const contentBySha = new Map<string, string>();
+const parseCache: ParseCache = createParseCache();
+
+export interface LoadedTree {
+  files: FileTree;
+  parseCache: ParseCache;
+  fetchedFromForge: number;
+}
+
+/**
+ * Builds the file tree for `entries`: content comes from memory, then the Blob table, and only
+ * blobs never seen before are fetched from the forge (and stored for the next process).
+ */
+export async function loadFileTree(tx: Prisma.TransactionClient, scm: ScmRepository, entries: readonly TreeEntry[]): Promise<LoadedTree> {
+  const wanted = entries.filter((e) => e.size === undefined || e.size <= MAX_CACHED_BLOB_BYTES);
+  const missing = [...new Set(wanted.map((e) => e.blobSha).filter((sha) => !contentBySha.has(sha)))];
+
+  if (missing.length) {
+    const stored = await tx.blob.findMany({ where: { sha: { in: missing } }, select: { sha: true, content: true } });
+    for (const blob of stored) contentBySha.set(blob.sha, blob.content);
+  }
+  const fromForge = missing.filter((sha) => !contentBySha.has(sha));
+  if (fromForge.length) {
+    const fetched = await scm.readBlobs(fromForge);
+    const rows: { sha: string; size: number; content: string }[] = [];
+    for (const [sha, content] of fetched) {
+      contentBySha.set(sha, content);
+      rows.push({ sha, size: Buffer.byteLength(content), content });
+    }
+    // Postgres text cannot hold NUL; binary blobs are not config and are left out of the cache.
+    const storable = rows.filter((r) => !r.content.includes("\u0000"));
+    if (storable.length) await tx.blob.createMany({ data: storable, skipDuplicates: true });
+  }
+
+  const files = new Map<string, string>();
+  for (const entry of wanted) {
+    const content = contentBySha.get(entry.blobSha);
+    if (content !== undefined && !content.includes("\u0000")) files.set(entry.path, content);
+  }
+  return { files, parseCache, fetchedFromForge: fromForge.length };
+}

@@ -1,0 +1,99 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { readRepository } from "@/lib/gitops/read";
+import type { ScmRepository } from "@/lib/scm/types";
+import { loadFileTree } from "./load-file-tree";
+import { storeModel } from "./store-model";
+import { changedPaths, diffTrees } from "./tree-diff";
+
+/** Advisory-lock namespace for repository syncs ("FRRY"); the second key is the repository id. */
+const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
+
+export interface SyncResult {
+  repository: string;
+  status: "synced" | "unchanged" | "locked" | "error";
+  headSha: string | null;
+  durationMs: number;
+  changedFiles: number;
+  error?: string;
+}
+
+export interface SyncOptions {
+  /** Re-read and re-index even when the head commit did not move. */
+  force?: boolean;
+}
+
+/**
+ * Brings one repository's cache up to its branch head: tree → blobs for new SHAs only → model →
+ * rows. Runs inside one transaction holding a transaction-scoped advisory lock, so two portal
+ * processes never sync the same repository at once and readers never see half a model.
+ */
+export async function syncRepository(
+  prisma: PrismaClient,
+  repositoryId: number,
+  scm: ScmRepository,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
+  const started = performance.now();
+  const repo = await prisma.repository.findUniqueOrThrow({ where: { id: repositoryId } });
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const result = await prisma.$transaction(
+      async (tx) => {
+        const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(${SYNC_LOCK_NAMESPACE}::int, ${repositoryId}::int) AS locked`;
+        if (!lock?.locked) return { status: "locked" as const, headSha: repo.headSha, changedFiles: 0 };
+
+        const headSha = await scm.resolveRef(repo.defaultBranch);
+        if (headSha === repo.headSha && !options.force && !repo.syncError) {
+          await tx.repository.update({ where: { id: repositoryId }, data: { lastSyncAt: new Date(), lastSyncMs: elapsed() } });
+          return { status: "unchanged" as const, headSha, changedFiles: 0 };
+        }
+
+        const entries = await scm.readTree(headSha);
+        const previous = await tx.repositoryFile.findMany({ where: { repositoryId }, select: { path: true, blobSha: true } });
+        const before = new Map(previous.map((f) => [f.path, f.blobSha]));
+        const after = new Map(entries.map((e) => [e.path, e.blobSha]));
+        const diff = diffTrees(before, after);
+        const changed = changedPaths(diff);
+
+        const tree = await loadFileTree(tx, scm, entries);
+        const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path) });
+
+        // Only cells whose files changed need a fresh "last changed by" lookup; a first sync needs all.
+        const firstSync = previous.length === 0 || options.force === true;
+        await storeModel(tx, { repositoryId, headSha, model, scm, changed: firstSync ? null : changed });
+
+        if (diff.removed.length) await tx.repositoryFile.deleteMany({ where: { repositoryId, path: { in: diff.removed } } });
+        for (const path of diff.modified) {
+          await tx.repositoryFile.update({ where: { repositoryId_path: { repositoryId, path } }, data: { blobSha: after.get(path)! } });
+        }
+        if (diff.added.length) {
+          await tx.repositoryFile.createMany({ data: diff.added.map((path) => ({ repositoryId, path, blobSha: after.get(path)! })) });
+        }
+
+        await tx.repository.update({
+          where: { id: repositoryId },
+          data: {
+            headSha,
+            convention: model.conventions,
+            lastSyncAt: new Date(),
+            lastSyncMs: elapsed(),
+            syncError: null,
+            readErrors: model.errors.length ? (model.errors as object[]) : [],
+            readNotes: model.notes,
+          },
+        });
+        return { status: "synced" as const, headSha, changedFiles: changed.length };
+      },
+      { timeout: 300_000, maxWait: 15_000 },
+    );
+    return { repository: repo.name, ...result, durationMs: elapsed() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    await prisma.repository.update({
+      where: { id: repositoryId },
+      data: { syncError: message, lastSyncAt: new Date(), lastSyncMs: elapsed() },
+    });
+    return { repository: repo.name, status: "error", headSha: repo.headSha, durationMs: elapsed(), changedFiles: 0, error: message };
+  }
+}

@@ -1,0 +1,113 @@
+// `npm test`: the whole suite in one command — type check, lint, unit, integration (real Postgres),
+// production build and Playwright e2e (real Chromium). Ends with one `N passed, N failed` line that
+// counts every test that ran, so CI logs show the count, not just the exit code.
+// `npm test -- unit lint` runs only the named stages.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+interface StageResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  counts?: Counts;
+}
+
+const root = path.resolve(import.meta.dirname, "..");
+const reports = path.join(root, "test-results");
+mkdirSync(reports, { recursive: true });
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+const only = process.argv.slice(2);
+const results: StageResult[] = [];
+
+function run(name: string, command: string, args: string[], env: Record<string, string> = {}, counts?: () => Counts | undefined): boolean {
+  if (only.length && !only.includes(name)) return true;
+  console.log(`\n▶ ${name}: ${[path.basename(command), ...args].join(" ")}`);
+  const started = Date.now();
+  const child = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const result: StageResult = { name, ok: child.status === 0, seconds: (Date.now() - started) / 1000, counts: counts?.() };
+  results.push(result);
+  return result.ok;
+}
+
+function vitestCounts(file: string): () => Counts | undefined {
+  return () => {
+    if (!existsSync(file)) return undefined;
+    const report = JSON.parse(readFileSync(file, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests?: number;
+    };
+    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + (report.numTodoTests ?? 0) };
+  };
+}
+
+function playwrightCounts(file: string): () => Counts | undefined {
+  return () => {
+    if (!existsSync(file)) return undefined;
+    const { stats } = JSON.parse(readFileSync(file, "utf8")) as {
+      stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+    };
+    return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+  };
+}
+
+const unitReport = path.join(reports, "unit.json");
+const integrationReport = path.join(reports, "integration.json");
+const e2eReport = path.join(reports, "e2e.json");
+for (const file of [unitReport, integrationReport, e2eReport]) rmSync(file, { force: true });
+
+let ok = run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
+ok = run("lint", bin("eslint"), ["--max-warnings=0", "."]) && ok;
+ok =
+  run(
+    "unit",
+    bin("vitest"),
+    ["run", "--config", "vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`],
+    {},
+    vitestCounts(unitReport),
+  ) && ok;
+ok =
+  run(
+    "integration",
+    bin("vitest"),
+    ["run", "--config", "vitest.integration.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${integrationReport}`],
+    {},
+    vitestCounts(integrationReport),
+  ) && ok;
+const built = run("build", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
+ok = built && ok;
+if (built) {
+  const e2eData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-"));
+  ok = run("e2e", bin("playwright"), ["test"], { FERRY_E2E_DATA_DIR: e2eData, FERRY_E2E_REPORT: e2eReport }, playwrightCounts(e2eReport)) && ok;
+  rmSync(e2eData, { recursive: true, force: true });
+}
+
+console.log("\nstage        result  seconds  tests");
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const r of results) {
+  const c = r.counts;
+  if (c) {
+    passed += c.passed;
+    failed += c.failed;
+    skipped += c.skipped;
+  }
+  const tests = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : "";
+  console.log(`${r.name.padEnd(12)} ${(r.ok ? "ok" : "FAIL").padEnd(7)} ${r.seconds.toFixed(1).padStart(7)}  ${tests}`);
+}
+const failedStages = results.filter((r) => !r.ok).map((r) => r.name);
+if (failedStages.length) console.log(`failed stages: ${failedStages.join(", ")}`);
+// A stage that failed without failing a counted test (type check, lint, build, a crashed runner)
+// must still show up as a failure in the closing line.
+const uncounted = results.filter((r) => !r.ok && (!r.counts || r.counts.failed === 0)).length;
+console.log(`${passed} passed, ${failed + uncounted} failed, ${skipped} skipped`);
+process.exit(ok ? 0 : 1);
