@@ -15,7 +15,7 @@ const RESULT_STYLE: Record<string, string> = {
 
 export default async function AuditPage() {
   const user = await requireUser();
-  const decision = authorize({ kind: "user", ...user }, "audit.read");
+  const decision = authorize(user, "audit.read");
   if (!decision.allowed) {
     return (
       <p role="alert" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-amber-900">

@@ -9,7 +9,6 @@ export function appHref(repository: string, app: string): string {
 
 export function MatrixTable({ matrix }: { matrix: Matrix }) {
   const { environments, rows } = matrix;
-  let lastTeam: string | null | undefined;
   return (
     <MatrixKeyboard>
       <table className="w-full border-separate border-spacing-0 text-sm" aria-label="Apps by environment" data-testid="matrix">
@@ -29,14 +28,13 @@ export function MatrixTable({ matrix }: { matrix: Matrix }) {
         <tbody>
           {rows.map((row, r) => {
             const teamHeader =
-              row.team !== lastTeam ? (
+              r === 0 || row.team !== rows[r - 1]?.team ? (
                 <tr key={`team-${row.team ?? "none"}-${r}`}>
                   <th colSpan={environments.length + 1} scope="colgroup" className="bg-slate-100 px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
                     {row.team ? `Team ${row.team}` : "No team"}
                   </th>
                 </tr>
               ) : null;
-            lastTeam = row.team;
             const href = appHref(row.repository, row.app);
             return [
               teamHeader,

@@ -40,7 +40,6 @@ const TABLE: Record<Action, Partial<Record<Scenario, string>> & { default: strin
   "deployment.promote": {
     default: "N Y Y Y",
     other: "N N Y N",
-    ownProd: "N N Y N",
     otherProd: "N N Y N",
     noTeam: "N N Y N",
   },
@@ -107,12 +106,13 @@ describe("authorize: reasons a person can read", () => {
     expect(reason(dana, "deployment.promote", SCENARIOS.other)).toBe("Dana Developer is not a member of team search");
   });
 
-  it("a developer may promote their team's app to staging but not to protected production; an admin may", () => {
+  it("a developer may open promotions of their team's app, also to protected production; merging there needs the role", () => {
     expect(authorize(dana, "deployment.promote", SCENARIOS.own)).toEqual({ allowed: true });
-    expect(reason(dana, "deployment.promote", SCENARIOS.ownProd)).toBe(
-      "production is protected: only platform admins may promote to it",
+    expect(authorize(dana, "deployment.promote", SCENARIOS.ownProd)).toEqual({ allowed: true });
+    expect(reason(dana, "change.merge", { ...SCENARIOS.ownProd, authorId: "sam" })).toBe(
+      "production is protected: only platform admins may merge into it",
     );
-    expect(authorize(alex, "deployment.promote", SCENARIOS.ownProd)).toEqual({ allowed: true });
+    expect(authorize(alex, "change.merge", { ...SCENARIOS.ownProd, authorId: "dana" })).toEqual({ allowed: true });
   });
 
   it("nobody merges their own change, except an admin", () => {
@@ -155,11 +155,12 @@ describe("authorize: reasons a person can read", () => {
 describe("protectedEnvRole is configurable", () => {
   const relaxed = { protectedEnvRole: "DEVELOPER" as const };
 
-  it("with DEVELOPER, developers and team tokens may promote to production, viewers still not", () => {
-    expect(authorize(dana, "deployment.promote", SCENARIOS.ownProd, relaxed)).toEqual({ allowed: true });
-    expect(authorize(ci, "deployment.promote", SCENARIOS.ownProd, relaxed)).toEqual({ allowed: true });
-    expect(authorize(vic, "deployment.promote", SCENARIOS.ownProd, relaxed).allowed).toBe(false);
-    expect(authorize(dana, "deployment.promote", SCENARIOS.otherProd, relaxed).allowed).toBe(false);
+  it("with DEVELOPER, developers of the team may merge into production, viewers and other teams still not", () => {
+    const prodBySam = { ...SCENARIOS.ownProd, authorId: "sam" };
+    expect(authorize(dana, "change.merge", prodBySam, relaxed)).toEqual({ allowed: true });
+    expect(authorize(ci, "change.merge", prodBySam, relaxed).allowed).toBe(false);
+    expect(authorize(vic, "change.merge", prodBySam, relaxed).allowed).toBe(false);
+    expect(authorize(dana, "change.merge", { ...SCENARIOS.otherProd, authorId: "sam" }, relaxed).allowed).toBe(false);
   });
 
   it("is read from FERRY_PROTECTED_ENV_ROLE and refuses nonsense", () => {

@@ -16,10 +16,12 @@ import { ForbiddenError } from "./errors";
  * - Four eyes: nobody merges a change they authored, unless they are a platform admin (admins
  *   must be able to unblock a platform change when they are the only one around). Closing your own
  *   change is fine: it withdraws it and deploys nothing.
- * - A protected environment (e.g. production) needs `protectedEnvRole` to promote to it and to merge
- *   a change targeting it. Closing such a change needs no more than team membership.
- * - API tokens are team-scoped CI credentials: they may promote for their teams (counted as a
- *   developer against `protectedEnvRole`) and do nothing else; above all they never manage tokens.
+ * - A protected environment (e.g. production) needs `protectedEnvRole` to MERGE a change targeting it.
+ *   Opening the promotion (the pull request) is open to the app's team: "Promote to production" is
+ *   the developer's button, and the change request is the gate a reviewer with the role passes.
+ *   Closing such a change needs no more than team membership.
+ * - API tokens are team-scoped CI credentials: they may open promotions for their teams and do
+ *   nothing else (never merge, never manage tokens).
  */
 
 export type Action =
@@ -129,7 +131,7 @@ export function authorize(
 ): Decision {
   if (!actor) return deny(`Sign in to ${VERB[action]}`);
   return actor.kind === "token"
-    ? authorizeToken(actor, action, resource, config)
+    ? authorizeToken(actor, action, resource)
     : authorizeUser(actor, action, resource, config);
 }
 
@@ -160,7 +162,7 @@ function authorizeUser(user: UserActor, action: Action, resource: Resource, conf
     case "app.create":
       return teamCheck(user, action, resource);
     case "deployment.promote":
-      return firstRefusal(teamCheck(user, action, resource), protectedEnvCheck(user.role, "promote to", resource, config));
+      return teamCheck(user, action, resource);
     case "change.merge":
       return firstRefusal(
         teamCheck(user, action, resource),
@@ -174,11 +176,11 @@ function authorizeUser(user: UserActor, action: Action, resource: Resource, conf
   }
 }
 
-function authorizeToken(token: TokenActor, action: Action, resource: Resource, config: PolicyConfig): Decision {
+function authorizeToken(token: TokenActor, action: Action, resource: Resource): Decision {
   const who = `API token "${token.name}"`;
   if (action === "repository.read") return ALLOW;
   if (action !== "deployment.promote") return deny(`${who} cannot ${VERB[action]}: tokens may only promote`);
-  return firstRefusal(teamCheck(token, action, resource), protectedEnvCheck("DEVELOPER", "promote to", resource, config));
+  return teamCheck(token, action, resource);
 }
 
 function teamCheck(actor: Actor, action: Action, resource: Resource): Decision {

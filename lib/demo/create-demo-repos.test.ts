@@ -1,3 +1,4 @@
+import { configuredEnvironments, parseRepoConfig } from "@/lib/gitops/config";
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -201,9 +202,14 @@ describe("createDemoRepositories", () => {
     expect(read("fleet", "apps/staging/search-api/kustomization.yaml")).toContain('version: "1.4.0"');
     expect(read("platform", "apps/ingress-nginx/production/application.yaml")).toContain("targetRevision: 4.11.5");
     expect(read("platform", "apps/ingress-nginx/dev/application.yaml")).toContain("targetRevision: 4.12.1");
-    const config = parse(read("fleet", ".ferry/config.yaml")) as { teams: Record<string, string[]>; environments: string[]; protectedEnvironments: string[] };
-    expect(config.teams).toEqual({ identity: ["auth", "profile", "sessions"], search: ["search-api", "indexer"] });
-    expect(config.environments).toEqual(["dev", "staging", "production"]);
-    expect(config.protectedEnvironments).toEqual(["production"]);
+    // Read through Ferry's own config parser, so the demo can never drift from the schema.
+    const { config, errors } = parseRepoConfig(read("fleet", ".ferry/config.yaml"));
+    expect(errors).toEqual([]);
+    expect(config?.teams).toEqual({ identity: ["auth", "profile", "sessions"], search: ["search-api", "indexer"] });
+    expect(configuredEnvironments(config)).toEqual([
+      { name: "dev", protected: false },
+      { name: "staging", protected: false },
+      { name: "production", protected: true },
+    ]);
   });
 });

@@ -35,6 +35,8 @@ export interface Environment {
   name: string;
   /** Position in the promotion path: lower is earlier (dev < staging < production). */
   order: number;
+  /** Set from the repo config (`environments[].protected`): promotions into it need extra care. */
+  protected?: boolean;
 }
 
 export interface Team {

@@ -1,3 +1,4 @@
+import type { ChangeRequestStore } from "./change-request-store";
 import { GitRepository } from "./git";
 import type { ScmProviderKind, ScmRepository } from "./types";
 
@@ -11,13 +12,18 @@ export interface ScmRepositorySpec {
 export interface ScmFactoryOptions {
   /** Where remote git repositories are mirrored. */
   cacheDir: string;
+  /**
+   * Where plain-git change requests are recorded (e.g. `new PrismaChangeRequestStore(getPrisma())`).
+   * Without it a git repository can be read and branched, but not asked to open change requests.
+   */
+  changeRequests?: ChangeRequestStore;
 }
 
 /** The provider for one configured repository (see lib/config/repositories.ts). */
 export function createScmRepository(spec: ScmRepositorySpec, opts: ScmFactoryOptions): ScmRepository {
   switch (spec.provider) {
     case "git":
-      return new GitRepository({ name: spec.name, url: spec.url, defaultBranch: spec.branch, cacheDir: opts.cacheDir });
+      return new GitRepository({ name: spec.name, url: spec.url, defaultBranch: spec.branch, cacheDir: opts.cacheDir, changeRequests: opts.changeRequests });
     case "github":
     case "gitlab":
       throw new Error(`The ${spec.provider} provider is not implemented yet (repository "${spec.name}").`);

@@ -21,8 +21,9 @@ export class RefNotFoundError extends ScmError {
   override readonly name = "RefNotFoundError";
   readonly ref: string;
 
-  constructor(repository: string, ref: string, options?: { cause?: unknown }) {
-    super(repository, `Repository "${repository}" has no branch, tag or commit "${ref}".`, options);
+  /** `message` replaces the default wording, e.g. for a missing change request. */
+  constructor(repository: string, ref: string, options?: { cause?: unknown; message?: string }) {
+    super(repository, options?.message ?? `Repository "${repository}" has no branch, tag or commit "${ref}".`, options);
     this.ref = ref;
   }
 }
@@ -82,8 +83,8 @@ export class InvalidInputError extends ScmError {
   readonly code = "invalid-input" as const;
   override readonly name = "InvalidInputError";
 
-  constructor(repository: string, message: string) {
-    super(repository, message);
+  constructor(repository: string, message: string, options?: { cause?: unknown }) {
+    super(repository, message, options);
   }
 }
 

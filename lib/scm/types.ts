@@ -37,10 +37,17 @@ export interface LogOptions {
   limit?: number;
 }
 
-/** One file written or deleted by a commit Ferry creates. */
+/**
+ * One file written or deleted by a commit Ferry creates. `path` is a normalised POSIX path relative to
+ * the repository root (no leading "/", no "." or ".." segments, no ".git" component).
+ */
 export type FileChange =
-  /** Add or overwrite a UTF-8 text file. */
-  | { path: string; content: string }
+  /**
+   * Add or overwrite a file. The bytes are stored exactly (a string as UTF-8; CRLF and a BOM are kept).
+   * An existing file keeps its mode (e.g. executable); a new file is "100644".
+   */
+  | { path: string; content: string | Uint8Array }
+  /** Remove a file; removing a file that does not exist is a no-op. */
   | { path: string; delete: true };
 
 export interface GitIdentity {
@@ -55,6 +62,9 @@ export interface CreateBranchWithCommitInput {
   branch: string;
   message: string;
   author: GitIdentity;
+  /** Committer; "Ferry <ferry@localhost>" when not given. */
+  committer?: GitIdentity;
+  /** At least one; each path at most once. */
   changes: FileChange[];
   /**
    * Overwrite the branch if it already exists (an update of an open promotion).
@@ -106,6 +116,8 @@ export interface OpenChangeRequestInput {
   body: string;
   draft?: boolean;
   labels?: string[];
+  /** Who opens it, recorded where the forge does not know (plain git); forges use the token's user. */
+  author?: string;
 }
 
 export interface UpdateChangeRequestInput {
@@ -175,8 +187,10 @@ export interface ScmRepository {
 
   /**
    * Creates `branch` pointing at a new commit on top of `baseSha` that applies `changes`.
-   * @throws ConflictError if the branch exists and `force` is not set
+   * Publishing is compare-and-swap: of two concurrent writers of the same branch, one gets a ConflictError.
+   * @throws ConflictError if the branch exists and `force` is not set, or it moved while being replaced
    * @throws RefNotFoundError if `baseSha` is unknown
+   * @throws InvalidInputError for a hostile or malformed path, branch name or identity
    */
   createBranchWithCommit(input: CreateBranchWithCommitInput): Promise<{ commitSha: string }>;
 

@@ -11,6 +11,26 @@ export const MAX_CACHED_BLOB_BYTES = 2 * 1024 * 1024;
 const contentBySha = new Map<string, string>();
 const parseCache: ParseCache = createParseCache();
 
+/** Shared with readers of the cache (previews), so they reuse parsed YAML from the last sync. */
+export function sharedParseCache(): ParseCache {
+  return parseCache;
+}
+
+/** Contents of `shas` from memory or the Blob table (never from a forge); missing SHAs are absent. */
+export async function cachedContents(db: Pick<Prisma.TransactionClient, "blob">, shas: readonly string[]): Promise<Map<string, string>> {
+  const missing = [...new Set(shas.filter((sha) => !contentBySha.has(sha)))];
+  if (missing.length) {
+    const stored = await db.blob.findMany({ where: { sha: { in: missing } }, select: { sha: true, content: true } });
+    for (const blob of stored) contentBySha.set(blob.sha, blob.content);
+  }
+  const out = new Map<string, string>();
+  for (const sha of shas) {
+    const content = contentBySha.get(sha);
+    if (content !== undefined) out.set(sha, content);
+  }
+  return out;
+}
+
 export interface LoadedTree {
   files: FileTree;
   parseCache: ParseCache;
@@ -23,13 +43,8 @@ export interface LoadedTree {
  */
 export async function loadFileTree(tx: Prisma.TransactionClient, scm: ScmRepository, entries: readonly TreeEntry[]): Promise<LoadedTree> {
   const wanted = entries.filter((e) => e.size === undefined || e.size <= MAX_CACHED_BLOB_BYTES);
-  const missing = [...new Set(wanted.map((e) => e.blobSha).filter((sha) => !contentBySha.has(sha)))];
-
-  if (missing.length) {
-    const stored = await tx.blob.findMany({ where: { sha: { in: missing } }, select: { sha: true, content: true } });
-    for (const blob of stored) contentBySha.set(blob.sha, blob.content);
-  }
-  const fromForge = missing.filter((sha) => !contentBySha.has(sha));
+  const known = await cachedContents(tx, wanted.map((e) => e.blobSha));
+  const fromForge = [...new Set(wanted.map((e) => e.blobSha).filter((sha) => !known.has(sha)))];
   if (fromForge.length) {
     const fetched = await scm.readBlobs(fromForge);
     const rows: { sha: string; size: number; content: string }[] = [];

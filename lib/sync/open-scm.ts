@@ -1,4 +1,6 @@
 import path from "node:path";
+import { PrismaChangeRequestStore } from "@/lib/changes/prisma-change-request-store";
+import { getPrisma } from "@/lib/db/client";
 import { createScmRepository } from "@/lib/scm/create-scm-repository";
 import type { ScmProviderKind, ScmRepository } from "@/lib/scm/types";
 
@@ -17,6 +19,7 @@ export function openScmRepository(repo: RepositoryRow): ScmRepository {
   if (!provider) throw new Error(`Repository ${repo.name} has an unknown provider "${repo.provider}".`);
   return createScmRepository(
     { name: repo.name, provider, url: repo.url, branch: repo.defaultBranch },
-    { cacheDir: path.resolve(process.env.FERRY_DATA_DIR ?? ".data", "mirrors") },
+    // Plain git has no forge to hold change requests: the ChangeRequest table does.
+    { cacheDir: path.resolve(process.env.FERRY_DATA_DIR ?? ".data", "mirrors"), changeRequests: new PrismaChangeRequestStore(getPrisma()) },
   );
 }

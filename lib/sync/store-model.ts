@@ -44,7 +44,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   for (const env of model.environments) {
     const row = await tx.environment.upsert({
       where: { name: env.name },
-      create: { name: env.name, order: env.order, protected: PROTECTED_BY_DEFAULT.test(env.name) },
+      create: { name: env.name, order: env.order, protected: env.protected ?? PROTECTED_BY_DEFAULT.test(env.name) },
       update: {},
       select: { id: true },
     });

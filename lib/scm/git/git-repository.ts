@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ForgeUnavailableError, InvalidInputError, RefNotFoundError, ScmError } from "../errors";
+import { changeRequestNotFound, notOpen, type ChangeRequestRecord, type ChangeRequestStore } from "../change-request-store";
+import { ConflictError, ForgeUnavailableError, InvalidInputError, RefNotFoundError, ScmError, StaleBaseError } from "../errors";
 import type {
   ChangeRequest,
   CommitInfo,
@@ -16,6 +17,13 @@ import type {
 } from "../types";
 import { assertObjectId, assertSafePath, assertSafeRef, normalizeRepoPath } from "./arguments";
 import { catFileBatch } from "./cat-file-batch";
+import { checkedOutIn } from "./checked-out";
+import { assertChangeList, commitChanges } from "./commit-changes";
+import { commitTree } from "./commit-tree";
+import { planMerge } from "./merge";
+import { pushWithLease, readRef, updateRefLocal, type CasResult } from "./publish-ref";
+import { withWorktreeLock } from "./repository-lock";
+import { assertBranchName, assertCommitMessage, assertIdentity, FERRY_COMMITTER } from "./write-arguments";
 import { parseGitLocation, redactUrl, type GitLocation } from "./location";
 import { LOG_FORMAT, LogStreamParser, parseLog } from "./log-format";
 import { ensureMirror, fetchMirror, gitMessage, mirrorDirFor } from "./mirror";
@@ -32,12 +40,19 @@ export interface GitRepositoryOptions {
   cacheDir?: string;
   /** Per git process; clones and fetches of big repositories may need more. */
   timeoutMs?: number;
+  /** Where change requests are recorded (plain git has no forge); the change request methods need it. */
+  changeRequests?: ChangeRequestStore;
 }
 
 /** Stderr of git when an object or revision does not exist. */
 const MISSING_OBJECT = /not a valid object name|bad object|unknown revision|invalid object name|bad revision|not a tree object|ambiguous argument/i;
 
-/** Reads any git repository with the git CLI. The write side comes in a later step. */
+/**
+ * Any git repository through the git CLI: a directory on this machine (read and written in place,
+ * its working tree never touched except through receive.denyCurrentBranch=updateInstead) or a remote
+ * URL (read from a mirror, written by pushing). Change requests are branches plus records in a
+ * ChangeRequestStore.
+ */
 export class GitRepository implements ScmRepository {
   readonly provider = "git" as const;
   readonly name: string;
@@ -46,6 +61,7 @@ export class GitRepository implements ScmRepository {
   private readonly location: GitLocation;
   private readonly cacheDir: string | undefined;
   private readonly timeoutMs: number | undefined;
+  private readonly changeRequests: ChangeRequestStore | undefined;
   private mirrorReady: Promise<{ dir: string; fresh: boolean }> | null = null;
   private fetching: Promise<void> | null = null;
 
@@ -55,6 +71,7 @@ export class GitRepository implements ScmRepository {
     this.defaultBranch = opts.defaultBranch ?? "main";
     this.cacheDir = opts.cacheDir;
     this.timeoutMs = opts.timeoutMs;
+    this.changeRequests = opts.changeRequests;
     if (opts.url.startsWith("-")) throw new InvalidInputError(opts.name, `Refusing repository URL "${opts.url}": it must not start with "-".`);
     const location = parseGitLocation(opts.url);
     this.location = location.kind === "local" ? { kind: "local", path: path.resolve(location.path) } : location;
@@ -163,34 +180,260 @@ export class GitRepository implements ScmRepository {
     return null;
   }
 
-  // ---- write side: implemented in a later step ----
+  // ---- write side ----
 
-  createBranchWithCommit(_input: CreateBranchWithCommitInput): Promise<{ commitSha: string }> {
-    throw new Error("not implemented");
+  async createBranchWithCommit(input: CreateBranchWithCommitInput): Promise<{ commitSha: string }> {
+    await assertBranchName(this.name, input.branch);
+    assertSafeRef(this.name, input.baseSha);
+    assertCommitMessage(this.name, input.message);
+    assertIdentity(this.name, input.author, "author");
+    const committer = input.committer ?? FERRY_COMMITTER;
+    assertIdentity(this.name, committer, "committer");
+    assertChangeList(this.name, input.changes);
+    const gitDir = await this.gitDir({ refresh: true });
+    const baseSha = await this.revParse(gitDir, input.baseSha);
+    try {
+      const current = await readRef(gitDir, branchRef(input.branch), this.timeoutMs);
+      if (current !== null && !input.force) throw this.branchExists(input.branch, current);
+      if (current !== null) await this.refuseCheckedOut(gitDir, input.branch, "replace");
+      const commitSha = await commitChanges(this.name, gitDir, {
+        baseSha,
+        changes: input.changes,
+        message: input.message,
+        author: input.author,
+        committer,
+        timeoutMs: this.timeoutMs,
+      });
+      const moved = await this.moveBranch(gitDir, input.branch, commitSha, current);
+      if (!moved.ok) {
+        if (moved.actual === current && moved.reason) throw this.refused(input.branch, moved.reason);
+        if (current === null) throw this.branchExists(input.branch, moved.actual);
+        throw new ConflictError(this.name, `Branch "${input.branch}" of "${this.name}" changed while Ferry was replacing it; reload and try again.`);
+      }
+      return { commitSha };
+    } catch (error) {
+      throw await this.failure(error, undefined, "written");
+    }
   }
-  deleteBranch(_branch: string): Promise<void> {
-    throw new Error("not implemented");
+
+  async deleteBranch(branch: string): Promise<void> {
+    await assertBranchName(this.name, branch);
+    if (branch === this.defaultBranch) throw new ConflictError(this.name, `Refusing to delete "${branch}": it is the default branch of "${this.name}".`);
+    const gitDir = await this.gitDir({ refresh: true });
+    try {
+      const current = await readRef(gitDir, branchRef(branch), this.timeoutMs);
+      if (current === null) return;
+      await this.refuseCheckedOut(gitDir, branch, "delete");
+      const moved = await this.moveBranch(gitDir, branch, null, current);
+      // Deleted by someone else meanwhile: the outcome asked for. Moved: deleting would drop their commits.
+      if (!moved.ok && moved.actual === current && moved.reason) throw this.refused(branch, moved.reason);
+      if (!moved.ok && moved.actual !== null) {
+        throw new ConflictError(this.name, `Branch "${branch}" of "${this.name}" moved while Ferry was deleting it; it was kept.`);
+      }
+    } catch (error) {
+      throw await this.failure(error, undefined, "written");
+    }
   }
-  openChangeRequest(_input: OpenChangeRequestInput): Promise<ChangeRequest> {
-    throw new Error("not implemented");
+
+  async openChangeRequest(input: OpenChangeRequestInput): Promise<ChangeRequest> {
+    const store = this.store();
+    await assertBranchName(this.name, input.headBranch);
+    await assertBranchName(this.name, input.baseBranch);
+    if (input.headBranch === input.baseBranch) throw new InvalidInputError(this.name, `A change request needs two different branches, not "${input.headBranch}" twice.`);
+    if (input.title.trim().length === 0) throw new InvalidInputError(this.name, "A change request needs a title.");
+    const gitDir = await this.gitDir({ refresh: true });
+    const headSha = await this.branchTip(gitDir, input.headBranch);
+    const baseSha = await this.branchTip(gitDir, input.baseBranch);
+    const record = await store.create({
+      repository: this.name,
+      title: input.title,
+      body: input.body,
+      state: input.draft ? "draft" : "open",
+      headBranch: input.headBranch,
+      baseBranch: input.baseBranch,
+      baseSha,
+      headSha,
+      author: input.author ?? null,
+      labels: input.labels ?? [],
+    });
+    return this.describe(gitDir, record);
   }
-  updateChangeRequest(_number: number, _input: UpdateChangeRequestInput): Promise<ChangeRequest> {
-    throw new Error("not implemented");
+
+  async updateChangeRequest(number: number, input: UpdateChangeRequestInput): Promise<ChangeRequest> {
+    assertChangeRequestNumber(this.name, number);
+    if (input.title !== undefined && input.title.trim().length === 0) throw new InvalidInputError(this.name, "A change request needs a title.");
+    const record = await this.store().update(this.name, number, { title: input.title, body: input.body, labels: input.labels });
+    return this.describe(await this.gitDir({ refresh: true }), record);
   }
-  findChangeRequest(_input: FindChangeRequestInput): Promise<ChangeRequest | null> {
-    throw new Error("not implemented");
+
+  async findChangeRequest(input: FindChangeRequestInput): Promise<ChangeRequest | null> {
+    assertSafeRef(this.name, input.headBranch);
+    const store = this.store();
+    const record = input.state === "any" ? await store.findLatestByBranch(this.name, input.headBranch) : await store.findOpenByBranch(this.name, input.headBranch);
+    if (!record || (input.baseBranch !== undefined && record.baseBranch !== input.baseBranch)) return null;
+    return this.describe(await this.gitDir({ refresh: true }), record);
   }
-  getChangeRequest(_number: number): Promise<ChangeRequest> {
-    throw new Error("not implemented");
+
+  async getChangeRequest(number: number): Promise<ChangeRequest> {
+    assertChangeRequestNumber(this.name, number);
+    const record = await this.store().get(this.name, number);
+    if (!record) throw changeRequestNotFound(this.name, number);
+    return this.describe(await this.gitDir({ refresh: true }), record);
   }
-  mergeChangeRequest(_number: number, _input?: MergeChangeRequestInput): Promise<ChangeRequest> {
-    throw new Error("not implemented");
+
+  async mergeChangeRequest(number: number, input: MergeChangeRequestInput = {}): Promise<ChangeRequest> {
+    assertChangeRequestNumber(this.name, number);
+    const method = input.method ?? "merge";
+    if (method === "rebase") throw new InvalidInputError(this.name, 'The git provider merges with "merge" or "squash", not "rebase".');
+    if (input.expectedHeadSha !== undefined) assertObjectId(this.name, input.expectedHeadSha);
+    if (input.commitMessage !== undefined) assertCommitMessage(this.name, input.commitMessage);
+    const mergedBy = input.mergedBy ?? FERRY_COMMITTER;
+    assertIdentity(this.name, mergedBy, "merger");
+    const store = this.store();
+    const record = await store.get(this.name, number);
+    if (!record) throw changeRequestNotFound(this.name, number);
+    if (record.state === "merged" || record.state === "closed") throw notOpen(record);
+    if (record.state === "draft") throw new ConflictError(this.name, `Change request #${number} of "${this.name}" is a draft: mark it ready before merging.`);
+
+    const gitDir = await this.gitDir({ refresh: true });
+    let mergeSha: string;
+    let headSha: string;
+    try {
+      const head = await readRef(gitDir, branchRef(record.headBranch), this.timeoutMs);
+      if (head === null) throw new ConflictError(this.name, `Change request #${number} cannot be merged: its branch "${record.headBranch}" was deleted.`);
+      if (input.expectedHeadSha !== undefined && head !== input.expectedHeadSha) {
+        throw new StaleBaseError(this.name, record.headBranch, input.expectedHeadSha, head);
+      }
+      headSha = head;
+      const base = await this.branchTip(gitDir, record.baseBranch);
+      const plan = await planMerge(gitDir, base, head, this.timeoutMs);
+      if (plan.kind === "conflict") {
+        const where = plan.paths.length > 0 ? `: conflicting changes in ${plan.paths.map((p) => `"${p}"`).join(", ")}` : ` (${plan.reason})`;
+        throw new ConflictError(this.name, `Change request #${number} cannot be merged into "${record.baseBranch}"${where}. "${record.baseBranch}" was left unchanged.`);
+      }
+      if (plan.kind === "up-to-date") {
+        // Already in the base (e.g. merged by hand, or a retry after a crash): record it, move nothing.
+        mergeSha = base;
+      } else {
+        const message = input.commitMessage ?? `Merge change request #${number} from ${record.headBranch}\n\n${record.title}`;
+        if (method === "merge" && plan.kind === "fast-forward") {
+          mergeSha = plan.sha;
+        } else {
+          const tree = plan.kind === "merge" ? plan.tree : `${plan.sha}^{tree}`;
+          const parents = method === "squash" ? [base] : [base, head];
+          mergeSha = await commitTree(gitDir, { tree, parents, message, author: mergedBy, committer: FERRY_COMMITTER, timeoutMs: this.timeoutMs });
+        }
+        const moved = await this.moveBranch(gitDir, record.baseBranch, mergeSha, base);
+        if (!moved.ok) {
+          if (moved.actual === base && moved.reason) throw this.refused(record.baseBranch, moved.reason);
+          throw new StaleBaseError(this.name, record.baseBranch, base, moved.actual);
+        }
+      }
+    } catch (error) {
+      throw await this.failure(error, undefined, "written");
+    }
+    const merged = await store.setState(this.name, number, { state: "merged", mergeCommitSha: mergeSha, headSha });
+    return this.describe(gitDir, merged);
   }
-  closeChangeRequest(_number: number, _input?: CloseChangeRequestInput): Promise<ChangeRequest> {
-    throw new Error("not implemented");
+
+  async closeChangeRequest(number: number, input: CloseChangeRequestInput = {}): Promise<ChangeRequest> {
+    assertChangeRequestNumber(this.name, number);
+    const store = this.store();
+    let record = await store.get(this.name, number);
+    if (!record) throw changeRequestNotFound(this.name, number);
+    if (record.state === "merged") throw notOpen(record);
+    // Closing twice is not an error: a retry may still need the branch deleted.
+    if (record.state !== "closed") record = await store.setState(this.name, number, { state: "closed" });
+    if (input.deleteBranch) await this.deleteBranch(record.headBranch);
+    return this.describe(await this.gitDir({ refresh: true }), record);
   }
 
   // ---- internals ----
+
+  private store(): ChangeRequestStore {
+    if (!this.changeRequests) {
+      throw new Error(`Repository "${this.name}" has no change request store: construct GitRepository with { changeRequests } to use change requests on plain git.`);
+    }
+    return this.changeRequests;
+  }
+
+  /** The API view of a record: the live head of its branch and, while open, whether it merges cleanly. */
+  private async describe(gitDir: string, record: ChangeRequestRecord): Promise<ChangeRequest> {
+    const live = await readRef(gitDir, branchRef(record.headBranch), this.timeoutMs).catch(() => null);
+    let mergeable: boolean | null = null;
+    if (record.state === "open" || record.state === "draft") {
+      const base = await readRef(gitDir, branchRef(record.baseBranch), this.timeoutMs).catch(() => null);
+      mergeable = live !== null && base !== null && (await planMerge(gitDir, base, live, this.timeoutMs).then((p) => p.kind !== "conflict", () => false));
+    }
+    return {
+      provider: this.provider,
+      repository: this.name,
+      number: record.number,
+      url: null,
+      title: record.title,
+      body: record.body,
+      state: record.state,
+      headBranch: record.headBranch,
+      baseBranch: record.baseBranch,
+      // Once merged the record tells what was merged; the branch may have moved or be gone since.
+      headSha: (record.state === "merged" ? record.headSha : live) ?? record.headSha ?? "",
+      mergeCommitSha: record.mergeCommitSha,
+      author: record.author,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      mergeable,
+      labels: record.labels,
+    };
+  }
+
+  /** Tip of an existing branch. @throws RefNotFoundError */
+  private async branchTip(gitDir: string, branch: string): Promise<string> {
+    const sha = await readRef(gitDir, branchRef(branch), this.timeoutMs).catch(async (error: unknown) => {
+      throw await this.failure(error, branch);
+    });
+    if (sha === null) throw new RefNotFoundError(this.name, branch);
+    return sha;
+  }
+
+  private refused(branch: string, reason: string): ConflictError {
+    return new ConflictError(this.name, `Repository "${this.name}" refused to update branch "${branch}": ${reason}.`);
+  }
+
+  private branchExists(branch: string, at: string | null): ConflictError {
+    const where = at ? ` (at ${at.slice(0, 8)})` : "";
+    return new ConflictError(this.name, `Branch "${branch}" already exists in "${this.name}"${where}: adopt its change request, or replace the branch with force.`);
+  }
+
+  /** Moving a branch someone has checked out would leave their working tree behind: never do it silently. */
+  private async refuseCheckedOut(gitDir: string, branch: string, action: string): Promise<void> {
+    if (this.location.kind !== "local") return;
+    const worktree = await checkedOutIn(gitDir, branch, this.timeoutMs);
+    if (worktree !== null) {
+      throw new ConflictError(this.name, `Refusing to ${action} branch "${branch}" of "${this.name}": it is checked out in ${worktree}.`);
+    }
+  }
+
+  /**
+   * Compare-and-swap of `refs/heads/<branch>` from `expected` (null: must not exist) to `newSha`
+   * (null: delete). A remote is pushed to with a lease and the mirror follows; a local branch that
+   * is checked out is pushed to as well, so receive.denyCurrentBranch decides (updateInstead moves
+   * the working tree with it); any other local branch moves with update-ref.
+   */
+  private async moveBranch(gitDir: string, branch: string, newSha: string | null, expected: string | null): Promise<CasResult> {
+    const cas = { ref: branchRef(branch), newSha, expected, idLength: (newSha ?? expected ?? "").length || 40, timeoutMs: this.timeoutMs };
+    if (this.location.kind === "remote") {
+      const result = await pushWithLease(gitDir, this.location.url, cas);
+      if (result.ok) {
+        const mirrorArgs = newSha === null ? ["update-ref", "-d", cas.ref] : ["update-ref", cas.ref, newSha];
+        await runGit(mirrorArgs, { gitDir, timeoutMs: this.timeoutMs });
+      }
+      return result;
+    }
+    if (newSha !== null && (await checkedOutIn(gitDir, branch, this.timeoutMs)) !== null) {
+      return withWorktreeLock(gitDir, () => pushWithLease(gitDir, gitDir, cas));
+    }
+    return updateRefLocal(gitDir, cas);
+  }
 
   private pathspecs(paths: string[]): string[] {
     for (const p of paths) assertSafePath(this.name, p);
@@ -221,7 +464,7 @@ export class GitRepository implements ScmRepository {
   }
 
   /** Turns a failed git command into the ScmError a caller can act on. */
-  private async failure(error: unknown, ref?: string): Promise<ScmError> {
+  private async failure(error: unknown, ref?: string, action: "read" | "written" = "read"): Promise<ScmError> {
     if (error instanceof ScmError) return error;
     if (this.location.kind === "local") {
       const problem = await localProblem(this.location.path);
@@ -230,7 +473,7 @@ export class GitRepository implements ScmRepository {
     if (ref !== undefined && error instanceof GitCommandError && MISSING_OBJECT.test(error.stderr)) {
       return new RefNotFoundError(this.name, ref, { cause: error });
     }
-    return new ForgeUnavailableError(this.name, `Repository "${this.name}" could not be read: ${gitMessage(error)}`, { cause: error });
+    return new ForgeUnavailableError(this.name, `Repository "${this.name}" could not be ${action}: ${gitMessage(error)}`, { cause: error });
   }
 
   /** The git directory to pass as --git-dir; for a remote, after cloning (and, if asked, fetching) its mirror. */
@@ -271,6 +514,14 @@ export class GitRepository implements ScmRepository {
       });
     }
   }
+}
+
+function branchRef(branch: string): string {
+  return `refs/heads/${branch}`;
+}
+
+function assertChangeRequestNumber(repository: string, number: number): void {
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidInputError(repository, `"${number}" is not a change request number.`);
 }
 
 function parentOf(p: string): string | null {

@@ -7,6 +7,8 @@ export interface RunGitOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Written to git's stdin (then closed): object contents, index records, commit messages. */
+  input?: string | Uint8Array;
 }
 
 /** A git process exited with an error. `stderr` is kept for mapping to ScmErrors. */
@@ -15,13 +17,16 @@ export class GitCommandError extends Error {
   readonly args: readonly string[];
   readonly exitCode: number | null;
   readonly stderr: string;
+  /** What git printed before failing (e.g. `push --porcelain` reports rejections on stdout). */
+  readonly stdout: string;
 
-  constructor(args: readonly string[], exitCode: number | null, stderr: string, options?: { cause?: unknown; detail?: string }) {
+  constructor(args: readonly string[], exitCode: number | null, stderr: string, options?: { cause?: unknown; detail?: string; stdout?: string }) {
     const firstLine = stderr.trim().split("\n")[0] || options?.detail || "no error output";
     super(`git ${args[0] ?? ""} failed (exit ${exitCode ?? "signal"}): ${firstLine}`, options);
     this.args = args;
     this.exitCode = exitCode;
     this.stderr = stderr;
+    this.stdout = options?.stdout ?? "";
   }
 }
 
@@ -33,7 +38,7 @@ const MAX_BUFFER = 512 * 1024 * 1024;
 export function runGit(args: readonly string[], opts: RunGitOptions = {}): Promise<string> {
   const fullArgs = opts.gitDir ? [`--git-dir=${opts.gitDir}`, ...args] : [...args];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       "git",
       fullArgs,
       {
@@ -48,9 +53,14 @@ export function runGit(args: readonly string[], opts: RunGitOptions = {}): Promi
         if (!error) return resolve(stdout);
         const code = typeof error.code === "number" ? error.code : null;
         const detail = error.code === "ENOENT" ? "the git executable was not found on PATH" : error.killed ? "timed out" : undefined;
-        reject(new GitCommandError(args, code, stderr, { cause: error, detail }));
+        reject(new GitCommandError(args, code, stderr, { cause: error, detail, stdout }));
       },
     );
+    if (opts.input !== undefined && child.stdin) {
+      // git may exit before reading everything (e.g. a bad argument): its exit status carries the reason.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(opts.input);
+    }
   });
 }
 

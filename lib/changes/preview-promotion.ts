@@ -1,0 +1,61 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { DomainError } from "@/lib/actions/domain-error";
+import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
+import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
+import { readCachedRepository } from "@/lib/sync/cached-repository";
+import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import type { PromotionRequest } from "./promotion-request";
+
+export interface PromotionPreview {
+  repositoryId: number;
+  baseSha: string;
+  branch: string;
+  plan: PromotionPlan;
+  /** The open change request this promotion would update, if any. */
+  existingChange: { id: number; number: number | null; url: string | null } | null;
+}
+
+export interface PreviewOptions {
+  /** Bring the cache to the branch head first (default). Off for benchmarks and repeated previews. */
+  sync?: boolean;
+  requestedBy?: string;
+  portalUrl?: string;
+}
+
+/** Plans a promotion against the repository's current head, from the cache. Writes nothing. */
+export async function previewPromotion(prisma: PrismaClient, request: PromotionRequest, options: PreviewOptions = {}): Promise<PromotionPreview> {
+  if (options.sync !== false) {
+    const synced = await syncRepositoryNow(prisma, request.repository);
+    if (synced.status === "error") throw new DomainError(`Repository ${request.repository} could not be read: ${synced.error}. Nothing was changed.`);
+  }
+  const repo = await readCachedRepository(prisma, request.repository);
+  if (!repo) throw new DomainError(`Repository ${request.repository} is unknown or has not been synced yet.`);
+
+  const cell = (env: string) => repo.model.deployments.find((d) => d.app === request.app && d.env === env);
+  if (!repo.model.apps.some((a) => a.name === request.app)) throw new DomainError(`There is no app ${request.app} in repository ${request.repository}.`);
+  const source = cell(request.from);
+  const target = cell(request.to);
+  if (!source) throw new DomainError(`${request.app} has no ${request.from} environment in ${request.repository}.`);
+  if (!target) throw new DomainError(`${request.app} has no ${request.to} environment in ${request.repository}: add the environment first (Add app).`);
+
+  const config = repo.tree.has(CONFIG_FILE) ? parseRepoConfig(repo.tree.get(CONFIG_FILE) ?? "").config : undefined;
+  const plan = planPromotion({
+    tree: repo.tree,
+    source,
+    target,
+    mode: request.mode,
+    neverPromote: config?.neverPromote,
+    allowDowngrade: request.allowDowngrade,
+    baseSha: repo.headSha,
+    repository: repo.name,
+    sourceSha: repo.headSha,
+    portalUrl: options.portalUrl,
+    requestedBy: options.requestedBy,
+  });
+  const branch = promotionBranch(request.app, request.to);
+  const open = await prisma.changeRequest.findFirst({
+    where: { repositoryId: repo.id, branch, state: { in: ["OPEN", "DRAFT"] } },
+    select: { id: true, number: true, url: true },
+  });
+  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange: open };
+}

@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+// One schema for the UI, the HTTP API and the CLI. Names are validated here so nothing unchecked
+// reaches a path, a branch name or YAML.
+const dnsName = z
+  .string()
+  .trim()
+  .min(1, "required")
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/, "must be lowercase letters, digits, '-', '_' or '.'");
+
+export const promotionRequestSchema = z.object({
+  repository: dnsName,
+  app: dnsName,
+  from: dnsName,
+  to: dnsName,
+  mode: z.enum(["version", "folder"]).default("version"),
+  allowDowngrade: z.coerce.boolean().default(false),
+  /** The base commit the user previewed; when the branch moved since, the plan is redone and shown again. */
+  expectedBaseSha: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+});
+
+export type PromotionRequest = z.output<typeof promotionRequestSchema>;

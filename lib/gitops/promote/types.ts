@@ -1,0 +1,57 @@
+import type { ChangeSet } from "../change-set";
+import type { Deployment, FileTree, VersionKind } from "../model";
+
+export type PromotionMode = "version" | "folder";
+
+export interface PromotionInput {
+  /** Repository content at the base commit the change will be built on. */
+  tree: FileTree;
+  /** The cell promoted from. */
+  source: Deployment;
+  /** The cell promoted to. */
+  target: Deployment;
+  mode: PromotionMode;
+  /** Extra globs (repo-relative, or relative to the env folder) that are never copied, from the repo config. */
+  neverPromote?: string[];
+  /** The user confirmed promoting an older version (rollback). */
+  allowDowngrade?: boolean;
+  baseSha: string;
+  repository: string;
+  /** Commit the source environment was read at, for the PR body. */
+  sourceSha?: string;
+  /** Link back to the portal, for the PR body. */
+  portalUrl?: string;
+  requestedBy?: string;
+}
+
+/** One release field the promotion changes (or would change). */
+export interface FieldChange {
+  kind: VersionKind;
+  name: string;
+  /** File edited in the target. */
+  file: string;
+  /** Readable field, e.g. `images[name=ghcr.io/acme/checkout].newTag`. */
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export type PromotionPlan =
+  | {
+      status: "changes";
+      changeSet: ChangeSet;
+      fields: FieldChange[];
+      /** Files (or fields) deliberately not copied, each with the reason. */
+      skipped: SkippedFile[];
+      downgrade: boolean;
+      /** Things a reviewer should look at: created files holding env-specific values, fields not promoted. */
+      notes: string[];
+    }
+  | { status: "up-to-date"; message: string }
+  | { status: "needs-confirmation"; reason: string; fields: FieldChange[] }
+  | { status: "refused"; reason: string };

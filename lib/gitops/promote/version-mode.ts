@@ -1,0 +1,223 @@
+import { compareVersions } from "../drift";
+import { appendToSequence, deleteKey, setKey, setScalar, valueAt, type EditPath } from "../edit";
+import type { Deployment, FileTree, Version } from "../model";
+import { EditBuffer } from "./edit-buffer";
+import { formatImageRef, parseImageRef } from "./image-ref";
+import { display, matchVersions, sameRelease, tagOf, type VersionPair } from "./match";
+import { isUnder, kustomizationOf } from "./paths";
+import { PromotionRefused, refuseEdit } from "./refusal";
+import type { FieldChange, SkippedFile } from "./types";
+
+export interface FieldPlan {
+  buffer: EditBuffer;
+  fields: FieldChange[];
+  /** Source fields that were not promoted, with why. */
+  notPromoted: SkippedFile[];
+  /** Fields where the target runs something newer than the source. */
+  downgrades: FieldChange[];
+  /** Pairs already equal. */
+  unchanged: VersionPair[];
+}
+
+/** `[..., "images", i, "newTag"|"digest"]`: a kustomize images entry. */
+function imagesEntry(path: readonly (string | number)[]): EditPath | null {
+  const n = path.length;
+  if (n >= 3 && path[n - 3] === "images" && typeof path[n - 2] === "number" && (path[n - 1] === "newTag" || path[n - 1] === "digest")) {
+    return path.slice(0, -1);
+  }
+  return null;
+}
+
+/**
+ * Whether the target scalar holds a whole image reference (`image:` of a container, a JSON 6902 op's
+ * `value`) rather than just the tag (`image.tag` in values): decided from the value itself, because the
+ * path of a patch op does not say.
+ */
+function holdsImageRef(current: unknown, t: Version): current is string {
+  if (t.kind !== "image" || typeof current !== "string" || imagesEntry(t.path)) return false;
+  if (current === t.value || current === t.digest) return false;
+  return /[:@/]/.test(current) || t.value === null;
+}
+
+const readable = (v: Version) => (v.kind === "image" ? `${v.name}:${display(v) ?? "(untagged)"}` : `${v.name} ${display(v) ?? "(unpinned)"}`);
+
+/**
+ * Version promotion: set every target release field to the source's value, in place, file by file.
+ * A field that lives in a file shared with other environments is not edited there: a kustomize overlay gets
+ * an `images:` override instead; anything else is reported as not promoted.
+ */
+export function planVersionFields(
+  tree: FileTree,
+  source: Deployment,
+  target: Deployment,
+  buffer = new EditBuffer(tree),
+  options: { addMissing: boolean } = { addMissing: true },
+): FieldPlan {
+  const plan: FieldPlan = { buffer, fields: [], notPromoted: [], downgrades: [], unchanged: [] };
+  const { pairs, unmatched } = matchVersions(source.versions, target.versions);
+  const overlay = kustomizationOf(tree, target.path);
+  const sourceFiles = new Set(source.versions.map((v) => v.file));
+
+  for (const pair of pairs) {
+    const { source: s, target: t } = pair;
+    if (sameRelease(s, t)) {
+      plan.unchanged.push(pair);
+      continue;
+    }
+    if (s.value === null && !s.digest) {
+      plan.notPromoted.push({ path: t.file, reason: `${t.field}: ${source.env} pins no ${s.kind} version for ${s.name}; nothing to promote` });
+      continue;
+    }
+    if (/\(inline patch\)/.test(t.field)) {
+      plan.notPromoted.push({ path: t.file, reason: `${t.field}: the value sits inside an inline patch string; edit it by hand` });
+      continue;
+    }
+    const current = buffer.read(t.file);
+    if (current === undefined) throw new PromotionRefused(`${t.file} no longer exists at the base commit; sync the repository and plan again`);
+    if (/^sops:/m.test(current) || /ENC\[/.test(current)) {
+      plan.notPromoted.push({ path: t.file, reason: `${t.field}: ${t.file} is SOPS-encrypted; an edit would break its MAC. Change it with sops` });
+      continue;
+    }
+    checkNotStale(current, t);
+    const shared = sourceFiles.has(t.file) || (overlay !== undefined && !isUnder(t.file, target.path));
+    let change: FieldChange | null;
+    if (shared) {
+      if (t.kind !== "image" || overlay === undefined) {
+        plan.notPromoted.push({
+          path: t.file,
+          reason: `${t.field} lives in ${t.file}, which ${source.env} uses too: editing it would change both environments. Override it in ${target.path} instead`,
+        });
+        continue;
+      }
+      change = overrideInOverlay(buffer, overlay, imageNameAt(current, t), s, t);
+    } else {
+      change = editInPlace(buffer, current, s, t);
+    }
+    if (!change) continue;
+    plan.fields.push(change);
+    if (compareVersions([s], [t]).state === "ahead") plan.downgrades.push(change);
+    if (!shared) {
+      const renamed = promoteNewName(buffer, s, t);
+      if (renamed) plan.fields.push(renamed);
+    }
+  }
+
+  for (const s of options.addMissing ? unmatched : []) {
+    if (s.kind === "image" && overlay !== undefined && (s.value !== null || s.digest)) {
+      const change = overrideInOverlay(buffer, overlay, s.name, s, null);
+      if (change) plan.fields.push(change);
+      continue;
+    }
+    plan.notPromoted.push({ path: s.file, reason: `${readable(s)} (${s.field}) has no counterpart in ${target.env} and no natural place to add it; add it by hand` });
+  }
+  return plan;
+}
+
+/** The model was read at some commit; the base may have moved since. Editing a value we did not see would be a silent overwrite. */
+function checkNotStale(text: string, t: Version): void {
+  let actual: unknown;
+  try {
+    actual = valueAt(text, t.doc, t.path);
+  } catch (e) {
+    refuseEdit(t.file, e);
+  }
+  if (actual === undefined) throw new PromotionRefused(`${t.file}: ${t.field} no longer exists; sync the repository and plan again`);
+  const expected = holdsImageRef(actual, t) ? parseImageRef(actual) : null;
+  const seen = expected ? { value: expected.tag, digest: expected.digest } : { value: actual === null ? null : String(actual), digest: null };
+  const matches = expected ? seen.value === t.value && (seen.digest ?? null) === (t.digest ?? null) : seen.value === t.value || seen.value === (t.digest ?? undefined);
+  if (!matches) {
+    throw new PromotionRefused(`${t.file}: ${t.field} is ${display(seen) ?? "empty"} at the base commit, not ${display(t) ?? "empty"} as last read; sync and plan again`);
+  }
+}
+
+function imageNameAt(text: string, t: Version): string {
+  const image = valueAt(text, t.doc, t.path);
+  return holdsImageRef(image, t) ? parseImageRef(image).name : t.name;
+}
+
+function change(s: Version, t: Version | null, file: string, field: string): FieldChange {
+  return { kind: s.kind, name: s.name, file, field, from: t ? display(t) : null, to: display(s) };
+}
+
+function editInPlace(buffer: EditBuffer, text: string, s: Version, t: Version): FieldChange | null {
+  let next: string;
+  try {
+    const entry = imagesEntry(t.path);
+    if (entry) {
+      next = setImagesEntry(text, t.doc, entry, s);
+    } else if (holdsImageRef(valueAt(text, t.doc, t.path), t)) {
+      const ref = parseImageRef(String(valueAt(text, t.doc, t.path)));
+      // Only the release part moves: the target keeps its registry and repository name.
+      next = setScalar(text, t.doc, t.path, formatImageRef({ name: ref.name, tag: tagOf(s), digest: s.digest ?? null }));
+    } else {
+      next = setScalar(text, t.doc, t.path, s.value ?? s.digest ?? "");
+    }
+  } catch (e) {
+    refuseEdit(t.file, e);
+  }
+  buffer.write(t.file, next);
+  return change(s, t, t.file, t.field);
+}
+
+/**
+ * A kustomize `newName` is a release field only when both sides are `images:` entries and the source names a
+ * different repository explicitly; otherwise the target keeps its registry and name.
+ */
+function promoteNewName(buffer: EditBuffer, s: Version, t: Version): FieldChange | null {
+  const sEntry = imagesEntry(s.path);
+  const tEntry = imagesEntry(t.path);
+  const sourceText = buffer.read(s.file);
+  const targetText = buffer.read(t.file);
+  if (!sEntry || !tEntry || sourceText === undefined || targetText === undefined) return null;
+  const from = valueAt(targetText, t.doc, [...tEntry, "newName"]);
+  const to = valueAt(sourceText, s.doc, [...sEntry, "newName"]);
+  if (typeof to !== "string" || to === from) return null;
+  try {
+    buffer.write(t.file, setKey(targetText, t.doc, tEntry, "newName", to));
+  } catch (e) {
+    refuseEdit(t.file, e);
+  }
+  const field = t.field.replace(/\.(newTag|digest)$/, ".newName");
+  return { kind: t.kind, name: t.name, file: t.file, field, from: typeof from === "string" ? from : null, to };
+}
+
+/** newTag / digest of one `images:` entry follow the source: a digest-only source drops the tag, and vice versa. */
+function setImagesEntry(text: string, doc: number, entry: EditPath, s: Version): string {
+  let out = text;
+  const current = valueAt(out, doc, entry);
+  const has = (k: string) => typeof current === "object" && current !== null && k in current;
+  const tag = tagOf(s);
+  if (tag !== null) out = setKey(out, doc, entry, "newTag", tag);
+  else if (has("newTag")) out = deleteKey(out, doc, entry, "newTag");
+  if (s.digest) out = setKey(out, doc, entry, "digest", s.digest);
+  else if (has("digest")) out = deleteKey(out, doc, entry, "digest");
+  return out;
+}
+
+/** Point the target overlay's `images:` entry for `imageName` at the source release, adding the entry if needed. */
+function overrideInOverlay(buffer: EditBuffer, kustomization: string, imageName: string, s: Version, t: Version | null): FieldChange | null {
+  const text = buffer.read(kustomization);
+  if (text === undefined) return null;
+  let next: string;
+  let field: string;
+  try {
+    const images = valueAt(text, 0, ["images"]);
+    const index = Array.isArray(images) ? images.findIndex((i: unknown) => typeof i === "object" && i !== null && (i as { name?: unknown }).name === imageName) : -1;
+    if (index >= 0) {
+      next = setImagesEntry(text, 0, ["images", index], s);
+    } else {
+      const item: Record<string, string> = { name: imageName };
+      const tag = tagOf(s);
+      if (tag !== null) item.newTag = tag;
+      if (s.digest) item.digest = s.digest;
+      next = appendToSequence(text, 0, ["images"], item);
+    }
+    field = `images[name=${imageName}].${tagOf(s) !== null ? "newTag" : "digest"}`;
+  } catch (e) {
+    refuseEdit(kustomization, e);
+  }
+  buffer.write(kustomization, next);
+  return change(s, t, kustomization, field);
+}
+
+export { readable };

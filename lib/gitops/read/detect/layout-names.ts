@@ -1,0 +1,10 @@
+// Folder names that carry layout meaning rather than app or env names.
+
+export const BASE_DIR_NAMES = new Set(["base", "bases", "_base"]);
+/** Parents whose children are shared bases of a stage (`stages/prod`), not envs. */
+export const STAGE_PARENT_NAMES = new Set(["stages"]);
+export const ENV_PARENT_NAMES = new Set(["overlays", "envs", "environments", "env"]);
+/** Folders that hold an app's manifests in an app repo (`k8s/staging`) and never name the app. */
+export const MANIFEST_DIR_NAMES = new Set(["k8s", "deploy", "deployment", "manifests", "kubernetes", "kustomize", "gitops", "helm"]);
+
+export const DEPLOYABLE_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod", "ReplicaSet", "Rollout", "HelmRelease", "DeploymentConfig"]);

@@ -1,0 +1,130 @@
+import type { Candidate } from "../candidate";
+import type { ReadContext } from "../context";
+import { versionsOfBuild, type DirReaders } from "../dir-versions";
+import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization, type Kustomization } from "../kustomize/kustomization";
+import { basename, dirname, joinInRepo, segments } from "../paths";
+import { BASE_DIR_NAMES, ENV_PARENT_NAMES, STAGE_PARENT_NAMES } from "./layout-names";
+
+export interface OverlayScan {
+  candidates: Candidate[];
+  /** Folders whose files a kustomization consumes: the plain-folder detector must not claim them. */
+  consumedDirs: Set<string>;
+  kustomizationDirs: Set<string>;
+}
+
+function isBaseLike(dir: string): boolean {
+  return BASE_DIR_NAMES.has(basename(dir)) || BASE_DIR_NAMES.has(basename(dirname(dir))) || STAGE_PARENT_NAMES.has(basename(dirname(dir)));
+}
+
+function insideBase(dir: string): boolean {
+  return segments(dir).some((s) => BASE_DIR_NAMES.has(s)) || STAGE_PARENT_NAMES.has(basename(dirname(dir)));
+}
+
+function inClusterFolder(dir: string): boolean {
+  return segments(dir).includes("clusters");
+}
+
+interface OverlayPlan {
+  dir: string;
+  apps: { app: string; env: string; appDir: string; originDir?: string }[];
+}
+
+/**
+ * Kustomize base + overlays: a kustomization whose resources point at a base (`…/base`, `…/base/<app>`,
+ * `stages/<stage>`), or at a sibling overlay. The env is the overlay's folder name; the app comes from
+ * the path (`<app>/overlays/<env>`, `<app>/envs/<env>`, `<app>/<env>`) or, for global envs, from the
+ * `base/<app>` it points at.
+ */
+export function detectOverlays(r: DirReaders): OverlayScan {
+  const { ctx } = r;
+  const kustomizationDirs = new Set(ctx.index.paths.filter((p) => (KUSTOMIZATION_FILES as readonly string[]).includes(basename(p))).map(dirname));
+  const consumedDirs = new Set<string>();
+  const kusts = new Map<string, Kustomization>();
+  const componentDirs = new Set<string>();
+  for (const dir of kustomizationDirs) {
+    const k = readKustomization(ctx, dir);
+    if (!k) continue;
+    kusts.set(dir, k);
+    if (k.kind === "Component") componentDirs.add(dir);
+    for (const c of k.components) {
+      const target = joinInRepo(dir, c.entry);
+      if (target !== null) componentDirs.add(target);
+    }
+    consumedDirs.add(dir);
+    for (const res of k.resources) {
+      if (isRemoteResource(res.entry)) continue;
+      const target = joinInRepo(dir, res.entry);
+      if (target !== null && ctx.index.hasFile(target)) consumedDirs.add(dirname(target));
+    }
+  }
+  if (componentDirs.size > 0) ctx.conventions.add("kustomize-components");
+
+  const plans = new Map<string, OverlayPlan>();
+  const localDirTargets = (k: Kustomization) =>
+    k.resources
+      .filter((e) => !isRemoteResource(e.entry))
+      .map((e) => joinInRepo(k.dir, e.entry))
+      .filter((t): t is string => t !== null && ctx.index.hasDir(t));
+
+  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir) && !inClusterFolder(k.dir));
+  for (const k of eligible) {
+    const plan = planOverlay(ctx, k.dir, localDirTargets(k));
+    if (plan) plans.set(k.dir, plan);
+  }
+  // An overlay built on a sibling overlay (prod → ../staging) is an env of the same app.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const k of eligible) {
+      if (plans.has(k.dir)) continue;
+      const sibling = localDirTargets(k).find((t) => dirname(t) === dirname(k.dir) && plans.has(t));
+      const siblingPlan = sibling ? plans.get(sibling) : undefined;
+      if (!siblingPlan) continue;
+      plans.set(k.dir, { dir: k.dir, apps: siblingPlan.apps.map((a) => ({ ...a, env: basename(k.dir) })) });
+      changed = true;
+    }
+  }
+
+  const candidates: Candidate[] = [];
+  for (const plan of [...plans.values()].sort((a, b) => a.dir.localeCompare(b.dir))) {
+    const build = r.resolver.build(plan.dir);
+    const multi = plan.apps.length > 1;
+    if (plan.apps.some((a) => a.originDir)) ctx.conventions.add("global-envs");
+    else ctx.conventions.add("kustomize-overlays");
+    for (const a of plan.apps) {
+      candidates.push({
+        app: a.app,
+        env: a.env,
+        path: plan.dir,
+        appDir: a.appDir,
+        versions: versionsOfBuild(r, build, plan.dir, multi ? a.originDir : undefined),
+        errors: [...new Set(build.errors)],
+        files: [...ctx.index.filesUnder(plan.dir)],
+        destination: build.namespace ? { namespace: build.namespace } : undefined,
+        source: "kustomize",
+      });
+    }
+  }
+  return { candidates, consumedDirs, kustomizationDirs };
+}
+
+function planOverlay(ctx: ReadContext, dir: string, targets: string[]): OverlayPlan | undefined {
+  const apps: OverlayPlan["apps"] = [];
+  const envName = basename(dir);
+  // Global envs: `apps/<env>` or `<env>/<app>` pointing at `base/<app>`.
+  for (const t of targets) {
+    if (!BASE_DIR_NAMES.has(basename(dirname(t)))) continue;
+    const app = basename(t);
+    const env = envName === app ? basename(dirname(dir)) : envName;
+    if (!apps.some((a) => a.app === app)) apps.push({ app, env, appDir: t, originDir: t });
+  }
+  if (apps.length > 0) return { dir, apps };
+  const baseTarget = targets.find(isBaseLike);
+  const underEnvParent = ENV_PARENT_NAMES.has(basename(dirname(dir)));
+  if (!baseTarget && !(underEnvParent && targets.length > 0)) return undefined;
+  let appDir: string;
+  if (underEnvParent) appDir = dirname(dirname(dir));
+  else if (baseTarget && BASE_DIR_NAMES.has(basename(baseTarget))) appDir = dirname(baseTarget);
+  else appDir = dirname(dir);
+  const app = basename(appDir) || ctx.rootAppName;
+  return { dir, apps: [{ app, env: envName, appDir }] };
+}

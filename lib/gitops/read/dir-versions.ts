@@ -1,0 +1,147 @@
+import type { Version } from "../model";
+import { asString, getAtPath, isRecord } from "./../yaml";
+import type { Candidate } from "./candidate";
+import type { ReadContext } from "./context";
+import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
+import type { BuiltResource, FieldLocation } from "./kustomize/built-resource";
+import { findKustomizationFile } from "./kustomize/kustomization";
+import type { BuildResult, KustomizeResolver } from "./kustomize/resolve-overlay";
+import { trackedFields } from "./kustomize/tracked-fields";
+import { resourceId } from "./kustomize/targets";
+import { basename, isUnder, isYamlPath } from "./paths";
+import { dedupeVersions, helmChartVersion, remoteVersion, versionsOfResource, type OciLookup } from "./versions";
+
+export interface DirVersions {
+  versions: Version[];
+  errors: string[];
+  namespace?: string;
+}
+
+export interface DirReaders {
+  ctx: ReadContext;
+  resolver: KustomizeResolver;
+  ociLookup: OciLookup;
+}
+
+/** Versions of a kustomize build, optionally only of resources that came from `originDir`. */
+export function versionsOfBuild(r: DirReaders, build: BuildResult, deploymentDir: string, originDir?: string): Version[] {
+  // A chartRef resolves to the OCIRepository of the same build first: overlays patch it per env.
+  const ociLookup: OciLookup = (name, namespace) =>
+    build.resources.find((res) => res.obj.kind === "OCIRepository" && (res.originalName === name || resourceId(res.obj).name === name)) ?? r.ociLookup(name, namespace);
+  const vctx = { deploymentDir, ociLookup };
+  const keep = (file: string) => originDir === undefined || isUnder(file, originDir);
+  const versions: Version[] = [];
+  for (const res of build.resources) if (keep(res.file)) versions.push(...versionsOfResource(res, vctx));
+  for (const remote of build.remotes) if (keep(remote.location.file) || remote.location.file.startsWith(deploymentDir)) versions.push(remoteVersion(remote, vctx));
+  for (const chart of build.charts) if (keep(chart.location.file)) versions.push(helmChartVersion(chart, vctx));
+  return dedupeVersions(versions);
+}
+
+/** Plain manifests of one folder as resources with their own file as origin. */
+export function plainResources(ctx: ReadContext, files: readonly string[]): { resources: BuiltResource[]; errors: string[] } {
+  const resources: BuiltResource[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    if (!isYamlPath(file)) continue;
+    const loaded = ctx.load(file);
+    if (loaded.problem && loaded.status !== "skipped") errors.push(loaded.problem);
+    else if (loaded.problem) errors.push(loaded.problem);
+    for (const d of loaded.docs) {
+      if (!isRecord(d.value) || typeof d.value.kind !== "string") continue;
+      const prov = new Map<string, FieldLocation>();
+      for (const f of trackedFields(d.value)) prov.set(f.key, { file, doc: d.index, path: f.path, field: f.key });
+      resources.push({ obj: d.value, file, doc: d.index, originalName: resourceId(d.value).name, prov });
+    }
+  }
+  return { resources, errors };
+}
+
+/** Versions of a Helm chart folder: umbrella dependencies plus `image.tag` of the given values files. */
+export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles: readonly string[], deploymentDir: string): DirVersions {
+  const versions: Version[] = [];
+  const errors: string[] = [];
+  const chartFile = chartDir === "" ? "Chart.yaml" : `${chartDir}/Chart.yaml`;
+  const chart = ctx.load(chartFile);
+  if (chart.problem) errors.push(chart.problem);
+  const chartDoc = chart.docs[0]?.value;
+  const deps = isRecord(chartDoc) ? chartDoc.dependencies : undefined;
+  if (Array.isArray(deps)) {
+    ctx.conventions.add("helm-umbrella-chart");
+    deps.forEach((dep: unknown, i) => {
+      if (!isRecord(dep)) return;
+      const name = asString(dep.name) ?? `dependency-${i}`;
+      const version = asString(dep.version) ?? null;
+      versions.push({
+        kind: "chart",
+        name: asString(dep.repository) ? `${asString(dep.repository)}/${name}` : name,
+        value: version,
+        floating: isFloatingChartVersion(version),
+        file: chartFile,
+        doc: 0,
+        path: ["dependencies", i, "version"],
+        field: `dependencies[name=${name}].version`,
+      });
+    });
+  }
+  const appName = basename(chartDir) || ctx.rootAppName;
+  for (const file of valuesFiles) {
+    const loaded = ctx.load(file);
+    if (loaded.problem) errors.push(loaded.problem);
+    const doc = loaded.docs[0];
+    if (!doc) continue;
+    versions.push(...valuesImageTags(doc.value, file, doc.index, appName, deploymentDir));
+  }
+  return { versions: dedupeVersions(versions), errors };
+}
+
+/** `image.tag` (and `<subchart>.image.tag`) of a Helm values document. */
+export function valuesImageTags(values: unknown, file: string, doc: number, fallbackName: string, deploymentDir: string): Version[] {
+  const out: Version[] = [];
+  if (!isRecord(values)) return out;
+  const scopes: { prefix: string[]; node: unknown }[] = [{ prefix: [], node: values }];
+  for (const [k, v] of Object.entries(values)) if (k !== "image" && isRecord(v) && isRecord(v.image)) scopes.push({ prefix: [k], node: v });
+  for (const { prefix, node } of scopes) {
+    const image = getAtPath(node, ["image"]);
+    if (!isRecord(image) || !("tag" in image)) continue;
+    const tag = asString(image.tag) ?? null;
+    const repo = asString(image.repository) ?? asString(image.name);
+    const registry = asString(image.registry);
+    const name = repo ? (registry ? `${registry}/${repo}` : repo) : prefix[0] ?? fallbackName;
+    const path = [...prefix, "image", "tag"];
+    const inherited = deploymentDir !== "" && file !== deploymentDir && !isUnder(file, deploymentDir);
+    out.push({
+      kind: "image",
+      name,
+      value: tag,
+      floating: isFloatingImageTag(tag),
+      file,
+      doc,
+      path,
+      field: `${path.join(".")}${inherited ? ` (inherited from ${file})` : ""}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Versions of whatever an env folder holds: a kustomize build, a Helm chart, or plain manifests.
+ * Used when wiring (Argo CD, config paths) points at a folder no layout detector claimed.
+ */
+export function readDirVersions(r: DirReaders, dir: string, recurse: boolean): DirVersions {
+  if (findKustomizationFile(r.ctx, dir)) {
+    const build = r.resolver.build(dir);
+    return { versions: versionsOfBuild(r, build, dir), errors: build.errors, namespace: build.namespace };
+  }
+  if (r.ctx.isChartDir(dir)) {
+    const values = r.ctx.index.findFileIn(dir, ["values.yaml", "values.yml"]);
+    return chartDirVersions(r.ctx, dir, values ? [values] : [], dir);
+  }
+  const files = recurse ? r.ctx.index.filesUnder(dir) : r.ctx.index.filesIn(dir);
+  const { resources, errors } = plainResources(r.ctx, files);
+  const vctx = { deploymentDir: dir, ociLookup: r.ociLookup };
+  return { versions: dedupeVersions(resources.flatMap((res) => versionsOfResource(res, vctx))), errors };
+}
+
+export function emptyCandidate(partial: Pick<Candidate, "app" | "env" | "path" | "appDir" | "source">): Candidate {
+  return { ...partial, versions: [], errors: [], files: [] };
+}

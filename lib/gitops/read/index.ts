@@ -1,0 +1,185 @@
+import { minimatch } from "minimatch";
+import { CONFIG_FILE, configuredEnvironments, parseRepoConfig, type RepoConfig } from "../config";
+import type { App, Deployment, FileTree, RepoModel, Version } from "../model";
+import { asString, getAtPath, isRecord, parseDottedPath } from "../yaml";
+import { readArgo } from "./argocd";
+import type { Candidate } from "./candidate";
+import { ReadContext } from "./context";
+import { detectConfiguredPaths } from "./detect/configured-paths";
+import { detectHelmValues } from "./detect/helm-values";
+import { detectOverlays } from "./detect/overlays";
+import { detectPlainFolders } from "./detect/plain-folders";
+import type { DirReaders } from "./dir-versions";
+import { scanKinds, type DocsByKind } from "./documents";
+import { orderEnvironments } from "./env-order";
+import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag } from "./floating";
+import { applyFluxWiring } from "./flux";
+import type { BuiltResource } from "./kustomize/built-resource";
+import { KustomizeResolver } from "./kustomize/resolve-overlay";
+import { resourceId } from "./kustomize/targets";
+import { trackedFields } from "./kustomize/tracked-fields";
+import type { ParseCache } from "./parse-cache";
+import { configuredTeamOf, teamsFromTree, tenantOfPath } from "./teams";
+import { TreeIndex } from "./tree-index";
+
+export { createParseCache } from "./parse-cache";
+export type { ParseCache } from "./parse-cache";
+export type { RepoConfig } from "../config";
+
+export interface ReadOptions {
+  /** Repo config; when absent, `.ferry/config.yaml` from the tree is used if present. */
+  config?: RepoConfig;
+  /** Parsed-YAML cache shared across reads (e.g. one per sync worker). */
+  parseCache?: ParseCache;
+  /** Cache key for a file's content, e.g. its git blob SHA; the content itself is used when undefined. */
+  contentKey?: (path: string) => string | undefined;
+  /** App name for an app whose folder is the repository root (repo per app), e.g. the repo name. */
+  rootAppName?: string;
+}
+
+const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "kustomize", "plain", "helm-values", "argocd"];
+
+/**
+ * Read a GitOps repository's file tree into the domain model. Pure and total: problems end up in
+ * `errors`, `notes` or on the cell, never as an exception.
+ */
+export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoModel {
+  const index = new TreeIndex(tree);
+  const configErrors: RepoModel["errors"] = [];
+  let config = options.config;
+  if (!config && tree.has(CONFIG_FILE)) {
+    const parsed = parseRepoConfig(tree.get(CONFIG_FILE) ?? "");
+    config = parsed.config;
+    configErrors.push(...parsed.errors);
+  }
+  const ctx = new ReadContext(index, config, { parseCache: options.parseCache, contentKey: options.contentKey, rootAppName: options.rootAppName });
+  ctx.errors.push(...configErrors);
+  try {
+    return readWithContext(ctx);
+  } catch (e) {
+    // Last line of defence: a bug in one detector must not take down a sync.
+    ctx.errors.push({ file: ".", message: `internal reader error: ${e instanceof Error ? e.message : String(e)}` });
+    return assemble(ctx, [], []);
+  }
+}
+
+function readWithContext(ctx: ReadContext): RepoModel {
+  const kinds = scanKinds(ctx);
+  const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx), ociLookup: ociLookup(kinds) };
+
+  let candidates: Candidate[];
+  const templates = ctx.config?.paths;
+  if (templates && templates.length > 0) {
+    candidates = detectConfiguredPaths(readers, templates);
+  } else {
+    const overlays = detectOverlays(readers);
+    const plain = detectPlainFolders(readers, overlays.consumedDirs, overlays.kustomizationDirs);
+    candidates = [...overlays.candidates, ...plain, ...detectHelmValues(readers)];
+  }
+  const argo = readArgo(readers, kinds, candidates);
+  candidates.push(...argo.candidates);
+  applyFluxWiring(ctx, kinds, candidates);
+  applyVersionFields(ctx, candidates);
+
+  const teams = [...Object.keys(ctx.config?.teams ?? {}), ...teamsFromTree(ctx, kinds), ...argo.teams];
+  for (const d of kinds.get("Application") ?? []) {
+    const project = asString(getAtPath(d.value, ["spec", "project"]));
+    if (project && project !== "default" && candidates.some((c) => c.team === project)) teams.push(project);
+  }
+  if (yamlContents(ctx).some((content) => content.includes("$imagepolicy"))) ctx.conventions.add("flux-image-automation");
+  return assemble(ctx, candidates, teams);
+}
+
+function yamlContents(ctx: ReadContext): string[] {
+  return ctx.index.paths.filter((p) => p.endsWith(".yaml") || p.endsWith(".yml")).map((p) => ctx.index.read(p) ?? "");
+}
+
+function ociLookup(kinds: DocsByKind) {
+  const byName = new Map<string, BuiltResource[]>();
+  for (const d of kinds.get("OCIRepository") ?? []) {
+    const obj = d.value;
+    const name = resourceId(obj).name;
+    const prov = new Map(trackedFields(obj).map((f) => [f.key, { file: d.file, doc: d.doc, path: f.path, field: f.key }] as const));
+    const list = byName.get(name) ?? [];
+    list.push({ obj, file: d.file, doc: d.doc, originalName: name, prov });
+    byName.set(name, list);
+  }
+  return (name: string, namespace: string | undefined): BuiltResource | undefined => {
+    const list = byName.get(name) ?? [];
+    return list.find((r) => namespace === undefined || resourceId(r.obj).namespace === undefined || resourceId(r.obj).namespace === namespace) ?? list[0];
+  };
+}
+
+/** Configured extra version fields (`versionFields`), read from the files of each deployment. */
+function applyVersionFields(ctx: ReadContext, candidates: Candidate[]): void {
+  const fields = ctx.config?.versionFields ?? [];
+  if (fields.length === 0) return;
+  for (const c of candidates) {
+    const files = new Set([...c.files, ...c.versions.map((v) => v.file)]);
+    for (const vf of fields) {
+      const path = parseDottedPath(vf.path);
+      for (const file of [...files].sort()) {
+        if (!minimatch(file, vf.file)) continue;
+        for (const d of ctx.load(file).docs) {
+          const raw = getAtPath(d.value, path);
+          if (raw === undefined || isRecord(raw) || Array.isArray(raw)) continue;
+          const value = raw === null ? null : String(raw);
+          const floating = vf.kind === "chart" ? isFloatingChartVersion(value) : vf.kind === "git" ? isFloatingGitRevision(value) : vf.kind === "image" ? isFloatingImageTag(value) : value === null;
+          const v: Version = { kind: vf.kind, name: vf.name ?? vf.path, value, floating, file, doc: d.index, path, field: vf.path };
+          if (!c.versions.some((x) => x.file === v.file && x.doc === v.doc && x.path.join("/") === path.join("/"))) c.versions.push(v);
+        }
+      }
+    }
+  }
+}
+
+function assemble(ctx: ReadContext, candidates: Candidate[], teamNames: string[]): RepoModel {
+  const sorted = [...candidates].sort((a, b) => SOURCE_PRIORITY.indexOf(a.source) - SOURCE_PRIORITY.indexOf(b.source));
+  const chosen = new Map<string, Candidate>();
+  for (const c of sorted) {
+    const key = `${c.app}\u0000${c.env}`;
+    const first = chosen.get(key);
+    if (!first) chosen.set(key, c);
+    else if (first.path !== c.path) ctx.note(`${c.app}/${c.env}: also found at ${c.path} (using ${first.path})`);
+  }
+  const never = ctx.config?.neverPromote ?? [];
+  const environments = orderEnvironments(
+    [...chosen.values()].map((c) => c.env),
+    configuredEnvironments(ctx.config),
+  );
+  const envOrder = new Map(environments.map((e) => [e.name, e.order] as const));
+
+  const apps = new Map<string, App>();
+  for (const c of chosen.values()) {
+    const existing = apps.get(c.app);
+    const team = configuredTeamOf(ctx.config, c.app) ?? c.team ?? tenantOfPath(c.appDir, ctx.configuredEnvNames) ?? null;
+    if (!existing) apps.set(c.app, { name: c.app, team, path: c.appDir });
+    else if (existing.team === null && team !== null) existing.team = team;
+  }
+  const teamSet = new Set(teamNames);
+  for (const a of apps.values()) if (a.team) teamSet.add(a.team);
+
+  const deployments: Deployment[] = [...chosen.values()]
+    .map((c) => ({
+      app: c.app,
+      env: c.env,
+      path: c.path,
+      versions: c.versions,
+      errors: [...new Set(c.errors)],
+      files: c.files.filter((f) => !never.some((g) => minimatch(f, g))),
+      ...(c.destination && Object.values(c.destination).some((v) => v !== undefined) ? { destination: c.destination } : {}),
+    }))
+    .sort((a, b) => a.app.localeCompare(b.app) || (envOrder.get(a.env) ?? 0) - (envOrder.get(b.env) ?? 0) || a.env.localeCompare(b.env) || a.path.localeCompare(b.path));
+
+  if (deployments.length === 0) ctx.note("no known GitOps layout found (no overlays, env folders, Argo CD Applications or Helm values per env); showing what could be read");
+  const floating = deployments.flatMap((d) => d.versions.filter((v) => v.floating).map((v) => `${d.app}/${d.env}: ${v.name} is floating (${v.value ?? "no version"})`));
+  return {
+    conventions: [...ctx.conventions].sort(),
+    environments,
+    teams: [...teamSet].sort().map((name) => ({ name })),
+    apps: [...apps.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    deployments,
+    errors: ctx.errors,
+    notes: [...ctx.notes, ...floating],
+  };
+}

@@ -1,0 +1,89 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import type { Deployment } from "../model";
+import { fixtureDir, listFixtures, loadFixture } from "../testing/load-fixture";
+import { readRepository } from "./index";
+import { containerSlots } from "./kustomize/tracked-fields";
+
+const KUBECTL = "/usr/bin/kubectl";
+const hasKubectl = existsSync(KUBECTL);
+
+function renderedImages(dir: string): string[] {
+  const out = execFileSync(KUBECTL, ["kustomize", dir], { encoding: "utf8", timeout: 30_000 });
+  const images = new Set<string>();
+  for (const doc of parseAllDocuments(out)) {
+    for (const slot of containerSlots(doc.toJS())) {
+      if (typeof slot.container.image === "string") images.add(slot.container.image);
+    }
+  }
+  return [...images].sort();
+}
+
+/** Container images the reader reports for one env folder (all apps sharing it, for global envs). */
+function readerImages(deployments: Deployment[]): string[] {
+  const images = new Set<string>();
+  for (const d of deployments) {
+    for (const v of d.versions) {
+      if (v.kind !== "image" || !/ontainers\[|^images\[|\(inline patch\)/.test(v.field)) continue;
+      const tag = v.digest !== undefined && v.value === v.digest ? null : v.value;
+      images.add(`${v.name}${tag ? `:${tag}` : ""}${v.digest ? `@${v.digest}` : ""}`);
+    }
+  }
+  return [...images].sort();
+}
+
+interface OracleCase {
+  fixture: string;
+  dir: string;
+  deployments: Deployment[];
+  skip?: string;
+}
+
+function cases(): OracleCase[] {
+  const out: OracleCase[] = [];
+  for (const fixture of listFixtures()) {
+    const tree = loadFixture(fixture);
+    const model = readRepository(tree, { rootAppName: fixture });
+    const byPath = new Map<string, Deployment[]>();
+    for (const d of model.deployments) {
+      const isOverlay = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((f) => tree.has(`${d.path}/${f}`));
+      if (!isOverlay) continue;
+      byPath.set(d.path, [...(byPath.get(d.path) ?? []), d]);
+    }
+    for (const [dir, deployments] of byPath) {
+      const remote = deployments.some((d) => d.versions.some((v) => v.kind === "git" && v.field.includes("?ref=")));
+      const broken = deployments.some((d) => d.errors.length > 0);
+      out.push({
+        fixture,
+        dir,
+        deployments,
+        skip: remote ? "has remote resources (needs network)" : broken ? "reader reports errors (kustomize would fail too)" : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+describe("kustomize oracle: reader images equal `kubectl kustomize` output", () => {
+  const all = cases();
+  it("covers the overlay fixtures", () => {
+    expect(all.filter((c) => !c.skip).length).toBeGreaterThanOrEqual(25);
+  });
+  for (const c of all) {
+    const title = `${c.fixture}: ${c.dir}`;
+    if (!hasKubectl) {
+      it.skip(`${title} (skipped: ${KUBECTL} is missing)`, () => {});
+      continue;
+    }
+    if (c.skip) {
+      it.skip(`${title} (skipped: ${c.skip})`, () => {});
+      continue;
+    }
+    it(title, () => {
+      expect(readerImages(c.deployments)).toEqual(renderedImages(path.join(fixtureDir(c.fixture), c.dir)));
+    });
+  }
+});

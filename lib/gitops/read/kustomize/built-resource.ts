@@ -1,0 +1,58 @@
+import type { YamlPath } from "../../yaml";
+
+/** Where a release field's current value is written: what a promotion must edit. */
+export interface FieldLocation {
+  file: string;
+  doc: number;
+  path: YamlPath;
+  field: string;
+}
+
+/** A resource as it flows through a kustomize build, carrying the origin of each tracked field. */
+export interface BuiltResource {
+  obj: Record<string, unknown>;
+  file: string;
+  doc: number;
+  originalName: string;
+  /** Tracked field key → where its current value comes from. */
+  prov: Map<string, FieldLocation>;
+}
+
+/**
+ * Copy for a new layer of the build. The object itself is shared (copy-on-write): strategic merge builds
+ * new objects, and the in-place editors (JSON 6902, images) call `ownObject` first. Parsed documents come
+ * from a cache shared across reads and must never be mutated.
+ */
+export function cloneResource(r: BuiltResource): BuiltResource {
+  return { ...r, prov: new Map(r.prov) };
+}
+
+/** Give `r` its own deep copy of `obj` before an in-place edit. */
+export function ownObject(r: BuiltResource): void {
+  r.obj = deepClone(r.obj) as Record<string, unknown>;
+}
+
+/** Deep copy of plain YAML data (maps, lists, scalars): much cheaper than structuredClone. */
+export function deepClone(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(deepClone);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = deepClone(v);
+    return out;
+  }
+  return value;
+}
+
+/** A remote `resources:` entry (`github.com/org/repo//path?ref=v1`). */
+export interface RemoteResource {
+  url: string;
+  ref: string | null;
+  location: FieldLocation;
+}
+
+export interface HelmChartRef {
+  name: string;
+  repo?: string;
+  version: string | null;
+  location: FieldLocation;
+}

@@ -1,0 +1,306 @@
+import { parseYamlDocuments, isRecord, type YamlPath } from "../../yaml";
+import type { ReadContext } from "../context";
+import { isUnder, joinInRepo } from "../paths";
+import { cloneResource, ownObject, type BuiltResource, type FieldLocation, type HelmChartRef, type RemoteResource } from "./built-resource";
+import { applyImages } from "./images-transformer";
+import { applyJsonPatch, isJsonPatch, pointerTokens } from "./json6902";
+import { isRemoteResource, readKustomization, splitRemote, type Kustomization, type PatchRef } from "./kustomization";
+import { strategicMerge } from "./strategic-merge";
+import { matchesTarget, resourceId } from "./targets";
+import { trackedFields } from "./tracked-fields";
+
+export interface BuildResult {
+  resources: BuiltResource[];
+  remotes: RemoteResource[];
+  charts: HelmChartRef[];
+  errors: string[];
+  /** Every file the build read: kustomizations, resources, patches. */
+  files: string[];
+  /** `namespace:` of the top kustomization. */
+  namespace?: string;
+}
+
+const MAX_DEPTH = 50;
+
+
+/**
+ * Resolves kustomize builds the way `kustomize build` would, for release fields only: resources (and the
+ * deprecated `bases`), components, strategic-merge and JSON 6902 patches (including the deprecated fields),
+ * then the `images:` transformer. Built directories are memoised per read: many overlays share one base.
+ */
+export class KustomizeResolver {
+  private readonly memo = new Map<string, BuildResult>();
+
+  constructor(private readonly ctx: ReadContext) {}
+
+  /** Build `dir`. The result is memoised and shared: read it, never mutate it. */
+  build(dir: string): BuildResult {
+    return this.buildShared(dir, []);
+  }
+
+  private buildShared(dir: string, stack: string[]): BuildResult {
+    const memo = this.memo.get(dir);
+    if (memo) return memo;
+    const result = this.buildFresh(dir, stack);
+    this.memo.set(dir, result);
+    return result;
+  }
+
+  private buildFresh(dir: string, stack: string[]): BuildResult {
+    const result: BuildResult = { resources: [], remotes: [], charts: [], errors: [], files: [] };
+    const k = readKustomization(this.ctx, dir);
+    if (!k) {
+      result.errors.push(`${dir || "."}: no kustomization file`);
+      return result;
+    }
+    result.files.push(k.file);
+    result.errors.push(...k.problems);
+    result.namespace = k.namespace;
+    const inner = [...stack, dir];
+    this.addResources(k, result, inner);
+    this.addComponents(k, result, inner);
+    this.applyTransforms(k, result);
+    return result;
+  }
+
+  private addResources(k: Kustomization, result: BuildResult, stack: string[]): void {
+    for (const { field, index, entry } of k.resources) {
+      if (isRemoteResource(entry)) {
+        const { url, ref } = splitRemote(entry);
+        result.remotes.push({ url, ref, location: { file: k.file, doc: 0, path: [field, index], field: `${field}[${index}] (?ref=)` } });
+        continue;
+      }
+      const target = joinInRepo(k.dir, entry);
+      if (target === null) {
+        const message = `${field} entry "${entry}" escapes the repository root; refused`;
+        result.errors.push(`${k.file}: ${message}`);
+        this.ctx.errors.push({ file: k.file, message });
+        continue;
+      }
+      if (this.ctx.index.hasFile(target)) {
+        this.addFile(target, result);
+      } else if (this.ctx.index.hasDir(target)) {
+        this.addDir(k.file, target, result, stack);
+      } else {
+        result.errors.push(`${k.file}: ${field} entry "${entry}" not found`);
+      }
+    }
+  }
+
+  private addDir(from: string, target: string, result: BuildResult, stack: string[]): void {
+    if (stack.includes(target)) {
+      const cycle = [...stack.slice(stack.indexOf(target)), target].map((d) => d || ".").join(" → ");
+      const message = `kustomize resources cycle: ${cycle}`;
+      result.errors.push(`${from}: ${message}`);
+      this.ctx.errors.push({ file: from, message });
+      return;
+    }
+    if (stack.length >= MAX_DEPTH) {
+      result.errors.push(`${from}: kustomize resources nested deeper than ${MAX_DEPTH} levels; stopped`);
+      return;
+    }
+    const sub = this.buildShared(target, stack);
+    const copy = cloneResult(sub);
+    result.resources.push(...copy.resources);
+    result.remotes.push(...copy.remotes);
+    result.charts.push(...copy.charts);
+    result.errors.push(...copy.errors);
+    result.files.push(...copy.files);
+  }
+
+  private addFile(path: string, result: BuildResult): void {
+    const loaded = this.ctx.load(path);
+    result.files.push(path);
+    if (loaded.problem) result.errors.push(loaded.problem);
+    for (const d of loaded.docs) {
+      if (!isRecord(d.value) || typeof d.value.kind !== "string") continue;
+      const obj = d.value;
+      const prov = new Map<string, FieldLocation>();
+      for (const f of trackedFields(obj)) prov.set(f.key, { file: path, doc: d.index, path: f.path, field: f.key });
+      result.resources.push({ obj, file: path, doc: d.index, originalName: resourceId(obj).name, prov });
+    }
+  }
+
+  private addComponents(k: Kustomization, result: BuildResult, stack: string[]): void {
+    for (const { index, entry } of k.components) {
+      const dir = joinInRepo(k.dir, entry);
+      if (dir === null) {
+        result.errors.push(`${k.file}: components[${index}] "${entry}" escapes the repository root; refused`);
+        continue;
+      }
+      if (stack.includes(dir)) {
+        result.errors.push(`${k.file}: kustomize components cycle through ${dir}`);
+        continue;
+      }
+      const comp = readKustomization(this.ctx, dir);
+      if (!comp) {
+        result.errors.push(`${k.file}: component "${entry}" not found`);
+        continue;
+      }
+      this.ctx.conventions.add("kustomize-components");
+      result.files.push(comp.file);
+      result.errors.push(...comp.problems);
+      // A component adds its resources to the parent's, then transforms everything accumulated so far.
+      this.addResources(comp, result, [...stack, dir]);
+      this.addComponents(comp, result, [...stack, dir]);
+      this.applyTransforms(comp, result);
+    }
+  }
+
+  private applyTransforms(k: Kustomization, result: BuildResult): void {
+    const order: PatchRef["field"][] = ["patchesStrategicMerge", "patches", "patchesJson6902"];
+    for (const field of order) {
+      for (const patch of k.patches.filter((p) => p.field === field)) this.applyPatch(k, patch, result);
+    }
+    applyImages(k, result.resources);
+    for (const c of k.helmCharts) {
+      result.charts.push({
+        name: c.name,
+        repo: c.repo,
+        version: c.version ?? null,
+        location: { file: k.file, doc: 0, path: ["helmCharts", c.index, "version"], field: `helmCharts[name=${c.name}].version` },
+      });
+    }
+  }
+
+  private applyPatch(k: Kustomization, patch: PatchRef, result: BuildResult): void {
+    const label = `${patch.field}[${patch.index}]`;
+    let docs: { index: number; value: unknown }[];
+    let file: string;
+    let basePath: YamlPath;
+    if (patch.inline !== undefined) {
+      const parsed = parseYamlDocuments(patch.inline);
+      if (parsed.errors[0]) {
+        result.errors.push(`${k.file}: ${label} inline patch: ${parsed.errors[0].message}`);
+        return;
+      }
+      docs = parsed.documents;
+      file = k.file;
+      basePath = patch.field === "patchesStrategicMerge" ? [patch.field, patch.index] : [patch.field, patch.index, "patch"];
+    } else {
+      if (patch.path === null || patch.path === undefined) {
+        const message = `${label} path escapes the repository root; refused`;
+        result.errors.push(`${k.file}: ${message}`);
+        this.ctx.errors.push({ file: k.file, message });
+        return;
+      }
+      if (!this.ctx.index.hasFile(patch.path)) {
+        result.errors.push(`${k.file}: ${label} patch file ${patch.path} not found`);
+        return;
+      }
+      const loaded = this.ctx.load(patch.path);
+      result.files.push(patch.path);
+      if (loaded.problem) result.errors.push(loaded.problem);
+      docs = loaded.docs;
+      file = patch.path;
+      basePath = [];
+    }
+    const inline = patch.inline !== undefined;
+    for (const d of docs) {
+      if (d.value === null || d.value === undefined) continue;
+      const where = (p: YamlPath, key: string): FieldLocation =>
+        inline
+          ? { file, doc: 0, path: basePath, field: `${formatLabel(basePath)} (inline patch) sets ${key}` }
+          : { file, doc: d.index, path: p, field: key };
+      if (isJsonPatch(d.value) || patch.field === "patchesJson6902") {
+        if (!isJsonPatch(d.value)) {
+          result.errors.push(`${file}: ${label} is not a JSON 6902 patch`);
+          continue;
+        }
+        this.applyJson6902(k, label, patch, d.value, (opIndex, rest, key) => where([...basePath, opIndex, "value", ...rest], key), result);
+      } else {
+        this.applyStrategic(k, label, patch, d.value, (p, key) => where([...basePath, ...p], key), result, file);
+      }
+    }
+  }
+
+  private applyStrategic(
+    k: Kustomization,
+    label: string,
+    patch: PatchRef,
+    doc: unknown,
+    where: (path: YamlPath, key: string) => FieldLocation,
+    result: BuildResult,
+    file: string,
+  ): void {
+    if (!isRecord(doc)) return;
+    const id = resourceId(doc);
+    const target = patch.target ?? { kind: id.kind || undefined, name: id.name || undefined };
+    if (!patch.target && !id.name) {
+      result.errors.push(`${file}: ${label} strategic-merge patch has no metadata.name`);
+      return;
+    }
+    const matches = result.resources.filter((r) => matchesTarget(resourceId(r.obj, r.originalName), escapeLiteral(target, !patch.target)));
+    if (matches.length === 0) {
+      if (!patch.target) result.errors.push(`${file}: ${label} patch matches no resource (${id.kind}/${id.name}) in ${k.dir || "."}`);
+      return;
+    }
+    const fields = trackedFields(doc);
+    for (const r of matches) {
+      let patchDoc: unknown = doc;
+      if (patch.target && isRecord(doc) && isRecord(doc.metadata)) {
+        // With an explicit target the patch's own name/kind must not rename the resource.
+        patchDoc = { ...doc, metadata: { ...doc.metadata, name: resourceId(r.obj).name }, kind: r.obj.kind };
+      }
+      const merged = strategicMerge(r.obj, patchDoc);
+      r.obj = isRecord(merged) ? merged : r.obj;
+      for (const f of fields) r.prov.set(f.key, where(f.path, f.key));
+    }
+  }
+
+  private applyJson6902(
+    k: Kustomization,
+    label: string,
+    patch: PatchRef,
+    ops: { op: string; path: string; from?: string; value?: unknown }[],
+    where: (opIndex: number, rest: YamlPath, key: string) => FieldLocation,
+    result: BuildResult,
+  ): void {
+    if (!patch.target) {
+      result.errors.push(`${k.file}: ${label} JSON 6902 patch without target`);
+      return;
+    }
+    const target = patch.target;
+    const matches = result.resources.filter((r) => matchesTarget(resourceId(r.obj, r.originalName), target));
+    for (const r of matches) {
+      ownObject(r);
+      ops.forEach((op, opIndex) => {
+        const errs = applyJsonPatch(r.obj, [op]);
+        for (const e of errs) result.errors.push(`${k.file}: ${label} ${e}`);
+        if (errs.length > 0 || op.op === "remove" || op.op === "test") return;
+        const tokens = pointerTokens(op.path);
+        for (const f of trackedFields(r.obj)) {
+          const prefix = f.path.slice(0, tokens.length).map(String);
+          if (f.path.length < tokens.length || prefix.some((p, i) => p !== (tokens[i] === "-" ? p : tokens[i]))) continue;
+          r.prov.set(f.key, where(opIndex, f.path.slice(tokens.length), f.key));
+        }
+      });
+    }
+  }
+}
+
+function formatLabel(path: YamlPath): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** Names from a patch's own metadata are literal, not regexes. */
+function escapeLiteral<T extends { kind?: string; name?: string }>(t: T, literal: boolean): T {
+  if (!literal) return t;
+  const esc = (s: string | undefined) => (s === undefined ? undefined : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return { ...t, kind: esc(t.kind), name: esc(t.name) };
+}
+
+function cloneResult(r: BuildResult): BuildResult {
+  return {
+    resources: r.resources.map(cloneResource),
+    remotes: r.remotes.map((x) => ({ ...x })),
+    charts: r.charts.map((x) => ({ ...x })),
+    errors: [...r.errors],
+    files: [...r.files],
+    namespace: r.namespace,
+  };
+}
+
+export function filesOfBuildUnder(result: BuildResult, dir: string): string[] {
+  return result.files.filter((f) => isUnder(f, dir));
+}

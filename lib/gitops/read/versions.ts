@@ -1,0 +1,148 @@
+import type { Version } from "../model";
+import { asString, formatPath, getAtPath, isRecord } from "../yaml";
+import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
+import { parseImageRef } from "./image-ref";
+import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
+import { containerSlots } from "./kustomize/tracked-fields";
+import { dirname, isUnder } from "./paths";
+
+/** Finds OCIRepositories referenced by a HelmRelease `chartRef` anywhere in the repo. */
+export type OciLookup = (name: string, namespace: string | undefined) => BuiltResource | undefined;
+
+export interface VersionContext {
+  /** The deployment's env folder: locations outside it are marked as inherited in `field`. */
+  deploymentDir: string;
+  ociLookup?: OciLookup;
+}
+
+function locate(loc: FieldLocation, ctx: VersionContext): Pick<Version, "file" | "doc" | "path" | "field"> {
+  const inherited = ctx.deploymentDir !== "" && !isUnder(loc.file, ctx.deploymentDir) && loc.file !== ctx.deploymentDir;
+  return {
+    file: loc.file,
+    doc: loc.doc,
+    path: loc.path,
+    field: inherited ? `${loc.field} (inherited from ${dirname(loc.file) || "."})` : loc.field,
+  };
+}
+
+function originOf(res: BuiltResource, path: (string | number)[]): FieldLocation {
+  return { file: res.file, doc: res.doc, path, field: formatPath(path) };
+}
+
+/** Release fields of one resource after the build: container images, chart versions, git refs. */
+export function versionsOfResource(res: BuiltResource, ctx: VersionContext): Version[] {
+  const out: Version[] = [];
+  for (const slot of containerSlots(res.obj)) {
+    const image = asString(slot.container.image);
+    const loc = res.prov.get(slot.key) ?? { ...originOf(res, slot.path), field: slot.key };
+    if (image === undefined) continue;
+    const ref = parseImageRef(image);
+    out.push({
+      kind: "image",
+      name: ref.name,
+      value: ref.tag ?? ref.digest,
+      floating: isFloatingImageTag(ref.tag, ref.digest),
+      ...locate(loc, ctx),
+      ...(ref.digest ? { digest: ref.digest } : {}),
+    });
+  }
+  const kind = res.obj.kind;
+  if (kind === "HelmRelease") out.push(...helmReleaseVersions(res, ctx));
+  if (kind === "GitRepository") {
+    const v = gitRepositoryVersion(res, ctx);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[] {
+  const out: Version[] = [];
+  const spec = isRecord(res.obj.spec) ? res.obj.spec : {};
+  const chartSpec = getAtPath(spec, ["chart", "spec"]);
+  if (isRecord(chartSpec)) {
+    const path = ["spec", "chart", "spec", "version"];
+    const version = asString(chartSpec.version) ?? null;
+    const loc = res.prov.get(formatPath(path)) ?? originOf(res, path);
+    out.push({
+      kind: "chart",
+      name: asString(chartSpec.chart) ?? String(getAtPath(res.obj, ["metadata", "name"]) ?? "chart"),
+      value: version,
+      floating: isFloatingChartVersion(version),
+      ...locate(loc, ctx),
+    });
+  }
+  const chartRef = spec.chartRef;
+  if (isRecord(chartRef) && chartRef.kind === "OCIRepository" && typeof chartRef.name === "string") {
+    const oci = ctx.ociLookup?.(chartRef.name, asString(chartRef.namespace) ?? asString(getAtPath(res.obj, ["metadata", "namespace"])));
+    if (oci) {
+      const v = ociVersion(oci, ctx);
+      if (v) out.push(v);
+    } else {
+      const path = ["spec", "chartRef"];
+      out.push({ kind: "chart", name: `OCIRepository/${chartRef.name}`, value: null, floating: true, ...locate(originOf(res, path), ctx) });
+    }
+  }
+  const tag = getAtPath(spec, ["values", "image", "tag"]);
+  if (tag !== undefined) {
+    const path = ["spec", "values", "image", "tag"];
+    const value = asString(tag) ?? null;
+    const loc = res.prov.get(formatPath(path)) ?? originOf(res, path);
+    const repo = asString(getAtPath(spec, ["values", "image", "repository"]));
+    out.push({
+      kind: "image",
+      name: repo ?? String(getAtPath(res.obj, ["metadata", "name"]) ?? "image"),
+      value,
+      floating: isFloatingImageTag(value),
+      ...locate(loc, ctx),
+    });
+  }
+  return out;
+}
+
+// Precedence as Flux applies it: the first key present wins.
+const REF_KEYS: Record<"git" | "chart", readonly string[]> = {
+  git: ["commit", "name", "semver", "tag", "branch"],
+  chart: ["digest", "semver", "tag"],
+};
+
+function refVersion(res: BuiltResource, ctx: VersionContext, kind: Version["kind"]): Version | undefined {
+  const url = asString(getAtPath(res.obj, ["spec", "url"])) ?? String(getAtPath(res.obj, ["metadata", "name"]) ?? "");
+  const ref = getAtPath(res.obj, ["spec", "ref"]);
+  for (const key of REF_KEYS[kind === "git" ? "git" : "chart"]) {
+    const value = isRecord(ref) ? asString(ref[key]) : undefined;
+    if (value === undefined) continue;
+    const path = ["spec", "ref", key];
+    const loc = res.prov.get(formatPath(path)) ?? originOf(res, path);
+    const floating =
+      key === "branch" || (key === "semver" && isSemverRange(value)) || (key === "tag" && (kind === "git" ? isFloatingGitRevision(value) : value === "latest"));
+    return { kind, name: url, value, floating, ...locate(loc, ctx) };
+  }
+  return { kind, name: url, value: null, floating: true, ...locate(originOf(res, ["spec", "ref"]), ctx) };
+}
+
+function gitRepositoryVersion(res: BuiltResource, ctx: VersionContext): Version | undefined {
+  return refVersion(res, ctx, "git");
+}
+
+function ociVersion(res: BuiltResource, ctx: VersionContext): Version | undefined {
+  return refVersion(res, ctx, "chart");
+}
+
+export function remoteVersion(r: RemoteResource, ctx: VersionContext): Version {
+  return { kind: "git", name: r.url, value: r.ref, floating: isFloatingGitRevision(r.ref), ...locate(r.location, ctx) };
+}
+
+export function helmChartVersion(c: HelmChartRef, ctx: VersionContext): Version {
+  return { kind: "chart", name: c.repo ? `${c.repo}/${c.name}` : c.name, value: c.version, floating: isFloatingChartVersion(c.version), ...locate(c.location, ctx) };
+}
+
+/** Drop exact duplicates (the same field reached through two resources). */
+export function dedupeVersions(versions: Version[]): Version[] {
+  const seen = new Set<string>();
+  return versions.filter((v) => {
+    const key = `${v.kind}|${v.name}|${v.value}|${v.file}|${v.doc}|${v.path.join("/")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,33 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { FileTree, RepoModel } from "@/lib/gitops/model";
+import { readRepository } from "@/lib/gitops/read";
+import { cachedContents, sharedParseCache } from "./load-file-tree";
+
+export interface CachedRepository {
+  id: number;
+  name: string;
+  headSha: string;
+  tree: FileTree;
+  model: RepoModel;
+}
+
+/**
+ * A repository as the cache holds it at its last synced head: file tree and model, with no forge
+ * call. Callers that are about to write (promotions) sync first so the head is current.
+ */
+export async function readCachedRepository(prisma: PrismaClient, name: string): Promise<CachedRepository | null> {
+  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true } });
+  if (!repo?.headSha) return null;
+  const files = await prisma.repositoryFile.findMany({ where: { repositoryId: repo.id }, select: { path: true, blobSha: true } });
+  const contents = await cachedContents(prisma, files.map((f) => f.blobSha));
+  const tree = new Map<string, string>();
+  const shaByPath = new Map<string, string>();
+  for (const f of files) {
+    const content = contents.get(f.blobSha);
+    if (content === undefined) continue;
+    tree.set(f.path, content);
+    shaByPath.set(f.path, f.blobSha);
+  }
+  const model = readRepository(tree, { parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path) });
+  return { id: repo.id, name: repo.name, headSha: repo.headSha, tree, model };
+}
