@@ -8,7 +8,7 @@ describe("versionLabel", () => {
   });
   it("shortens a digest", () => {
     const digest = "sha256:e595072b00db672beeddc666aa27fec03d3f9f0a5779eb6b9c21e826e6611e18";
-    expect(versionLabel({ kind: "image", name: "a", value: digest, floating: false })).toBe("sha256:e595072b00d…");
+    expect(versionLabel({ kind: "image", name: "a", value: digest, floating: false })).toBe("sha256:e595072b00db…");
   });
   it("says unpinned when there is nothing", () => {
     expect(versionLabel({ kind: "image", name: "a", value: null, floating: true })).toBe("unpinned");
