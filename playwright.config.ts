@@ -38,6 +38,8 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
+    // SIGTERM lets the launcher stop Next.js and the embedded PostgreSQL in order (SIGKILL would orphan them).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",
     env: {

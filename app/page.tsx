@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getPrisma } from "@/lib/db/client";
+import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getMatrix } from "@/lib/data/matrix";
 import { parseMatrixQuery } from "@/lib/data/matrix-query";
@@ -12,7 +13,7 @@ import { RepositoryProblems } from "@/components/repositories/repository-problem
 export const metadata: Metadata = { title: "Matrix" };
 
 export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
   const query = parseMatrixQuery(await searchParams);
   const prisma = getPrisma();
   const [matrix, problems] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma)]);
@@ -32,7 +33,7 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
             : "No apps match these filters."}
         </p>
       ) : (
-        <MatrixTable matrix={matrix} />
+        <MatrixTable matrix={matrix} canPromote={(team) => authorize(user, "deployment.promote", { team }).allowed} />
       )}
       <MatrixPagination query={query} total={matrix.total} pageSize={matrix.pageSize} />
     </div>

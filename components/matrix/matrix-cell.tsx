@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { MatrixCell as Cell } from "@/lib/data/matrix";
+import { PromoteDialog, type PromoteTarget } from "@/components/promote/promote-dialog";
 import { relativeTime } from "./relative-time";
 import { versionLabel, versionTitle } from "./version-label";
 
@@ -17,7 +18,7 @@ function driftText(cell: Cell): string | null {
   return null;
 }
 
-export function MatrixCellView({ cell, appHref }: { cell: Cell | undefined; appHref: string }) {
+export function MatrixCellView({ cell, appHref, promote }: { cell: Cell | undefined; appHref: string; promote: PromoteTarget | null }) {
   if (!cell) return <span className="text-xs text-slate-400">not deployed</span>;
   const drift = driftText(cell);
   const driftDetail = cell.driftFields.map((f) => `${f.name}: ${f.previous ?? "none"} in ${cell.previousEnv} → ${f.current ?? "none"} here`).join("\n");
@@ -52,6 +53,7 @@ export function MatrixCellView({ cell, appHref }: { cell: Cell | undefined; appH
           change #{cell.openChange.number ?? cell.openChange.id} open
         </Link>
       ) : null}
+      {promote ? <PromoteDialog target={promote} /> : null}
       <Link href={`${appHref}#env-${cell.env}`} className="sr-only focus:not-sr-only text-xs text-sky-700 underline">
         details for {cell.env}
       </Link>

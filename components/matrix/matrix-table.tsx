@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { Matrix } from "@/lib/data/matrix";
+import type { Matrix, MatrixRow } from "@/lib/data/matrix";
+import type { PromoteTarget } from "@/components/promote/promote-dialog";
 import { MatrixCellView } from "./matrix-cell";
 import { MatrixKeyboard } from "./matrix-keyboard";
 
@@ -7,7 +8,10 @@ export function appHref(repository: string, app: string): string {
   return `/apps/${encodeURIComponent(repository)}/${encodeURIComponent(app)}`;
 }
 
-export function MatrixTable({ matrix }: { matrix: Matrix }) {
+/** Who may open promotions for which team's apps: decided on the server by lib/auth/policy. */
+export type PromotePermission = (team: string | null) => boolean;
+
+export function MatrixTable({ matrix, canPromote }: { matrix: Matrix; canPromote: PromotePermission }) {
   const { environments, rows } = matrix;
   return (
     <MatrixKeyboard>
@@ -56,7 +60,11 @@ export function MatrixTable({ matrix }: { matrix: Matrix }) {
                     aria-label={`${row.app} in ${env.name}`}
                     className="border-b border-slate-200 px-3 py-2 focus:bg-sky-50"
                   >
-                    <MatrixCellView cell={row.cells[env.name]} appHref={href} />
+                    <MatrixCellView
+                      cell={row.cells[env.name]}
+                      appHref={href}
+                      promote={canPromote(row.team) ? promoteTarget(matrix, row, env.name) : null}
+                    />
                   </td>
                 ))}
               </tr>,
@@ -66,4 +74,18 @@ export function MatrixTable({ matrix }: { matrix: Matrix }) {
       </table>
     </MatrixKeyboard>
   );
+}
+
+/** The promote dialog's choices for one cell: every other environment of the app, previous one first. */
+function promoteTarget(matrix: Matrix, row: MatrixRow, env: string): PromoteTarget | null {
+  const cell = row.cells[env];
+  if (!cell) return null;
+  const order = new Map(matrix.environments.map((e) => [e.name, e.order]));
+  const sources = Object.keys(row.cells)
+    .filter((e) => e !== env)
+    .sort((a, b) => (order.get(a) ?? 99) - (order.get(b) ?? 99));
+  if (sources.length === 0) return null;
+  // Promotion goes forward; the first environment has nothing before it to promote from.
+  if (!cell.previousEnv) return null;
+  return { repository: row.repository, app: row.app, to: env, sources, defaultSource: cell.previousEnv };
 }

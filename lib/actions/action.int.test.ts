@@ -113,16 +113,18 @@ describe("defineAction chain", () => {
     expect(row?.details).toMatchObject({ input: { app: "checkout", env: "staging" }, permission: { action: "deployment.promote" } });
   });
 
-  it("refuses a developer promoting to protected production, and another team's app", async () => {
+  it("refuses a developer promoting another team's app, but lets them open one into protected production", async () => {
     const dana = await userActor("dana");
+    const other = await promote.run({ app: "indexer", team: "search", env: "staging" }, { actor: dana, prisma: db.prisma });
+    expect(other).toMatchObject({ ok: false, error: "Dana Developer is not a member of team search" });
+    expect(calls).toEqual([]);
+    // Opening the change request is the developer's button; merging it into production needs the role.
     const prod = await promote.run(
       { app: "checkout", team: "payments", env: "production", protectedEnv: true },
       { actor: dana, prisma: db.prisma },
     );
-    expect(prod).toMatchObject({ ok: false, error: "production is protected: only platform admins may promote to it" });
-    const other = await promote.run({ app: "indexer", team: "search", env: "staging" }, { actor: dana, prisma: db.prisma });
-    expect(other).toMatchObject({ ok: false, error: "Dana Developer is not a member of team search" });
-    expect(calls).toEqual([]);
+    expect(prod.ok).toBe(true);
+    expect(calls).toEqual(["user:dana:checkout"]);
   });
 
   it("runs the handler when allowed and records an ok AuditEvent with the change set", async () => {
@@ -133,7 +135,7 @@ describe("defineAction chain", () => {
     );
     expect(result).toEqual({ ok: true, data: { promoted: "checkout", to: "staging" } });
     expect(calls).toEqual(["user:dana:checkout"]);
-    const row = (await auditRows("deployment.promote")).find((r) => r.actorId === "dana" && r.result === "ok");
+    const row = (await auditRows("deployment.promote")).find((r) => r.actorId === "dana" && r.result === "ok" && r.resourceId === "checkout/staging");
     expect(row).toMatchObject({ resourceId: "checkout/staging", link: "https://forge/pr/1" });
     expect(row?.details).toEqual({ changeSet: [{ path: "apps/checkout/staging/kustomization.yaml" }] });
   });

@@ -1,3 +1,4 @@
+import { runPromote } from "./promote";
 import { CliError, runScan, type CliIO } from "./scan";
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -5,12 +6,14 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
 // One entry per subcommand; `promote` will get its own file and a line here.
 const COMMANDS: Record<string, Command> = {
   scan: runScan,
+  promote: runPromote,
 };
 
 export const USAGE = `Usage: ferry <command> [options]
 
 Commands:
   scan <dir> [--json]   read a GitOps repository and show apps, environments and versions
+  promote <dir> --app A --from ENV --to ENV   plan (or --write, or --server: open) a promotion
 
 Run "ferry <command> --help" for a command's options.`;
 

@@ -1,0 +1,16 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { closeChangeAction, mergeChangeAction } from "@/lib/actions/changes/review-change";
+
+export async function mergeChange(input: { id: number }) {
+  const result = await mergeChangeAction(input);
+  if (result.ok) revalidatePath("/", "layout");
+  return result;
+}
+
+export async function closeChange(input: { id: number }) {
+  const result = await closeChangeAction(input);
+  if (result.ok) revalidatePath("/", "layout");
+  return result;
+}

@@ -1,0 +1,79 @@
+// Writes the synthetic org as real git repositories under .bench/org (one fast-import per repository,
+// then a checkout so `kubectl kustomize` can read the working tree). Reused across runs unless --fresh:
+// generating is not what the benchmark measures.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { planOrg, repoTree, type RepoPlan } from "./conventions";
+import { fastImport, fastImportStream, git } from "./git";
+
+/** Bump when the generators change, so a stale org is regenerated without --fresh. */
+const ORG_VERSION = 1;
+
+export interface BenchRepo extends RepoPlan {
+  /** Absolute path of the repository (its working tree). */
+  dir: string;
+  files: number;
+}
+
+interface Manifest {
+  version: number;
+  repos: BenchRepo[];
+}
+
+export interface GenerateOptions {
+  root: string;
+  fresh: boolean;
+  log: (line: string) => void;
+}
+
+export async function generateOrg({ root, fresh, log }: GenerateOptions): Promise<{ repos: BenchRepo[]; generated: boolean; ms: number }> {
+  const started = performance.now();
+  const manifestFile = path.join(root, "manifest.json");
+  if (!fresh && existsSync(manifestFile)) {
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8")) as Manifest;
+    if (manifest.version === ORG_VERSION && manifest.repos.every((r) => existsSync(path.join(r.dir, ".git")))) {
+      return { repos: manifest.repos, generated: false, ms: performance.now() - started };
+    }
+    log("org on disk is from another generator version or incomplete: regenerating");
+  }
+
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  const plans = planOrg();
+  const repos: BenchRepo[] = [];
+  // Two at a time: the box has 2 cores and fast-import + checkout are mostly CPU and disk.
+  for (let i = 0; i < plans.length; i += 2) {
+    const batch = plans.slice(i, i + 2);
+    repos.push(...(await Promise.all(batch.map((plan) => writeRepo(root, plan)))));
+    log(`  generated ${repos.length}/${plans.length} repositories (${repos.reduce((n, r) => n + r.files, 0)} files)`);
+  }
+  await writeFile(manifestFile, `${JSON.stringify({ version: ORG_VERSION, repos } satisfies Manifest, null, 2)}\n`);
+  return { repos, generated: true, ms: performance.now() - started };
+}
+
+async function writeRepo(root: string, plan: RepoPlan): Promise<BenchRepo> {
+  const dir = path.join(root, plan.name);
+  await mkdir(dir, { recursive: true });
+  await git(dir, ["init", "--quiet", "--initial-branch=main"]);
+  const tree = repoTree(plan);
+  // A fixed date keeps commit SHAs identical across regenerations.
+  await fastImport(dir, fastImportStream(tree, `Initial ${plan.convention} layout: ${plan.apps} apps`, 1_767_225_600));
+  await git(dir, ["reset", "--quiet", "--hard", "main"]);
+  return { ...plan, dir, files: tree.size };
+}
+
+/**
+ * Commits a one-file change in a repository's working tree: `edit` gets the current content and
+ * returns the new one. Returns the new head SHA.
+ */
+export async function commitOneFile(dir: string, file: string, edit: (content: string) => string, message: string): Promise<string> {
+  const full = path.join(dir, file);
+  const before = await readFile(full, "utf8");
+  const after = edit(before);
+  if (after === before) throw new Error(`edit of ${file} changed nothing`);
+  await writeFile(full, after);
+  await git(dir, ["add", "--", file]);
+  await git(dir, ["commit", "--quiet", "-m", message]);
+  return (await git(dir, ["rev-parse", "HEAD"])).trim();
+}

@@ -1,0 +1,70 @@
+// Full index from an empty cache, incremental re-index after one-file commits, and a no-change sync,
+// all through the same entry points the portal uses (syncAllRepositories / syncRepositoryNow).
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { syncAllRepositories, syncRepositoryNow } from "@/lib/sync/sync-now";
+import type { SyncResult } from "@/lib/sync/sync-repository";
+import { ENVS, appName } from "./conventions";
+import { commitOneFile, type BenchRepo } from "./generate-org";
+import { log, ms, summarize, timed, type Summary } from "./measure";
+
+export async function registerRepositories(prisma: PrismaClient, repos: readonly BenchRepo[]): Promise<void> {
+  for (const r of repos) {
+    await prisma.repository.create({ data: { name: r.name, provider: "git", url: r.dir, defaultBranch: "main", team: r.team } });
+  }
+}
+
+export interface FullIndexResult {
+  wallMs: number;
+  perRepo: Summary;
+  results: SyncResult[];
+  apps: number;
+  deployments: number;
+  files: number;
+}
+
+export async function fullIndex(prisma: PrismaClient): Promise<FullIndexResult> {
+  const { ms: wallMs, value: results } = await timed(() => syncAllRepositories(prisma));
+  for (const r of results) {
+    if (r.status !== "synced") log(`  ${r.repository}: ${r.status}${r.error ? ` (${r.error})` : ""}`);
+  }
+  const slowest = [...results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 3);
+  log(`  slowest repositories: ${slowest.map((r) => `${r.repository} ${r.durationMs} ms`).join(", ")}`);
+  const [apps, deployments, files] = await Promise.all([prisma.app.count(), prisma.deployment.count(), prisma.repositoryFile.count()]);
+  return { wallMs, perRepo: summarize(results.map((r) => r.durationMs)), results, apps, deployments, files };
+}
+
+export interface IncrementalResult {
+  runs: number[];
+  /** Runs whose result was not "synced, 1 file changed, new tag in the Deployment row". */
+  problems: string[];
+  noChange: number[];
+}
+
+/**
+ * Five one-file commits (a tag bump in five different overlays of one kustomize repository), each
+ * followed by a timed sync; then five timed syncs with the head unchanged.
+ */
+export async function incrementalReindex(prisma: PrismaClient, repo: BenchRepo): Promise<IncrementalResult> {
+  const stamp = Date.now() % 1_000_000; // a new tag every run, so reruns still change the file
+  const picks = [3, 17, 42, 66, 91].map((k, n) => ({ app: appName(repo.firstApp + (k % repo.apps)), env: ENVS[(n * 2 + 1) % ENVS.length]! }));
+  const runs: number[] = [];
+  const problems: string[] = [];
+  for (const [n, pick] of picks.entries()) {
+    const file = `apps/${pick.app}/overlays/${pick.env}/kustomization.yaml`;
+    const tag = `3.${stamp}.${n}`;
+    await commitOneFile(repo.dir, file, (c) => c.replace(/newTag: \S+/, `newTag: ${tag}`), `bench: bump ${pick.app} in ${pick.env} to ${tag}`);
+    const { ms: took, value: result } = await timed(() => syncRepositoryNow(prisma, repo.name));
+    runs.push(took);
+    const row = await prisma.deployment.findFirst({ where: { app: { name: pick.app }, environment: { name: pick.env } }, select: { versions: true } });
+    const stored = JSON.stringify(row?.versions ?? null).includes(tag);
+    log(`  ${file}: ${result.status}, ${result.changedFiles} changed file(s), ${ms(took)}${stored ? "" : " — NEW TAG NOT IN THE CACHE"}`);
+    if (result.status !== "synced" || result.changedFiles !== 1 || !stored) problems.push(`${file}: status ${result.status}, changed ${result.changedFiles}, tag stored ${stored}`);
+  }
+  const noChange: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const { ms: took, value: result } = await timed(() => syncRepositoryNow(prisma, repo.name));
+    noChange.push(took);
+    if (result.status !== "unchanged") problems.push(`no-change sync ${i + 1}: status ${result.status}`);
+  }
+  return { runs, problems, noChange };
+}
