@@ -13,8 +13,9 @@ test("a developer promotes staging to production, a reviewer merges, the matrix 
   await expect(dialog.getByTestId("plan-fields")).toContainText("2.4.0");
   const diff = dialog.getByTestId("diff");
   await expect(diff).toContainText("apps/checkout/production/deployment.yaml");
-  await expect(diff).toContainText(/^-\s+image: ghcr.io\/acme\/checkout:2.3.1$/m);
-  await expect(diff).toContainText(/^\+\s+image: ghcr.io\/acme\/checkout:2.4.0$/m);
+  // Only the version line changes: comments, order and everything else stay as they are.
+  await expect(diff.locator('[data-line="del"]')).toHaveText([/^-\s+image: ghcr.io\/acme\/checkout:2.3.1$/]);
+  await expect(diff.locator('[data-line="add"]')).toHaveText([/^\+\s+image: ghcr.io\/acme\/checkout:2.4.0$/]);
 
   await dialog.getByRole("button", { name: "Open change request" }).click();
   await expect(dialog.getByTestId("promote-result")).toContainText(/Opened change #\d+/);
@@ -36,7 +37,7 @@ test("a developer promotes staging to production, a reviewer merges, the matrix 
   // A platform admin reviews and merges.
   await signInAs(page, DEMO.admin);
   await page.goto(changeUrl);
-  await expect(page.getByTestId("diff")).toContainText(/^\+\s+image: ghcr.io\/acme\/checkout:2.4.0$/m);
+  await expect(page.getByTestId("diff").locator('[data-line="add"]')).toHaveText([/^\+\s+image: ghcr.io\/acme\/checkout:2.4.0$/]);
   await page.getByRole("button", { name: "Merge" }).click();
   await expect(page.getByTestId("change-state")).toHaveText("merged");
 

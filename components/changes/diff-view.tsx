@@ -16,8 +16,9 @@ export function DiffView({ diff, label = "Diff" }: { diff: string; label?: strin
                 : line.startsWith("diff ") || line.startsWith("Index:") || line.startsWith("===")
                   ? "text-slate-400"
                   : "";
+        const kind = line.startsWith("+++") || line.startsWith("---") ? "file" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "context";
         return (
-          <div key={i} className={style}>
+          <div key={i} className={style} data-line={kind}>
             {line || " "}
           </div>
         );

@@ -11,7 +11,7 @@ const WRITE_LOCK_NAMESPACE = 0x46525257 & 0x7fffffff;
 export async function withBranchWriteLock<T>(prisma: PrismaClient, repositoryId: number, branch: string, fn: () => Promise<T>): Promise<T> {
   return prisma.$transaction(
     async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${WRITE_LOCK_NAMESPACE}::int, hashtext(${`${repositoryId}:${branch}`}))`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${WRITE_LOCK_NAMESPACE}::int, hashtext(${`${repositoryId}:${branch}`}))`;
       return fn();
     },
     { timeout: 180_000, maxWait: 60_000 },

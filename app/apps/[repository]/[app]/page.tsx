@@ -101,7 +101,7 @@ export default async function AppPage({ params }: { params: Params }) {
           Recent commits
         </h2>
         {recent.error ? <p className="text-sm text-amber-800">{recent.error}</p> : null}
-        <ul className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+        <ul className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm" data-testid="recent-commits">
           {recent.commits.map((c) => (
             <li key={c.sha} className="flex gap-3 px-3 py-2">
               <span className="font-mono text-xs text-slate-500">{c.sha.slice(0, 7)}</span>

@@ -1,0 +1,187 @@
+// `npm run bench:index [-- --fresh]`: indexing, re-indexing, the matrix page and promotion planning on a
+// synthetic org of 20 repositories / 2,000 apps / 12,000 deployments. Prints numbers, asserts nothing:
+// on a shared 2-core box timings are noisy, so the load average is printed next to them.
+import path from "node:path";
+import { disconnectPrisma, getPrisma } from "@/lib/db/client";
+import { readRepository } from "@/lib/gitops/read";
+import { previewPromotion } from "@/lib/changes/preview-promotion";
+import { appName, repoTree } from "./conventions";
+import { startBenchDatabase } from "./database";
+import { generateOrg, type BenchRepo } from "./generate-org";
+import { compareReaderWithKustomize } from "./kustomize-compare";
+import { loadAverage, log, ms, Report, summarize, timed } from "./measure";
+import { measureMatrixPage } from "./page-phase";
+import { liveServerGroups } from "./server";
+import { fullIndex, incrementalReindex, registerRepositories } from "./sync-phase";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const benchDir = path.join(root, ".bench");
+const fresh = process.argv.includes("--fresh");
+const MAX_RENDERED_OVERLAYS = 100;
+
+// Set once PostgreSQL runs, so a Ctrl+C can stop it as well as the web server.
+let stopDatabase: (() => Promise<void>) | undefined;
+
+function killServers(): void {
+  for (const group of liveServerGroups) {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function byName(repos: readonly BenchRepo[], name: string): BenchRepo {
+  const repo = repos.find((r) => r.name === name);
+  if (!repo) throw new Error(`no repository ${name} in the org`);
+  return repo;
+}
+
+/** Round trip of one trivial statement inside a transaction: what each row-at-a-time write costs at least. */
+async function roundTripMs(): Promise<number> {
+  const prisma = getPrisma();
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1`;
+    const started = performance.now();
+    for (let i = 0; i < 200; i++) await tx.$queryRaw`SELECT 1`;
+    return (performance.now() - started) / 200;
+  });
+}
+
+/** CPU share of the full index: the reader alone on all 20 trees with an empty parse cache. */
+function readerOnlyMs(repos: readonly BenchRepo[]): number {
+  const trees = repos.map((r) => repoTree(r));
+  const started = performance.now();
+  for (const tree of trees) readRepository(tree);
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const report = new Report();
+  const loadStart = loadAverage();
+  log(`load average at start: ${loadStart}`);
+
+  log(fresh ? "generating the synthetic org (--fresh)…" : "preparing the synthetic org (reused when present; --fresh regenerates)…");
+  const org = await generateOrg({ root: path.join(benchDir, "org"), fresh, log });
+  const totalFiles = org.repos.reduce((n, r) => n + r.files, 0);
+  log(`org: ${org.repos.length} repositories, ${totalFiles} files, ${org.generated ? `generated in ${ms(org.ms)}` : "reused from .bench/org"}`);
+
+  log("starting embedded PostgreSQL in .bench/pg with an empty database…");
+  const db = await startBenchDatabase(benchDir, (line) => log(`  ${line}`));
+  stopDatabase = () => db.handle.stop();
+  log(`  PostgreSQL on port ${db.handle.port}, ${db.migrations} migrations applied`);
+  // The sync code (openScmRepository) and the Prisma singleton read these.
+  process.env.DATABASE_URL = db.connectionString;
+  process.env.FERRY_DATA_DIR = benchDir;
+  const prisma = getPrisma();
+
+  try {
+    await registerRepositories(prisma, org.repos);
+
+    log("full index: syncAllRepositories from an empty cache…");
+    const full = await fullIndex(prisma);
+    log(`  ${ms(full.wallMs)} wall for ${full.files} files, ${full.apps} apps, ${full.deployments} deployments; per repo min ${ms(full.perRepo.min)} / median ${ms(full.perRepo.p50)} / max ${ms(full.perRepo.max)}`);
+    report.add("full_index_ms", "full index (20 repos, empty cache)", full.wallMs, "ms", { max: 10_000 });
+    report.add("full_index_repo_min_ms", "  per repo min", full.perRepo.min, "ms");
+    report.add("full_index_repo_median_ms", "  per repo median", full.perRepo.p50, "ms");
+    report.add("full_index_repo_max_ms", "  per repo max", full.perRepo.max, "ms");
+    report.add("indexed_apps", "  apps indexed", full.apps, "count", { min: 2_000 });
+    report.add("indexed_deployments", "  deployments indexed", full.deployments, "count", { min: 12_000 });
+    const failed = full.results.filter((r) => r.status !== "synced");
+    if (failed.length) report.note(`${failed.length} repositories did not sync: ${failed.map((r) => `${r.repository} (${r.status})`).join(", ")}`);
+
+    const readerMs = readerOnlyMs(org.repos);
+    const rtt = await roundTripMs();
+    log(`  breakdown: the reader alone needs ${ms(readerMs)} for all 20 trees; one DB round trip in a transaction ≈ ${rtt.toFixed(2)} ms`);
+    report.add("full_index_reader_only_ms", "  of which reader (all trees, cold)", readerMs, "ms");
+    report.add("db_round_trip_ms", "  DB round trip in a transaction", rtt, "ms");
+
+    log("incremental re-index: 5 one-file commits in kustomize-01, each followed by syncRepositoryNow…");
+    const inc = await incrementalReindex(prisma, byName(org.repos, "kustomize-01"));
+    const incSummary = summarize(inc.runs);
+    const noChange = summarize(inc.noChange);
+    report.add("incremental_p50_ms", "incremental re-index p50 (1 file)", incSummary.p50, "ms", { max: 300 });
+    report.add("incremental_max_ms", "incremental re-index max", incSummary.max, "ms", { max: 300 });
+    report.add("no_change_sync_p50_ms", "no-change sync p50", noChange.p50, "ms", { max: 50 });
+    for (const p of inc.problems) report.note(`incremental: ${p}`);
+
+    log("promotion plan from the cache: previewPromotion({ sync: false }) ×10…");
+    const kustomize01 = byName(org.repos, "kustomize-01");
+    const request = { repository: kustomize01.name, app: appName(kustomize01.firstApp + 10), from: "staging", to: "production", mode: "version" as const, allowDowngrade: false };
+    const previews: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { ms: took, value: preview } = await timed(() => previewPromotion(prisma, request, { sync: false }));
+      previews.push(took);
+      if (i === 0) {
+        const plan = preview.plan;
+        const what = plan.status === "changes" ? `${plan.changeSet.edits.length} file edit(s), ${plan.fields.length} field(s)` : plan.status;
+        log(`  ${request.app} staging → production: ${what}; first run ${ms(took)}`);
+        if (plan.status !== "changes") report.note(`promotion preview planned "${plan.status}", not a change: the timing may not cover the planner`);
+      }
+    }
+    const preview = summarize(previews);
+    log(`  p50 ${ms(preview.p50)}, max ${ms(preview.max)}`);
+    report.add("promotion_preview_p50_ms", "promotion preview p50 (cache)", preview.p50, "ms", { max: 200 });
+    report.add("promotion_preview_max_ms", "promotion preview max", preview.max, "ms", { max: 200 });
+
+    log("matrix page: next start against the bench database…");
+    const page = await measureMatrixPage(prisma, {
+      root,
+      connectionString: db.connectionString,
+      dataDir: benchDir,
+      logFile: path.join(benchDir, "server.log"),
+      requests: 20,
+      searchTerm: "checkout",
+    });
+    if (page.builtFirst) report.note("there was no production build: next build ran before the page measurements");
+    report.add("page_cold_ms", "GET / first request (cold, total)", page.coldMs, "ms");
+    report.add("page_ttfb_p50_ms", "GET / TTFB p50 (20 requests)", page.home.ttfb.p50, "ms");
+    report.add("page_ttfb_p95_ms", "GET / TTFB p95", page.home.ttfb.p95, "ms", { max: 300 });
+    report.add("page_total_p50_ms", "GET / full response p50", page.home.total.p50, "ms");
+    report.add("page_total_p95_ms", "GET / full response p95", page.home.total.p95, "ms");
+    report.add("page_html_kb", "GET / HTML size (page 1)", page.firstPageBytes / 1024, "KB", { max: 300 });
+    report.add("page_drift_ttfb_p50_ms", "GET /?drift=1 TTFB p50", page.drift.ttfb.p50, "ms");
+    report.add("page_drift_total_p50_ms", "GET /?drift=1 full response p50", page.drift.total.p50, "ms");
+    report.add("page_search_ttfb_p50_ms", `GET /?q=${page.searchTerm} TTFB p50`, page.search.ttfb.p50, "ms");
+    report.add("page_search_total_p50_ms", `GET /?q=${page.searchTerm} full response p50`, page.search.total.p50, "ms");
+
+    log("reader vs rendering on kustomize-06…");
+    const cmp = await compareReaderWithKustomize(byName(org.repos, "kustomize-06").dir, MAX_RENDERED_OVERLAYS, log);
+    log(`  kubectl kustomize: ${ms(cmp.kubectlSampleMs)} for ${cmp.rendered} overlays${cmp.extrapolated ? `, extrapolated to ${cmp.overlays} overlays: ${ms(cmp.kubectlAllMs)}` : ""}; reader ${ms(cmp.readerMs)}; ratio ${cmp.ratio.toFixed(1)}×`);
+    if (cmp.extrapolated) report.note(`kubectl kustomize ran on ${cmp.rendered} of ${cmp.overlays} overlays (evenly spread); its total is extrapolated`);
+    report.add("reader_repo_ms", "reader, whole kustomize repo (cold)", cmp.readerMs, "ms");
+    report.add("kustomize_all_overlays_ms", `kubectl kustomize, all ${cmp.overlays} overlays${cmp.extrapolated ? " (extrap.)" : ""}`, cmp.kubectlAllMs, "ms");
+    report.add("reader_speedup_x", "reader speed-up over rendering", cmp.ratio, "x", { min: 10 });
+    report.add("image_mismatches", `image mismatches (${cmp.rendered} overlays)`, cmp.mismatches.length, "count", { max: 1 });
+    for (const m of cmp.mismatches.slice(0, 10)) report.note(`mismatch ${m}`);
+
+    const loadEnd = loadAverage();
+    log(`load average at end: ${loadEnd}`);
+    console.log(`\n${report.table()}\n`);
+    for (const n of report.notes) console.log(`note: ${n}`);
+    console.log(report.json({ at: new Date().toISOString(), loadStart, loadEnd, repositories: org.repos.length, files: totalFiles, cores: 2 }));
+  } finally {
+    await disconnectPrisma().catch(() => {});
+    await db.handle.stop().catch((error: unknown) => log(`could not stop PostgreSQL: ${String(error)}`));
+    log("PostgreSQL stopped; .bench/org kept for the next run");
+  }
+}
+
+// Ctrl+C: take the web server's process group and PostgreSQL down before exiting.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killServers();
+    const timeout = new Promise((r) => setTimeout(r, 15_000));
+    void Promise.race([stopDatabase?.().catch(() => {}), timeout]).then(() => process.exit(130));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    killServers();
+    process.exit(1);
+  },
+);
