@@ -106,6 +106,10 @@ export interface ChangeRequest extends ChangeRequestRef {
   /** Whether the forge considers it mergeable (no conflicts, checks passed); null when not known (yet). */
   mergeable: boolean | null;
   labels: string[];
+  /** Review decision where the forge has one (GitHub reviews, GitLab approvals); null when unknown. */
+  reviewState?: "approved" | "changes_requested" | "pending" | null;
+  /** Combined state of checks/pipelines on the head commit; null when there are none or unknown. */
+  checksState?: "success" | "failure" | "pending" | null;
 }
 
 export interface OpenChangeRequestInput {

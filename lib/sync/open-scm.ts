@@ -13,13 +13,22 @@ interface RepositoryRow {
 
 const PROVIDERS: readonly ScmProviderKind[] = ["git", "github", "gitlab"];
 
+// One client per configured repository per process: forge clients keep ETags, installation tokens
+// and rate-limit state between calls, which is what makes an idle poll cost one conditional request.
+const clients = new Map<string, ScmRepository>();
+
 /** The provider client for a cached Repository row. Mirrors of remote repositories live in the data dir. */
 export function openScmRepository(repo: RepositoryRow): ScmRepository {
+  const key = JSON.stringify([repo.name, repo.provider, repo.url, repo.defaultBranch]);
+  const cached = clients.get(key);
+  if (cached) return cached;
   const provider = PROVIDERS.find((p) => p === repo.provider);
   if (!provider) throw new Error(`Repository ${repo.name} has an unknown provider "${repo.provider}".`);
-  return createScmRepository(
+  const client = createScmRepository(
     { name: repo.name, provider, url: repo.url, branch: repo.defaultBranch },
     // Plain git has no forge to hold change requests: the ChangeRequest table does.
     { cacheDir: path.resolve(process.env.FERRY_DATA_DIR ?? ".data", "mirrors"), changeRequests: new PrismaChangeRequestStore(getPrisma()) },
   );
+  clients.set(key, client);
+  return client;
 }

@@ -1,14 +1,17 @@
 import PgBoss from "pg-boss";
 import { getPrisma } from "@/lib/db/client";
+import { refreshChangeRequest } from "@/lib/changes/refresh-change";
 import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
 
-// Background sync runs on pg-boss, a job queue kept in the same Postgres: with several portal
+// Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
 // processes on one database each job runs once, and the advisory lock inside syncRepository keeps
 // two syncs of one repository from overlapping whatever triggered them (schedule, Refresh, webhook).
 export const SYNC_ALL = "ferry-sync-all";
 export const SYNC_ONE = "ferry-sync-repository";
+export const REFRESH_CHANGE = "ferry-refresh-change";
 
-let boss: PgBoss | undefined;
+let boss: Promise<PgBoss> | undefined;
+let working = false;
 
 /** Minutes between periodic syncs (cron has minute granularity). */
 export function syncIntervalMinutes(env: Record<string, string | undefined> = process.env): number {
@@ -16,14 +19,28 @@ export function syncIntervalMinutes(env: Record<string, string | undefined> = pr
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(59, Math.max(1, Math.round(seconds / 60))) : 2;
 }
 
-export async function startSyncWorker(connectionString: string): Promise<PgBoss> {
-  if (boss) return boss;
-  const instance = new PgBoss({ connectionString, application_name: "ferry-sync", max: 3 });
-  instance.on("error", (error) => console.error("[sync] job queue error:", error instanceof Error ? error.message : error));
-  await instance.start();
-  await instance.createQueue(SYNC_ALL, { name: SYNC_ALL, policy: "singleton" });
-  await instance.createQueue(SYNC_ONE, { name: SYNC_ONE, policy: "stately" });
+/** The queue client of this process; started on first use, also in processes that run no worker. */
+function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
+  if (!connectionString) return Promise.reject(new Error("DATABASE_URL is not set: the job queue needs the database."));
+  boss ??= (async () => {
+    const instance = new PgBoss({ connectionString, application_name: "ferry-jobs", max: 3 });
+    instance.on("error", (error) => console.error("[jobs] queue error:", error instanceof Error ? error.message : error));
+    await instance.start();
+    await instance.createQueue(SYNC_ALL, { name: SYNC_ALL, policy: "singleton" });
+    await instance.createQueue(SYNC_ONE, { name: SYNC_ONE, policy: "stately" });
+    await instance.createQueue(REFRESH_CHANGE, { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    return instance;
+  })().catch((error: unknown) => {
+    boss = undefined;
+    throw error;
+  });
+  return boss;
+}
 
+export async function startSyncWorker(connectionString: string): Promise<void> {
+  if (working) return;
+  working = true;
+  const instance = await queue(connectionString);
   await instance.work(SYNC_ALL, async () => {
     const results = await syncAllRepositories(getPrisma());
     for (const r of results) if (r.status === "error") console.warn(`[sync] ${r.repository}: ${r.error}`);
@@ -31,18 +48,27 @@ export async function startSyncWorker(connectionString: string): Promise<PgBoss>
   await instance.work<{ repository: string }>(SYNC_ONE, async ([job]) => {
     if (job) await syncRepositoryNow(getPrisma(), job.data.repository);
   });
+  await instance.work<{ repository: string; number: number }>(REFRESH_CHANGE, async ([job]) => {
+    if (!job) return;
+    const refreshed = await refreshChangeRequest(getPrisma(), job.data.repository, job.data.number);
+    if (refreshed?.newlyMerged) await enqueueRepositorySync(job.data.repository);
+  });
   await instance.schedule(SYNC_ALL, `*/${syncIntervalMinutes()} * * * *`, {});
-  boss = instance;
-  return instance;
 }
 
-/** Queues a sync of one repository (used by webhooks); repeated requests collapse into one job. */
+/** Queues a sync of one repository (webhooks, merges); repeated requests collapse into one job. */
 export async function enqueueRepositorySync(repository: string): Promise<void> {
-  if (!boss) throw new Error("The sync worker is not running in this process.");
-  await boss.send(SYNC_ONE, { repository }, { singletonKey: repository });
+  await (await queue()).send(SYNC_ONE, { repository }, { singletonKey: repository });
+}
+
+/** Queues a refresh of one change request's state from its forge (pull/merge request webhooks). */
+export async function enqueueChangeRefresh(repository: string, number: number): Promise<void> {
+  await (await queue()).send(REFRESH_CHANGE, { repository, number });
 }
 
 export async function stopSyncWorker(): Promise<void> {
-  await boss?.stop({ graceful: true, timeout: 5_000 });
+  const instance = await boss?.catch(() => undefined);
   boss = undefined;
+  working = false;
+  await instance?.stop({ graceful: true, timeout: 5_000 });
 }

@@ -1,0 +1,138 @@
+import type { ChangeKind, Prisma, PrismaClient } from "@/lib/db/generated/client";
+import { DomainError } from "@/lib/actions/domain-error";
+import type { ChangeSet } from "@/lib/gitops/change-set";
+import { isScmError } from "@/lib/scm/errors";
+import type { FileChange } from "@/lib/scm/types";
+import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
+import { openScmRepository } from "@/lib/sync/open-scm";
+import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { withBranchWriteLock } from "./write-lock";
+
+export interface Requester {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface ChangeLink {
+  id: number;
+  number: number | null;
+  url: string | null;
+}
+
+/** What a planner hands over to be opened as a change request. */
+export interface ChangeDraft {
+  kind: ChangeKind;
+  changeSet: ChangeSet;
+  appName?: string | null;
+  fromEnv?: string | null;
+  toEnv?: string | null;
+  /** Stored with the row (diff, fields, skipped files…) so the change page explains it without the forge. */
+  details: Record<string, unknown>;
+}
+
+export type PlanOutcome<P> = { draft: ChangeDraft; plan: P } | { refusal: P };
+
+export type OpenChangeResult<P> =
+  | { status: "opened" | "updated" | "identical"; change: ChangeLink; plan: P; baseSha: string }
+  | { status: "base-moved"; plan: P; baseSha: string }
+  | { status: "not-opened"; plan: P; baseSha: string };
+
+export interface OpenChangeInput<P> {
+  repository: string;
+  /** Deterministic branch of this change (one open change request per branch). */
+  branch: string;
+  requester: Requester;
+  /** The base the user previewed; if the branch moved since, nothing is written and the new plan returned. */
+  expectedBaseSha?: string;
+  /** Pure planning against the repository at its current head. */
+  plan: (repo: CachedRepository) => PlanOutcome<P>;
+}
+
+function toFileChanges(changeSet: ChangeSet): FileChange[] {
+  return changeSet.edits.map((e) => (e.action === "delete" || e.content === null ? { path: e.path, delete: true as const } : { path: e.path, content: e.content }));
+}
+
+/** Brings the cache to the branch head and reads it; a repository that cannot be read refuses the change. */
+export async function freshRepository(prisma: PrismaClient, name: string): Promise<CachedRepository> {
+  const synced = await syncRepositoryNow(prisma, name);
+  if (synced.status === "error") throw new DomainError(`Repository ${name} could not be read: ${synced.error}. Nothing was changed.`);
+  const repo = await readCachedRepository(prisma, name);
+  if (!repo) throw new DomainError(`Repository ${name} is unknown or has not been synced yet.`);
+  return repo;
+}
+
+/**
+ * The one write path of every change Ferry proposes (promotion, tenant, app): plan against the
+ * latest head under a per-branch Postgres lock, then create or update the branch and its change
+ * request. Idempotent per branch: an identical plan is reported, a different one updates the open
+ * change request, never a second one.
+ */
+export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput<P>): Promise<OpenChangeResult<P>> {
+  const row = await prisma.repository.findUnique({ where: { name: input.repository } });
+  if (!row) throw new DomainError(`Repository ${input.repository} is not configured.`);
+  await freshRepository(prisma, input.repository);
+
+  try {
+    return await withBranchWriteLock(prisma, row.id, input.branch, async () => {
+      // Re-read under the lock: another change may have landed while we waited for it.
+      const repo = await readCachedRepository(prisma, input.repository);
+      if (!repo) throw new DomainError(`Repository ${input.repository} has not been synced yet.`);
+      const outcome = input.plan(repo);
+      if (input.expectedBaseSha && input.expectedBaseSha !== repo.headSha) {
+        return { status: "base-moved" as const, plan: "draft" in outcome ? outcome.plan : outcome.refusal, baseSha: repo.headSha };
+      }
+      if (!("draft" in outcome)) return { status: "not-opened" as const, plan: outcome.refusal, baseSha: repo.headSha };
+      const { draft, plan } = outcome;
+      const { changeSet } = draft;
+      if (changeSet.branch !== input.branch) throw new Error(`planned branch ${changeSet.branch} is not the locked branch ${input.branch}`);
+
+      const scm = openScmRepository(row);
+      const author = { name: input.requester.name, email: input.requester.email };
+      const details = { ...draft.details, diff: changeSet.diff, edits: changeSet.edits.map((e) => ({ path: e.path, action: e.action })) } as Prisma.InputJsonValue;
+      const existing = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, branch: changeSet.branch, state: { in: ["OPEN", "DRAFT"] } } });
+
+      if (existing) {
+        const link = { id: existing.id, number: existing.number, url: existing.url };
+        const previous = existing.changeSet as { diff?: string } | null;
+        if (existing.baseSha === repo.headSha && previous?.diff === changeSet.diff) return { status: "identical" as const, change: link, plan, baseSha: repo.headSha };
+        const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true });
+        if (existing.number !== null) await scm.updateChangeRequest(existing.number, { title: changeSet.title, body: changeSet.body });
+        await prisma.changeRequest.update({
+          where: { id: existing.id },
+          data: { title: changeSet.title, body: changeSet.body, baseSha: repo.headSha, headSha: commitSha, changeSet: details, fromEnv: draft.fromEnv ?? null },
+        });
+        return { status: "updated" as const, change: link, plan, baseSha: repo.headSha };
+      }
+
+      // A branch left by a closed change request is replaced: the lock makes this the only writer.
+      const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true });
+      const opened = await scm.openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body: changeSet.body, author: input.requester.id });
+      const data = {
+        kind: draft.kind,
+        title: changeSet.title,
+        body: changeSet.body,
+        branch: changeSet.branch,
+        baseBranch: scm.defaultBranch,
+        baseSha: repo.headSha,
+        headSha: commitSha,
+        url: opened.url,
+        authorId: input.requester.id,
+        appName: draft.appName ?? null,
+        fromEnv: draft.fromEnv ?? null,
+        toEnv: draft.toEnv ?? null,
+        changeSet: details,
+      };
+      // Plain git records the change request in our table itself; forges do not, so create it then.
+      const recorded = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, number: opened.number } });
+      const saved = recorded
+        ? await prisma.changeRequest.update({ where: { id: recorded.id }, data })
+        : await prisma.changeRequest.create({ data: { ...data, repositoryId: row.id, number: opened.number } });
+      return { status: "opened" as const, change: { id: saved.id, number: saved.number, url: saved.url }, plan, baseSha: repo.headSha };
+    });
+  } catch (error) {
+    // Forge refusals (conflict, stale base, unreachable) are the user's to know, with what to do.
+    if (isScmError(error)) throw new DomainError(`${error.message} Nothing was changed; try again, or refresh the repository.`);
+    throw error;
+  }
+}
