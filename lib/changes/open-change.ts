@@ -107,7 +107,13 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
 
       // A branch left by a closed change request is replaced: the lock makes this the only writer.
       const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true });
-      const opened = await scm.openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body: changeSet.body, author: input.requester.id });
+      const opened = await scm
+        .openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body: changeSet.body, author: input.requester.id })
+        .catch(async (error: unknown) => {
+          // A branch without a change request blocks nothing but is litter on the forge: take it back.
+          await scm.deleteBranch(changeSet.branch).catch(() => undefined);
+          throw error;
+        });
       const data = {
         kind: draft.kind,
         title: changeSet.title,

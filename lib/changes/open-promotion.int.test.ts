@@ -170,14 +170,11 @@ describe("bad input", () => {
     const target = "apps/invoices/production/deployment.yaml";
     const good = await readFile(path.join(dir, target), "utf8");
     await commitFiles(dir, { [target]: `${good}\n  bad: [unclosed\n` }, "break production");
-    const attempt = openPromotion(prisma, request({ repository: "broken", app: "invoices", from: "staging", to: "production" }), alice).then(
-      (r) => (r.status === "refused" ? r.preview.plan : r),
-      (e: unknown) => e,
-    );
-    const outcome = await attempt;
-    const message = outcome instanceof Error ? outcome.message : JSON.stringify(outcome);
-    expect(message).toContain(target);
-    expect(outcome instanceof Error ? "error" : (outcome as { status: string }).status).toMatch(/refused|error/);
+    const result = await openPromotion(prisma, request({ repository: "broken", app: "invoices", from: "staging", to: "production" }), alice);
+    expect(result.status).toBe("refused");
+    if (result.status !== "refused" || result.preview.plan.status !== "refused") throw new Error("expected a refused plan");
+    expect(result.preview.plan.reason).toContain(`${target}:`);
+    expect(result.preview.plan.reason).toContain("Fix the file first");
     expect(await branchTip(dir, "ferry/promote/invoices/production")).toBeNull();
     expect(await prisma.changeRequest.count({ where: { repository: { name: "broken" } } })).toBe(0);
   });

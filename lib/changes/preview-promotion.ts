@@ -2,9 +2,10 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
 import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
 import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
-import { readCachedRepository } from "@/lib/sync/cached-repository";
+import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import type { PromotionRequest } from "./promotion-request";
+import { unreadableFiles } from "./unreadable-files";
 
 export interface PromotionPreview {
   repositoryId: number;
@@ -30,7 +31,22 @@ export async function previewPromotion(prisma: PrismaClient, request: PromotionR
   }
   const repo = await readCachedRepository(prisma, request.repository);
   if (!repo) throw new DomainError(`Repository ${request.repository} is unknown or has not been synced yet.`);
+  const plan = planPromotionAt(repo, request, options);
+  return promotionPreview(prisma, repo, request, plan);
+}
 
+/** The preview shape for a plan made at `repo`'s head, with the open change request it would update. */
+export async function promotionPreview(prisma: PrismaClient, repo: Pick<CachedRepository, "id" | "headSha">, request: PromotionRequest, plan: PromotionPlan): Promise<PromotionPreview> {
+  const branch = promotionBranch(request.app, request.to);
+  const open = await prisma.changeRequest.findFirst({
+    where: { repositoryId: repo.id, branch, state: { in: ["OPEN", "DRAFT"] } },
+    select: { id: true, number: true, url: true },
+  });
+  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange: open };
+}
+
+/** The pure part: the plan for `request` against a repository as the cache holds it. */
+export function planPromotionAt(repo: CachedRepository, request: PromotionRequest, options: Pick<PreviewOptions, "requestedBy" | "portalUrl"> = {}): PromotionPlan {
   const cell = (env: string) => repo.model.deployments.find((d) => d.app === request.app && d.env === env);
   if (!repo.model.apps.some((a) => a.name === request.app)) throw new DomainError(`There is no app ${request.app} in repository ${request.repository}.`);
   const source = cell(request.from);
@@ -39,7 +55,9 @@ export async function previewPromotion(prisma: PrismaClient, request: PromotionR
   if (!target) throw new DomainError(`${request.app} has no ${request.to} environment in ${request.repository}: add the environment first (Add app).`);
 
   const config = repo.tree.has(CONFIG_FILE) ? parseRepoConfig(repo.tree.get(CONFIG_FILE) ?? "").config : undefined;
-  const plan = planPromotion({
+  const broken = [...new Set([...unreadableFiles(repo.model, source), ...unreadableFiles(repo.model, target)])];
+  if (broken.length > 0) return { status: "refused", reason: `${broken.join("; ")}. Fix the file first: Ferry does not edit what it cannot parse.` };
+  return planPromotion({
     tree: repo.tree,
     source,
     target,
@@ -52,10 +70,4 @@ export async function previewPromotion(prisma: PrismaClient, request: PromotionR
     portalUrl: options.portalUrl,
     requestedBy: options.requestedBy,
   });
-  const branch = promotionBranch(request.app, request.to);
-  const open = await prisma.changeRequest.findFirst({
-    where: { repositoryId: repo.id, branch, state: { in: ["OPEN", "DRAFT"] } },
-    select: { id: true, number: true, url: true },
-  });
-  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange: open };
 }

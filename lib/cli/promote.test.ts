@@ -148,6 +148,17 @@ describe("ferry promote <dir> (local plan)", () => {
   });
 });
 
+describe("ferry promote on fixtures", () => {
+  it("refuses a target file that does not parse, naming it", async () => {
+    const dir = await checkout("payments-gitops");
+    const file = "apps/invoices/production/deployment.yaml";
+    await writeFile(path.join(dir, file), `${await readFile(path.join(dir, file), "utf8")}\n  bad: [unclosed\n`);
+    const run = await ferry(["promote", dir, "--app", "invoices", "--from", "staging", "--to", "production"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Refused: apps\/invoices\/production\/deployment\.yaml:\d+: /);
+  });
+});
+
 describe("ferry promote --write on a hostile checkout", () => {
   const deployment = (tag: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:${tag}\n`;
 

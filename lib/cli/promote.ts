@@ -6,6 +6,7 @@ import { CONFIG_FILE, parseRepoConfig } from "../gitops/config";
 import type { FileEdit } from "../gitops/change-set";
 import { planPromotion, promotionBranch, type PromotionPlan } from "../gitops/promote";
 import { readRepository } from "../gitops/read";
+import { unreadableFiles } from "../changes/unreadable-files";
 import { loadTree } from "./load-tree";
 import { CliError, type CliIO } from "./scan";
 
@@ -122,17 +123,23 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
     return found;
   };
   const config = tree.has(CONFIG_FILE) ? parseRepoConfig(tree.get(CONFIG_FILE) ?? "").config : undefined;
-  const plan = planPromotion({
-    tree,
-    source: cell(args.from),
-    target: cell(args.to),
-    mode: args.mode,
-    neverPromote: config?.neverPromote,
-    allowDowngrade: args.allowDowngrade,
-    // A working tree has no single commit (it may have local edits); the PR body just says so.
-    baseSha: "working tree",
-    repository: path.basename(dir),
-  });
+  const [source, target] = [cell(args.from), cell(args.to)];
+  // Same rule as the portal: never plan edits on top of a file that does not parse, and name it.
+  const broken = [...new Set([...unreadableFiles(model, source), ...unreadableFiles(model, target)])];
+  const plan: PromotionPlan =
+    broken.length > 0
+      ? { status: "refused", reason: `${broken.join("; ")}. Fix the file first.` }
+      : planPromotion({
+          tree,
+          source,
+          target,
+          mode: args.mode,
+          neverPromote: config?.neverPromote,
+          allowDowngrade: args.allowDowngrade,
+          // A working tree has no single commit (it may have local edits); the PR body just says so.
+          baseSha: "working tree",
+          repository: path.basename(dir),
+        });
 
   if (plan.status === "changes" && args.write) await applyEdits(dir, plan.changeSet.edits);
   const report = toPromoteJson(plan, promotionBranch(args.app, args.to));

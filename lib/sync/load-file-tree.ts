@@ -42,7 +42,9 @@ export interface LoadedTree {
  * blobs never seen before are fetched from the forge (and stored for the next process).
  */
 export async function loadFileTree(tx: Prisma.TransactionClient, scm: ScmRepository, entries: readonly TreeEntry[]): Promise<LoadedTree> {
-  const wanted = entries.filter((e) => e.size === undefined || e.size <= MAX_CACHED_BLOB_BYTES);
+  // A symlink's blob is its target path, not content: following it could read outside the
+  // repository, and reading it as YAML would be wrong, so links (and submodules) are left out.
+  const wanted = entries.filter((e) => e.mode !== "120000" && e.mode !== "160000" && (e.size === undefined || e.size <= MAX_CACHED_BLOB_BYTES));
   const known = await cachedContents(tx, wanted.map((e) => e.blobSha));
   const fromForge = [...new Set(wanted.map((e) => e.blobSha).filter((sha) => !known.has(sha)))];
   if (fromForge.length) {

@@ -2,6 +2,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { compareVersions, type Drift } from "@/lib/gitops/drift";
 import type { Deployment, RepoModel } from "@/lib/gitops/model";
 import type { CommitInfo, ScmRepository } from "@/lib/scm/types";
+import { stableStringify } from "./stable-json";
 import { touches } from "./tree-diff";
 
 interface StoreInput {
@@ -32,8 +33,6 @@ export function driftByCell(model: RepoModel): Map<string, Drift> {
   }
   return result;
 }
-
-const json = (v: unknown) => JSON.stringify(v);
 
 /** Writes the model into Team/Environment/App/Deployment rows, touching only rows that changed. */
 export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput): Promise<void> {
@@ -80,20 +79,32 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   let lastCommits = new Map<string, CommitInfo>();
   if (stale.length) lastCommits = await scm.lastCommitByPath(headSha, [...new Set(stale.map((d) => d.path))]);
 
+  // Apps: one batched insert for new ones, single updates only where the path or team changed.
+  const rowsByName = new Map(existingApps.map((a) => [a.name, a]));
+  const teamIdOf = (team: string | null) => (team ? teamIds.get(team) : repo.team ? teamIds.get(repo.team) : undefined) ?? null;
+  const newApps = model.apps.filter((a) => !rowsByName.has(a.name));
+  if (newApps.length) {
+    const created = await tx.app.createManyAndReturn({
+      data: newApps.map((a) => ({ repositoryId, name: a.name, path: a.path, teamId: teamIdOf(a.team) })),
+      select: { id: true, name: true },
+    });
+    for (const row of created) rowsByName.set(row.name, { ...row, repositoryId, path: "", teamId: null, deployments: [] } as (typeof existingApps)[number]);
+  }
   for (const app of model.apps) {
-    const teamId = app.team ? teamIds.get(app.team) : repo.team ? teamIds.get(repo.team) : undefined;
-    let row = existingByName.get(app.name);
-    if (!row) {
-      const created = await tx.app.create({ data: { repositoryId, name: app.name, path: app.path, teamId: teamId ?? null } });
-      row = { ...created, deployments: [] };
-    } else if (row.path !== app.path || row.teamId !== (teamId ?? null)) {
-      await tx.app.update({ where: { id: row.id }, data: { path: app.path, teamId: teamId ?? null } });
+    const row = existingByName.get(app.name);
+    if (row && (row.path !== app.path || row.teamId !== teamIdOf(app.team))) {
+      await tx.app.update({ where: { id: row.id }, data: { path: app.path, teamId: teamIdOf(app.team) } });
     }
+  }
 
+  const toCreate: Prisma.DeploymentCreateManyInput[] = [];
+  const toDelete: number[] = [];
+  for (const app of model.apps) {
+    const row = rowsByName.get(app.name);
+    if (!row) continue;
     const cells = deploymentsByApp.get(app.name) ?? [];
     const wantedEnvs = new Set(cells.map((c) => c.env));
-    const removed = row.deployments.filter((d) => !wantedEnvs.has(d.environment.name)).map((d) => d.id);
-    if (removed.length) await tx.deployment.deleteMany({ where: { id: { in: removed } } });
+    toDelete.push(...row.deployments.filter((d) => !wantedEnvs.has(d.environment.name)).map((d) => d.id));
 
     for (const cell of cells) {
       const environmentId = envIds.get(cell.env);
@@ -111,18 +122,20 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
       };
       const existing = row.deployments.find((d) => d.environment.name === cell.env);
       if (!existing) {
-        await tx.deployment.create({ data: { ...data, appId: row.id, environmentId } });
-      } else if (
-        commit ||
-        existing.path !== data.path ||
-        json(existing.versions) !== json(data.versions) ||
-        json(existing.errors) !== json(data.errors) ||
-        json(existing.files) !== json(data.files) ||
-        existing.drift !== data.drift ||
-        json(existing.driftFields) !== json(data.driftFields)
-      ) {
-        await tx.deployment.update({ where: { id: existing.id }, data });
+        toCreate.push({ ...data, appId: row.id, environmentId });
+        continue;
       }
+      const changedRow =
+        (commit !== undefined && commit.sha !== existing.lastCommitSha) ||
+        existing.path !== data.path ||
+        existing.drift !== data.drift ||
+        stableStringify(existing.versions) !== stableStringify(data.versions) ||
+        stableStringify(existing.errors) !== stableStringify(data.errors) ||
+        stableStringify(existing.files) !== stableStringify(data.files) ||
+        stableStringify(existing.driftFields) !== stableStringify(data.driftFields);
+      if (changedRow) await tx.deployment.update({ where: { id: existing.id }, data });
     }
   }
+  if (toDelete.length) await tx.deployment.deleteMany({ where: { id: { in: toDelete } } });
+  if (toCreate.length) await tx.deployment.createMany({ data: toCreate });
 }

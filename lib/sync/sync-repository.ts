@@ -6,7 +6,7 @@ import { storeModel } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
 
 /** Advisory-lock namespace for repository syncs ("FRRY"); the second key is the repository id. */
-const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
+export const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
 
 export interface SyncResult {
   repository: string;

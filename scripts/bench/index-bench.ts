@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     const noChange = summarize(inc.noChange);
     report.add("incremental_p50_ms", "incremental re-index p50 (1 file)", incSummary.p50, "ms", { max: 300 });
     report.add("incremental_max_ms", "incremental re-index max", incSummary.max, "ms", { max: 300 });
+    report.add("incremental_rows_rewritten", `deployment rows rewritten per 1-file sync (of ${inc.cells})`, summarize(inc.rewritten).p50, "count", { max: 10 });
     report.add("no_change_sync_p50_ms", "no-change sync p50", noChange.p50, "ms", { max: 50 });
     for (const p of inc.problems) report.note(`incremental: ${p}`);
 
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       connectionString: db.connectionString,
       dataDir: benchDir,
       logFile: path.join(benchDir, "server.log"),
+      htmlFile: path.join(benchDir, "matrix-page.html"),
       requests: 20,
       searchTerm: "checkout",
     });
@@ -141,6 +143,10 @@ async function main(): Promise<void> {
     report.add("page_total_p50_ms", "GET / full response p50", page.home.total.p50, "ms");
     report.add("page_total_p95_ms", "GET / full response p95", page.home.total.p95, "ms");
     report.add("page_html_kb", "GET / HTML size (page 1)", page.firstPageBytes / 1024, "KB", { max: 300 });
+    report.add("page_html_script_kb", "  of which inline RSC payload scripts", page.scriptBytes / 1024, "KB");
+    report.add("matrix_query_p50_ms", "getMatrix / in process p50 (no render)", page.queryP50.home, "ms");
+    report.add("matrix_query_drift_p50_ms", "getMatrix ?drift=1 in process p50", page.queryP50.drift, "ms");
+    report.add("matrix_query_search_p50_ms", `getMatrix ?q=${page.searchTerm} in process p50`, page.queryP50.search, "ms");
     report.add("page_drift_ttfb_p50_ms", "GET /?drift=1 TTFB p50", page.drift.ttfb.p50, "ms");
     report.add("page_drift_total_p50_ms", "GET /?drift=1 full response p50", page.drift.total.p50, "ms");
     report.add("page_search_ttfb_p50_ms", `GET /?q=${page.searchTerm} TTFB p50`, page.search.ttfb.p50, "ms");

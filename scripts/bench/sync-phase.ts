@@ -27,6 +27,12 @@ export async function fullIndex(prisma: PrismaClient): Promise<FullIndexResult> 
   for (const r of results) {
     if (r.status !== "synced") log(`  ${r.repository}: ${r.status}${r.error ? ` (${r.error})` : ""}`);
   }
+  const byConvention = new Map<string, number[]>();
+  for (const r of results) {
+    const convention = r.repository.replace(/-\d+$/, "");
+    byConvention.set(convention, [...(byConvention.get(convention) ?? []), r.durationMs]);
+  }
+  log(`  median per convention: ${[...byConvention].map(([c, d]) => `${c} ${ms(summarize(d).p50)}`).join(", ")}`);
   const slowest = [...results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 3);
   log(`  slowest repositories: ${slowest.map((r) => `${r.repository} ${r.durationMs} ms`).join(", ")}`);
   const [apps, deployments, files] = await Promise.all([prisma.app.count(), prisma.deployment.count(), prisma.repositoryFile.count()]);
@@ -35,6 +41,9 @@ export async function fullIndex(prisma: PrismaClient): Promise<FullIndexResult> 
 
 export interface IncrementalResult {
   runs: number[];
+  /** Deployment rows of the repository rewritten by each one-file sync (a new row version, seen by xmin). */
+  rewritten: number[];
+  cells: number;
   /** Runs whose result was not "synced, 1 file changed, new tag in the Deployment row". */
   problems: string[];
   noChange: number[];
@@ -48,16 +57,30 @@ export async function incrementalReindex(prisma: PrismaClient, repo: BenchRepo):
   const stamp = Date.now() % 1_000_000; // a new tag every run, so reruns still change the file
   const picks = [3, 17, 42, 66, 91].map((k, n) => ({ app: appName(repo.firstApp + (k % repo.apps)), env: ENVS[(n * 2 + 1) % ENVS.length]! }));
   const runs: number[] = [];
+  const rewritten: number[] = [];
   const problems: string[] = [];
+  // xmin changes exactly when a row is rewritten, so it counts the UPDATEs a sync really issued.
+  const versions = async () =>
+    new Map(
+      (
+        await prisma.$queryRaw<{ id: number; xmin: string }[]>`SELECT d."id", d.xmin::text AS xmin FROM "Deployment" d
+          JOIN "App" a ON a."id" = d."appId" JOIN "Repository" r ON r."id" = a."repositoryId" WHERE r."name" = ${repo.name}`
+      ).map((r) => [r.id, r.xmin]),
+    );
+  let cells = 0;
   for (const [n, pick] of picks.entries()) {
     const file = `apps/${pick.app}/overlays/${pick.env}/kustomization.yaml`;
     const tag = `3.${stamp}.${n}`;
     await commitOneFile(repo.dir, file, (c) => c.replace(/newTag: \S+/, `newTag: ${tag}`), `bench: bump ${pick.app} in ${pick.env} to ${tag}`);
+    const before = await versions();
     const { ms: took, value: result } = await timed(() => syncRepositoryNow(prisma, repo.name));
     runs.push(took);
+    const after = await versions();
+    cells = after.size;
+    rewritten.push([...after].filter(([id, xmin]) => before.get(id) !== xmin).length);
     const row = await prisma.deployment.findFirst({ where: { app: { name: pick.app }, environment: { name: pick.env } }, select: { versions: true } });
     const stored = JSON.stringify(row?.versions ?? null).includes(tag);
-    log(`  ${file}: ${result.status}, ${result.changedFiles} changed file(s), ${ms(took)}${stored ? "" : " — NEW TAG NOT IN THE CACHE"}`);
+    log(`  ${file}: ${result.status}, ${result.changedFiles} changed file(s), ${rewritten.at(-1)}/${cells} deployment rows rewritten, ${ms(took)}${stored ? "" : " — NEW TAG NOT IN THE CACHE"}`);
     if (result.status !== "synced" || result.changedFiles !== 1 || !stored) problems.push(`${file}: status ${result.status}, changed ${result.changedFiles}, tag stored ${stored}`);
   }
   const noChange: number[] = [];
@@ -66,5 +89,5 @@ export async function incrementalReindex(prisma: PrismaClient, repo: BenchRepo):
     noChange.push(took);
     if (result.status !== "unchanged") problems.push(`no-change sync ${i + 1}: status ${result.status}`);
   }
-  return { runs, problems, noChange };
+  return { runs, rewritten, cells, problems, noChange };
 }
