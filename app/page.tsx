@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getPrisma } from "@/lib/db/client";
-import { authorize } from "@/lib/auth/policy";
+import { authorize, type UserActor } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getMatrix } from "@/lib/data/matrix";
 import { parseMatrixQuery } from "@/lib/data/matrix-query";
@@ -11,6 +11,12 @@ import { MatrixPagination } from "@/components/matrix/matrix-pagination";
 import { RepositoryProblems } from "@/components/repositories/repository-problems";
 
 export const metadata: Metadata = { title: "Matrix" };
+
+/** The teams whose apps `user` may promote, asked of the one policy (admins: all, including apps with no team). */
+function promotableTeams(user: UserActor, teams: string[]): string[] | "all" {
+  if (authorize(user, "deployment.promote", { team: null }).allowed) return "all";
+  return teams.filter((team) => authorize(user, "deployment.promote", { team }).allowed);
+}
 
 export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
@@ -33,7 +39,7 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
             : "No apps match these filters."}
         </p>
       ) : (
-        <MatrixTable matrix={matrix} canPromote={(team) => authorize(user, "deployment.promote", { team }).allowed} />
+        <MatrixTable matrix={matrix} promotableTeams={promotableTeams(user, matrix.teams)} now={new Date().toISOString()} />
       )}
       <MatrixPagination query={query} total={matrix.total} pageSize={matrix.pageSize} />
     </div>

@@ -1,3 +1,5 @@
+"use client";
+
 import Link from "next/link";
 import type { Matrix, MatrixRow } from "@/lib/data/matrix";
 import type { PromoteTarget } from "@/components/promote/promote-dialog";
@@ -8,10 +10,19 @@ export function appHref(repository: string, app: string): string {
   return `/apps/${encodeURIComponent(repository)}/${encodeURIComponent(app)}`;
 }
 
-/** Who may open promotions for which team's apps: decided on the server by lib/auth/policy. */
-export type PromotePermission = (team: string | null) => boolean;
+interface Props {
+  matrix: Matrix;
+  /** Teams whose apps this user may promote, decided on the server by lib/auth/policy ("all" for admins). */
+  promotableTeams: string[] | "all";
+  /** Server render time (ISO), so relative times match between server and browser. */
+  now: string;
+}
 
-export function MatrixTable({ matrix, canPromote }: { matrix: Matrix; canPromote: PromotePermission }) {
+// A client component on purpose: the page then carries the matrix once as compact data instead of
+// the server-rendered element tree a second time, which keeps a 50-app page small.
+export function MatrixTable({ matrix, promotableTeams, now }: Props) {
+  const renderedAt = new Date(now);
+  const canPromote = (team: string | null) => promotableTeams === "all" || (team !== null && promotableTeams.includes(team));
   const { environments, rows } = matrix;
   return (
     <MatrixKeyboard>
@@ -58,13 +69,9 @@ export function MatrixTable({ matrix, canPromote }: { matrix: Matrix; canPromote
                     data-col={c + 1}
                     tabIndex={-1}
                     aria-label={`${row.app} in ${env.name}`}
-                    className="border-b border-slate-200 px-3 py-2 focus:bg-sky-50"
+                    className="mx-cell"
                   >
-                    <MatrixCellView
-                      cell={row.cells[env.name]}
-                      appHref={href}
-                      promote={canPromote(row.team) ? promoteTarget(matrix, row, env.name) : null}
-                    />
+                    <MatrixCellView cell={row.cells[env.name]} promote={canPromote(row.team) ? promoteTarget(matrix, row, env.name) : null} now={renderedAt} />
                   </td>
                 ))}
               </tr>,

@@ -11,7 +11,6 @@ export interface MatrixEnvironment {
 
 export interface MatrixCell {
   env: string;
-  path: string;
   versions: Pick<Version, "kind" | "name" | "value" | "floating" | "digest">[];
   errors: string[];
   drift: DriftState;
@@ -54,9 +53,8 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
   if (query.team) conditions.push(Prisma.sql`t."name" = ${query.team}`);
   if (query.app) conditions.push(Prisma.sql`a."name" = ${query.app}`);
   if (query.q) {
-    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(Prisma.sql`(a."name" ILIKE ${like} OR t."name" ILIKE ${like} OR r."name" ILIKE ${like}
-      OR EXISTS (SELECT 1 FROM "Deployment" d WHERE d."appId" = a."id" AND d."versions"::text ILIKE ${like}))`);
+    const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(Prisma.sql`a."searchText" LIKE ${like}`);
   }
   if (query.envs.length) {
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
@@ -123,7 +121,6 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
       const change = openByCell.get(`${app.repositoryId}/${app.name}/${env}`);
       cells[env] = {
         env,
-        path: d.path,
         versions: (d.versions as unknown as Version[]).map(({ kind, name, value, floating, digest }) => ({ kind, name, value, floating, digest })),
         errors: d.errors as string[],
         drift: (d.drift as DriftState | null) ?? "unknown",

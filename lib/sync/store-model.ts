@@ -138,4 +138,16 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   }
   if (toDelete.length) await tx.deployment.deleteMany({ where: { id: { in: toDelete } } });
   if (toCreate.length) await tx.deployment.createMany({ data: toCreate });
+
+  // One statement refreshes the search text of every app of this repository from its rows, so the
+  // matrix search reads one short column per app instead of every deployment's JSON.
+  await tx.$executeRaw`
+    UPDATE "App" a SET "searchText" = lower(concat_ws(' ', a."name",
+      (SELECT t."name" FROM "Team" t WHERE t."id" = a."teamId"),
+      (SELECT r."name" FROM "Repository" r WHERE r."id" = a."repositoryId"),
+      (SELECT string_agg(concat_ws(' ', v->>'name', v->>'value'), ' ')
+         FROM "Deployment" d,
+              jsonb_array_elements(CASE WHEN jsonb_typeof(d."versions") = 'array' THEN d."versions" ELSE '[]'::jsonb END) v
+        WHERE d."appId" = a."id")))
+    WHERE a."repositoryId" = ${repositoryId}`;
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "App" ADD COLUMN     "searchText" TEXT NOT NULL DEFAULT '';
