@@ -1,5 +1,7 @@
 import type { ChangeRequestStore } from "./change-request-store";
 import { GitRepository } from "./git";
+import { createGitHubRepository } from "./github";
+import { createGitLabRepository } from "./gitlab";
 import type { ScmProviderKind, ScmRepository } from "./types";
 
 export interface ScmRepositorySpec {
@@ -25,7 +27,8 @@ export function createScmRepository(spec: ScmRepositorySpec, opts: ScmFactoryOpt
     case "git":
       return new GitRepository({ name: spec.name, url: spec.url, defaultBranch: spec.branch, cacheDir: opts.cacheDir, changeRequests: opts.changeRequests });
     case "github":
+      return createGitHubRepository({ name: spec.name, url: spec.url, branch: spec.branch });
     case "gitlab":
-      throw new Error(`The ${spec.provider} provider is not implemented yet (repository "${spec.name}").`);
+      return createGitLabRepository({ name: spec.name, url: spec.url, branch: spec.branch });
   }
 }

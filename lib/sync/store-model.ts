@@ -88,7 +88,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
       data: newApps.map((a) => ({ repositoryId, name: a.name, path: a.path, teamId: teamIdOf(a.team) })),
       select: { id: true, name: true },
     });
-    for (const row of created) rowsByName.set(row.name, { ...row, repositoryId, path: "", teamId: null, deployments: [] } as (typeof existingApps)[number]);
+    for (const row of created) rowsByName.set(row.name, { ...row, repositoryId, path: "", teamId: null, searchText: "", deployments: [] });
   }
   for (const app of model.apps) {
     const row = existingByName.get(app.name);

@@ -1,0 +1,2 @@
+export { GitHubRepository, createGitHubRepository, type GitHubRepositoryOptions } from "./repository";
+export { normaliseRepositoryUrl, parseGitHubUrl } from "./location";

@@ -1,0 +1,645 @@
+import { createHash, randomBytes, verify as verifySignature, type KeyObject } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type OpenAPIBackend from "openapi-backend";
+import { GitModel, type FlatEntry } from "./git-model";
+import { githubApi } from "./openapi";
+
+// A local stand-in for api.github.com: the endpoints the GitHub provider uses, over an in-memory
+// git model (refs, trees, blobs, commits) and pull requests. Every request is validated against
+// GitHub's OpenAPI description before it is handled, and every response before it is sent: a
+// mismatch is recorded in `violations` (tests assert it stays empty) and answered with 599 so the
+// client fails loudly too. Serves under /api/v3, so clients reach it as GitHub Enterprise Server.
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  operationId: string | null;
+  status: number;
+  conditional: boolean;
+}
+
+export type ServerAuth = { kind: "token"; token: string } | { kind: "app"; appId: string; publicKey: KeyObject; installationId: number };
+
+export interface Fault {
+  operationId?: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** How many requests fail (default 1). */
+  times?: number;
+}
+
+export interface ServerPull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  /** Head sha recorded when merged or closed (the branch may be gone). */
+  headSha: string;
+  state: "open" | "closed";
+  draft: boolean;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors?: unknown[],
+  ) {
+    super(message);
+  }
+}
+
+const API_ROOT = "/api/v3";
+const DOCS = "https://docs.github.com/rest";
+
+export class GitHubTestServer {
+  readonly git = new GitModel();
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  readonly pulls = new Map<number, ServerPull>();
+  readonly reviews = new Map<number, { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; at: string }[]>();
+  readonly checkRuns = new Map<string, { name: string; status: "queued" | "in_progress" | "completed"; conclusion: "success" | "failure" | null }[]>();
+  /** Truncate recursive tree listings beyond this many entries (GitHub: 100,000 / 7 MB). */
+  maxTreeEntries = 100_000;
+  private readonly faults: Fault[] = [];
+  private readonly tokens = new Map<string, number>();
+  private nextPull = 1;
+  private server: http.Server | null = null;
+  private origin = "";
+
+  private constructor(
+    private readonly api: OpenAPIBackend,
+    readonly owner: string,
+    readonly repo: string,
+    private readonly auth: ServerAuth,
+  ) {}
+
+  static async start(opts: { owner?: string; repo?: string; auth: ServerAuth }): Promise<GitHubTestServer> {
+    const server = new GitHubTestServer(await githubApi(API_ROOT), opts.owner ?? "acme", opts.repo ?? "gitops", opts.auth);
+    await server.listen();
+    return server;
+  }
+
+  /** Web address of the repository (what Ferry's config holds). */
+  get repositoryUrl(): string {
+    return `${this.origin}/${this.owner}/${this.repo}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.origin}${API_ROOT}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  failNext(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  /** Installation tokens handed out so far stop working (as after their hour). */
+  expireTokens(): void {
+    for (const token of this.tokens.keys()) this.tokens.set(token, 0);
+  }
+
+  /** Requests to repository endpoints (not the app's token endpoints), optionally since index `from`. */
+  count(filter: (r: RecordedRequest) => boolean = () => true, from = 0): number {
+    return this.requests.slice(from).filter(filter).length;
+  }
+
+  // ---- HTTP ----
+
+  private async listen(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        this.handle(req, Buffer.concat(chunks).toString("utf8"))
+          .catch((error: unknown) => {
+            this.violations.push(`test server crashed: ${error instanceof Error ? error.stack : String(error)}`);
+            const crashed: Reply = { status: 599, body: { message: "test server error" } };
+            return crashed;
+          })
+          .then((reply) => {
+            const payload = reply.body === undefined || reply.status === 204 || reply.status === 304 ? "" : JSON.stringify(reply.body);
+            res.writeHead(reply.status, {
+              ...(payload ? { "content-type": "application/json; charset=utf-8" } : {}),
+              "x-ratelimit-limit": "5000",
+              "x-ratelimit-remaining": "4999",
+              "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+              "x-github-request-id": randomBytes(8).toString("hex"),
+              ...reply.headers,
+            });
+            res.end(payload);
+          });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.origin = `http://127.0.0.1:${port}`;
+  }
+
+  private async handle(req: http.IncomingMessage, raw: string): Promise<Reply> {
+    const url = new URL(req.url ?? "/", this.origin);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return this.record(req, url, null, { status: 400, body: { message: "Problems parsing JSON", documentation_url: DOCS } });
+    }
+    const request = { method: req.method ?? "GET", path: url.pathname, headers, query: Object.fromEntries(url.searchParams), body };
+    const operation = this.api.router.matchOperation(request);
+    if (!operation?.operationId) {
+      this.violations.push(`${request.method} ${url.pathname}: not an operation the test server implements`);
+      return this.record(req, url, null, { status: 404, body: { message: "Not Found", documentation_url: DOCS } });
+    }
+    const operationId = operation.operationId;
+    const validation = this.api.validateRequest(request, operation);
+    if (!validation.valid) {
+      this.violations.push(`request ${operationId} is invalid: ${JSON.stringify(validation.errors)}`);
+      return this.record(req, url, operationId, { status: 422, body: { message: "Invalid request", documentation_url: DOCS } });
+    }
+    const params = this.api.router.parseRequest(request, operation).params;
+    let reply: Reply;
+    const fault = this.faults.find((f) => !f.operationId || f.operationId === operationId);
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+      reply = { status: fault.status, headers: fault.headers, body: fault.body ?? { message: `Injected ${fault.status}`, documentation_url: DOCS } };
+    } else {
+      try {
+        this.authenticate(operationId, headers.authorization ?? "");
+        reply = this.dispatch(operationId, params, url.searchParams, body);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        reply = { status: error.status, body: { message: error.message, documentation_url: DOCS, ...(error.errors ? { errors: error.errors } : {}), status: String(error.status) } };
+      }
+      // Conditional GETs, as GitHub answers them: same representation → 304 without a body.
+      if (request.method === "GET" && reply.status === 200) {
+        const etag = `W/"${createHash("sha256").update(JSON.stringify(reply.body)).digest("hex")}"`;
+        reply.headers = { ...reply.headers, etag };
+        if (headers["if-none-match"] === etag) reply = { status: 304, headers: { etag } };
+      }
+    }
+    const checked = this.api.validateResponse(reply.body ?? null, operation, reply.status);
+    if (!checked.valid) {
+      this.violations.push(`response ${reply.status} of ${operationId} is invalid: ${JSON.stringify(checked.errors?.slice(0, 5))}`);
+      reply = { status: 599, body: { message: "test server sent an invalid response" } };
+    }
+    return this.record(req, url, operationId, reply);
+  }
+
+  private record(req: http.IncomingMessage, url: URL, operationId: string | null, reply: Reply): Reply {
+    this.requests.push({ method: req.method ?? "GET", path: url.pathname + url.search, operationId, status: reply.status, conditional: req.headers["if-none-match"] !== undefined });
+    return reply;
+  }
+
+  private authenticate(operationId: string, authorization: string): void {
+    const [scheme, credential = ""] = authorization.split(" ");
+    const bad = () => new HttpError(401, "Bad credentials");
+    if (operationId.startsWith("apps/")) {
+      if (this.auth.kind !== "app" || scheme?.toLowerCase() !== "bearer" || !this.validJwt(credential)) throw new HttpError(401, "A JSON web token could not be decoded");
+      return;
+    }
+    if (this.auth.kind === "token") {
+      if (credential !== this.auth.token) throw bad();
+      return;
+    }
+    const expiresAt = this.tokens.get(credential);
+    if (expiresAt === undefined || expiresAt <= Date.now()) throw bad();
+  }
+
+  private validJwt(jwt: string): boolean {
+    if (this.auth.kind !== "app") return false;
+    const [header, payload, signature] = jwt.split(".");
+    if (!header || !payload || !signature) return false;
+    const ok = verifySignature("RSA-SHA256", Buffer.from(`${header}.${payload}`), this.auth.publicKey, Buffer.from(signature, "base64url"));
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { iss?: string | number; exp?: number };
+    return ok && String(claims.iss) === this.auth.appId && (claims.exp ?? 0) * 1000 > Date.now();
+  }
+
+  // ---- operations ----
+
+  private dispatch(operationId: string, params: Record<string, string>, query: URLSearchParams, body: unknown): Reply {
+    if (params.owner !== undefined && (params.owner.toLowerCase() !== this.owner.toLowerCase() || params.repo?.toLowerCase() !== this.repo.toLowerCase())) {
+      throw new HttpError(404, "Not Found");
+    }
+    const input = (body ?? {}) as Record<string, unknown>;
+    const ref = params.ref !== undefined ? decodeURIComponent(params.ref) : undefined;
+    switch (operationId) {
+      case "apps/get-repo-installation":
+        return { status: 200, body: this.installation() };
+      case "apps/create-installation-access-token":
+        return { status: 201, body: this.mintToken(Number(params.installation_id)) };
+      case "git/get-ref":
+        return { status: 200, body: this.refJson(`refs/${ref}`) };
+      case "git/create-ref":
+        return { status: 201, body: this.createRef(String(input.ref), String(input.sha)) };
+      case "git/update-ref":
+        return { status: 200, body: this.updateRef(`refs/${ref}`, String(input.sha), input.force === true) };
+      case "git/delete-ref":
+        if (!this.git.refs.delete(`refs/${ref}`)) throw new HttpError(422, "Reference does not exist");
+        return { status: 204 };
+      case "git/get-commit":
+        return { status: 200, body: this.gitCommitJson(this.requireCommit(params.commit_sha ?? "", 404)) };
+      case "git/create-commit":
+        return { status: 201, body: this.createCommit(input) };
+      case "git/get-tree":
+        return { status: 200, body: this.treeJson(decodeURIComponent(params.tree_sha ?? ""), query.has("recursive")) };
+      case "git/create-tree":
+        return { status: 201, body: this.createTree(input) };
+      case "git/get-blob":
+        return { status: 200, body: this.blobJson(params.file_sha ?? "") };
+      case "repos/list-commits":
+        return { status: 200, body: this.listCommits(query) };
+      case "pulls/create":
+        return { status: 201, body: this.createPull(input) };
+      case "pulls/list":
+        return { status: 200, body: this.listPulls(query) };
+      case "pulls/get":
+        return { status: 200, body: this.pullJson(this.requirePull(params.pull_number)) };
+      case "pulls/update":
+        return { status: 200, body: this.updatePull(this.requirePull(params.pull_number), input) };
+      case "pulls/merge":
+        return { status: 200, body: this.mergePull(this.requirePull(params.pull_number), input) };
+      case "pulls/list-reviews":
+        return { status: 200, body: this.reviewsJson(Number(params.pull_number)) };
+      case "checks/list-for-ref":
+        return { status: 200, body: this.checkRunsJson(ref ?? "") };
+      case "repos/get-combined-status-for-ref":
+        return { status: 200, body: this.combinedStatusJson(ref ?? "") };
+      case "issues/add-labels":
+      case "issues/set-labels": {
+        const pull = this.requirePull(params.issue_number);
+        const labels = (input.labels ?? []) as string[];
+        pull.labels = operationId === "issues/set-labels" ? [...labels] : [...new Set([...pull.labels, ...labels])];
+        return { status: 200, body: pull.labels.map((name, i) => this.labelJson(name, i)) };
+      }
+      default:
+        throw new HttpError(404, "Not Found");
+    }
+  }
+
+  private template<T = Record<string, unknown>>(operationId: string, status: number): T {
+    return structuredClone(this.api.mockResponseForOperation(operationId, { code: status }).mock) as T;
+  }
+
+  private installation(): unknown {
+    if (this.auth.kind !== "app") throw new HttpError(404, "Not Found");
+    const body = this.template("apps/get-repo-installation", 200);
+    return { ...body, id: this.auth.installationId };
+  }
+
+  private mintToken(installationId: number): unknown {
+    if (this.auth.kind !== "app" || installationId !== this.auth.installationId) throw new HttpError(404, "Not Found");
+    const token = `ghs_${randomBytes(18).toString("hex")}`;
+    const expiresAt = Date.now() + 3600_000;
+    this.tokens.set(token, expiresAt);
+    const body = this.template("apps/create-installation-access-token", 201);
+    return { ...body, token, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"), repository_selection: "selected", repositories: undefined };
+  }
+
+  private apiRepo(path: string): string {
+    return `${this.apiUrl}/repos/${this.owner}/${this.repo}/${path}`;
+  }
+
+  private refJson(fullRef: string): unknown {
+    const sha = this.git.refs.get(fullRef);
+    if (!sha) throw new HttpError(404, "Not Found");
+    const type = this.git.get(sha)?.type ?? "commit";
+    return { ref: fullRef, node_id: `REF_${Buffer.from(fullRef).toString("base64url")}`, url: this.apiRepo(`git/${fullRef}`), object: { type, sha, url: this.apiRepo(`git/${type}s/${sha}`) } };
+  }
+
+  private createRef(fullRef: string, sha: string): unknown {
+    if (!/^refs\/[^/]+\/.+/.test(fullRef)) throw new HttpError(422, "Reference name is invalid");
+    if (this.git.refs.has(fullRef)) throw new HttpError(422, "Reference already exists");
+    if (!this.git.get(sha)) throw new HttpError(422, "Object does not exist");
+    this.git.refs.set(fullRef, sha);
+    return this.refJson(fullRef);
+  }
+
+  private updateRef(fullRef: string, sha: string, force: boolean): unknown {
+    const current = this.git.refs.get(fullRef);
+    if (!current) throw new HttpError(422, "Reference does not exist");
+    if (!this.git.commitObject(sha)) throw new HttpError(422, "Object does not exist");
+    if (!force && !this.git.isAncestor(current, sha)) throw new HttpError(422, "Update is not a fast forward");
+    this.git.refs.set(fullRef, sha);
+    return this.refJson(fullRef);
+  }
+
+  private requireCommit(sha: string, status: number) {
+    const commit = this.git.commitObject(sha);
+    if (!commit) throw new HttpError(status, status === 404 ? "Not Found" : "Object does not exist");
+    return { sha, ...commit };
+  }
+
+  private gitCommitJson(c: { sha: string; tree: string; parents: string[]; author: { name: string; email: string; date: string }; committer: { name: string; email: string; date: string }; message: string }): unknown {
+    return {
+      sha: c.sha,
+      node_id: `C_${c.sha.slice(0, 12)}`,
+      url: this.apiRepo(`git/commits/${c.sha}`),
+      html_url: `${this.repositoryUrl}/commit/${c.sha}`,
+      author: c.author,
+      committer: c.committer,
+      message: c.message,
+      tree: { sha: c.tree, url: this.apiRepo(`git/trees/${c.tree}`) },
+      parents: c.parents.map((p) => ({ sha: p, url: this.apiRepo(`git/commits/${p}`), html_url: `${this.repositoryUrl}/commit/${p}` })),
+      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+    };
+  }
+
+  private createCommit(input: Record<string, unknown>): unknown {
+    const tree = String(input.tree);
+    const parents = (input.parents ?? []) as string[];
+    if (this.git.get(tree)?.type !== "tree") throw new HttpError(422, "Tree SHA does not exist");
+    for (const p of parents) if (!this.git.commitObject(p)) throw new HttpError(422, "Parent SHA does not exist or is not a commit object");
+    const person = (value: unknown) => (value && typeof value === "object" ? (value as { name: string; email: string }) : undefined);
+    const sha = this.git.commit({ tree, parents, message: String(input.message), author: person(input.author), committer: person(input.committer) });
+    return this.gitCommitJson(this.requireCommit(sha, 422));
+  }
+
+  /** A tree-ish: tree sha, commit sha or branch name (GitHub accepts all three). */
+  private treeOf(treeish: string): string {
+    const object = this.git.get(treeish);
+    if (object?.type === "tree") return treeish;
+    if (object?.type === "commit") return object.tree;
+    const branch = this.git.refs.get(`refs/heads/${treeish}`);
+    const commit = branch ? this.git.commitObject(branch) : undefined;
+    if (commit) return commit.tree;
+    throw new HttpError(404, "Not Found");
+  }
+
+  private treeJson(treeish: string, recursive: boolean): unknown {
+    const sha = this.treeOf(treeish);
+    let entries: FlatEntry[];
+    let truncated = false;
+    if (recursive) {
+      entries = this.git.flatten(sha);
+      if (entries.length > this.maxTreeEntries) {
+        entries = entries.slice(0, this.maxTreeEntries);
+        truncated = true;
+      }
+    } else {
+      entries = this.git.flatten(sha).filter((e) => !e.path.includes("/"));
+    }
+    return {
+      sha,
+      url: this.apiRepo(`git/trees/${sha}`),
+      truncated,
+      tree: entries.map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha, ...(e.size !== undefined ? { size: e.size } : {}), url: this.apiRepo(`git/${e.type}s/${e.sha}`) })),
+    };
+  }
+
+  private createTree(input: Record<string, unknown>): unknown {
+    const base = input.base_tree ? String(input.base_tree) : null;
+    if (base && this.git.get(base)?.type !== "tree") throw new HttpError(422, "Invalid tree info");
+    const files = base ? this.git.files(base) : new Map<string, { mode: string; sha: string }>();
+    for (const item of (input.tree ?? []) as { path: string; mode: string; sha?: string | null; content?: string }[]) {
+      if (item.content !== undefined) files.set(item.path, { mode: item.mode, sha: this.git.blob(item.content) });
+      else if (item.sha === null) {
+        if (!files.delete(item.path)) throw new HttpError(422, "GitRPC::BadObjectState");
+      } else if (item.sha && this.git.get(item.sha)) files.set(item.path, { mode: item.mode, sha: item.sha });
+      else throw new HttpError(422, "Invalid tree info");
+    }
+    return this.treeJson(this.git.buildTree(files), true);
+  }
+
+  private blobJson(sha: string): unknown {
+    const blob = this.git.get(sha);
+    if (blob?.type !== "blob") throw new HttpError(404, "Not Found");
+    // GitHub wraps base64 at 60 characters per line.
+    const content = (blob.data.toString("base64").match(/.{1,60}/g) ?? []).join("\n") + "\n";
+    return { content, encoding: "base64", url: this.apiRepo(`git/blobs/${sha}`), sha, size: blob.data.length, node_id: `B_${sha.slice(0, 12)}` };
+  }
+
+  /** The object at `path` in a commit's tree (a blob or a subtree), or null. */
+  private objectAt(commitSha: string, path: string): string | null {
+    const commit = this.git.commitObject(commitSha);
+    if (!commit) return null;
+    let sha = commit.tree;
+    for (const part of path.split("/").filter(Boolean)) {
+      const tree = this.git.get(sha);
+      const entry = tree?.type === "tree" ? tree.entries.find((e) => e.name === part) : undefined;
+      if (!entry) return null;
+      sha = entry.sha;
+    }
+    return sha;
+  }
+
+  private listCommits(query: URLSearchParams): unknown {
+    const start = query.get("sha") ?? "main";
+    const head = this.git.commitObject(start) ? start : this.git.refs.get(`refs/heads/${start}`);
+    if (!head) throw new HttpError(404, "Not Found");
+    const path = query.get("path");
+    let shas = this.git.history(head);
+    if (path) {
+      shas = shas.filter((sha) => {
+        const parent = this.git.commitObject(sha)?.parents[0];
+        const here = this.objectAt(sha, path);
+        return here !== (parent ? this.objectAt(parent, path) : null);
+      });
+    }
+    const perPage = Number(query.get("per_page") ?? 30);
+    const page = Number(query.get("page") ?? 1);
+    const template = this.template<Record<string, unknown>[]>("repos/list-commits", 200)[0] ?? {};
+    return shas.slice((page - 1) * perPage, page * perPage).map((sha) => {
+      const c = this.requireCommit(sha, 404);
+      return {
+        ...template,
+        sha,
+        node_id: `C_${sha.slice(0, 12)}`,
+        url: this.apiRepo(`commits/${sha}`),
+        html_url: `${this.repositoryUrl}/commit/${sha}`,
+        comments_url: this.apiRepo(`commits/${sha}/comments`),
+        commit: {
+          url: this.apiRepo(`git/commits/${sha}`),
+          author: c.author,
+          committer: c.committer,
+          message: c.message,
+          comment_count: 0,
+          tree: { sha: c.tree, url: this.apiRepo(`git/trees/${c.tree}`) },
+        },
+        author: null,
+        committer: null,
+        parents: c.parents.map((p) => ({ sha: p, url: this.apiRepo(`commits/${p}`), html_url: `${this.repositoryUrl}/commit/${p}` })),
+        files: undefined,
+        stats: undefined,
+      };
+    });
+  }
+
+  private requirePull(number: string | undefined): ServerPull {
+    const pull = this.pulls.get(Number(number));
+    if (!pull) throw new HttpError(404, "Not Found");
+    return pull;
+  }
+
+  private headSha(pull: ServerPull): string {
+    return pull.state === "open" ? (this.git.refs.get(`refs/heads/${pull.head}`) ?? pull.headSha) : pull.headSha;
+  }
+
+  private createPull(input: Record<string, unknown>): unknown {
+    const head = String(input.head).replace(new RegExp(`^${this.owner}:`, "i"), "");
+    const base = String(input.base);
+    const headSha = this.git.refs.get(`refs/heads/${head}`);
+    if (!headSha) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", field: "head", code: "invalid" }]);
+    if (!this.git.refs.has(`refs/heads/${base}`)) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", field: "base", code: "invalid" }]);
+    if ([...this.pulls.values()].some((p) => p.state === "open" && p.head === head && p.base === base)) {
+      throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${this.owner}:${head}.` }]);
+    }
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const pull: ServerPull = {
+      number: this.nextPull++,
+      title: String(input.title ?? ""),
+      body: String(input.body ?? ""),
+      head,
+      base,
+      headSha,
+      state: "open",
+      draft: input.draft === true,
+      mergedAt: null,
+      mergeCommitSha: null,
+      labels: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.pulls.set(pull.number, pull);
+    return this.pullJson(pull);
+  }
+
+  /** Test setup: a pull request opened by someone else (e.g. before a retry). */
+  openPull(head: string, base: string, title: string): ServerPull {
+    this.createPull({ head, base, title, body: "" });
+    return this.pulls.get(this.nextPull - 1) as ServerPull;
+  }
+
+  private updatePull(pull: ServerPull, input: Record<string, unknown>): unknown {
+    if (typeof input.title === "string") pull.title = input.title;
+    if (typeof input.body === "string") pull.body = input.body;
+    if (input.state === "closed" && pull.state === "open") {
+      pull.headSha = this.headSha(pull);
+      pull.state = "closed";
+    }
+    pull.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    return this.pullJson(pull);
+  }
+
+  private mergePull(pull: ServerPull, input: Record<string, unknown>): unknown {
+    if (pull.state !== "open" || pull.draft) throw new HttpError(405, "Pull Request is not mergeable");
+    const head = this.headSha(pull);
+    if (typeof input.sha === "string" && input.sha !== head) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
+    const base = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
+    if (!this.git.isAncestor(base, head)) throw new HttpError(405, "Pull Request is not mergeable");
+    const tree = this.git.commitObject(head)?.tree ?? "";
+    const method = input.merge_method ?? "merge";
+    const message = typeof input.commit_message === "string" ? input.commit_message : `Merge pull request #${pull.number} from ${this.owner}/${pull.head}`;
+    const sha = this.git.commit({ tree, parents: method === "merge" ? [base, head] : [base], message });
+    this.git.refs.set(`refs/heads/${pull.base}`, sha);
+    Object.assign(pull, { state: "closed", headSha: head, mergedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), mergeCommitSha: sha });
+    return { sha, merged: true, message: "Pull Request successfully merged" };
+  }
+
+  private listPulls(query: URLSearchParams): unknown {
+    const state = query.get("state") ?? "open";
+    const head = query.get("head")?.replace(/^[^:]+:/, "");
+    const base = query.get("base");
+    const template = this.template<Record<string, unknown>[]>("pulls/list", 200)[0] ?? {};
+    return [...this.pulls.values()]
+      .filter((p) => (state === "all" || p.state === state) && (!head || p.head === head) && (!base || p.base === base))
+      .sort((a, b) => b.number - a.number)
+      .map((p) => this.pullJson(p, template));
+  }
+
+  private repoJson(template: unknown): unknown {
+    const repo = (template ?? {}) as Record<string, unknown>;
+    const owner = (repo.owner ?? {}) as Record<string, unknown>;
+    return { ...repo, name: this.repo, full_name: `${this.owner}/${this.repo}`, html_url: this.repositoryUrl, owner: { ...owner, login: this.owner } };
+  }
+
+  pullJson(pull: ServerPull, template: Record<string, unknown> = this.template("pulls/get", 200)): Record<string, unknown> {
+    const headSha = this.headSha(pull);
+    const baseSha = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
+    const t = template as { head: Record<string, unknown>; base: Record<string, unknown> } & Record<string, unknown>;
+    const full = "mergeable" in template;
+    const url = this.apiRepo(`pulls/${pull.number}`);
+    return {
+      ...t,
+      url,
+      id: 1000 + pull.number,
+      number: pull.number,
+      html_url: `${this.repositoryUrl}/pull/${pull.number}`,
+      state: pull.state,
+      title: pull.title,
+      body: pull.body,
+      draft: pull.draft,
+      labels: pull.labels.map((name, i) => this.labelJson(name, i)),
+      requested_reviewers: [],
+      requested_teams: [],
+      assignees: [],
+      assignee: null,
+      milestone: null,
+      created_at: pull.createdAt,
+      updated_at: pull.updatedAt,
+      closed_at: pull.state === "closed" ? pull.updatedAt : null,
+      merged_at: pull.mergedAt,
+      merge_commit_sha: pull.mergeCommitSha,
+      head: { ...t.head, ref: pull.head, sha: headSha, label: `${this.owner}:${pull.head}`, repo: this.repoJson(t.head.repo) },
+      base: { ...t.base, ref: pull.base, sha: baseSha, label: `${this.owner}:${pull.base}`, repo: this.repoJson(t.base.repo) },
+      ...(full
+        ? {
+            merged: pull.mergedAt !== null,
+            mergeable: pull.state === "open" ? this.git.isAncestor(baseSha, headSha) : null,
+            mergeable_state: pull.state === "open" ? "clean" : "unknown",
+            merged_by: null,
+          }
+        : {}),
+    };
+  }
+
+  private labelJson(name: string, i: number): unknown {
+    return { id: 500 + i, node_id: `L_${i}`, url: this.apiRepo(`labels/${encodeURIComponent(name)}`), name, description: null, color: "ededed", default: false };
+  }
+
+  private reviewsJson(number: number): unknown {
+    const template = this.template<Record<string, unknown>[]>("pulls/list-reviews", 200)[0] ?? {};
+    const user = (template.user ?? {}) as Record<string, unknown>;
+    return (this.reviews.get(number) ?? []).map((r, i) => ({ ...template, id: 80 + i, user: { ...user, login: r.login }, state: r.state, submitted_at: r.at, commit_id: this.pulls.get(number)?.headSha ?? null }));
+  }
+
+  private checkRunsJson(ref: string): unknown {
+    const template = this.template<{ check_runs: Record<string, unknown>[] }>("checks/list-for-ref", 200).check_runs[0] ?? {};
+    const runs = (this.checkRuns.get(ref) ?? []).map((r, i) => ({
+      ...template,
+      id: 900 + i,
+      head_sha: ref,
+      name: r.name,
+      status: r.status,
+      conclusion: r.conclusion,
+      completed_at: r.status === "completed" ? "2026-01-01T00:00:00Z" : null,
+    }));
+    return { total_count: runs.length, check_runs: runs };
+  }
+
+  private combinedStatusJson(ref: string): unknown {
+    const template = this.template("repos/get-combined-status-for-ref", 200);
+    return { ...template, state: "pending", sha: ref, total_count: 0, statuses: [], repository: this.repoJson(template.repository) };
+  }
+}
