@@ -143,8 +143,10 @@ describe("every model round-trips through the migrated database", () => {
 
     const app = await prisma.app.create({ data: { repositoryId: repo.id, name: "cart", path: "apps/cart", teamId: team.id } });
     expect(await prisma.app.findUniqueOrThrow({ where: { repositoryId_name: { repositoryId: repo.id, name: "cart" } } })).toEqual({
-      id: app.id, repositoryId: repo.id, name: "cart", path: "apps/cart", teamId: team.id,
+      id: app.id, repositoryId: repo.id, name: "cart", path: "apps/cart", teamId: team.id, searchText: "",
     });
+    const searchable = await prisma.app.update({ where: { id: app.id }, data: { searchText: "cart payments shop ghcr.io/acme/cart 1.4.2" } });
+    expect(searchable.searchText).toBe("cart payments shop ghcr.io/acme/cart 1.4.2");
     await expect(prisma.app.create({ data: { repositoryId: repo.id, name: "cart", path: "elsewhere" } })).rejects.toThrow();
 
     const versions = [
@@ -225,6 +227,9 @@ describe("every model round-trips through the migrated database", () => {
         changeSet,
         baseBranch: "main",
         labels: ["ferry", "promotion"],
+        reviewState: "approved",
+        checksState: "pending",
+        syncedAt: at("2026-11-21T11:00:00.000Z"),
       },
     });
     expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: cr.id } })).toEqual({
@@ -247,6 +252,9 @@ describe("every model round-trips through the migrated database", () => {
       baseBranch: "main",
       mergeCommitSha: null,
       labels: ["ferry", "promotion"],
+      reviewState: "approved",
+      checksState: "pending",
+      syncedAt: at("2026-11-21T11:00:00.000Z"),
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
       mergedAt: null,
@@ -279,6 +287,19 @@ describe("every model round-trips through the migrated database", () => {
     expect(await prisma.changeRequest.count({ where: { repositoryId: repo.id, branch: "b-TENANT-DRAFT", state: "DRAFT" } })).toBe(1);
     await prisma.repository.delete({ where: { id: repo.id } });
     expect(await prisma.changeRequest.count()).toBe(0);
+  });
+
+  it("WebhookDelivery with its default time and a unique id", async () => {
+    const { prisma } = db;
+    const delivery = await prisma.webhookDelivery.create({ data: { id: "github:72d3162e-cc78-11e3-81ab-4c9367dc0958", provider: "github", event: "push", repository: "fleet" } });
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toEqual({
+      id: "github:72d3162e-cc78-11e3-81ab-4c9367dc0958",
+      provider: "github",
+      event: "push",
+      repository: "fleet",
+      receivedAt: expect.any(Date),
+    });
+    await expect(prisma.webhookDelivery.create({ data: { id: delivery.id, provider: "github", event: "push" } })).rejects.toThrow();
   });
 
   it("AuditEvent and ApiToken", async () => {
