@@ -9,7 +9,10 @@ const STATE_STYLE: Record<ChangeSummary["state"], string> = {
   CLOSED: "bg-red-50 text-red-800 ring-red-200",
 };
 
-export function ChangeTable({ changes, empty }: { changes: ChangeSummary[]; empty: string }) {
+const REVIEW: Record<string, string> = { approved: "approved", changes_requested: "changes requested", pending: "review pending" };
+const CHECKS: Record<string, string> = { success: "checks passed", failure: "checks failed", pending: "checks running" };
+
+export function ChangeTable({ changes, empty, now }: { changes: ChangeSummary[]; empty: string; now: Date }) {
   if (changes.length === 0) return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">{empty}</p>;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -29,7 +32,7 @@ export function ChangeTable({ changes, empty }: { changes: ChangeSummary[]; empt
             <tr key={c.id} className="border-t border-slate-200" data-testid={`change-${c.id}`}>
               <td className="px-3 py-2">
                 <Link href={`/changes/${c.id}`} className="font-medium text-sky-800 hover:underline">
-                  #{c.number ?? c.id} {c.title}
+                  {c.label} {c.title}
                 </Link>
                 <div className="text-xs text-slate-500">
                   {c.kind.toLowerCase()} · {c.repository}
@@ -47,10 +50,16 @@ export function ChangeTable({ changes, empty }: { changes: ChangeSummary[]; empt
               <td className="px-3 py-2">{c.fromEnv && c.toEnv ? `${c.fromEnv} → ${c.toEnv}` : (c.toEnv ?? "—")}</td>
               <td className="px-3 py-2">{c.author ?? "—"}</td>
               <td className="px-3 py-2 text-xs text-slate-600" title={c.updatedAt}>
-                {relativeTime(c.updatedAt)}
+                {relativeTime(c.updatedAt, now)}
               </td>
               <td className="px-3 py-2">
                 <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[c.state]}`}>{c.state.toLowerCase()}</span>
+                {c.reviewState ? <div className="mt-1 text-xs text-slate-600">{REVIEW[c.reviewState] ?? c.reviewState}</div> : null}
+                {c.checksState ? (
+                  <div className={`text-xs ${c.checksState === "failure" ? "text-red-700" : c.checksState === "success" ? "text-emerald-700" : "text-slate-600"}`}>
+                    {CHECKS[c.checksState] ?? c.checksState}
+                  </div>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -30,7 +30,7 @@ export function MatrixCellView({ cell, promote, now }: Props) {
   return (
     <div className="mx-stack">
       <div className="flex flex-wrap gap-1">
-        {cell.versions.length === 0 && cell.errors.length === 0 ? <span className="text-xs text-slate-400">no version found</span> : null}
+        {cell.versions.length === 0 && cell.errors.length === 0 ? <span className="text-xs text-slate-400">not deployed yet</span> : null}
         {cell.versions.map((v, i) => (
           <span key={i} title={versionTitle(v)} className="mx-v">
             {versionLabel(v)}
@@ -55,7 +55,7 @@ export function MatrixCellView({ cell, promote, now }: Props) {
       ) : null}
       {cell.openChange ? (
         <Link href={`/changes/${cell.openChange.id}`} className="mx-link">
-          change #{cell.openChange.number ?? cell.openChange.id} open
+          {cell.openChange.label} open
         </Link>
       ) : null}
       {promote ? <PromoteDialog target={promote} /> : null}

@@ -1,3 +1,4 @@
+import { changeLabel } from "@/lib/changes/change-label";
 import type { ChangeState, PrismaClient } from "@/lib/db/generated/client";
 
 export interface ChangeSummary {
@@ -7,7 +8,12 @@ export interface ChangeSummary {
   number: number | null;
   url: string | null;
   title: string;
+  /** "PR #12", "MR !12" or "change #12". */
+  label: string;
   repository: string;
+  provider: string;
+  reviewState: string | null;
+  checksState: string | null;
   appName: string | null;
   fromEnv: string | null;
   toEnv: string | null;
@@ -21,7 +27,7 @@ export async function listChanges(prisma: PrismaClient, filter: { state?: Change
     where: filter.state ? { state: { in: filter.state } } : {},
     orderBy: { updatedAt: "desc" },
     take: limit,
-    include: { repository: { select: { name: true } } },
+    include: { repository: { select: { name: true, provider: true } } },
   });
   const authorIds = [...new Set(rows.flatMap((r) => (r.authorId ? [r.authorId] : [])))];
   const authors = new Map((await prisma.user.findMany({ where: { id: { in: authorIds } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
@@ -32,7 +38,11 @@ export async function listChanges(prisma: PrismaClient, filter: { state?: Change
     number: r.number,
     url: r.url,
     title: r.title,
+    label: changeLabel(r.repository.provider, r.number, r.id),
     repository: r.repository.name,
+    provider: r.repository.provider,
+    reviewState: r.reviewState,
+    checksState: r.checksState,
     appName: r.appName,
     fromEnv: r.fromEnv,
     toEnv: r.toEnv,

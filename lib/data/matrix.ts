@@ -1,3 +1,4 @@
+import { changeLabel } from "@/lib/changes/change-label";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { DriftState, FieldDrift } from "@/lib/gitops/drift";
 import type { Version } from "@/lib/gitops/model";
@@ -17,7 +18,7 @@ export interface MatrixCell {
   driftFields: FieldDrift[];
   previousEnv: string | null;
   lastCommit: { sha: string; by: string | null; at: string | null } | null;
-  openChange: { id: number; number: number | null; url: string | null } | null;
+  openChange: { id: number; label: string; url: string | null } | null;
 }
 
 export interface MatrixRow {
@@ -102,7 +103,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
     }),
     prisma.changeRequest.findMany({
       where: { state: { in: ["OPEN", "DRAFT"] }, appName: { not: null }, toEnv: { not: null } },
-      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true },
+      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true, repository: { select: { provider: true } } },
     }),
   ]);
   const openByCell = new Map(openChanges.map((c) => [`${c.repositoryId}/${c.appName}/${c.toEnv}`, c]));
@@ -127,7 +128,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
         driftFields: (d.driftFields as FieldDrift[] | null) ?? [],
         previousEnv,
         lastCommit: d.lastCommitSha ? { sha: d.lastCommitSha, by: d.lastCommitBy, at: d.lastCommitAt?.toISOString() ?? null } : null,
-        openChange: change ? { id: change.id, number: change.number, url: change.url } : null,
+        openChange: change ? { id: change.id, label: changeLabel(change.repository.provider, change.number, change.id), url: change.url } : null,
       };
     }
     return [{ appId: app.id, app: app.name, team: app.team?.name ?? null, repository: app.repository.name, cells }];

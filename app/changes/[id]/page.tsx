@@ -5,6 +5,7 @@ import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
 import type { StoredChangeSet } from "@/lib/changes/open-promotion";
+import { changeLabel } from "@/lib/changes/change-label";
 import { DiffView } from "@/components/changes/diff-view";
 import { ReviewButtons } from "@/components/changes/review-buttons";
 import { PlanSummary } from "@/components/promote/plan-summary";
@@ -21,7 +22,7 @@ export default async function ChangePage({ params }: { params: Params }) {
   const id = Number((await params).id);
   if (!Number.isInteger(id) || id <= 0) notFound();
   const prisma = getPrisma();
-  const change = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: { select: { name: true, team: true } } } });
+  const change = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: { select: { name: true, team: true, provider: true } } } });
   if (!change) notFound();
   const [app, env, author] = await Promise.all([
     change.appName ? prisma.app.findFirst({ where: { repositoryId: change.repositoryId, name: change.appName }, select: { team: { select: { name: true } } } }) : null,
@@ -48,12 +49,14 @@ export default async function ChangePage({ params }: { params: Params }) {
           ← changes
         </Link>
         <h1 className="mt-1 text-xl font-semibold">
-          #{change.number ?? change.id} {change.title}
+          {changeLabel(change.repository.provider, change.number, change.id)} {change.title}
         </h1>
         <p className="mt-1 text-sm text-slate-600">
           <span data-testid="change-state" className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase">
             {change.state.toLowerCase()}
           </span>{" "}
+          {change.reviewState ? <span className="text-xs">({change.reviewState.replace("_", " ")}) </span> : null}
+          {change.checksState ? <span className="text-xs">(checks: {change.checksState}) </span> : null}
           {change.kind.toLowerCase()} in {change.repository.name}
           {change.appName ? ` · ${change.appName}` : ""}
           {change.fromEnv && change.toEnv ? ` · ${change.fromEnv} → ${change.toEnv}` : ""} · by {author?.name ?? change.authorId ?? "unknown"} ·{" "}
