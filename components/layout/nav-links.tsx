@@ -3,13 +3,21 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
+/** Which links to show is decided on the server (lib/auth/policy); the pages and actions check again. */
+export function NavLinks({ isAdmin, canAddApps }: { isAdmin: boolean; canAddApps: boolean }) {
   const pathname = usePathname();
   const links = [
     { href: "/", label: "Matrix" },
     { href: "/changes", label: "Changes" },
     { href: "/repositories", label: "Repositories" },
-    ...(isAdmin ? [{ href: "/audit", label: "Audit log" }] : []),
+    ...(canAddApps ? [{ href: "/apps/new", label: "Add app" }] : []),
+    ...(isAdmin
+      ? [
+          { href: "/tenants/new", label: "Onboard tenant" },
+          { href: "/audit", label: "Audit log" },
+          { href: "/settings/tokens", label: "API tokens" },
+        ]
+      : []),
   ];
   return (
     <nav aria-label="Main" className="flex gap-1 text-sm">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { authorize } from "@/lib/auth/policy";
 import { getCurrentUser } from "@/lib/auth/session";
 import { NavLinks } from "./nav-links";
 
@@ -14,7 +15,7 @@ export async function TopNav() {
           <img src="/favicon.svg" alt="" width={24} height={24} />
           Ferry
         </Link>
-        {user ? <NavLinks isAdmin={user.role === "ADMIN"} /> : null}
+        {user ? <NavLinks isAdmin={user.role === "ADMIN"} canAddApps={user.teams.some((team) => authorize(user, "app.create", { team }).allowed) || user.role === "ADMIN"} /> : null}
         <div className="ml-auto flex items-center gap-3 text-sm">
           {user ? (
             <>

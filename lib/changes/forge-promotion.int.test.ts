@@ -1,0 +1,514 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import examples from "@octokit/webhooks-examples";
+import { Gitlab } from "@gitbeaker/rest";
+import { Octokit } from "octokit";
+import PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
+import { listCommitFiles, readDeleteList, readDemoContent } from "@/lib/demo/demo-content";
+import type { Version } from "@/lib/gitops/model";
+import { TEST_TOKEN, startTokenServer } from "@/lib/scm/github/testing/connect";
+import type { GitHubTestServer } from "@/lib/scm/github/testing/github-test-server";
+import { GitLabTestServer } from "@/lib/scm/gitlab/testing/gitlab-test-server";
+import { REFRESH_CHANGE, SYNC_ONE } from "@/lib/sync/worker";
+import { mergeRequestPayload, pushPayload } from "@/lib/webhooks/gitlab-test-payloads";
+import { promotionRequestSchema } from "./promotion-request";
+
+// The whole promotion flow against each forge's local, spec-validated test server, through the
+// portal's real code paths: Repository row → openScmRepository → sync → openPromotion → a reviewer
+// merges on the forge → the forge's webhook hits the route handler → the queued jobs (read back
+// from pg-boss, so what the route queued is what runs) refresh the change and sync the merge.
+// Request counts are taken at the server: they are what a forge would bill against a rate limit.
+
+const DEMO_DIR = path.resolve(import.meta.dirname, "../../demo/repos");
+const FILE = "apps/checkout/production/deployment.yaml";
+const BRANCH = "ferry/promote/checkout/production";
+const alice = { id: "u-alice", name: "Alice Example", email: "alice@acme.example" };
+const checkout = (repository: string) => promotionRequestSchema.parse({ repository, app: "checkout", from: "staging", to: "production" });
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let portal: Portal;
+/** A second queue client, only to read what the route handlers queued (the portal's own has no API for it). */
+let jobs: PgBoss;
+
+/** Sets (or, with undefined, removes) environment variables; returns how to put the old values back. */
+function setEnv(values: Record<string, string | undefined>): () => void {
+  const saved = Object.entries(values).map(([key]) => [key, process.env[key]] as const);
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+interface DemoStep {
+  message: string;
+  author: { name: string; email: string };
+  date: string;
+  /** path → new content, or null to delete. */
+  changes: Record<string, string | null>;
+}
+
+/** The payments-gitops demo history, commit by commit, as the demo replayer reads it. */
+async function paymentsHistory(): Promise<DemoStep[]> {
+  const repo = (await readDemoContent(DEMO_DIR)).find((r) => r.name === "payments-gitops");
+  if (!repo) throw new Error("demo repository payments-gitops is missing");
+  const steps: DemoStep[] = [];
+  for (const commit of repo.commits) {
+    const dir = path.join(repo.dir, "commits", commit.dir);
+    const changes: Record<string, string | null> = {};
+    for (const file of await listCommitFiles(dir)) changes[file] = await readFile(path.join(dir, file), "utf8");
+    for (const file of await readDeleteList(dir)) changes[file] = null;
+    steps.push({ message: commit.message, author: commit.author, date: commit.date, changes });
+  }
+  return steps;
+}
+
+async function cell(repository: string, app: string, env: string) {
+  const row = await prisma.deployment.findFirstOrThrow({ where: { app: { name: app, repository: { name: repository } }, environment: { name: env } } });
+  return { ...row, versionValues: (row.versions as unknown as Version[]).map((v) => v.value) };
+}
+
+/** Jobs waiting in a queue (created or retrying). */
+async function queued(): Promise<number> {
+  return (await jobs.getQueueSize(SYNC_ONE)) + (await jobs.getQueueSize(REFRESH_CHANGE));
+}
+
+/** Takes every waiting job of a queue, as a worker would, and marks them done once `run` succeeded. */
+async function takeJobs<T extends object>(name: string, run: (data: T) => Promise<void>): Promise<T[]> {
+  const taken = await jobs.fetch<T>(name, { batchSize: 10 });
+  for (const job of taken) await run(job.data);
+  if (taken.length > 0) await jobs.complete(name, taken.map((j) => j.id));
+  return taken.map((j) => j.data);
+}
+
+/** What each describe needs from its forge; the flow itself is written once, below. */
+interface Forge {
+  provider: "github" | "gitlab";
+  repository: string;
+  url: string;
+  /** Most non-GET requests opening one promotion may cost (docs/github.md, docs/gitlab.md). */
+  maxWrites: number;
+  changeUrl(number: number): string;
+  requests(): number;
+  writes(from: number): number;
+  mainSha(): string;
+  tip(branch: string): string | null;
+  parents(commit: string): string[];
+  /** path → blob sha of a commit's files. */
+  files(commit: string): Map<string, string>;
+  content(commit: string, path: string): string;
+  /** Change requests on the forge: number and state. */
+  changeRequests(): { number: number; state: string }[];
+  /** A reviewer merges on the forge, with its own client (not Ferry's). */
+  mergeOnForge(number: number, headSha: string): Promise<void>;
+  /** The forge's "change request was merged" delivery. */
+  mergedDelivery(number: number, delivery: string, opts?: { forged?: boolean }): Request;
+  /** The forge's push delivery for the default branch. */
+  pushDelivery(before: string, after: string, delivery: string): Request;
+  deliver(request: Request): Promise<Response>;
+}
+
+function forgeFlow(forge: () => Forge) {
+  const counts: Record<string, number> = {};
+  let f: Forge;
+  let opened: { id: number; number: number; headSha: string };
+  let mainBefore: string;
+
+  beforeAll(() => {
+    f = forge();
+  });
+
+  afterAll(() => {
+    console.info(`[forge-promotion] ${f.provider} request counts: ${JSON.stringify(counts)}`);
+  });
+
+  it("syncs the demo content: apps, deployments and files match the forge", async () => {
+    const before = f.requests();
+    const result = await portal.syncRepositoryNow(prisma, f.repository);
+    counts.firstSync = f.requests() - before;
+    expect(result).toMatchObject({ status: "synced", headSha: f.mainSha() });
+
+    const files = await prisma.repositoryFile.findMany({ where: { repository: { name: f.repository } }, select: { path: true, blobSha: true } });
+    expect(new Map(files.map((r) => [r.path, r.blobSha]))).toEqual(f.files(f.mainSha()));
+    const apps = await prisma.app.findMany({ where: { repository: { name: f.repository } }, select: { name: true }, orderBy: { name: "asc" } });
+    expect(apps.map((a) => a.name)).toEqual(["checkout", "invoices", "ledger"]);
+    const production = await cell(f.repository, "checkout", "production");
+    expect(production.versionValues).toEqual(["2.3.1"]);
+    expect(production.drift).toBe("behind");
+    expect((await cell(f.repository, "checkout", "staging")).versionValues).toEqual(["2.4.0"]);
+    expect((await cell(f.repository, "ledger", "production")).versionValues).toEqual(["1.8.2"]);
+  });
+
+  it("an idle re-sync costs exactly one request", async () => {
+    const before = f.requests();
+    expect(await portal.syncRepositoryNow(prisma, f.repository)).toMatchObject({ status: "unchanged" });
+    counts.idleSync = f.requests() - before;
+    expect(counts.idleSync).toBe(1);
+  });
+
+  it("opens the promotion on the forge: one branch, one commit changing one file, one change request", async () => {
+    mainBefore = f.mainSha();
+    const before = f.requests();
+    const result = await portal.openPromotion(prisma, checkout(f.repository), alice);
+    counts.openRequests = f.requests() - before;
+    counts.openWrites = f.writes(before);
+    expect(result.status).toBe("opened");
+    if (result.status !== "opened") return;
+    expect(counts.openWrites).toBeLessThanOrEqual(f.maxWrites);
+
+    const onForge = f.changeRequests();
+    expect(onForge).toHaveLength(1);
+    const number = onForge[0]?.number ?? -1;
+    expect(onForge[0]?.state).toMatch(/^open/);
+    const row = await prisma.changeRequest.findUniqueOrThrow({ where: { id: result.change.id } });
+    const tip = f.tip(BRANCH);
+    expect(tip).not.toBeNull();
+    expect(row).toMatchObject({ state: "OPEN", kind: "PROMOTION", number, url: f.changeUrl(number), branch: BRANCH, baseSha: mainBefore, headSha: tip, appName: "checkout" });
+    expect(result.change).toEqual({ id: row.id, number, url: f.changeUrl(number) });
+
+    const head = tip ?? "";
+    expect(f.parents(head)).toEqual([mainBefore]);
+    const [base, branch] = [f.files(mainBefore), f.files(head)];
+    const changed = [...new Set([...base.keys(), ...branch.keys()])].filter((p) => base.get(p) !== branch.get(p));
+    expect(changed).toEqual([FILE]);
+    const old = f.content(mainBefore, FILE);
+    expect(old).toContain("image: ghcr.io/acme/checkout:2.3.1");
+    expect(f.content(head, FILE)).toBe(old.replace("image: ghcr.io/acme/checkout:2.3.1", "image: ghcr.io/acme/checkout:2.4.0"));
+    expect(f.mainSha()).toBe(mainBefore);
+    opened = { id: row.id, number, headSha: head };
+  });
+
+  it("promoting again is identical: no write, no second change request", async () => {
+    const before = f.requests();
+    const again = await portal.openPromotion(prisma, checkout(f.repository), alice);
+    expect(again.status).toBe("identical");
+    if (again.status === "identical") expect(again.change.id).toBe(opened.id);
+    expect(f.writes(before)).toBe(0);
+    expect(f.changeRequests()).toHaveLength(1);
+    expect(f.tip(BRANCH)).toBe(opened.headSha);
+  });
+
+  it("a forged delivery is refused with 401 and queues nothing", async () => {
+    const queuedBefore = await queued();
+    const deliveriesBefore = await prisma.webhookDelivery.count();
+    const forged = await f.deliver(f.mergedDelivery(opened.number, randomUUID(), { forged: true }));
+    expect(forged.status).toBe(401);
+    expect(await queued()).toBe(queuedBefore);
+    expect(await prisma.webhookDelivery.count()).toBe(deliveriesBefore);
+  });
+
+  it("merged on the forge → signed webhook (replayed once) → one refresh job → the row is MERGED", async () => {
+    await f.mergeOnForge(opened.number, opened.headSha);
+    const mainAfter = f.mainSha();
+    expect(mainAfter).not.toBe(mainBefore);
+    // The portal has not heard of the merge yet.
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: opened.id } })).toMatchObject({ state: "OPEN" });
+
+    const delivery = randomUUID();
+    const first = await f.deliver(f.mergedDelivery(opened.number, delivery));
+    expect(first.status).toBe(202);
+    const replay = await f.deliver(f.mergedDelivery(opened.number, delivery));
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject(f.provider === "github" ? { duplicate: true } : { status: "duplicate" });
+
+    const before = f.requests();
+    const refreshed: { state: string; newlyMerged: boolean }[] = [];
+    const taken = await takeJobs<{ repository: string; number: number }>(REFRESH_CHANGE, async (job) => {
+      const result = await portal.refreshChangeRequest(prisma, job.repository, job.number);
+      if (result) refreshed.push(result);
+    });
+    counts.refreshRequests = f.requests() - before;
+    // Processed once: the replay queued nothing.
+    expect(taken).toEqual([{ repository: f.repository, number: opened.number }]);
+    expect(refreshed).toEqual([{ id: opened.id, state: "MERGED", newlyMerged: true }]);
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: opened.id } })).toMatchObject({
+      state: "MERGED",
+      mergedAt: expect.any(Date),
+      mergeCommitSha: mainAfter,
+      headSha: opened.headSha,
+    });
+    expect(await queued()).toBe(0);
+  });
+
+  it("the push webhook queues one sync, which shows checkout 2.4.0 in production", async () => {
+    // Still the old version: it is the push's sync that moves the cache.
+    expect((await cell(f.repository, "checkout", "production")).versionValues).toEqual(["2.3.1"]);
+    const mainAfter = f.mainSha();
+    const pushed = await f.deliver(f.pushDelivery(mainBefore, mainAfter, randomUUID()));
+    expect(pushed.status).toBe(202);
+
+    const before = f.requests();
+    const taken = await takeJobs<{ repository: string }>(SYNC_ONE, async (job) => {
+      expect(await portal.syncRepositoryNow(prisma, job.repository)).toMatchObject({ status: "synced", headSha: mainAfter, changedFiles: 1 });
+    });
+    counts.pushSync = f.requests() - before;
+    expect(taken).toEqual([{ repository: f.repository }]);
+    const production = await cell(f.repository, "checkout", "production");
+    expect(production.versionValues).toEqual(["2.4.0"]);
+    expect(production.drift).toBe("same");
+    console.info("DEBUG", f.provider, production.lastCommitBy, production.lastCommitSha, production.lastCommitAt);
+    expect(await prisma.repository.findUniqueOrThrow({ where: { name: f.repository } })).toMatchObject({ headSha: mainAfter, syncError: null });
+    // Nothing left to promote.
+    expect((await portal.openPromotion(prisma, checkout(f.repository), alice)).status).toBe("up-to-date");
+  });
+}
+
+/** The portal modules the flow drives, loaded afresh for each forge (see usePortal). */
+interface Portal {
+  syncRepositoryNow: typeof import("@/lib/sync/sync-now").syncRepositoryNow;
+  openPromotion: typeof import("./open-promotion").openPromotion;
+  refreshChangeRequest: typeof import("./refresh-change").refreshChangeRequest;
+  githubWebhook: typeof import("@/app/api/webhooks/github/route").POST;
+  gitlabWebhook: typeof import("@/app/api/webhooks/gitlab/route").POST;
+  stopSyncWorker: typeof import("@/lib/sync/worker").stopSyncWorker;
+  getPrisma: typeof import("@/lib/db/client").getPrisma;
+  disconnectPrisma: typeof import("@/lib/db/client").disconnectPrisma;
+}
+
+/**
+ * Each forge gets a portal process of its own: a fresh module registry (so the process-wide blob
+ * cache, forge clients and job queue client start empty, and the second forge's sync reads its
+ * blobs from its own server instead of finding the first forge's identical demo blobs in memory)
+ * and a database of its own. Registered first in its describe, so it is torn down last.
+ */
+function usePortal() {
+  let restoreEnv: () => void;
+  beforeAll(async () => {
+    vi.resetModules();
+    const [syncNow, promotion, refresh, githubRoute, gitlabRoute, worker, client] = await Promise.all([
+      import("@/lib/sync/sync-now"),
+      import("./open-promotion"),
+      import("./refresh-change"),
+      import("@/app/api/webhooks/github/route"),
+      import("@/app/api/webhooks/gitlab/route"),
+      import("@/lib/sync/worker"),
+      import("@/lib/db/client"),
+    ]);
+    portal = {
+      syncRepositoryNow: syncNow.syncRepositoryNow,
+      openPromotion: promotion.openPromotion,
+      refreshChangeRequest: refresh.refreshChangeRequest,
+      githubWebhook: githubRoute.POST,
+      gitlabWebhook: gitlabRoute.POST,
+      stopSyncWorker: worker.stopSyncWorker,
+      getPrisma: client.getPrisma,
+      disconnectPrisma: client.disconnectPrisma,
+    };
+    db = await createTestDatabase();
+    // The route handlers, the job queue and the change request store use the process-wide client.
+    restoreEnv = setEnv({ DATABASE_URL: db.connectionString });
+    prisma = portal.getPrisma();
+    jobs = new PgBoss({ connectionString: db.connectionString, supervise: false, schedule: false, max: 2 });
+    jobs.on("error", (error) => console.error("[forge-promotion] queue:", error));
+    await jobs.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await portal?.stopSyncWorker();
+    await jobs?.stop({ graceful: false, wait: true });
+    console.info("DEBUG conns", await prisma.$queryRaw`SELECT application_name, state, left(query, 60) AS q FROM pg_stat_activity WHERE datname = current_database()`);
+    await portal?.disconnectPrisma();
+    await db?.drop();
+    restoreEnv?.();
+  });
+}
+
+describe("GitHub: promotion through the test server", () => {
+  const SECRET = "gh-webhook-secret-for-forge-flow";
+  let server: GitHubTestServer;
+  let restoreEnv: () => void;
+  usePortal();
+
+  function githubExample(name: string, pick: (e: Record<string, unknown>) => boolean): Record<string, unknown> {
+    const definition = (examples as unknown as { name: string; examples: Record<string, unknown>[] }[]).find((d) => d.name === name);
+    const found = definition?.examples.find(pick);
+    if (!found) throw new Error(`no ${name} example`);
+    return structuredClone(found);
+  }
+
+  function record(value: unknown): Record<string, unknown> {
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  }
+
+  /** GitHub's own example payload, pointed at the test server's repository. */
+  function withRepository(payload: Record<string, unknown>): Record<string, unknown> {
+    const repository = record(payload.repository);
+    return { ...payload, repository: { ...repository, name: server.repo, full_name: `${server.owner}/${server.repo}`, html_url: server.repositoryUrl, default_branch: "main" } };
+  }
+
+  function signed(event: string, payload: unknown, delivery: string, secret = SECRET): Request {
+    // The exact bytes sent are the bytes signed, as GitHub does.
+    const body = JSON.stringify(payload);
+    const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+    return new Request("http://ferry.test/api/webhooks/github", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": delivery, "x-hub-signature-256": signature },
+      body,
+    });
+  }
+
+  beforeAll(async () => {
+    server = await startTokenServer();
+    for (const step of await paymentsHistory()) {
+      const git = server.git;
+      const parent = git.refs.get("refs/heads/main");
+      const files = parent ? git.files(git.commitObject(parent)?.tree ?? "") : new Map<string, { mode: string; sha: string }>();
+      for (const [file, content] of Object.entries(step.changes)) {
+        if (content === null) files.delete(file);
+        else files.set(file, { mode: "100644", sha: git.blob(content) });
+      }
+      const date = new Date(step.date).toISOString().replace(/\.\d{3}Z$/, "Z");
+      const sha = git.commit({ tree: git.buildTree(files), parents: parent ? [parent] : [], message: step.message, author: { ...step.author, date } });
+      git.refs.set("refs/heads/main", sha);
+    }
+    restoreEnv = setEnv({
+      FERRY_GITHUB_API_URL: server.apiUrl,
+      FERRY_GITHUB_TOKEN: TEST_TOKEN,
+      FERRY_GITHUB_TOKEN_FILE: undefined,
+      FERRY_GITHUB_APP_ID: undefined,
+      FERRY_GITHUB_APP_ID_FILE: undefined,
+      FERRY_GITHUB_APP_PRIVATE_KEY: undefined,
+      FERRY_GITHUB_APP_PRIVATE_KEY_FILE: undefined,
+      FERRY_GITHUB_WEBHOOK_SECRET: SECRET,
+      FERRY_GITHUB_WEBHOOK_SECRET_FILE: undefined,
+    });
+    await prisma.repository.create({ data: { name: "payments-github", provider: "github", url: server.repositoryUrl, defaultBranch: "main", team: "payments" } });
+  });
+
+  afterAll(async () => {
+    // Every request and every response was valid against GitHub's OpenAPI description.
+    expect(server?.violations).toEqual([]);
+    await server?.close();
+    restoreEnv?.();
+  });
+
+  forgeFlow(() => ({
+    provider: "github",
+    repository: "payments-github",
+    url: server.repositoryUrl,
+    maxWrites: 5,
+    changeUrl: (number) => `${server.repositoryUrl}/pull/${number}`,
+    requests: () => server.requests.length,
+    writes: (from) => server.count((r) => r.method !== "GET", from),
+    mainSha: () => server.git.refs.get("refs/heads/main") ?? "",
+    tip: (branch) => server.git.refs.get(`refs/heads/${branch}`) ?? null,
+    parents: (commit) => server.git.commitObject(commit)?.parents ?? [],
+    files: (commit) => new Map([...server.git.files(server.git.commitObject(commit)?.tree ?? "")].map(([p, f]) => [p, f.sha])),
+    content: (commit, file) => {
+      const sha = server.git.files(server.git.commitObject(commit)?.tree ?? "").get(file)?.sha ?? "";
+      const blob = server.git.get(sha);
+      return blob?.type === "blob" ? blob.data.toString("utf8") : "";
+    },
+    changeRequests: () => [...server.pulls.values()].map((p) => ({ number: p.number, state: p.state })),
+    mergeOnForge: async (number, headSha) => {
+      const reviewer = new Octokit({ auth: TEST_TOKEN, baseUrl: server.apiUrl });
+      const { data } = await reviewer.rest.pulls.merge({ owner: server.owner, repo: server.repo, pull_number: number, sha: headSha, merge_method: "merge" });
+      expect(data.merged).toBe(true);
+    },
+    mergedDelivery: (number, delivery, opts = {}) => {
+      const pull = server.pulls.get(number);
+      const template = githubExample("pull_request", (e) => e.action === "closed");
+      const pr = record(template.pull_request);
+      const payload = withRepository({
+        ...template,
+        action: "closed",
+        number,
+        pull_request: {
+          ...pr,
+          number,
+          state: "closed",
+          merged: true,
+          merged_at: pull?.mergedAt ?? null,
+          merge_commit_sha: pull?.mergeCommitSha ?? null,
+          html_url: `${server.repositoryUrl}/pull/${number}`,
+          head: { ...record(pr.head), ref: pull?.head, sha: pull?.headSha },
+          base: { ...record(pr.base), ref: "main" },
+        },
+      });
+      return signed("pull_request", payload, delivery, opts.forged ? "not-the-secret" : SECRET);
+    },
+    pushDelivery: (before, after, delivery) => {
+      const template = githubExample("push", (e) => e.ref === "refs/heads/master");
+      return signed("push", withRepository({ ...template, ref: "refs/heads/main", before, after, head_commit: { ...record(template.head_commit), id: after } }), delivery);
+    },
+    deliver: (request) => portal.githubWebhook(request),
+  }));
+});
+
+describe("GitLab: promotion through the test server", () => {
+  const SECRET = "gl-webhook-token-for-forge-flow";
+  let server: GitLabTestServer;
+  let restoreEnv: () => void;
+  usePortal();
+
+  const project = () => ({ id: 42, path: server.projectPath, webUrl: server.projectUrl });
+
+  function hook(event: string, payload: unknown, delivery: string, token = SECRET): Request {
+    return new Request("http://ferry.test/api/webhooks/gitlab", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-gitlab-event": event, "x-gitlab-token": token, "x-gitlab-event-uuid": delivery, "idempotency-key": delivery },
+      body: JSON.stringify(payload),
+    });
+  }
+
+  beforeAll(async () => {
+    server = await GitLabTestServer.start();
+    for (const step of await paymentsHistory()) {
+      server.model.commitFiles(server.defaultBranch, step.changes, step.message, { author: step.author });
+    }
+    restoreEnv = setEnv({
+      FERRY_GITLAB_TOKEN: server.token,
+      FERRY_GITLAB_TOKEN_FILE: undefined,
+      FERRY_GITLAB_URL: server.url,
+      FERRY_GITLAB_WEBHOOK_TOKEN: SECRET,
+      FERRY_GITLAB_WEBHOOK_TOKEN_FILE: undefined,
+    });
+    await prisma.repository.create({ data: { name: "payments-gitlab", provider: "gitlab", url: server.projectUrl, defaultBranch: server.defaultBranch, team: "payments" } });
+  });
+
+  afterAll(async () => {
+    // Every body the server sent matched GitLab's documented shapes.
+    expect(server?.shapeErrors).toEqual([]);
+    await server?.close();
+    restoreEnv?.();
+  });
+
+  forgeFlow(() => ({
+    provider: "gitlab",
+    repository: "payments-gitlab",
+    url: server.projectUrl,
+    maxWrites: 2,
+    changeUrl: (iid) => `${server.projectUrl}/-/merge_requests/${iid}`,
+    requests: () => server.requests.length,
+    writes: (from) => server.requests.slice(from).filter((r) => r.method !== "GET").length,
+    mainSha: () => server.model.branches.get(server.defaultBranch) ?? "",
+    tip: (branch) => server.model.branches.get(branch) ?? null,
+    parents: (commit) => server.model.get(commit).parents,
+    files: (commit) => new Map([...server.model.get(commit).files].map(([p, f]) => [p, f.blob])),
+    content: (commit, file) => server.model.blobs.get(server.model.get(commit).files.get(file)?.blob ?? "")?.toString("utf8") ?? "",
+    changeRequests: () => [...server.mergeRequests.values()].map((mr) => ({ number: mr.iid, state: mr.state })),
+    mergeOnForge: async (iid, headSha) => {
+      const reviewer = new Gitlab({ host: server.url, token: server.token });
+      const merged = await reviewer.MergeRequests.merge(server.projectPath, iid, { sha: headSha });
+      expect(merged.state).toBe("merged");
+    },
+    mergedDelivery: (iid, delivery, opts = {}) => {
+      const payload = mergeRequestPayload(project(), iid, "merge");
+      const mr = server.mergeRequests.get(iid);
+      const merged = { ...payload, object_attributes: { ...payload.object_attributes, state: "merged", merge_commit_sha: mr?.mergeCommitSha ?? null, last_commit: { id: mr?.finalSha ?? null } } };
+      return hook("Merge Request Hook", merged, delivery, opts.forged ? "not-the-token" : SECRET);
+    },
+    pushDelivery: (before, after, delivery) => hook("Push Hook", { ...pushPayload(project(), `refs/heads/${server.defaultBranch}`), before, after, checkout_sha: after }, delivery),
+    deliver: (request) => portal.gitlabWebhook(request),
+  }));
+});

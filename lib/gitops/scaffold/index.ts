@@ -1,0 +1,10 @@
+export { planTenant, tenantBranch, tenantPreset, type TenantPlanInput } from "./tenant";
+export { planApp, appBranch, appPreset, appHref, type AppPlanInput } from "./app";
+export type { ScaffoldPlan, TemplateSource } from "./plan";
+export { tenantRequestErrors, appRequestErrors, type TenantRequest, type AppRequest, type TenantEnvironment, type FieldErrors } from "./request";
+export { PRESET_NAMES, PRESET_LABELS, isPresetName, detectTenantPreset, detectAppPreset, type PresetName, type ScaffoldKind } from "./presets";
+export { repoUrlOf, envFacts, IN_CLUSTER } from "./facts";
+export { unsafePathReason } from "./safe-path";
+export { TemplateError } from "./template/errors";
+export { renderTemplate } from "./template/render";
+export { renderTemplateSet, EDITS_FILE } from "./template/template-set";

@@ -1,0 +1,174 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { FileTree } from "../model";
+import { readRepository } from "../read";
+import { planApp, planTenant, type AppRequest, type ScaffoldPlan, type TenantRequest } from ".";
+import { generatedSource } from "./presets/generate";
+import { readDir, SCAFFOLD_FIXTURES, writeDir } from "./testing/fixture-tree";
+import { demoTree } from "./testing/demo-tree";
+
+// Each preset against a repository in its convention. The expected files (fixtures/<case>/expected)
+// hold every file the change creates or edits, as the reviewer would see it after merging.
+// UPDATE_SCAFFOLD_FIXTURES=1 rewrites them: review the diff before committing.
+
+const KUBECTL = "/usr/bin/kubectl";
+const hasKubectl = fs.existsSync(KUBECTL);
+
+const TENANT: TenantRequest = {
+  name: "billing",
+  displayName: "Billing & Invoicing",
+  owners: ["dana", "alex@ferry.example"],
+  environments: [
+    { name: "dev", cluster: "https://kubernetes.default.svc", namespace: "billing-dev" },
+    { name: "production", cluster: "https://kubernetes.default.svc", namespace: "billing-production" },
+  ],
+  apps: { repository: "billing-gitops", path: "deploy" },
+};
+
+const APP: AppRequest = { name: "refunds", team: "payments", image: "ghcr.io/acme/refunds", tag: "1.0", port: 8080, environments: ["dev", "staging", "production"] };
+
+function tenantPlan(tree: FileTree, request: TenantRequest = TENANT): ScaffoldPlan {
+  return planTenant({ repository: "platform", tree, model: readRepository(tree), request, platformRepoURL: "https://git.acme.example/platform/platform.git", platformBranch: "main", appsRepoURL: "https://git.acme.example/billing/billing-gitops.git", appsBranch: "main" });
+}
+
+function appPlan(repo: string, tree: FileTree, request: AppRequest = APP): ScaffoldPlan {
+  return planApp({ repository: repo, tree, model: readRepository(tree), request, repoURL: `https://git.acme.example/acme/${repo}.git`, branch: "main" });
+}
+
+function changed(plan: ScaffoldPlan): Map<string, string> {
+  if (plan.status !== "changes") throw new Error(`refused: ${plan.reason}`);
+  return new Map(plan.changeSet.edits.map((e) => [e.path, e.content ?? ""]));
+}
+
+function expectFixture(name: string, files: Map<string, string>): void {
+  const dir = path.join(SCAFFOLD_FIXTURES, name, "expected");
+  if (process.env.UPDATE_SCAFFOLD_FIXTURES) writeDir(dir, files);
+  const expected = readDir(dir);
+  expect([...files.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [p, content] of files) expect(content, p).toBe(expected.get(p));
+}
+
+/** Writes the tree with the plan applied to a temp dir and runs `kubectl kustomize` in `dirs`. */
+function kustomizeBuild(tree: FileTree, files: Map<string, string>, dirs: string[]): string[] {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-scaffold-"));
+  try {
+    writeDir(tmp, new Map([...tree, ...files]));
+    return dirs.map((d) => execFileSync(KUBECTL, ["kustomize", path.join(tmp, d)], { encoding: "utf8", timeout: 30_000 }));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const kustomizationDirs = (files: Map<string, string>) => [...files.keys()].filter((p) => /(^|\/)kustomization\.ya?ml$/.test(p)).map((p) => path.dirname(p));
+
+describe("the generated preset module", () => {
+  it("is up to date with the preset folders (run lib/gitops/scaffold/presets/generate.ts)", () => {
+    expect(fs.readFileSync(path.join(import.meta.dirname, "presets/generated.ts"), "utf8")).toBe(generatedSource());
+  });
+});
+
+describe("tenant presets", () => {
+  it("argocd: AppProject, tenant Application + app of apps, namespaces, role bindings (demo platform repo)", () => {
+    const plan = tenantPlan(demoTree("platform"));
+    expect(plan).toMatchObject({ status: "changes", templates: { preset: "argocd", origin: "preset" } });
+    expectFixture("argocd-tenant", changed(plan));
+    if (plan.status === "changes") {
+      expect(plan.changeSet.branch).toBe("ferry/tenant/billing");
+      expect(plan.changeSet.edits.every((e) => e.action === "create")).toBe(true);
+    }
+  });
+
+  it("flux: tenants/base/<t> + per-env overlays, each env kustomization gets the tenant appended (comments kept)", () => {
+    const tree = readDir(path.join(SCAFFOLD_FIXTURES, "flux-tenants/input"));
+    const plan = tenantPlan(tree);
+    expect(plan).toMatchObject({ status: "changes", templates: { preset: "flux" } });
+    const files = changed(plan);
+    expectFixture("flux-tenants", files);
+    expect(files.get("tenants/dev/kustomization.yaml")).toBe(`${tree.get("tenants/dev/kustomization.yaml")}  - billing\n`);
+    if (plan.status === "changes") expect(plan.changeSet.diff).toContain("+  - billing");
+  });
+
+  it.skipIf(!hasKubectl)("flux: every generated kustomization and the edited env kustomizations build", () => {
+    const tree = readDir(path.join(SCAFFOLD_FIXTURES, "flux-tenants/input"));
+    const files = changed(tenantPlan(tree));
+    const dirs = [...new Set([...kustomizationDirs(files), "tenants/dev", "tenants/production"])];
+    expect(dirs).toEqual(expect.arrayContaining(["tenants/base/billing", "tenants/dev/billing", "tenants/production/billing", "tenants/dev"]));
+    const [base, ...rest] = kustomizeBuild(tree, files, dirs);
+    expect(base).toContain("kind: GitRepository");
+    const devAll = rest[dirs.indexOf("tenants/dev") - 1]!;
+    // The env kustomization now renders both tenants; billing's namespace is the one chosen for dev.
+    expect(devAll).toContain("name: team1");
+    expect(devAll).toContain("name: billing-dev");
+    expect(devAll).toContain("path: ./deploy/dev");
+  });
+
+  it("flux: an env without a tenants kustomization gets one created", () => {
+    const tree = readDir(path.join(SCAFFOLD_FIXTURES, "flux-tenants/input"));
+    const plan = tenantPlan(tree, { ...TENANT, environments: [...TENANT.environments, { name: "staging", cluster: "staging", namespace: "billing-staging" }] });
+    const files = changed(plan);
+    expect(files.get("tenants/staging/kustomization.yaml")).toBe("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - billing\n");
+  });
+
+  it("appset: tenants/<t>/tenant-values.yaml", () => {
+    const plan = tenantPlan(readDir(path.join(SCAFFOLD_FIXTURES, "appset-tenants/input")));
+    expect(plan).toMatchObject({ status: "changes", templates: { preset: "appset" } });
+    expectFixture("appset-tenants", changed(plan));
+  });
+
+  it("the form may override the detected preset", () => {
+    const plan = tenantPlan(demoTree("platform"), { ...TENANT, preset: "appset" });
+    expect([...changed(plan).keys()]).toEqual(["tenants/billing/tenant-values.yaml"]);
+  });
+});
+
+describe("app presets", () => {
+  it("argocd: env folders with plain manifests + argocd/<app>-<env>.yaml (demo payments-gitops)", () => {
+    const plan = appPlan("payments-gitops", demoTree("payments-gitops"));
+    expect(plan).toMatchObject({ status: "changes", templates: { preset: "argocd" } });
+    expectFixture("argocd-app", changed(plan));
+  });
+
+  it("the new app reads back as an app with a version in every environment", () => {
+    const tree = demoTree("payments-gitops");
+    const after = new Map([...tree, ...changed(appPlan("payments-gitops", tree))]);
+    const model = readRepository(after);
+    expect(model.apps.find((a) => a.name === "refunds")).toMatchObject({ team: "payments", path: "apps/refunds" });
+    const cells = model.deployments.filter((d) => d.app === "refunds");
+    expect(cells.map((d) => [d.env, d.versions[0]?.value, d.destination?.wiredBy])).toEqual([
+      ["dev", "1.0", "argocd/refunds-dev.yaml"],
+      ["staging", "1.0", "argocd/refunds-staging.yaml"],
+      ["production", "1.0", "argocd/refunds-production.yaml"],
+    ]);
+  });
+
+  it("flux: kustomize base + overlays with images:, a Flux Kustomization per env, the team's app list (demo fleet)", () => {
+    const plan = appPlan("fleet", demoTree("fleet"), { ...APP, team: "identity" });
+    expect(plan).toMatchObject({ status: "changes", templates: { preset: "flux" } });
+    const files = changed(plan);
+    expectFixture("flux-app", files);
+    expect(files.get(".ferry/config.yaml")).toContain("identity: [auth, profile, sessions, refunds]");
+    const model = readRepository(new Map([...demoTree("fleet"), ...files]));
+    expect(model.deployments.filter((d) => d.app === "refunds").map((d) => [d.env, d.versions[0]?.value, d.destination?.namespace])).toEqual([
+      ["dev", "1.0", "identity-dev"],
+      ["staging", "1.0", "identity-staging"],
+      ["production", "1.0", "identity-production"],
+    ]);
+    expect(model.apps.find((a) => a.name === "refunds")?.team).toBe("identity");
+  });
+
+  it.skipIf(!hasKubectl)("flux and appset: every generated kustomization builds", () => {
+    for (const [repo, preset] of [["fleet", undefined], ["fleet", "appset"]] as const) {
+      const tree = demoTree(repo);
+      const files = changed(appPlan(repo, tree, { ...APP, team: "identity", preset }));
+      const dirs = kustomizationDirs(files);
+      expect(dirs.length).toBe(4);
+      for (const out of kustomizeBuild(tree, files, dirs.filter((d) => !d.endsWith("base")))) {
+        expect(out).toContain("image: ghcr.io/acme/refunds:1.0");
+        expect(out).toMatch(/namespace: identity-(dev|staging|production)/);
+      }
+    }
+  });
+});
