@@ -2,7 +2,7 @@ import { compareVersions } from "../drift";
 import { appendToSequence, deleteKey, setKey, setScalar, valueAt, type EditPath } from "../edit";
 import type { Deployment, FileTree, Version } from "../model";
 import { EditBuffer } from "./edit-buffer";
-import { formatImageRef, parseImageRef } from "./image-ref";
+import { formatImageRef, parseImageRef } from "../image-ref";
 import { display, matchVersions, sameRelease, tagOf, type VersionPair } from "./match";
 import { isUnder, kustomizationOf } from "./paths";
 import { PromotionRefused, refuseEdit } from "./refusal";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
 import { orderEnvironments, stageOf } from "./env-order";
-import { parseImageRef } from "./image-ref";
+import { parseImageRef } from "../image-ref";
 import { strategicMerge } from "./kustomize/strategic-merge";
 import { applyJsonPatch } from "./kustomize/json6902";
 import { joinInRepo } from "./paths";

@@ -1,7 +1,7 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord } from "../yaml";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
-import { parseImageRef } from "./image-ref";
+import { parseImageRef } from "../image-ref";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
 import { containerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";

@@ -1,4 +1,4 @@
-import { formatImageRef, parseImageRef } from "../image-ref";
+import { formatImageRef, parseImageRef } from "../../image-ref";
 import { ownObject, type BuiltResource } from "./built-resource";
 import type { Kustomization } from "./kustomization";
 import { containerSlots } from "./tracked-fields";
