@@ -29,7 +29,7 @@ export function MatrixCellView({ cell, promote, now }: Props) {
   const driftDetail = cell.driftFields.map((f) => `${f.name}: ${f.previous ?? "none"} in ${cell.previousEnv} → ${f.current ?? "none"} here`).join("\n");
   return (
     <div className="mx-stack">
-      <div className="flex flex-wrap gap-1">
+      <div className="mx-vs">
         {cell.versions.length === 0 && cell.errors.length === 0 ? <span className="text-xs text-slate-400">not deployed yet</span> : null}
         {cell.versions.map((v, i) => (
           <span key={i} title={versionTitle(v)} className="mx-v">

@@ -8,11 +8,11 @@ export function MatrixKeyboard({ children }: { children: ReactNode }) {
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const move = moves[event.key];
-    const current = (event.target as HTMLElement).closest<HTMLElement>("[data-cell]");
+    const current = (event.target as HTMLElement).closest<HTMLElement>("[data-row]");
     if (!move || !current || !ref.current) return;
     const row = Number(current.dataset.row) + move[0];
     const col = Number(current.dataset.col) + move[1];
-    const next = ref.current.querySelector<HTMLElement>(`[data-cell][data-row="${row}"][data-col="${col}"]`);
+    const next = ref.current.querySelector<HTMLElement>(`[data-row="${row}"][data-col="${col}"]`);
     if (next) {
       event.preventDefault();
       next.focus();

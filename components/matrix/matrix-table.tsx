@@ -55,7 +55,7 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
               teamHeader,
               <tr key={row.appId} data-testid={`row-${row.app}`} className="align-top hover:bg-white">
                 <th scope="row" className="border-b border-slate-200 px-3 py-2 text-left font-normal">
-                  <Link href={href} className="font-medium text-sky-800 hover:underline" data-cell data-row={r} data-col={0}>
+                  <Link href={href} className="font-medium text-sky-800 hover:underline" data-row={r} data-col={0}>
                     {row.app}
                   </Link>
                   <div className="text-xs text-slate-500">{row.repository}</div>
@@ -64,11 +64,9 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
                   <td
                     key={env.name}
                     data-testid={`cell-${row.app}-${env.name}`}
-                    data-cell
                     data-row={r}
                     data-col={c + 1}
                     tabIndex={-1}
-                    aria-label={`${row.app} in ${env.name}`}
                     className="mx-cell"
                   >
                     <MatrixCellView cell={row.cells[env.name]} promote={canPromote(row.team) ? promoteTarget(matrix, row, env.name) : null} now={renderedAt} />

@@ -96,7 +96,7 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
       <button
         type="button"
         onClick={openDialog}
-        className="w-fit rounded border border-sky-300 bg-sky-50 px-1.5 py-0.5 text-xs font-medium text-sky-800 hover:bg-sky-100"
+        className="mx-promote"
         aria-label={`Promote ${target.app} to ${target.to}`}
       >
         Promote
