@@ -8,7 +8,7 @@ test("a developer adds an app to her team's repository, an admin merges, the row
   await form.getByLabel("Repository").selectOption("payments-gitops");
   await form.getByLabel("App name").fill("refunds");
   await form.getByLabel("Image").fill("ghcr.io/acme/refunds:1.0.0");
-  await form.getByLabel("Tag").fill("1.0.0");
+  await form.getByLabel("Tag", { exact: true }).fill("1.0.0");
   await form.getByRole("button", { name: "Preview" }).click();
   // Each field says what is wrong with it.
   await expect(form.getByTestId("error-image")).toContainText("must not contain a tag");
@@ -42,7 +42,7 @@ test("adding an app that exists links to it; another team's developer is refused
   await form.getByLabel("Repository").selectOption("payments-gitops");
   await form.getByLabel("App name").fill("checkout");
   await form.getByLabel("Image").fill("ghcr.io/acme/checkout");
-  await form.getByLabel("Tag").fill("9.9.9");
+  await form.getByLabel("Tag", { exact: true }).fill("9.9.9");
   await form.getByRole("button", { name: "Preview" }).click();
   await expect(form.getByTestId("scaffold-plan-refused").getByRole("link", { name: /payments-gitops/ })).toHaveAttribute("href", "/apps/payments-gitops/checkout");
 

@@ -46,6 +46,7 @@ test("filters live in the URL, so a link reproduces the view", async ({ page }) 
 
 test("cells are keyboard navigable", async ({ page }) => {
   await page.goto("/");
+  await expect(page.locator('[data-keyboard="ready"]')).toBeVisible();
   await page.getByTestId("cell-checkout-dev").focus();
   await page.keyboard.press("ArrowRight");
   await expect(page.getByTestId("cell-checkout-staging")).toBeFocused();

@@ -1,10 +1,14 @@
 "use client";
 
-import { useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useRef, useSyncExternalStore, type KeyboardEvent, type ReactNode } from "react";
+
+const subscribeNothing = () => () => {};
 
 // Arrow keys move between cells like a spreadsheet; Tab still walks the links inside cells.
 export function MatrixKeyboard({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Marks when the keyboard handler is live (after hydration), for tests and for styling hints.
+  const live = useSyncExternalStore(subscribeNothing, () => true, () => false);
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const move = moves[event.key];
@@ -19,7 +23,7 @@ export function MatrixKeyboard({ children }: { children: ReactNode }) {
     }
   }
   return (
-    <div ref={ref} onKeyDown={onKeyDown} className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div ref={ref} onKeyDown={onKeyDown} data-keyboard={live ? "ready" : undefined} className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       {children}
     </div>
   );

@@ -27,7 +27,8 @@ const DEMO_DIR = path.resolve(import.meta.dirname, "../../demo/repos");
 const FILE = "apps/checkout/production/deployment.yaml";
 const BRANCH = "ferry/promote/checkout/production";
 const alice = { id: "u-alice", name: "Alice Example", email: "alice@acme.example" };
-const checkout = (repository: string) => promotionRequestSchema.parse({ repository, app: "checkout", from: "staging", to: "production" });
+const promote = (repository: string, app: string) => promotionRequestSchema.parse({ repository, app, from: "staging", to: "production" });
+const checkout = (repository: string) => promote(repository, "checkout");
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -109,6 +110,8 @@ interface Forge {
   content(commit: string, path: string): string;
   /** Change requests on the forge: number and state. */
   changeRequests(): { number: number; state: string }[];
+  /** Someone closes a change request on the forge (no webhook follows). */
+  closeOnForge(number: number): Promise<void>;
   /** A reviewer merges on the forge, with its own client (not Ferry's). */
   mergeOnForge(number: number, headSha: string): Promise<void>;
   /** The forge's "change request was merged" delivery. */
@@ -116,6 +119,8 @@ interface Forge {
   /** The forge's push delivery for the default branch. */
   pushDelivery(before: string, after: string, delivery: string): Request;
   deliver(request: Request): Promise<Response>;
+  /** The route's answer when a delivery queued exactly this work. */
+  queuedReply(work: { refresh: number } | { sync: string }): Record<string, unknown>;
 }
 
 function forgeFlow(forge: () => Forge) {
@@ -145,7 +150,11 @@ function forgeFlow(forge: () => Forge) {
     const production = await cell(f.repository, "checkout", "production");
     expect(production.versionValues).toEqual(["2.3.1"]);
     expect(production.drift).toBe("behind");
-    expect((await cell(f.repository, "checkout", "staging")).versionValues).toEqual(["2.4.0"]);
+    const staging = await cell(f.repository, "checkout", "staging");
+    expect(staging.versionValues).toEqual(["2.4.0"]);
+    // "Last changed by" comes from the forge's history of each folder: the replayed demo commits.
+    expect(production.lastCommitBy).toBe("Jonas Weber");
+    expect(staging.lastCommitBy).toBe("Liam O'Connor");
     expect((await cell(f.repository, "ledger", "production")).versionValues).toEqual(["1.8.2"]);
   });
 
@@ -217,6 +226,7 @@ function forgeFlow(forge: () => Forge) {
     const delivery = randomUUID();
     const first = await f.deliver(f.mergedDelivery(opened.number, delivery));
     expect(first.status).toBe(202);
+    expect(await first.json()).toEqual(f.queuedReply({ refresh: opened.number }));
     const replay = await f.deliver(f.mergedDelivery(opened.number, delivery));
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject(f.provider === "github" ? { duplicate: true } : { status: "duplicate" });
@@ -246,6 +256,7 @@ function forgeFlow(forge: () => Forge) {
     const mainAfter = f.mainSha();
     const pushed = await f.deliver(f.pushDelivery(mainBefore, mainAfter, randomUUID()));
     expect(pushed.status).toBe(202);
+    expect(await pushed.json()).toEqual(f.queuedReply({ sync: f.repository }));
 
     const before = f.requests();
     const taken = await takeJobs<{ repository: string }>(SYNC_ONE, async (job) => {
@@ -256,10 +267,25 @@ function forgeFlow(forge: () => Forge) {
     const production = await cell(f.repository, "checkout", "production");
     expect(production.versionValues).toEqual(["2.4.0"]);
     expect(production.drift).toBe("same");
-    console.info("DEBUG", f.provider, production.lastCommitBy, production.lastCommitSha, production.lastCommitAt);
     expect(await prisma.repository.findUniqueOrThrow({ where: { name: f.repository } })).toMatchObject({ headSha: mainAfter, syncError: null });
     // Nothing left to promote.
     expect((await portal.openPromotion(prisma, checkout(f.repository), alice)).status).toBe("up-to-date");
+  });
+
+  it("a change request closed on the forge without a webhook is not reused: promoting again opens a new one", async () => {
+    const first = await portal.openPromotion(prisma, promote(f.repository, "invoices"), alice);
+    if (first.status !== "opened" || first.change.number === null) throw new Error(`expected an opened change, got ${first.status}`);
+    await f.closeOnForge(first.change.number);
+    // The portal missed the close (no webhook): its row still says OPEN.
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: first.change.id } })).toMatchObject({ state: "OPEN" });
+
+    const again = await portal.openPromotion(prisma, promote(f.repository, "invoices"), alice);
+    expect(again.status).toBe("opened");
+    if (again.status !== "opened") return;
+    expect(again.change.number).not.toBe(first.change.number);
+    expect(f.changeRequests().filter((c) => /^open/.test(c.state)).map((c) => c.number)).toEqual([again.change.number]);
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: first.change.id } })).toMatchObject({ state: "CLOSED", closedAt: expect.any(Date) });
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: again.change.id } })).toMatchObject({ state: "OPEN", number: again.change.number, headSha: f.tip("ferry/promote/invoices/production") });
   });
 }
 
@@ -316,7 +342,6 @@ function usePortal() {
   afterAll(async () => {
     await portal?.stopSyncWorker();
     await jobs?.stop({ graceful: false, wait: true });
-    console.info("DEBUG conns", await prisma.$queryRaw`SELECT application_name, state, left(query, 60) AS q FROM pg_stat_activity WHERE datname = current_database()`);
     await portal?.disconnectPrisma();
     await db?.drop();
     restoreEnv?.();
@@ -410,6 +435,10 @@ describe("GitHub: promotion through the test server", () => {
       return blob?.type === "blob" ? blob.data.toString("utf8") : "";
     },
     changeRequests: () => [...server.pulls.values()].map((p) => ({ number: p.number, state: p.state })),
+    closeOnForge: async (number) => {
+      const reviewer = new Octokit({ auth: TEST_TOKEN, baseUrl: server.apiUrl });
+      await reviewer.rest.pulls.update({ owner: server.owner, repo: server.repo, pull_number: number, state: "closed" });
+    },
     mergeOnForge: async (number, headSha) => {
       const reviewer = new Octokit({ auth: TEST_TOKEN, baseUrl: server.apiUrl });
       const { data } = await reviewer.rest.pulls.merge({ owner: server.owner, repo: server.repo, pull_number: number, sha: headSha, merge_method: "merge" });
@@ -442,6 +471,7 @@ describe("GitHub: promotion through the test server", () => {
       return signed("push", withRepository({ ...template, ref: "refs/heads/main", before, after, head_commit: { ...record(template.head_commit), id: after } }), delivery);
     },
     deliver: (request) => portal.githubWebhook(request),
+    queuedReply: () => ({ accepted: true, jobs: 1 }),
   }));
 });
 
@@ -497,6 +527,9 @@ describe("GitLab: promotion through the test server", () => {
     files: (commit) => new Map([...server.model.get(commit).files].map(([p, f]) => [p, f.blob])),
     content: (commit, file) => server.model.blobs.get(server.model.get(commit).files.get(file)?.blob ?? "")?.toString("utf8") ?? "",
     changeRequests: () => [...server.mergeRequests.values()].map((mr) => ({ number: mr.iid, state: mr.state })),
+    closeOnForge: async (iid) => {
+      await new Gitlab({ host: server.url, token: server.token }).MergeRequests.edit(server.projectPath, iid, { stateEvent: "close" });
+    },
     mergeOnForge: async (iid, headSha) => {
       const reviewer = new Gitlab({ host: server.url, token: server.token });
       const merged = await reviewer.MergeRequests.merge(server.projectPath, iid, { sha: headSha });
@@ -510,5 +543,9 @@ describe("GitLab: promotion through the test server", () => {
     },
     pushDelivery: (before, after, delivery) => hook("Push Hook", { ...pushPayload(project(), `refs/heads/${server.defaultBranch}`), before, after, checkout_sha: after }, delivery),
     deliver: (request) => portal.gitlabWebhook(request),
+    queuedReply: (work) =>
+      "refresh" in work
+        ? { status: "queued", syncs: [], refreshes: [{ repository: "payments-gitlab", number: work.refresh }] }
+        : { status: "queued", syncs: [work.sync], refreshes: [] },
   }));
 });

@@ -6,6 +6,7 @@ import type { FileChange } from "@/lib/scm/types";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { refreshChangeRequest } from "./refresh-change";
 import { withBranchWriteLock } from "./write-lock";
 
 export interface Requester {
@@ -90,7 +91,14 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       const scm = openScmRepository(row);
       const author = { name: input.requester.name, email: input.requester.email };
       const details = { ...draft.details, diff: changeSet.diff, edits: changeSet.edits.map((e) => ({ path: e.path, action: e.action })) } as Prisma.InputJsonValue;
-      const existing = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, branch: changeSet.branch, state: { in: ["OPEN", "DRAFT"] } } });
+      let existing = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, branch: changeSet.branch, state: { in: ["OPEN", "DRAFT"] } } });
+      // On a forge a change request can be merged or closed by hand while its webhook is late or
+      // lost: ask the forge before reusing it, so promoting again never answers "identical" with a
+      // closed one or pushes to its branch. Plain git changes only close through Ferry: the row is the truth.
+      if (existing?.number != null && row.provider !== "git") {
+        const live = await refreshChangeRequest(prisma, row.name, existing.number);
+        if (live && live.state !== "OPEN" && live.state !== "DRAFT") existing = null;
+      }
 
       if (existing) {
         const link = { id: existing.id, number: existing.number, url: existing.url };

@@ -5,6 +5,12 @@ import type { CommitInfo, ScmRepository } from "@/lib/scm/types";
 import { stableStringify } from "./stable-json";
 import { touches } from "./tree-diff";
 
+/** What this process last wrote for a repository: a fingerprint per cell, valid at `headSha`. */
+export interface StoredCells {
+  headSha: string;
+  fingerprints: Map<string, string>;
+}
+
 interface StoreInput {
   repositoryId: number;
   headSha: string;
@@ -12,9 +18,16 @@ interface StoreInput {
   scm: ScmRepository;
   /** Paths changed since the last synced commit; null = everything is new (first or forced sync). */
   changed: string[] | null;
+  /**
+   * This process's record of the rows as they are in the database (only passed when it is known to
+   * be current: written at the head the database still holds). With it, a one-file commit touches
+   * only the cells whose content changed instead of reading and comparing every row.
+   */
+  previous: StoredCells | null;
 }
 
 const PROTECTED_BY_DEFAULT = /^(prod|production)([-_].*)?$/;
+const cellKey = (app: string, env: string) => `${app}\u0000${env}`;
 
 /** Drift of every deployment against the previous environment of the same app in promotion order. */
 export function driftByCell(model: RepoModel): Map<string, Drift> {
@@ -28,126 +41,162 @@ export function driftByCell(model: RepoModel): Map<string, Drift> {
       const prev = i > 0 ? sorted[i - 1] : undefined;
       // Regions of one stage (prod-eu, prod-us) share a rank: compare with the last earlier stage.
       const earlier = [...sorted.slice(0, i)].reverse().find((c) => (order.get(c.env) ?? 99) < (order.get(cell.env) ?? 99)) ?? prev;
-      result.set(`${app}\u0000${cell.env}`, earlier ? compareVersions(earlier.versions, cell.versions) : { state: "unknown", fields: [] });
+      result.set(cellKey(app, cell.env), earlier ? compareVersions(earlier.versions, cell.versions) : { state: "unknown", fields: [] });
     });
   }
   return result;
 }
 
-/** Writes the model into Team/Environment/App/Deployment rows, touching only rows that changed. */
-export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput): Promise<void> {
-  const { repositoryId, headSha, model, scm, changed } = input;
+/** Ids of `names` in a table keyed by unique name, creating the missing ones in one statement. */
+async function idsByName(
+  find: (names: string[]) => Promise<{ id: number; name: string }[]>,
+  create: (names: string[]) => Promise<unknown>,
+  names: string[],
+): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  let rows = await find(names);
+  const missing = names.filter((n) => !rows.some((r) => r.name === n));
+  if (missing.length) {
+    await create(missing);
+    rows = await find(names);
+  }
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+/**
+ * Writes the model into Team/Environment/App/Deployment rows, touching only rows that changed, and
+ * returns the fingerprints of what the rows now hold (for the next incremental sync).
+ */
+export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput): Promise<StoredCells> {
+  const { repositoryId, headSha, model, scm, changed, previous } = input;
   const repo = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { team: true } });
 
-  const envIds = new Map<string, number>();
-  for (const env of model.environments) {
-    const row = await tx.environment.upsert({
-      where: { name: env.name },
-      create: { name: env.name, order: env.order, protected: env.protected ?? PROTECTED_BY_DEFAULT.test(env.name) },
-      update: {},
-      select: { id: true },
-    });
-    envIds.set(env.name, row.id);
-  }
-
-  const teamIds = new Map<string, number>();
+  const envByName = new Map(model.environments.map((e) => [e.name, e]));
+  const envIds = await idsByName(
+    (names) => tx.environment.findMany({ where: { name: { in: names } }, select: { id: true, name: true } }),
+    (names) =>
+      tx.environment.createMany({
+        data: names.map((name) => ({ name, order: envByName.get(name)?.order ?? 99, protected: envByName.get(name)?.protected ?? PROTECTED_BY_DEFAULT.test(name) })),
+        skipDuplicates: true,
+      }),
+    [...envByName.keys()],
+  );
   const teamNames = new Set([...model.teams.map((t) => t.name), ...model.apps.flatMap((a) => (a.team ? [a.team] : [])), ...(repo.team ? [repo.team] : [])]);
-  for (const name of teamNames) {
-    const row = await tx.team.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
-    teamIds.set(name, row.id);
-  }
+  const teamIds = await idsByName(
+    (names) => tx.team.findMany({ where: { name: { in: names } }, select: { id: true, name: true } }),
+    (names) => tx.team.createMany({ data: names.map((name) => ({ name })), skipDuplicates: true }),
+    [...teamNames],
+  );
+  const teamIdOf = (team: string | null) => (team ? teamIds.get(team) : repo.team ? teamIds.get(repo.team) : undefined) ?? null;
 
-  const existingApps = await tx.app.findMany({
-    where: { repositoryId },
-    include: { deployments: { include: { environment: { select: { name: true } } } } },
-  });
-  const existingByName = new Map(existingApps.map((a) => [a.name, a]));
+  // Apps: removed ones go (with their cells), new ones are inserted in one statement.
+  const existingApps = await tx.app.findMany({ where: { repositoryId }, select: { id: true, name: true, path: true, teamId: true } });
   const wantedApps = new Set(model.apps.map((a) => a.name));
   const gone = existingApps.filter((a) => !wantedApps.has(a.name)).map((a) => a.id);
   if (gone.length) await tx.app.deleteMany({ where: { id: { in: gone } } });
-
-  const drift = driftByCell(model);
-  const deploymentsByApp = new Map<string, Deployment[]>();
-  for (const d of model.deployments) deploymentsByApp.set(d.app, [...(deploymentsByApp.get(d.app) ?? []), d]);
-
-  // Which cells need their "last changed" commit looked up again.
-  const stale: Deployment[] = [];
-  for (const d of model.deployments) {
-    const existing = existingByName.get(d.app)?.deployments.find((x) => x.environment.name === d.env);
-    if (!existing || changed === null || existing.lastCommitSha === null || touches(changed, d.path, d.files)) stale.push(d);
-  }
-  let lastCommits = new Map<string, CommitInfo>();
-  if (stale.length) lastCommits = await scm.lastCommitByPath(headSha, [...new Set(stale.map((d) => d.path))]);
-
-  // Apps: one batched insert for new ones, single updates only where the path or team changed.
-  const rowsByName = new Map(existingApps.map((a) => [a.name, a]));
-  const teamIdOf = (team: string | null) => (team ? teamIds.get(team) : repo.team ? teamIds.get(repo.team) : undefined) ?? null;
-  const newApps = model.apps.filter((a) => !rowsByName.has(a.name));
+  const appIds = new Map(existingApps.filter((a) => wantedApps.has(a.name)).map((a) => [a.name, a.id]));
+  const changedApps = new Set<number>();
+  const newApps = model.apps.filter((a) => !appIds.has(a.name));
   if (newApps.length) {
     const created = await tx.app.createManyAndReturn({
       data: newApps.map((a) => ({ repositoryId, name: a.name, path: a.path, teamId: teamIdOf(a.team) })),
       select: { id: true, name: true },
     });
-    for (const row of created) rowsByName.set(row.name, { ...row, repositoryId, path: "", teamId: null, searchText: "", deployments: [] });
+    for (const row of created) {
+      appIds.set(row.name, row.id);
+      changedApps.add(row.id);
+    }
   }
   for (const app of model.apps) {
-    const row = existingByName.get(app.name);
+    const row = existingApps.find((a) => a.name === app.name);
     if (row && (row.path !== app.path || row.teamId !== teamIdOf(app.team))) {
       await tx.app.update({ where: { id: row.id }, data: { path: app.path, teamId: teamIdOf(app.team) } });
+      changedApps.add(row.id);
     }
   }
+
+  // Cells: what each row must hold, and a fingerprint of it.
+  const drift = driftByCell(model);
+  const wanted = new Map<string, { cell: Deployment; data: Omit<Prisma.DeploymentCreateManyInput, "appId" | "environmentId">; fingerprint: string }>();
+  for (const cell of model.deployments) {
+    const cellDrift = drift.get(cellKey(cell.app, cell.env)) ?? { state: "unknown", fields: [] };
+    const data = {
+      path: cell.path,
+      versions: cell.versions as unknown as Prisma.InputJsonValue,
+      errors: cell.errors,
+      files: cell.files,
+      drift: cellDrift.state,
+      driftFields: cellDrift.fields as unknown as Prisma.InputJsonValue,
+    };
+    wanted.set(cellKey(cell.app, cell.env), { cell, data, fingerprint: stableStringify(data) });
+  }
+
+  // Which cells may differ from their rows: with a current record, only those whose fingerprint
+  // changed or whose files a commit touched (their "last changed" moves); otherwise all.
+  const candidates = new Set<string>();
+  for (const [key, w] of wanted) {
+    if (!previous || changed === null || previous.fingerprints.get(key) !== w.fingerprint || touches(changed, w.cell.path, w.cell.files)) candidates.add(key);
+  }
+  const staleKeys = previous ? [...previous.fingerprints.keys()].filter((k) => !wanted.has(k)) : [];
+  const candidateApps = new Set([...candidates, ...staleKeys].map((k) => appIds.get(k.split("\u0000")[0]!)).filter((id): id is number => id !== undefined));
+
+  const rows = await tx.deployment.findMany({
+    where: previous ? { appId: { in: [...candidateApps] } } : { app: { repositoryId } },
+    select: {
+      id: true, appId: true, path: true, versions: true, errors: true, files: true, drift: true, driftFields: true, lastCommitSha: true,
+      app: { select: { name: true } }, environment: { select: { name: true } },
+    },
+  });
+  const rowByKey = new Map(rows.map((r) => [cellKey(r.app.name, r.environment.name), r]));
+
+  // Rows of cells that no longer exist (the whole app may remain).
+  const toDelete = rows.filter((r) => !wanted.has(cellKey(r.app.name, r.environment.name))).map((r) => r.id);
+  if (toDelete.length) {
+    await tx.deployment.deleteMany({ where: { id: { in: toDelete } } });
+    for (const r of rows) if (toDelete.includes(r.id)) changedApps.add(r.appId);
+  }
+
+  // Only cells whose files changed need their "last changed" commit looked up again (one walk).
+  const needCommit = [...candidates].map((k) => wanted.get(k)!).filter((w) => {
+    const row = rowByKey.get(cellKey(w.cell.app, w.cell.env));
+    return !row || changed === null || row.lastCommitSha === null || touches(changed, w.cell.path, w.cell.files);
+  });
+  const lastCommits: Map<string, CommitInfo> = needCommit.length ? await scm.lastCommitByPath(headSha, [...new Set(needCommit.map((w) => w.cell.path))]) : new Map();
 
   const toCreate: Prisma.DeploymentCreateManyInput[] = [];
-  const toDelete: number[] = [];
-  for (const app of model.apps) {
-    const row = rowsByName.get(app.name);
-    if (!row) continue;
-    const cells = deploymentsByApp.get(app.name) ?? [];
-    const wantedEnvs = new Set(cells.map((c) => c.env));
-    toDelete.push(...row.deployments.filter((d) => !wantedEnvs.has(d.environment.name)).map((d) => d.id));
-
-    for (const cell of cells) {
-      const environmentId = envIds.get(cell.env);
-      if (environmentId === undefined) continue;
-      const cellDrift = drift.get(`${cell.app}\u0000${cell.env}`) ?? { state: "unknown", fields: [] };
-      const commit = lastCommits.get(cell.path);
-      const data = {
-        path: cell.path,
-        versions: cell.versions as unknown as Prisma.InputJsonValue,
-        errors: cell.errors,
-        files: cell.files,
-        drift: cellDrift.state,
-        driftFields: cellDrift.fields as unknown as Prisma.InputJsonValue,
-        ...(commit ? { lastCommitSha: commit.sha, lastCommitBy: commit.author, lastCommitAt: commit.date } : {}),
-      };
-      const existing = row.deployments.find((d) => d.environment.name === cell.env);
-      if (!existing) {
-        toCreate.push({ ...data, appId: row.id, environmentId });
-        continue;
-      }
-      const changedRow =
-        (commit !== undefined && commit.sha !== existing.lastCommitSha) ||
-        existing.path !== data.path ||
-        existing.drift !== data.drift ||
-        stableStringify(existing.versions) !== stableStringify(data.versions) ||
-        stableStringify(existing.errors) !== stableStringify(data.errors) ||
-        stableStringify(existing.files) !== stableStringify(data.files) ||
-        stableStringify(existing.driftFields) !== stableStringify(data.driftFields);
-      if (changedRow) await tx.deployment.update({ where: { id: existing.id }, data });
+  for (const key of candidates) {
+    const w = wanted.get(key)!;
+    const appId = appIds.get(w.cell.app);
+    const environmentId = envIds.get(w.cell.env);
+    if (appId === undefined || environmentId === undefined) continue;
+    const commit = lastCommits.get(w.cell.path);
+    const data = { ...w.data, ...(commit ? { lastCommitSha: commit.sha, lastCommitBy: commit.author, lastCommitAt: commit.date } : {}) };
+    const row = rowByKey.get(key);
+    if (!row) {
+      toCreate.push({ ...data, appId, environmentId });
+      changedApps.add(appId);
+      continue;
+    }
+    const stored = stableStringify({ path: row.path, versions: row.versions, errors: row.errors, files: row.files, drift: row.drift, driftFields: row.driftFields });
+    if (stored !== w.fingerprint || (commit !== undefined && commit.sha !== row.lastCommitSha)) {
+      await tx.deployment.update({ where: { id: row.id }, data });
+      changedApps.add(appId);
     }
   }
-  if (toDelete.length) await tx.deployment.deleteMany({ where: { id: { in: toDelete } } });
   if (toCreate.length) await tx.deployment.createMany({ data: toCreate });
 
-  // One statement refreshes the search text of every app of this repository from its rows, so the
-  // matrix search reads one short column per app instead of every deployment's JSON.
-  await tx.$executeRaw`
-    UPDATE "App" a SET "searchText" = lower(concat_ws(' ', a."name",
-      (SELECT t."name" FROM "Team" t WHERE t."id" = a."teamId"),
-      (SELECT r."name" FROM "Repository" r WHERE r."id" = a."repositoryId"),
-      (SELECT string_agg(concat_ws(' ', v->>'name', v->>'value'), ' ')
-         FROM "Deployment" d,
-              jsonb_array_elements(CASE WHEN jsonb_typeof(d."versions") = 'array' THEN d."versions" ELSE '[]'::jsonb END) v
-        WHERE d."appId" = a."id")))
-    WHERE a."repositoryId" = ${repositoryId}`;
+  // The search text of changed apps, from their rows: the matrix search reads one short column per app.
+  if (changedApps.size) {
+    await tx.$executeRaw`
+      UPDATE "App" a SET "searchText" = lower(concat_ws(' ', a."name",
+        (SELECT t."name" FROM "Team" t WHERE t."id" = a."teamId"),
+        (SELECT r."name" FROM "Repository" r WHERE r."id" = a."repositoryId"),
+        (SELECT string_agg(concat_ws(' ', v->>'name', v->>'value'), ' ')
+           FROM "Deployment" d,
+                jsonb_array_elements(CASE WHEN jsonb_typeof(d."versions") = 'array' THEN d."versions" ELSE '[]'::jsonb END) v
+          WHERE d."appId" = a."id")))
+      WHERE a."id" = ANY(${[...changedApps]}::int[])`;
+  }
+
+  return { headSha, fingerprints: new Map([...wanted].map(([k, w]) => [k, w.fingerprint])) };
 }

@@ -10,10 +10,20 @@ export async function syncRepositoryNow(prisma: PrismaClient, name: string, opti
   return syncRepository(prisma, repo.id, openScmRepository(repo), options);
 }
 
-/** Syncs every configured repository one after another; one failing repository never stops the rest. */
+/** Repositories synced at once: forge and database waits overlap while one is being read. */
+const SYNC_CONCURRENCY = 3;
+
+/** Syncs every configured repository, a few at a time; one failing repository never stops the rest. */
 export async function syncAllRepositories(prisma: PrismaClient, options: { force?: boolean } = {}): Promise<SyncResult[]> {
   const repos = await prisma.repository.findMany({ orderBy: { name: "asc" }, select: { name: true } });
-  const results: SyncResult[] = [];
-  for (const repo of repos) results.push(await syncRepositoryNow(prisma, repo.name, options));
+  const results: SyncResult[] = new Array(repos.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < repos.length) {
+      const i = next++;
+      results[i] = await syncRepositoryNow(prisma, repos[i]!.name, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, repos.length) }, worker));
   return results;
 }

@@ -2,11 +2,16 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { readRepository } from "@/lib/gitops/read";
 import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
-import { storeModel } from "./store-model";
+import { rememberRepository } from "./cached-repository";
+import { storeModel, type StoredCells } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
 
 /** Advisory-lock namespace for repository syncs ("FRRY"); the second key is the repository id. */
 export const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
+
+// What this process last wrote per repository (see storeModel): lets the next sync of a one-file
+// commit compare cells in memory instead of reading every row back.
+const storedCells = new Map<number, StoredCells>();
 
 export interface SyncResult {
   repository: string;
@@ -61,7 +66,9 @@ export async function syncRepository(
 
         // Only cells whose files changed need a fresh "last changed by" lookup; a first sync needs all.
         const firstSync = previous.length === 0 || options.force === true;
-        await storeModel(tx, { repositoryId, headSha, model, scm, changed: firstSync ? null : changed });
+        const remembered = storedCells.get(repositoryId);
+        const current = !firstSync && remembered?.headSha === repo.headSha ? remembered : null;
+        const stored = await storeModel(tx, { repositoryId, headSha, model, scm, changed: firstSync ? null : changed, previous: current });
 
         if (diff.removed.length) await tx.repositoryFile.deleteMany({ where: { repositoryId, path: { in: diff.removed } } });
         for (const path of diff.modified) {
@@ -83,12 +90,19 @@ export async function syncRepository(
             readNotes: model.notes,
           },
         });
-        return { status: "synced" as const, headSha, changedFiles: changed.length };
+        return { status: "synced" as const, headSha, changedFiles: changed.length, stored, tree: tree.files, model };
       },
       { timeout: 300_000, maxWait: 15_000 },
     );
+    if (result.status === "synced") {
+      // Only now, with the transaction committed, do the rows match what we remember.
+      storedCells.set(repositoryId, result.stored);
+      rememberRepository({ id: repositoryId, name: repo.name, headSha: result.headSha, tree: result.tree, model: result.model });
+      return { repository: repo.name, status: "synced", headSha: result.headSha, changedFiles: result.changedFiles, durationMs: elapsed() };
+    }
     return { repository: repo.name, ...result, durationMs: elapsed() };
   } catch (error) {
+    storedCells.delete(repositoryId);
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     await prisma.repository.update({
       where: { id: repositoryId },
