@@ -4,7 +4,9 @@
 import path from "node:path";
 import { disconnectPrisma, getPrisma } from "@/lib/db/client";
 import { readRepository } from "@/lib/gitops/read";
+import { openPromotion } from "@/lib/changes/open-promotion";
 import { previewPromotion } from "@/lib/changes/preview-promotion";
+import { mergeChange } from "@/lib/changes/review-change";
 import { appName, repoTree } from "./conventions";
 import { startBenchDatabase } from "./database";
 import { generateOrg, type BenchRepo } from "./generate-org";
@@ -125,6 +127,29 @@ async function main(): Promise<void> {
     log(`  p50 ${ms(preview.p50)}, max ${ms(preview.max)}`);
     report.add("promotion_preview_p50_ms", "promotion preview p50 (cache)", preview.p50, "ms", { max: 200 });
     report.add("promotion_preview_max_ms", "promotion preview max", preview.max, "ms", { max: 200 });
+
+    // The whole write path a person triggers with "Open change request": sync check, lock, re-plan,
+    // commit on a new branch, change request row; then a reviewer's merge and the sync after it.
+    log("full promotion end to end: openPromotion ×3 (new branches), then mergeChange ×1…");
+    const requester = { id: "bench", name: "Ferry Bench", email: "bench@ferry.invalid" };
+    const opened: number[] = [];
+    let firstChange: number | null = null;
+    for (let i = 0; i < 3; i++) {
+      const app = appName(kustomize01.firstApp + 20 + i);
+      const { ms: took, value: result } = await timed(() => openPromotion(prisma, { ...request, app }, requester));
+      opened.push(took);
+      if (result.status !== "opened") report.note(`openPromotion of ${app} was "${result.status}", not "opened"`);
+      else firstChange ??= result.change.id;
+    }
+    const open = summarize(opened);
+    log(`  open p50 ${ms(open.p50)}, max ${ms(open.max)}`);
+    report.add("promotion_open_p50_ms", "full promotion (open change) p50", open.p50, "ms");
+    if (firstChange !== null) {
+      const changeId = firstChange;
+      const { ms: mergeMs } = await timed(() => mergeChange(prisma, changeId, requester));
+      log(`  merge + sync ${ms(mergeMs)}`);
+      report.add("promotion_merge_ms", "merge of that change + sync", mergeMs, "ms");
+    }
 
     log("matrix page: next start against the bench database…");
     const page = await measureMatrixPage(prisma, {
