@@ -8,7 +8,7 @@ import { planOrg, repoTree, type RepoPlan } from "./conventions";
 import { fastImport, fastImportStream, git } from "./git";
 
 /** Bump when the generators change, so a stale org is regenerated without --fresh. */
-const ORG_VERSION = 1;
+const ORG_VERSION = 2;
 
 export interface BenchRepo extends RepoPlan {
   /** Absolute path of the repository (its working tree). */
@@ -56,6 +56,8 @@ async function writeRepo(root: string, plan: RepoPlan): Promise<BenchRepo> {
   const dir = path.join(root, plan.name);
   await mkdir(dir, { recursive: true });
   await git(dir, ["init", "--quiet", "--initial-branch=main"]);
+  // Like the demo repositories: merges into the checked-out main update its working tree.
+  await git(dir, ["config", "receive.denyCurrentBranch", "updateInstead"]);
   const tree = repoTree(plan);
   // A fixed date keeps commit SHAs identical across regenerations.
   await fastImport(dir, fastImportStream(tree, `Initial ${plan.convention} layout: ${plan.apps} apps`, 1_767_225_600));
