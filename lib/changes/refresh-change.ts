@@ -37,3 +37,30 @@ export async function refreshChangeRequest(prisma: PrismaClient, repository: str
   });
   return { id: row.id, state, newlyMerged: state === "MERGED" && row.state !== "MERGED" };
 }
+
+/** Open change requests checked per periodic run: a missed webhook is caught up within one interval. */
+const POLL_LIMIT = 50;
+
+/**
+ * The polling fallback for forges: refreshes open pull/merge requests from GitHub and GitLab (plain
+ * git records merges itself). Returns the repositories where something was merged, to sync them.
+ */
+export async function refreshOpenChanges(prisma: PrismaClient): Promise<string[]> {
+  const open = await prisma.changeRequest.findMany({
+    where: { state: { in: ["OPEN", "DRAFT"] }, number: { not: null }, repository: { provider: { in: ["github", "gitlab"] } } },
+    orderBy: { syncedAt: { sort: "asc", nulls: "first" } },
+    take: POLL_LIMIT,
+    select: { number: true, repository: { select: { name: true } } },
+  });
+  const merged = new Set<string>();
+  for (const change of open) {
+    try {
+      const refreshed = await refreshChangeRequest(prisma, change.repository.name, change.number!);
+      if (refreshed?.newlyMerged) merged.add(change.repository.name);
+    } catch (error) {
+      // One unreachable forge must not stop the others; the next run tries again.
+      console.warn(`[changes] could not refresh ${change.repository.name} #${change.number}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  return [...merged];
+}

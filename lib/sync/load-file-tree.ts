@@ -56,7 +56,12 @@ export async function loadFileTree(tx: Prisma.TransactionClient, scm: ScmReposit
     }
     // Postgres text cannot hold NUL; binary blobs are not config and are left out of the cache.
     const storable = rows.filter((r) => !r.content.includes("\u0000"));
-    if (storable.length) await tx.blob.createMany({ data: storable, skipDuplicates: true });
+    // One statement with array parameters: thousands of rows on a first sync cost one round trip.
+    if (storable.length) {
+      await tx.$executeRaw`INSERT INTO "Blob" ("sha", "size", "content")
+        SELECT * FROM unnest(${storable.map((r) => r.sha)}::text[], ${storable.map((r) => r.size)}::int[], ${storable.map((r) => r.content)}::text[])
+        ON CONFLICT ("sha") DO NOTHING`;
+    }
   }
 
   const files = new Map<string, string>();

@@ -39,6 +39,15 @@ export async function syncRepository(
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const started = performance.now();
+  // FERRY_SYNC_PROFILE=1 logs where a sync spends its time, phase by phase.
+  const profile = process.env.FERRY_SYNC_PROFILE === "1" ? new Map<string, number>() : null;
+  let mark = started;
+  const phase = (name: string) => {
+    if (!profile) return;
+    const now = performance.now();
+    profile.set(name, Math.round(now - mark));
+    mark = now;
+  };
   const repo = await prisma.repository.findUniqueOrThrow({ where: { id: repositoryId } });
   const elapsed = () => Math.round(performance.now() - started);
   try {
@@ -48,21 +57,27 @@ export async function syncRepository(
           SELECT pg_try_advisory_xact_lock(${SYNC_LOCK_NAMESPACE}::int, ${repositoryId}::int) AS locked`;
         if (!lock?.locked) return { status: "locked" as const, headSha: repo.headSha, changedFiles: 0 };
 
+        phase("lock");
         const headSha = await scm.resolveRef(repo.defaultBranch);
+        phase("resolve-ref");
         if (headSha === repo.headSha && !options.force && !repo.syncError) {
           await tx.repository.update({ where: { id: repositoryId }, data: { lastSyncAt: new Date(), lastSyncMs: elapsed() } });
           return { status: "unchanged" as const, headSha, changedFiles: 0 };
         }
 
         const entries = await scm.readTree(headSha);
+        phase("read-tree");
         const previous = await tx.repositoryFile.findMany({ where: { repositoryId }, select: { path: true, blobSha: true } });
         const before = new Map(previous.map((f) => [f.path, f.blobSha]));
         const after = new Map(entries.map((e) => [e.path, e.blobSha]));
         const diff = diffTrees(before, after);
         const changed = changedPaths(diff);
 
+        phase("previous-files");
         const tree = await loadFileTree(tx, scm, entries);
+        phase("blobs");
         const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path) });
+        phase("read-model");
 
         // Only cells whose files changed need a fresh "last changed by" lookup; a first sync needs all.
         const firstSync = previous.length === 0 || options.force === true;
@@ -70,14 +85,17 @@ export async function syncRepository(
         const current = !firstSync && remembered?.headSha === repo.headSha ? remembered : null;
         const stored = await storeModel(tx, { repositoryId, headSha, model, scm, changed: firstSync ? null : changed, previous: current });
 
+        phase("store-model");
         if (diff.removed.length) await tx.repositoryFile.deleteMany({ where: { repositoryId, path: { in: diff.removed } } });
         for (const path of diff.modified) {
           await tx.repositoryFile.update({ where: { repositoryId_path: { repositoryId, path } }, data: { blobSha: after.get(path)! } });
         }
         if (diff.added.length) {
-          await tx.repositoryFile.createMany({ data: diff.added.map((path) => ({ repositoryId, path, blobSha: after.get(path)! })) });
+          await tx.$executeRaw`INSERT INTO "RepositoryFile" ("repositoryId", "path", "blobSha")
+            SELECT ${repositoryId}, * FROM unnest(${diff.added}::text[], ${diff.added.map((path) => after.get(path)!)}::text[])`;
         }
 
+        phase("files");
         await tx.repository.update({
           where: { id: repositoryId },
           data: {
@@ -94,6 +112,7 @@ export async function syncRepository(
       },
       { timeout: 300_000, maxWait: 15_000 },
     );
+    if (profile) console.log(`[sync] ${repo.name} ${result.status}: ${[...profile].map(([k, v]) => `${k} ${v}ms`).join(", ")}`);
     if (result.status === "synced") {
       // Only now, with the transaction committed, do the rows match what we remember.
       storedCells.set(repositoryId, result.stored);

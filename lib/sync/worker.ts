@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import { getPrisma } from "@/lib/db/client";
-import { refreshChangeRequest } from "@/lib/changes/refresh-change";
+import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
 
 // Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
@@ -42,7 +42,10 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
   working = true;
   const instance = await queue(connectionString);
   await instance.work(SYNC_ALL, async () => {
-    const results = await syncAllRepositories(getPrisma());
+    const prisma = getPrisma();
+    // Change requests first: a merge found here is then picked up by the sync right after.
+    await refreshOpenChanges(prisma);
+    const results = await syncAllRepositories(prisma);
     for (const r of results) if (r.status === "error") console.warn(`[sync] ${r.repository}: ${r.error}`);
   });
   await instance.work<{ repository: string }>(SYNC_ONE, async ([job]) => {
