@@ -1,21 +1,28 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import examples from "@octokit/webhooks-examples";
-import { Gitlab } from "@gitbeaker/rest";
-import { Octokit } from "octokit";
-import PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
-import { listCommitFiles, readDeleteList, readDemoContent } from "@/lib/demo/demo-content";
 import type { Version } from "@/lib/gitops/model";
-import { TEST_TOKEN, startTokenServer } from "@/lib/scm/github/testing/connect";
+import { startTokenServer } from "@/lib/scm/github/testing/connect";
 import type { GitHubTestServer } from "@/lib/scm/github/testing/github-test-server";
 import { GitLabTestServer } from "@/lib/scm/gitlab/testing/gitlab-test-server";
 import { REFRESH_CHANGE, SYNC_ONE } from "@/lib/sync/worker";
 import { mergeRequestPayload, pushPayload } from "@/lib/webhooks/gitlab-test-payloads";
 import { promotionRequestSchema } from "./promotion-request";
+import {
+  demoHistory,
+  githubEnv,
+  githubView,
+  gitlabEnv,
+  gitlabView,
+  seedGitHub,
+  seedGitLab,
+  setEnv,
+  takeJobs as takeFrom,
+  startPortal,
+  type ForgeView,
+} from "./testing/forge-harness";
 
 // The whole promotion flow against each forge's local, spec-validated test server, through the
 // portal's real code paths: Repository row → openScmRepository → sync → openPromotion → a reviewer
@@ -23,56 +30,16 @@ import { promotionRequestSchema } from "./promotion-request";
 // from pg-boss, so what the route queued is what runs) refresh the change and sync the merge.
 // Request counts are taken at the server: they are what a forge would bill against a rate limit.
 
-const DEMO_DIR = path.resolve(import.meta.dirname, "../../demo/repos");
 const FILE = "apps/checkout/production/deployment.yaml";
 const BRANCH = "ferry/promote/checkout/production";
 const alice = { id: "u-alice", name: "Alice Example", email: "alice@acme.example" };
 const promote = (repository: string, app: string) => promotionRequestSchema.parse({ repository, app, from: "staging", to: "production" });
 const checkout = (repository: string) => promote(repository, "checkout");
 
-let db: TestDatabase;
 let prisma: PrismaClient;
 let portal: Portal;
 /** A second queue client, only to read what the route handlers queued (the portal's own has no API for it). */
 let jobs: PgBoss;
-
-/** Sets (or, with undefined, removes) environment variables; returns how to put the old values back. */
-function setEnv(values: Record<string, string | undefined>): () => void {
-  const saved = Object.entries(values).map(([key]) => [key, process.env[key]] as const);
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  return () => {
-    for (const [key, value] of saved) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-}
-
-interface DemoStep {
-  message: string;
-  author: { name: string; email: string };
-  date: string;
-  /** path → new content, or null to delete. */
-  changes: Record<string, string | null>;
-}
-
-/** The payments-gitops demo history, commit by commit, as the demo replayer reads it. */
-async function paymentsHistory(): Promise<DemoStep[]> {
-  const repo = (await readDemoContent(DEMO_DIR)).find((r) => r.name === "payments-gitops");
-  if (!repo) throw new Error("demo repository payments-gitops is missing");
-  const steps: DemoStep[] = [];
-  for (const commit of repo.commits) {
-    const dir = path.join(repo.dir, "commits", commit.dir);
-    const changes: Record<string, string | null> = {};
-    for (const file of await listCommitFiles(dir)) changes[file] = await readFile(path.join(dir, file), "utf8");
-    for (const file of await readDeleteList(dir)) changes[file] = null;
-    steps.push({ message: commit.message, author: commit.author, date: commit.date, changes });
-  }
-  return steps;
-}
 
 async function cell(repository: string, app: string, env: string) {
   const row = await prisma.deployment.findFirstOrThrow({ where: { app: { name: app, repository: { name: repository } }, environment: { name: env } } });
@@ -84,35 +51,16 @@ async function queued(): Promise<number> {
   return (await jobs.getQueueSize(SYNC_ONE)) + (await jobs.getQueueSize(REFRESH_CHANGE));
 }
 
-/** Takes every waiting job of a queue, as a worker would, and marks them done once `run` succeeded. */
-async function takeJobs<T extends object>(name: string, run: (data: T) => Promise<void>): Promise<T[]> {
-  const taken = await jobs.fetch<T>(name, { batchSize: 10 });
-  for (const job of taken) await run(job.data);
-  if (taken.length > 0) await jobs.complete(name, taken.map((j) => j.id));
-  return taken.map((j) => j.data);
+function takeJobs<T extends object>(name: string, run: (data: T) => Promise<void>): Promise<T[]> {
+  return takeFrom(jobs, name, run);
 }
 
 /** What each describe needs from its forge; the flow itself is written once, below. */
-interface Forge {
+interface Forge extends ForgeView {
   provider: "github" | "gitlab";
   repository: string;
   /** Most non-GET requests opening one promotion may cost (docs/github.md, docs/gitlab.md). */
   maxWrites: number;
-  changeUrl(number: number): string;
-  requests(): number;
-  writes(from: number): number;
-  mainSha(): string;
-  tip(branch: string): string | null;
-  parents(commit: string): string[];
-  /** path → blob sha of a commit's files. */
-  files(commit: string): Map<string, string>;
-  content(commit: string, path: string): string;
-  /** Change requests on the forge: number and state. */
-  changeRequests(): { number: number; state: string }[];
-  /** Someone closes a change request on the forge (no webhook follows). */
-  closeOnForge(number: number): Promise<void>;
-  /** A reviewer merges on the forge, with its own client (not Ferry's). */
-  mergeOnForge(number: number, headSha: string): Promise<void>;
   /** The forge's "change request was merged" delivery. */
   mergedDelivery(number: number, delivery: string, opts?: { forged?: boolean }): Request;
   /** The forge's push delivery for the default branch. */
@@ -290,62 +238,39 @@ function forgeFlow(forge: () => Forge) {
   });
 }
 
-/** The portal modules the flow drives, loaded afresh for each forge (see usePortal). */
+/** The portal modules the flow drives, loaded afresh for each forge (see startPortal in the harness). */
 interface Portal {
   syncRepositoryNow: typeof import("@/lib/sync/sync-now").syncRepositoryNow;
   openPromotion: typeof import("./open-promotion").openPromotion;
   refreshChangeRequest: typeof import("./refresh-change").refreshChangeRequest;
   githubWebhook: typeof import("@/app/api/webhooks/github/route").POST;
   gitlabWebhook: typeof import("@/app/api/webhooks/gitlab/route").POST;
-  stopSyncWorker: typeof import("@/lib/sync/worker").stopSyncWorker;
-  getPrisma: typeof import("@/lib/db/client").getPrisma;
-  disconnectPrisma: typeof import("@/lib/db/client").disconnectPrisma;
 }
 
-/**
- * Each forge gets a portal process of its own: a fresh module registry (so the process-wide blob
- * cache, forge clients and job queue client start empty, and the second forge's sync reads its
- * blobs from its own server instead of finding the first forge's identical demo blobs in memory)
- * and a database of its own. Registered first in its describe, so it is torn down last.
- */
-function usePortal() {
-  let restoreEnv: () => void;
-  beforeAll(async () => {
-    vi.resetModules();
-    const [syncNow, promotion, refresh, githubRoute, gitlabRoute, worker, client] = await Promise.all([
-      import("@/lib/sync/sync-now"),
-      import("./open-promotion"),
-      import("./refresh-change"),
-      import("@/app/api/webhooks/github/route"),
-      import("@/app/api/webhooks/gitlab/route"),
-      import("@/lib/sync/worker"),
-      import("@/lib/db/client"),
-    ]);
-    portal = {
-      syncRepositoryNow: syncNow.syncRepositoryNow,
-      openPromotion: promotion.openPromotion,
-      refreshChangeRequest: refresh.refreshChangeRequest,
-      githubWebhook: githubRoute.POST,
-      gitlabWebhook: gitlabRoute.POST,
-      stopSyncWorker: worker.stopSyncWorker,
-      getPrisma: client.getPrisma,
-      disconnectPrisma: client.disconnectPrisma,
-    };
-    db = await createTestDatabase();
-    // The route handlers, the job queue and the change request store use the process-wide client.
-    restoreEnv = setEnv({ DATABASE_URL: db.connectionString });
-    prisma = portal.getPrisma();
-    jobs = new PgBoss({ connectionString: db.connectionString, supervise: false, schedule: false, max: 2 });
-    jobs.on("error", (error) => console.error("[forge-promotion] queue:", error));
-    await jobs.start();
-  }, 120_000);
+async function loadPortal(): Promise<Portal> {
+  const [syncNow, promotion, refresh, githubRoute, gitlabRoute] = await Promise.all([
+    import("@/lib/sync/sync-now"),
+    import("./open-promotion"),
+    import("./refresh-change"),
+    import("@/app/api/webhooks/github/route"),
+    import("@/app/api/webhooks/gitlab/route"),
+  ]);
+  return {
+    syncRepositoryNow: syncNow.syncRepositoryNow,
+    openPromotion: promotion.openPromotion,
+    refreshChangeRequest: refresh.refreshChangeRequest,
+    githubWebhook: githubRoute.POST,
+    gitlabWebhook: gitlabRoute.POST,
+  };
+}
 
-  afterAll(async () => {
-    await portal?.stopSyncWorker();
-    await jobs?.stop({ graceful: false, wait: true });
-    await portal?.disconnectPrisma();
-    await db?.drop();
-    restoreEnv?.();
+/** A portal process and database of its own for this describe; registered first, so torn down last. */
+function portalForForge() {
+  const ctx = startPortal("forge-promotion", loadPortal);
+  beforeAll(() => {
+    portal = ctx.modules;
+    prisma = ctx.prisma;
+    jobs = ctx.jobs;
   });
 }
 
@@ -353,7 +278,7 @@ describe("GitHub: promotion through the test server", () => {
   const SECRET = "gh-webhook-secret-for-forge-flow";
   let server: GitHubTestServer;
   let restoreEnv: () => void;
-  usePortal();
+  portalForForge();
 
   function githubExample(name: string, pick: (e: Record<string, unknown>) => boolean): Record<string, unknown> {
     const definition = (examples as unknown as { name: string; examples: Record<string, unknown>[] }[]).find((d) => d.name === name);
@@ -385,29 +310,8 @@ describe("GitHub: promotion through the test server", () => {
 
   beforeAll(async () => {
     server = await startTokenServer();
-    for (const step of await paymentsHistory()) {
-      const git = server.git;
-      const parent = git.refs.get("refs/heads/main");
-      const files = parent ? git.files(git.commitObject(parent)?.tree ?? "") : new Map<string, { mode: string; sha: string }>();
-      for (const [file, content] of Object.entries(step.changes)) {
-        if (content === null) files.delete(file);
-        else files.set(file, { mode: "100644", sha: git.blob(content) });
-      }
-      const date = new Date(step.date).toISOString().replace(/\.\d{3}Z$/, "Z");
-      const sha = git.commit({ tree: git.buildTree(files), parents: parent ? [parent] : [], message: step.message, author: { ...step.author, date } });
-      git.refs.set("refs/heads/main", sha);
-    }
-    restoreEnv = setEnv({
-      FERRY_GITHUB_API_URL: server.apiUrl,
-      FERRY_GITHUB_TOKEN: TEST_TOKEN,
-      FERRY_GITHUB_TOKEN_FILE: undefined,
-      FERRY_GITHUB_APP_ID: undefined,
-      FERRY_GITHUB_APP_ID_FILE: undefined,
-      FERRY_GITHUB_APP_PRIVATE_KEY: undefined,
-      FERRY_GITHUB_APP_PRIVATE_KEY_FILE: undefined,
-      FERRY_GITHUB_WEBHOOK_SECRET: SECRET,
-      FERRY_GITHUB_WEBHOOK_SECRET_FILE: undefined,
-    });
+    seedGitHub(server, await demoHistory("payments-gitops"));
+    restoreEnv = setEnv(githubEnv({ secret: SECRET, apiUrl: server.apiUrl }));
     await prisma.repository.create({ data: { name: "payments-github", provider: "github", url: server.repositoryUrl, defaultBranch: "main", team: "payments" } });
   });
 
@@ -422,28 +326,7 @@ describe("GitHub: promotion through the test server", () => {
     provider: "github",
     repository: "payments-github",
     maxWrites: 5,
-    changeUrl: (number) => `${server.repositoryUrl}/pull/${number}`,
-    requests: () => server.requests.length,
-    writes: (from) => server.count((r) => r.method !== "GET", from),
-    mainSha: () => server.git.refs.get("refs/heads/main") ?? "",
-    tip: (branch) => server.git.refs.get(`refs/heads/${branch}`) ?? null,
-    parents: (commit) => server.git.commitObject(commit)?.parents ?? [],
-    files: (commit) => new Map([...server.git.files(server.git.commitObject(commit)?.tree ?? "")].map(([p, f]) => [p, f.sha])),
-    content: (commit, file) => {
-      const sha = server.git.files(server.git.commitObject(commit)?.tree ?? "").get(file)?.sha ?? "";
-      const blob = server.git.get(sha);
-      return blob?.type === "blob" ? blob.data.toString("utf8") : "";
-    },
-    changeRequests: () => [...server.pulls.values()].map((p) => ({ number: p.number, state: p.state })),
-    closeOnForge: async (number) => {
-      const reviewer = new Octokit({ auth: TEST_TOKEN, baseUrl: server.apiUrl });
-      await reviewer.rest.pulls.update({ owner: server.owner, repo: server.repo, pull_number: number, state: "closed" });
-    },
-    mergeOnForge: async (number, headSha) => {
-      const reviewer = new Octokit({ auth: TEST_TOKEN, baseUrl: server.apiUrl });
-      const { data } = await reviewer.rest.pulls.merge({ owner: server.owner, repo: server.repo, pull_number: number, sha: headSha, merge_method: "merge" });
-      expect(data.merged).toBe(true);
-    },
+    ...githubView(server),
     mergedDelivery: (number, delivery, opts = {}) => {
       const pull = server.pulls.get(number);
       const template = githubExample("pull_request", (e) => e.action === "closed");
@@ -479,7 +362,7 @@ describe("GitLab: promotion through the test server", () => {
   const SECRET = "gl-webhook-token-for-forge-flow";
   let server: GitLabTestServer;
   let restoreEnv: () => void;
-  usePortal();
+  portalForForge();
 
   const project = () => ({ id: 42, path: server.projectPath, webUrl: server.projectUrl });
 
@@ -493,16 +376,8 @@ describe("GitLab: promotion through the test server", () => {
 
   beforeAll(async () => {
     server = await GitLabTestServer.start();
-    for (const step of await paymentsHistory()) {
-      server.model.commitFiles(server.defaultBranch, step.changes, step.message, { author: step.author });
-    }
-    restoreEnv = setEnv({
-      FERRY_GITLAB_TOKEN: server.token,
-      FERRY_GITLAB_TOKEN_FILE: undefined,
-      FERRY_GITLAB_URL: server.url,
-      FERRY_GITLAB_WEBHOOK_TOKEN: SECRET,
-      FERRY_GITLAB_WEBHOOK_TOKEN_FILE: undefined,
-    });
+    seedGitLab(server, await demoHistory("payments-gitops"));
+    restoreEnv = setEnv(gitlabEnv({ token: server.token, secret: SECRET, url: server.url }));
     await prisma.repository.create({ data: { name: "payments-gitlab", provider: "gitlab", url: server.projectUrl, defaultBranch: server.defaultBranch, team: "payments" } });
   });
 
@@ -517,23 +392,7 @@ describe("GitLab: promotion through the test server", () => {
     provider: "gitlab",
     repository: "payments-gitlab",
     maxWrites: 2,
-    changeUrl: (iid) => `${server.projectUrl}/-/merge_requests/${iid}`,
-    requests: () => server.requests.length,
-    writes: (from) => server.requests.slice(from).filter((r) => r.method !== "GET").length,
-    mainSha: () => server.model.branches.get(server.defaultBranch) ?? "",
-    tip: (branch) => server.model.branches.get(branch) ?? null,
-    parents: (commit) => server.model.get(commit).parents,
-    files: (commit) => new Map([...server.model.get(commit).files].map(([p, f]) => [p, f.blob])),
-    content: (commit, file) => server.model.blobs.get(server.model.get(commit).files.get(file)?.blob ?? "")?.toString("utf8") ?? "",
-    changeRequests: () => [...server.mergeRequests.values()].map((mr) => ({ number: mr.iid, state: mr.state })),
-    closeOnForge: async (iid) => {
-      await new Gitlab({ host: server.url, token: server.token }).MergeRequests.edit(server.projectPath, iid, { stateEvent: "close" });
-    },
-    mergeOnForge: async (iid, headSha) => {
-      const reviewer = new Gitlab({ host: server.url, token: server.token });
-      const merged = await reviewer.MergeRequests.merge(server.projectPath, iid, { sha: headSha });
-      expect(merged.state).toBe("merged");
-    },
+    ...gitlabView(server),
     mergedDelivery: (iid, delivery, opts = {}) => {
       const payload = mergeRequestPayload(project(), iid, "merge");
       const mr = server.mergeRequests.get(iid);

@@ -12,6 +12,8 @@ export const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
 // What this process last wrote per repository (see storeModel): lets the next sync of a one-file
 // commit compare cells in memory instead of reading every row back.
 const storedCells = new Map<number, StoredCells>();
+// The file rows (path → blob SHA) this process last wrote, valid at that head: saves reading them back.
+const storedFiles = new Map<number, { headSha: string; files: Map<string, string> }>();
 
 export interface SyncResult {
   repository: string;
@@ -67,8 +69,11 @@ export async function syncRepository(
 
         const entries = await scm.readTree(headSha);
         phase("read-tree");
-        const previous = await tx.repositoryFile.findMany({ where: { repositoryId }, select: { path: true, blobSha: true } });
-        const before = new Map(previous.map((f) => [f.path, f.blobSha]));
+        const known = storedFiles.get(repositoryId);
+        const before =
+          known && known.headSha === repo.headSha && !options.force
+            ? known.files
+            : new Map((await tx.repositoryFile.findMany({ where: { repositoryId }, select: { path: true, blobSha: true } })).map((f) => [f.path, f.blobSha]));
         const after = new Map(entries.map((e) => [e.path, e.blobSha]));
         const diff = diffTrees(before, after);
         const changed = changedPaths(diff);
@@ -80,7 +85,7 @@ export async function syncRepository(
         phase("read-model");
 
         // Only cells whose files changed need a fresh "last changed by" lookup; a first sync needs all.
-        const firstSync = previous.length === 0 || options.force === true;
+        const firstSync = before.size === 0 || options.force === true;
         const remembered = storedCells.get(repositoryId);
         const current = !firstSync && remembered?.headSha === repo.headSha ? remembered : null;
         const stored = await storeModel(tx, { repositoryId, headSha, model, scm, changed: firstSync ? null : changed, previous: current });
@@ -108,7 +113,7 @@ export async function syncRepository(
             readNotes: model.notes,
           },
         });
-        return { status: "synced" as const, headSha, changedFiles: changed.length, stored, tree: tree.files, model };
+        return { status: "synced" as const, headSha, changedFiles: changed.length, stored, tree: tree.files, model, files: after };
       },
       { timeout: 300_000, maxWait: 15_000 },
     );
@@ -116,12 +121,14 @@ export async function syncRepository(
     if (result.status === "synced") {
       // Only now, with the transaction committed, do the rows match what we remember.
       storedCells.set(repositoryId, result.stored);
+      storedFiles.set(repositoryId, { headSha: result.headSha, files: result.files });
       rememberRepository({ id: repositoryId, name: repo.name, headSha: result.headSha, tree: result.tree, model: result.model });
       return { repository: repo.name, status: "synced", headSha: result.headSha, changedFiles: result.changedFiles, durationMs: elapsed() };
     }
     return { repository: repo.name, ...result, durationMs: elapsed() };
   } catch (error) {
     storedCells.delete(repositoryId);
+    storedFiles.delete(repositoryId);
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     await prisma.repository.update({
       where: { id: repositoryId },

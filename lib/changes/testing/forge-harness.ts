@@ -1,0 +1,232 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Gitlab } from "@gitbeaker/rest";
+import { Octokit } from "octokit";
+import PgBoss from "pg-boss";
+import { afterAll, beforeAll, vi } from "vitest";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
+import { listCommitFiles, readDeleteList, readDemoContent } from "@/lib/demo/demo-content";
+import { TEST_TOKEN } from "@/lib/scm/github/testing/connect";
+import type { GitHubTestServer } from "@/lib/scm/github/testing/github-test-server";
+import type { GitLabTestServer } from "@/lib/scm/gitlab/testing/gitlab-test-server";
+
+// Shared wiring for the forge integration tests (forge-promotion, forge-scaffold): demo content
+// replayed into the GitHub/GitLab test servers, a fresh portal module graph and database per forge,
+// and a read-only view of each server's repository for assertions.
+
+const DEMO_DIR = path.resolve(import.meta.dirname, "../../../demo/repos");
+
+/** Sets (or, with undefined, removes) environment variables; returns how to put the old values back. */
+export function setEnv(values: Record<string, string | undefined>): () => void {
+  const saved = Object.entries(values).map(([key]) => [key, process.env[key]] as const);
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+export interface DemoStep {
+  message: string;
+  author: { name: string; email: string };
+  date: string;
+  /** path → new content, or null to delete. */
+  changes: Record<string, string | null>;
+}
+
+/** A demo repository's history (demo/repos/<name>), commit by commit, as the demo replayer reads it. */
+export async function demoHistory(name: string): Promise<DemoStep[]> {
+  const repo = (await readDemoContent(DEMO_DIR)).find((r) => r.name === name);
+  if (!repo) throw new Error(`demo repository ${name} is missing`);
+  const steps: DemoStep[] = [];
+  for (const commit of repo.commits) {
+    const dir = path.join(repo.dir, "commits", commit.dir);
+    const changes: Record<string, string | null> = {};
+    for (const file of await listCommitFiles(dir)) changes[file] = await readFile(path.join(dir, file), "utf8");
+    for (const file of await readDeleteList(dir)) changes[file] = null;
+    steps.push({ message: commit.message, author: commit.author, date: commit.date, changes });
+  }
+  return steps;
+}
+
+/** Replays `steps` onto the GitHub test server's main branch. */
+export function seedGitHub(server: GitHubTestServer, steps: DemoStep[]): void {
+  const git = server.git;
+  for (const step of steps) {
+    const parent = git.refs.get("refs/heads/main");
+    const files = parent ? git.files(git.commitObject(parent)?.tree ?? "") : new Map<string, { mode: string; sha: string }>();
+    for (const [file, content] of Object.entries(step.changes)) {
+      if (content === null) files.delete(file);
+      else files.set(file, { mode: "100644", sha: git.blob(content) });
+    }
+    const date = new Date(step.date).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const sha = git.commit({ tree: git.buildTree(files), parents: parent ? [parent] : [], message: step.message, author: { ...step.author, date } });
+    git.refs.set("refs/heads/main", sha);
+  }
+}
+
+/** Replays `steps` onto the GitLab test server's default branch. */
+export function seedGitLab(server: GitLabTestServer, steps: DemoStep[]): void {
+  for (const step of steps) server.model.commitFiles(server.defaultBranch, step.changes, step.message, { author: step.author });
+}
+
+/** Portal environment for GitHub with a personal token. Without `apiUrl`, each repository's API is `<its origin>/api/v3`. */
+export function githubEnv(opts: { secret: string; apiUrl?: string }): Record<string, string | undefined> {
+  return {
+    FERRY_GITHUB_API_URL: opts.apiUrl,
+    FERRY_GITHUB_TOKEN: TEST_TOKEN,
+    FERRY_GITHUB_TOKEN_FILE: undefined,
+    FERRY_GITHUB_APP_ID: undefined,
+    FERRY_GITHUB_APP_ID_FILE: undefined,
+    FERRY_GITHUB_APP_PRIVATE_KEY: undefined,
+    FERRY_GITHUB_APP_PRIVATE_KEY_FILE: undefined,
+    FERRY_GITHUB_WEBHOOK_SECRET: opts.secret,
+    FERRY_GITHUB_WEBHOOK_SECRET_FILE: undefined,
+  };
+}
+
+/** Portal environment for GitLab. Without `url`, each project's API is at its own origin. */
+export function gitlabEnv(opts: { token: string; secret: string; url?: string }): Record<string, string | undefined> {
+  return {
+    FERRY_GITLAB_TOKEN: opts.token,
+    FERRY_GITLAB_TOKEN_FILE: undefined,
+    FERRY_GITLAB_URL: opts.url,
+    FERRY_GITLAB_WEBHOOK_TOKEN: opts.secret,
+    FERRY_GITLAB_WEBHOOK_TOKEN_FILE: undefined,
+  };
+}
+
+/** One repository on a forge test server, seen from outside Ferry: its state, and a reviewer's own client. */
+export interface ForgeView {
+  changeUrl(number: number): string;
+  /** Requests served so far. */
+  requests(): number;
+  /** Non-GET requests since index `from`. */
+  writes(from: number): number;
+  mainSha(): string;
+  tip(branch: string): string | null;
+  parents(commit: string): string[];
+  /** path → blob sha of a commit's files. */
+  files(commit: string): Map<string, string>;
+  content(commit: string, path: string): string;
+  /** Change requests on the forge: number, state and source branch. */
+  changeRequests(): { number: number; state: string; branch: string }[];
+  /** Someone closes a change request on the forge (no webhook follows). */
+  closeOnForge(number: number): Promise<void>;
+  /** A reviewer merges on the forge, with its own client (not Ferry's). */
+  mergeOnForge(number: number, headSha: string): Promise<void>;
+}
+
+export function githubView(server: GitHubTestServer): ForgeView {
+  const reviewer = () => new Octokit({ auth: TEST_TOKEN, baseUrl: server.apiUrl });
+  const tree = (commit: string) => server.git.files(server.git.commitObject(commit)?.tree ?? "");
+  return {
+    changeUrl: (number) => `${server.repositoryUrl}/pull/${number}`,
+    requests: () => server.requests.length,
+    writes: (from) => server.count((r) => r.method !== "GET", from),
+    mainSha: () => server.git.refs.get("refs/heads/main") ?? "",
+    tip: (branch) => server.git.refs.get(`refs/heads/${branch}`) ?? null,
+    parents: (commit) => server.git.commitObject(commit)?.parents ?? [],
+    files: (commit) => new Map([...tree(commit)].map(([p, f]) => [p, f.sha])),
+    content: (commit, file) => {
+      const blob = server.git.get(tree(commit).get(file)?.sha ?? "");
+      return blob?.type === "blob" ? blob.data.toString("utf8") : "";
+    },
+    changeRequests: () => [...server.pulls.values()].map((p) => ({ number: p.number, state: p.state, branch: p.head })),
+    closeOnForge: async (number) => {
+      await reviewer().rest.pulls.update({ owner: server.owner, repo: server.repo, pull_number: number, state: "closed" });
+    },
+    mergeOnForge: async (number, headSha) => {
+      const { data } = await reviewer().rest.pulls.merge({ owner: server.owner, repo: server.repo, pull_number: number, sha: headSha, merge_method: "merge" });
+      if (!data.merged) throw new Error(`pull request #${number} was not merged`);
+    },
+  };
+}
+
+export function gitlabView(server: GitLabTestServer): ForgeView {
+  const reviewer = () => new Gitlab({ host: server.url, token: server.token });
+  return {
+    changeUrl: (iid) => `${server.projectUrl}/-/merge_requests/${iid}`,
+    requests: () => server.requests.length,
+    writes: (from) => server.requests.slice(from).filter((r) => r.method !== "GET").length,
+    mainSha: () => server.model.branches.get(server.defaultBranch) ?? "",
+    tip: (branch) => server.model.branches.get(branch) ?? null,
+    parents: (commit) => server.model.get(commit).parents,
+    files: (commit) => new Map([...server.model.get(commit).files].map(([p, f]) => [p, f.blob])),
+    content: (commit, file) => server.model.blobs.get(server.model.get(commit).files.get(file)?.blob ?? "")?.toString("utf8") ?? "",
+    changeRequests: () => [...server.mergeRequests.values()].map((mr) => ({ number: mr.iid, state: mr.state, branch: mr.sourceBranch })),
+    closeOnForge: async (iid) => {
+      await reviewer().MergeRequests.edit(server.projectPath, iid, { stateEvent: "close" });
+    },
+    mergeOnForge: async (iid, headSha) => {
+      const merged = await reviewer().MergeRequests.merge(server.projectPath, iid, { sha: headSha });
+      if (merged.state !== "merged") throw new Error(`merge request !${iid} is ${String(merged.state)}`);
+    },
+  };
+}
+
+/** Paths whose blob differs between two commits (added, changed or removed), sorted. */
+export function changedPaths(view: ForgeView, from: string, to: string): string[] {
+  const [base, head] = [view.files(from), view.files(to)];
+  return [...new Set([...base.keys(), ...head.keys()])].filter((p) => base.get(p) !== head.get(p)).sort();
+}
+
+/** A portal process of its own, for one describe: filled in by its beforeAll. */
+export interface PortalContext<M> {
+  modules: M;
+  prisma: PrismaClient;
+  db: TestDatabase;
+  /** A second queue client, only to read what the route handlers queued (the portal's own has no API for it). */
+  jobs: PgBoss;
+}
+
+/**
+ * Each forge gets a portal process of its own: a fresh module registry (so the process-wide blob
+ * cache, forge clients and job queue client start empty, and the second forge's sync reads its
+ * blobs from its own server instead of finding the first forge's identical demo blobs in memory)
+ * and a database of its own. Call it first in the describe, so it is torn down last.
+ * `load` imports the portal modules the test drives; it runs after the registry was reset.
+ */
+export function startPortal<M>(label: string, load: () => Promise<M>): PortalContext<M> {
+  const ctx = {} as PortalContext<M>;
+  let restoreEnv: (() => void) | undefined;
+  let stopSyncWorker: (() => Promise<void>) | undefined;
+  let disconnectPrisma: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    vi.resetModules();
+    const [worker, client, modules] = await Promise.all([import("@/lib/sync/worker"), import("@/lib/db/client"), load()]);
+    stopSyncWorker = worker.stopSyncWorker;
+    disconnectPrisma = client.disconnectPrisma;
+    ctx.modules = modules;
+    ctx.db = await createTestDatabase();
+    // The route handlers, the job queue and the change request store use the process-wide client.
+    restoreEnv = setEnv({ DATABASE_URL: ctx.db.connectionString });
+    ctx.prisma = client.getPrisma();
+    ctx.jobs = new PgBoss({ connectionString: ctx.db.connectionString, supervise: false, schedule: false, max: 2 });
+    ctx.jobs.on("error", (error) => console.error(`[${label}] queue:`, error));
+    await ctx.jobs.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopSyncWorker?.();
+    await ctx.jobs?.stop({ graceful: false, wait: true });
+    await disconnectPrisma?.();
+    await ctx.db?.drop();
+    restoreEnv?.();
+  });
+  return ctx;
+}
+
+/** Takes every waiting job of a queue, as a worker would, and marks them done once `run` succeeded. */
+export async function takeJobs<T extends object>(jobs: PgBoss, name: string, run: (data: T) => Promise<void>): Promise<T[]> {
+  const taken = await jobs.fetch<T>(name, { batchSize: 10 });
+  for (const job of taken) await run(job.data);
+  if (taken.length > 0) await jobs.complete(name, taken.map((j) => j.id));
+  return taken.map((j) => j.data);
+}
