@@ -12,3 +12,10 @@ describe("describeDatabaseError", () => {
     expect(describeDatabaseError(new Error("\nfirst\nsecond"))).toBe("first");
   });
 });
+
+describe("describeDatabaseError with the configured connection", () => {
+  it("removes the configured password even outside a URL", () => {
+    const message = describeDatabaseError(new Error("auth failed: tried hunter2-secret"), "postgres://ferry:hunter2-secret@db:5432/ferry");
+    expect(message).toBe("auth failed: tried ****");
+  });
+});
