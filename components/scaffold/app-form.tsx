@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { createApp, previewApp } from "@/app/apps/new/actions";
 import { Field, inputClass } from "./field";
+import { PresetField, PreviewButton } from "./preset-field";
 import { ScaffoldActions } from "./scaffold-actions";
 import { useScaffold } from "./use-scaffold";
 
@@ -91,19 +92,8 @@ export function AppForm(props: AppFormProps) {
           </p>
         ) : null}
       </fieldset>
-      <Field id="preset" label="Convention" hint="Detected from the repository; its .ferry/templates/app/ win over the built-in presets.">
-        <select id="preset" value={preset} onChange={(e) => setPreset(e.target.value)} className={inputClass}>
-          <option value="auto">Detect from the repository</option>
-          {props.presets.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <button type="submit" disabled={s.pending} className="w-fit rounded border border-sky-300 bg-sky-50 px-3 py-1.5 text-sm font-medium text-sky-800 hover:bg-sky-100 disabled:opacity-50">
-        Preview
-      </button>
+      <PresetField value={preset} onChange={setPreset} presets={props.presets} hint="Detected from the repository; its .ferry/templates/app/ win over the built-in presets." />
+      <PreviewButton pending={s.pending} />
       <ScaffoldActions result={s.result} outcome={s.outcome} notice={s.notice} pending={s.pending} onConfirm={() => s.confirm(input())} />
     </form>
   );

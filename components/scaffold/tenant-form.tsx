@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { onboardTenant, previewTenant } from "@/app/tenants/actions";
 import { Field, inputClass } from "./field";
+import { PresetField, PreviewButton } from "./preset-field";
 import { ScaffoldActions } from "./scaffold-actions";
 import { useScaffold } from "./use-scaffold";
 
@@ -132,20 +133,9 @@ export function TenantForm(props: TenantFormProps) {
         </Field>
       </fieldset>
 
-      <Field id="preset" label="Convention" error={err("preset")} hint="Detected from the platform repository; its .ferry/templates/tenant/ win over the built-in presets.">
-        <select id="preset" value={preset} onChange={(e) => setPreset(e.target.value)} className={inputClass}>
-          <option value="auto">Detect from the repository</option>
-          {props.presets.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <PresetField value={preset} onChange={setPreset} presets={props.presets} error={err("preset")} hint="Detected from the platform repository; its .ferry/templates/tenant/ win over the built-in presets." />
 
-      <button type="submit" disabled={s.pending} className="w-fit rounded border border-sky-300 bg-sky-50 px-3 py-1.5 text-sm font-medium text-sky-800 hover:bg-sky-100 disabled:opacity-50">
-        Preview
-      </button>
+      <PreviewButton pending={s.pending} />
       <ScaffoldActions result={s.result} outcome={s.outcome} notice={s.notice} pending={s.pending} onConfirm={() => s.confirm(input())} />
     </form>
   );
