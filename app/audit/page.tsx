@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/session";
 import { authorize } from "@/lib/auth/policy";
 import { getPrisma } from "@/lib/db/client";
+import { DataCell, DataRow, DataTable } from "@/components/data-table";
 import { relativeTime } from "@/components/matrix/relative-time";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -28,48 +29,35 @@ export default async function AuditPage() {
     <div className="flex flex-col gap-4">
       <h1 className="text-xl font-semibold">Audit log</h1>
       <p className="text-sm text-slate-600">Every write attempt, allowed or refused: who, what, the result, and a link.</p>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-sm" data-testid="audit">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th className="px-3 py-2 font-medium">When</th>
-              <th className="px-3 py-2 font-medium">Who</th>
-              <th className="px-3 py-2 font-medium">Action</th>
-              <th className="px-3 py-2 font-medium">Resource</th>
-              <th className="px-3 py-2 font-medium">Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id} className="border-t border-slate-200 align-top">
-                <td className="px-3 py-2 text-xs text-slate-600" title={e.at.toISOString()}>
-                  {relativeTime(e.at.toISOString())}
-                </td>
-                <td className="px-3 py-2">
-                  {e.actorId ?? "—"} <span className="text-xs text-slate-500">({e.actorKind})</span>
-                </td>
-                <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                <td className="px-3 py-2 text-xs">
-                  {e.resourceType}
-                  {e.resourceId ? ` ${e.resourceId}` : ""}
-                  {e.link ? (
-                    <>
-                      {" · "}
-                      <a className="text-sky-700 underline" href={e.link}>
-                        link
-                      </a>
-                    </>
-                  ) : null}
-                </td>
-                <td className={`px-3 py-2 text-xs ${RESULT_STYLE[e.result] ?? ""}`}>
-                  {e.result}
-                  {e.message ? <span className="text-slate-600">: {e.message}</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="audit" headers={["When", "Who", "Action", "Resource", "Result"]}>
+        {events.map((e) => (
+          <DataRow key={e.id} top>
+            <DataCell className="text-xs text-slate-600" title={e.at.toISOString()}>
+              {relativeTime(e.at.toISOString())}
+            </DataCell>
+            <DataCell>
+              {e.actorId ?? "—"} <span className="text-xs text-slate-500">({e.actorKind})</span>
+            </DataCell>
+            <DataCell className="font-mono text-xs">{e.action}</DataCell>
+            <DataCell className="text-xs">
+              {e.resourceType}
+              {e.resourceId ? ` ${e.resourceId}` : ""}
+              {e.link ? (
+                <>
+                  {" · "}
+                  <a className="text-sky-700 underline" href={e.link}>
+                    link
+                  </a>
+                </>
+              ) : null}
+            </DataCell>
+            <DataCell className={`text-xs ${RESULT_STYLE[e.result] ?? ""}`}>
+              {e.result}
+              {e.message ? <span className="text-slate-600">: {e.message}</span> : null}
+            </DataCell>
+          </DataRow>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ChangeSummary } from "@/lib/data/changes";
+import { DataCell, DataRow, DataTable } from "@/components/data-table";
 import { relativeTime } from "@/components/matrix/relative-time";
 
 const STATE_STYLE: Record<ChangeSummary["state"], string> = {
@@ -15,56 +16,42 @@ const CHECKS: Record<string, string> = { success: "checks passed", failure: "che
 export function ChangeTable({ changes, empty, now }: { changes: ChangeSummary[]; empty: string; now: Date }) {
   if (changes.length === 0) return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">{empty}</p>;
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-sm" data-testid="changes">
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            <th className="px-3 py-2 font-medium">Change</th>
-            <th className="px-3 py-2 font-medium">App</th>
-            <th className="px-3 py-2 font-medium">Environments</th>
-            <th className="px-3 py-2 font-medium">Author</th>
-            <th className="px-3 py-2 font-medium">Updated</th>
-            <th className="px-3 py-2 font-medium">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {changes.map((c) => (
-            <tr key={c.id} className="border-t border-slate-200" data-testid={`change-${c.id}`}>
-              <td className="px-3 py-2">
-                <Link href={`/changes/${c.id}`} className="font-medium text-sky-800 hover:underline">
-                  {c.label} {c.title}
-                </Link>
-                <div className="text-xs text-slate-500">
-                  {c.kind.toLowerCase()} · {c.repository}
-                  {c.url ? (
-                    <>
-                      {" · "}
-                      <a href={c.url} className="underline" target="_blank" rel="noreferrer">
-                        on the forge
-                      </a>
-                    </>
-                  ) : null}
-                </div>
-              </td>
-              <td className="px-3 py-2">{c.appName ?? "—"}</td>
-              <td className="px-3 py-2">{c.fromEnv && c.toEnv ? `${c.fromEnv} → ${c.toEnv}` : (c.toEnv ?? "—")}</td>
-              <td className="px-3 py-2">{c.author ?? "—"}</td>
-              <td className="px-3 py-2 text-xs text-slate-600" title={c.updatedAt}>
-                {relativeTime(c.updatedAt, now)}
-              </td>
-              <td className="px-3 py-2">
-                <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[c.state]}`}>{c.state.toLowerCase()}</span>
-                {c.reviewState ? <div className="mt-1 text-xs text-slate-600">{REVIEW[c.reviewState] ?? c.reviewState}</div> : null}
-                {c.checksState ? (
-                  <div className={`text-xs ${c.checksState === "failure" ? "text-red-700" : c.checksState === "success" ? "text-emerald-700" : "text-slate-600"}`}>
-                    {CHECKS[c.checksState] ?? c.checksState}
-                  </div>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="changes" headers={["Change", "App", "Environments", "Author", "Updated", "State"]}>
+      {changes.map((c) => (
+        <DataRow key={c.id} testId={`change-${c.id}`}>
+          <DataCell>
+            <Link href={`/changes/${c.id}`} className="font-medium text-sky-800 hover:underline">
+              {c.label} {c.title}
+            </Link>
+            <div className="text-xs text-slate-500">
+              {c.kind.toLowerCase()} · {c.repository}
+              {c.url ? (
+                <>
+                  {" · "}
+                  <a href={c.url} className="underline" target="_blank" rel="noreferrer">
+                    on the forge
+                  </a>
+                </>
+              ) : null}
+            </div>
+          </DataCell>
+          <DataCell>{c.appName ?? "—"}</DataCell>
+          <DataCell>{c.fromEnv && c.toEnv ? `${c.fromEnv} → ${c.toEnv}` : (c.toEnv ?? "—")}</DataCell>
+          <DataCell>{c.author ?? "—"}</DataCell>
+          <DataCell className="text-xs text-slate-600" title={c.updatedAt}>
+            {relativeTime(c.updatedAt, now)}
+          </DataCell>
+          <DataCell>
+            <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[c.state]}`}>{c.state.toLowerCase()}</span>
+            {c.reviewState ? <div className="mt-1 text-xs text-slate-600">{REVIEW[c.reviewState] ?? c.reviewState}</div> : null}
+            {c.checksState ? (
+              <div className={`text-xs ${c.checksState === "failure" ? "text-red-700" : c.checksState === "success" ? "text-emerald-700" : "text-slate-600"}`}>
+                {CHECKS[c.checksState] ?? c.checksState}
+              </div>
+            ) : null}
+          </DataCell>
+        </DataRow>
+      ))}
+    </DataTable>
   );
 }

@@ -1,6 +1,8 @@
 import PgBoss from "pg-boss";
-import { getPrisma } from "@/lib/db/client";
+import { getPrisma, type PrismaClient } from "@/lib/db/client";
+import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
+import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
 import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
 
 // Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
@@ -9,6 +11,9 @@ import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
 export const SYNC_ALL = "ferry-sync-all";
 export const SYNC_ONE = "ferry-sync-repository";
 export const REFRESH_CHANGE = "ferry-refresh-change";
+export const PRUNE = "ferry-prune";
+/** Hourly, off the full hour (when SYNC_ALL also runs). Like every pg-boss schedule, one process sends it. */
+export const PRUNE_CRON = "7 * * * *";
 
 let boss: Promise<PgBoss> | undefined;
 let working = false;
@@ -29,6 +34,7 @@ function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
     await instance.createQueue(SYNC_ALL, { name: SYNC_ALL, policy: "singleton" });
     await instance.createQueue(SYNC_ONE, { name: SYNC_ONE, policy: "stately" });
     await instance.createQueue(REFRESH_CHANGE, { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    await instance.createQueue(PRUNE, { name: PRUNE, policy: "singleton" });
     return instance;
   })().catch((error: unknown) => {
     boss = undefined;
@@ -56,7 +62,21 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
     const refreshed = await refreshChangeRequest(getPrisma(), job.data.repository, job.data.number);
     if (refreshed?.newlyMerged) await enqueueRepositorySync(job.data.repository);
   });
+  await instance.work(PRUNE, async () => {
+    await pruneExpiredRows(getPrisma());
+  });
   await instance.schedule(SYNC_ALL, `*/${syncIntervalMinutes()} * * * *`, {});
+  await instance.schedule(PRUNE, PRUNE_CRON, {});
+}
+
+/**
+ * The PRUNE job: webhook delivery ids past their retention (see DELIVERY_RETENTION_MS) and expired
+ * sessions. Revoked API tokens are kept: the audit log refers to them.
+ */
+export async function pruneExpiredRows(prisma: PrismaClient, now: Date = new Date()): Promise<{ deliveries: number; sessions: number }> {
+  const deliveries = await pruneExpiredDeliveries(prisma, now);
+  const sessions = await deleteExpiredSessions(prisma, now);
+  return { deliveries, sessions };
 }
 
 /** Queues a sync of one repository (webhooks, merges); repeated requests collapse into one job. */

@@ -40,10 +40,24 @@ export async function forgetDelivery(prisma: PrismaClient, key: DeliveryKey): Pr
   await prisma.webhookDelivery.deleteMany({ where: { id: storedId(key) } });
 }
 
+/**
+ * How long a delivery id is remembered. GitHub lets an admin redeliver deliveries of the past 3 days;
+ * GitLab lists a webhook's recent events (each with "Resend request") for up to a week. 14 days is
+ * safely longer than both, and a resend that arrives even later only repeats work that is idempotent
+ * anyway (a sync of an unchanged head, a refresh of a change request). Rows are a few dozen bytes.
+ * A fixed constant: no other retention is configurable either.
+ */
+export const DELIVERY_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
+
 /** Drops records older than `olderThan` (forges stop redelivering after a few days). Returns how many. */
 export async function pruneDeliveries(prisma: PrismaClient, olderThan: Date): Promise<number> {
   const { count } = await prisma.webhookDelivery.deleteMany({ where: { receivedAt: { lt: olderThan } } });
   return count;
+}
+
+/** Drops the records that are past DELIVERY_RETENTION_MS at `now`; for the periodic prune job. */
+export function pruneExpiredDeliveries(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
+  return pruneDeliveries(prisma, new Date(now.getTime() - DELIVERY_RETENTION_MS));
 }
 
 function storedId(key: DeliveryKey): string {

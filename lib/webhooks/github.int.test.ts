@@ -68,6 +68,13 @@ describe("GitHub webhook", () => {
     expect(await db.prisma.webhookDelivery.count()).toBe(0);
   });
 
+  it("answers 503 when the portal has no webhook secret configured (the portal's fault, not the sender's)", async () => {
+    const result = await deliver("push", example("push", (e) => e.ref === "refs/heads/master"), { d: deps({ secret: undefined }) });
+    expect(result).toEqual({ status: 503, body: { error: expect.stringContaining("set FERRY_GITHUB_WEBHOOK_SECRET") } });
+    expect(jobs).toEqual([]);
+    expect(await db.prisma.webhookDelivery.count()).toBe(0);
+  });
+
   it("a push to the default branch queues a sync; its replay is acknowledged as a duplicate and processed once", async () => {
     const push = example("push", (e) => e.ref === "refs/heads/master");
     const first = await deliver("push", push, { delivery: "push-1" });

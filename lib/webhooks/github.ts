@@ -2,6 +2,7 @@ import { Webhooks } from "@octokit/webhooks";
 import type { PrismaClient } from "@/lib/db/client";
 import { normaliseRepositoryUrl } from "@/lib/scm/github/location";
 import { forgetDelivery, recordDelivery } from "./deliveries";
+import { secretNotConfigured } from "./secret";
 
 // GitHub webhooks → background jobs. The route only hands over the raw body and headers; this
 // module verifies the signature, maps the payload to a configured repository, de-duplicates the
@@ -9,7 +10,7 @@ import { forgetDelivery, recordDelivery } from "./deliveries";
 
 export interface GitHubWebhookDeps {
   prisma: PrismaClient;
-  /** FERRY_GITHUB_WEBHOOK_SECRET; undefined when not configured. */
+  /** FERRY_GITHUB_WEBHOOK_SECRET; undefined when not configured (every delivery then gets 503). */
   secret: string | undefined;
   enqueueRepositorySync(repository: string): Promise<void>;
   enqueueChangeRefresh(repository: string, number: number): Promise<void>;
@@ -39,9 +40,7 @@ interface RepositoryRow {
 }
 
 export async function handleGitHubWebhook(deps: GitHubWebhookDeps, request: WebhookRequest): Promise<WebhookResponse> {
-  if (!deps.secret) {
-    return { status: 500, body: { error: "GitHub webhooks are not configured on this portal: set FERRY_GITHUB_WEBHOOK_SECRET." } };
-  }
+  if (!deps.secret) return secretNotConfigured("github");
   const signature = request.headers.get("x-hub-signature-256");
   if (!signature || !(await verifySignature(deps.secret, request.body, signature))) {
     return { status: 401, body: { error: "Invalid or missing X-Hub-Signature-256." } };

@@ -68,7 +68,13 @@ describe("GitLab webhook", () => {
     const missing = delivery("Push Hook", pushPayload(project, "refs/heads/main"));
     missing.headers.delete("x-gitlab-token");
     expect((await handleGitLabWebhook(missing, deps())).status).toBe(401);
-    expect((await handleGitLabWebhook(delivery("Push Hook", pushPayload(project, "refs/heads/main")), deps({ secret: undefined }))).status).toBe(401);
+    expect(syncs).toEqual([]);
+    expect(await db.prisma.webhookDelivery.count()).toBe(0);
+  });
+
+  it("answers 503 when the portal has no webhook token configured (the portal's fault, not the sender's)", async () => {
+    const reply = await handleGitLabWebhook(delivery("Push Hook", pushPayload(project, "refs/heads/main")), deps({ secret: undefined }));
+    expect(reply).toEqual({ status: 503, body: { error: expect.stringContaining("set FERRY_GITLAB_WEBHOOK_TOKEN") } });
     expect(syncs).toEqual([]);
     expect(await db.prisma.webhookDelivery.count()).toBe(0);
   });

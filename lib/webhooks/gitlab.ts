@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { describeDatabaseError } from "@/lib/db/describe-error";
 import { forgetDelivery, recordDelivery } from "./deliveries";
 import { planGitLabDelivery, type DeliveryPlan } from "./gitlab-events";
+import { secretNotConfigured } from "./secret";
 
 // GitLab webhook deliveries (POST /api/webhooks/gitlab), testable without Next. GitLab sends the
 // configured secret token as X-Gitlab-Token (no signature), so the token is compared in constant
@@ -12,7 +13,7 @@ import { planGitLabDelivery, type DeliveryPlan } from "./gitlab-events";
 
 export interface GitLabWebhookDeps {
   prisma: PrismaClient;
-  /** FERRY_GITLAB_WEBHOOK_TOKEN; without it every delivery is refused. */
+  /** FERRY_GITLAB_WEBHOOK_TOKEN; without it every delivery gets 503 (the portal is not configured). */
   secret: string | undefined;
   enqueueRepositorySync(repository: string): Promise<void>;
   enqueueChangeRefresh(repository: string, number: number): Promise<void>;
@@ -34,7 +35,7 @@ export interface WebhookReply {
 export const MAX_GITLAB_PAYLOAD_BYTES = 5 * 1024 * 1024;
 
 export async function handleGitLabWebhook(delivery: WebhookDelivery, deps: GitLabWebhookDeps): Promise<WebhookReply> {
-  if (!deps.secret) return { status: 401, body: { error: "GitLab webhooks are not enabled: set FERRY_GITLAB_WEBHOOK_TOKEN and use it as the webhook's secret token." } };
+  if (!deps.secret) return secretNotConfigured("gitlab");
   if (!tokenMatches(delivery.headers.get("x-gitlab-token"), deps.secret)) return { status: 401, body: { error: "Missing or invalid X-Gitlab-Token." } };
   if (Buffer.byteLength(delivery.body) > MAX_GITLAB_PAYLOAD_BYTES) return { status: 413, body: { error: "Payload too large." } };
 

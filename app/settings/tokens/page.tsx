@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DataCell, DataRow, DataTable } from "@/components/data-table";
 import { relativeTime } from "@/components/matrix/relative-time";
 import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
@@ -38,49 +39,29 @@ export default async function TokensPage() {
         </p>
       </div>
       <CreateTokenForm teams={teams.map((t) => ({ name: t.name, label: t.displayName ?? t.name }))} />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-sm" data-testid="tokens">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th className="px-3 py-2 font-medium">Name</th>
-              <th className="px-3 py-2 font-medium">Teams</th>
-              <th className="px-3 py-2 font-medium">Created</th>
-              <th className="px-3 py-2 font-medium">Last used</th>
-              <th className="px-3 py-2 font-medium">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
-                  No tokens yet.
-                </td>
-              </tr>
-            ) : null}
-            {tokens.map((t) => (
-              <tr key={t.id} className="border-t border-slate-200 align-top">
-                <td className="px-3 py-2 font-medium">{t.name}</td>
-                <td className="px-3 py-2 text-xs">{t.teams.join(", ") || "—"}</td>
-                <td className="px-3 py-2 text-xs text-slate-600" title={t.createdAt.toISOString()}>
-                  {relativeTime(t.createdAt.toISOString())} by {t.createdById ? (creators.get(t.createdById) ?? t.createdById) : "—"}
-                </td>
-                <td className="px-3 py-2 text-xs text-slate-600" title={t.lastUsedAt?.toISOString()}>
-                  {t.lastUsedAt ? relativeTime(t.lastUsedAt.toISOString()) : "never"}
-                </td>
-                <td className="px-3 py-2 text-xs">
-                  {t.revokedAt ? (
-                    <span className="text-slate-500" title={t.revokedAt.toISOString()}>
-                      revoked {relativeTime(t.revokedAt.toISOString())}
-                    </span>
-                  ) : (
-                    <RevokeButton id={t.id} name={t.name} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="tokens" headers={["Name", "Teams", "Created", "Last used", "Status"]} empty={tokens.length === 0 ? "No tokens yet." : undefined}>
+        {tokens.map((t) => (
+          <DataRow key={t.id} top>
+            <DataCell className="font-medium">{t.name}</DataCell>
+            <DataCell className="text-xs">{t.teams.join(", ") || "—"}</DataCell>
+            <DataCell className="text-xs text-slate-600" title={t.createdAt.toISOString()}>
+              {relativeTime(t.createdAt.toISOString())} by {t.createdById ? (creators.get(t.createdById) ?? t.createdById) : "—"}
+            </DataCell>
+            <DataCell className="text-xs text-slate-600" title={t.lastUsedAt?.toISOString()}>
+              {t.lastUsedAt ? relativeTime(t.lastUsedAt.toISOString()) : "never"}
+            </DataCell>
+            <DataCell className="text-xs">
+              {t.revokedAt ? (
+                <span className="text-slate-500" title={t.revokedAt.toISOString()}>
+                  revoked {relativeTime(t.revokedAt.toISOString())}
+                </span>
+              ) : (
+                <RevokeButton id={t.id} name={t.name} />
+              )}
+            </DataCell>
+          </DataRow>
+        ))}
+      </DataTable>
     </div>
   );
 }
