@@ -47,6 +47,32 @@ export function driftByCell(model: RepoModel): Map<string, Drift> {
   return result;
 }
 
+/** What a cell's row holds apart from its keys and its last commit. */
+interface CellData {
+  path: string;
+  versions: Prisma.InputJsonValue;
+  errors: string[];
+  files: string[];
+  drift: string;
+  driftFields: Prisma.InputJsonValue;
+}
+
+type NewDeployment = CellData & { appId: number; environmentId: number; lastCommitSha?: string; lastCommitBy?: string; lastCommitAt?: Date };
+
+/**
+ * All new Deployment rows in one statement with one JSON parameter. A first sync creates thousands;
+ * Prisma's createMany spent more CPU building that query than Postgres spent running it.
+ */
+async function insertDeployments(tx: Prisma.TransactionClient, rows: NewDeployment[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => ({ ...r, lastCommitAt: r.lastCommitAt?.toISOString() ?? null })));
+  await tx.$executeRaw`
+    INSERT INTO "Deployment" ("appId", "environmentId", "path", "versions", "errors", "files", "drift", "driftFields", "lastCommitSha", "lastCommitBy", "lastCommitAt")
+    SELECT x."appId", x."environmentId", x."path", x."versions", x."errors", ARRAY(SELECT jsonb_array_elements_text(x."files")),
+           x."drift", x."driftFields", x."lastCommitSha", x."lastCommitBy", x."lastCommitAt"
+      FROM jsonb_to_recordset(${json}::jsonb) AS x("appId" int, "environmentId" int, "path" text, "versions" jsonb, "errors" jsonb, "files" jsonb,
+           "drift" text, "driftFields" jsonb, "lastCommitSha" text, "lastCommitBy" text, "lastCommitAt" timestamp(3))`;
+}
+
 /** Ids of `names` in a table keyed by unique name, creating the missing ones in one statement. */
 async function idsByName(
   find: (names: string[]) => Promise<{ id: number; name: string }[]>,
@@ -98,10 +124,12 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   const changedApps = new Set<number>();
   const newApps = model.apps.filter((a) => !appIds.has(a.name));
   if (newApps.length) {
-    const created = await tx.app.createManyAndReturn({
-      data: newApps.map((a) => ({ repositoryId, name: a.name, path: a.path, teamId: teamIdOf(a.team) })),
-      select: { id: true, name: true },
-    });
+    const rows = newApps.map((a) => ({ name: a.name, path: a.path, teamId: teamIdOf(a.team) }));
+    const created = await tx.$queryRaw<{ id: number; name: string }[]>`
+      INSERT INTO "App" ("repositoryId", "name", "path", "teamId")
+      SELECT ${repositoryId}, x."name", x."path", x."teamId"
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("name" text, "path" text, "teamId" int)
+      RETURNING "id", "name"`;
     for (const row of created) {
       appIds.set(row.name, row.id);
       changedApps.add(row.id);
@@ -117,10 +145,10 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
 
   // Cells: what each row must hold, and a fingerprint of it.
   const drift = driftByCell(model);
-  const wanted = new Map<string, { cell: Deployment; data: Omit<Prisma.DeploymentCreateManyInput, "appId" | "environmentId">; fingerprint: string }>();
+  const wanted = new Map<string, { cell: Deployment; data: CellData; fingerprint: string }>();
   for (const cell of model.deployments) {
     const cellDrift = drift.get(cellKey(cell.app, cell.env)) ?? { state: "unknown", fields: [] };
-    const data = {
+    const data: CellData = {
       path: cell.path,
       versions: cell.versions as unknown as Prisma.InputJsonValue,
       errors: cell.errors,
@@ -163,7 +191,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   });
   const lastCommits: Map<string, CommitInfo> = needCommit.length ? await scm.lastCommitByPath(headSha, [...new Set(needCommit.map((w) => w.cell.path))]) : new Map();
 
-  const toCreate: Prisma.DeploymentCreateManyInput[] = [];
+  const toCreate: NewDeployment[] = [];
   for (const key of candidates) {
     const w = wanted.get(key)!;
     const appId = appIds.get(w.cell.app);
@@ -183,7 +211,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
       changedApps.add(appId);
     }
   }
-  if (toCreate.length) await tx.deployment.createMany({ data: toCreate });
+  if (toCreate.length) await insertDeployments(tx, toCreate);
 
   // The search text of changed apps, from their rows: the matrix search reads one short column per app.
   if (changedApps.size) {

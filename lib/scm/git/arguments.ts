@@ -16,6 +16,10 @@ export function assertSafePath(repository: string, path: string): void {
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+export function isObjectId(sha: string): boolean {
+  return OBJECT_ID.test(sha);
+}
+
 export function assertObjectId(repository: string, sha: string): void {
   if (!OBJECT_ID.test(sha)) throw new InvalidInputError(repository, `"${sha}" is not a full git object id.`);
 }

@@ -15,7 +15,7 @@ import type {
   UpdateChangeRequestInput,
   CloseChangeRequestInput,
 } from "../types";
-import { assertObjectId, assertSafePath, assertSafeRef, normalizeRepoPath } from "./arguments";
+import { assertObjectId, assertSafePath, assertSafeRef, isObjectId, normalizeRepoPath } from "./arguments";
 import { catFileBatch } from "./cat-file-batch";
 import { checkedOutIn } from "./checked-out";
 import { assertChangeList, commitChanges } from "./commit-changes";
@@ -64,6 +64,8 @@ export class GitRepository implements ScmRepository {
   private readonly changeRequests: ChangeRequestStore | undefined;
   private mirrorReady: Promise<{ dir: string; fresh: boolean }> | null = null;
   private fetching: Promise<void> | null = null;
+  // `rev-parse --absolute-git-dir` of a local repository: asked once, not before every command.
+  private localGitDirOf: { dir: string; gitDir: string } | null = null;
 
   constructor(opts: GitRepositoryOptions) {
     this.name = opts.name;
@@ -139,7 +141,8 @@ export class GitRepository implements ScmRepository {
     const result = new Map<string, CommitInfo>();
     if (wanted.size === 0) return result;
     const gitDir = await this.gitDir();
-    const sha = await this.revParse(gitDir, commitSha);
+    // A full object id needs no rev-parse (one process less per sync): git log refuses a missing one.
+    const sha = isObjectId(commitSha) ? commitSha : await this.revParse(gitDir, commitSha);
     const specs = wanted.has("") ? [] : [...wanted.keys()];
     const open = new Set(wanted.keys());
     // --first-parent: a change merged from a branch counts from its merge commit (when it reached the
@@ -465,6 +468,7 @@ export class GitRepository implements ScmRepository {
 
   /** Turns a failed git command into the ScmError a caller can act on. */
   private async failure(error: unknown, ref?: string, action: "read" | "written" = "read"): Promise<ScmError> {
+    this.localGitDirOf = null; // the repository may have been replaced: ask git again next time
     if (error instanceof ScmError) return error;
     if (this.location.kind === "local") {
       const problem = await localProblem(this.location.path);
@@ -503,10 +507,15 @@ export class GitRepository implements ScmRepository {
 
   private async localGitDir(dir: string): Promise<string> {
     const problem = await localProblem(dir);
-    if (problem) throw new ForgeUnavailableError(this.name, `Repository "${this.name}": ${problem}`);
+    if (problem) {
+      this.localGitDirOf = null;
+      throw new ForgeUnavailableError(this.name, `Repository "${this.name}": ${problem}`);
+    }
+    if (this.localGitDirOf?.dir === dir) return this.localGitDirOf.gitDir;
     try {
       // The ceiling stops git from walking up into an enclosing repository (e.g. the portal's own checkout).
       const out = await runGit(["rev-parse", "--absolute-git-dir"], { cwd: dir, env: { GIT_CEILING_DIRECTORIES: path.dirname(dir) } });
+      this.localGitDirOf = { dir, gitDir: out.trim() };
       return out.trim();
     } catch (error) {
       throw new ForgeUnavailableError(this.name, `Repository "${this.name}": ${dir} is not a readable git repository (${gitMessage(error)}).`, {
