@@ -1,7 +1,7 @@
-import { minimatch } from "minimatch";
 import type { Version } from "../model";
 import { asString, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
-import { flattenParams, pathParams, renderTemplate, type TemplateParams } from "./argocd-template";
+import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
+import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { apiGroup, type DocsByKind } from "./documents";
@@ -293,57 +293,54 @@ interface ExpandedSet {
   teams: string[];
 }
 
-/** Evaluate git directory/files and list generators against the tree; other generators are noted. */
+/**
+ * Expand an ApplicationSet: evaluate its generators against the tree (argocd-generators.ts) and render
+ * the template once per parameter set, in the set's syntax (fasttemplate, or Go with `goTemplate`).
+ */
 function expandApplicationSet(r: DirReaders, file: string, doc: number, value: Record<string, unknown>): ExpandedSet {
   const { ctx } = r;
-  const out: ExpandedSet = { apps: [], teams: [] };
   const spec = isRecord(value.spec) ? value.spec : {};
-  const template = isRecord(spec.template) ? spec.template : undefined;
-  const generators = Array.isArray(spec.generators) ? spec.generators : [];
   const setName = asString(getAtPath(value, ["metadata", "name"])) ?? file;
-  const paramSets: TemplateParams[] = [];
-  for (const g of generators) {
-    if (!isRecord(g)) continue;
-    if (isRecord(g.git)) {
-      const git = g.git;
-      if (Array.isArray(git.directories)) {
-        const include = git.directories.filter((d: unknown) => isRecord(d) && typeof d.path === "string" && d.exclude !== true).map((d) => String((d as { path: string }).path));
-        const exclude = git.directories.filter((d: unknown) => isRecord(d) && typeof d.path === "string" && d.exclude === true).map((d) => String((d as { path: string }).path));
-        for (const dir of ctx.index.allDirs()) {
-          if (dir === "" || !include.some((p) => minimatch(dir, p)) || exclude.some((p) => minimatch(dir, p))) continue;
-          paramSets.push(pathParams(dir));
-        }
+  const syntax: TemplateSyntax = spec.goTemplate === true ? "go" : "fast";
+  let dirs: string[] | undefined;
+  const tree: GeneratorTree = {
+    // Listed once per set: a matrix may ask again for every parameter set of its first child.
+    dirs: () => (dirs ??= ctx.index.allDirs()),
+    files: () => ctx.index.paths,
+    // An empty file is an empty parameter set to Argo CD; one that cannot be parsed is undefined.
+    load: (path) => ((ctx.index.read(path) ?? "").trim() === "" ? null : ctx.loadJson(path)),
+  };
+  const run = evaluateGenerators(spec, tree);
+  const out: ExpandedSet = { apps: [], teams: run.teams };
+  // Files generators over tenant folders: each match was a tenant (team), not an app.
+  if (run.teams.length > 0) ctx.conventions.add("tenants");
+  for (const note of run.notes) ctx.note(`${file}: ApplicationSet ${setName}: ${note}`);
+  const unresolved = new Set<string>();
+  const unnamed = new Set<string>();
+  for (const { params, template } of run.results) {
+    if (!template) continue;
+    for (const p of params) {
+      const missing: string[] = [];
+      const rendered = renderTemplate(template, p, missing, syntax);
+      for (const m of missing) unresolved.add(m);
+      if (!isRecord(rendered)) continue;
+      const name = asString(getAtPath(rendered, ["metadata", "name"]));
+      // Argo CD cannot create an Application whose name still holds `{{ }}`: no app, rather than a wrong one.
+      if (name?.includes("{{")) {
+        unnamed.add(name);
+        continue;
       }
-      if (Array.isArray(git.files)) {
-        const patterns = git.files.filter((f: unknown) => isRecord(f) && typeof f.path === "string").map((f) => String((f as { path: string }).path));
-        for (const path of ctx.index.paths) {
-          if (!patterns.some((p) => minimatch(path, p))) continue;
-          const dir = dirname(path);
-          if (basename(path) === "tenant-values.yaml" || dir.split("/").includes("tenants")) {
-            // Files generator over tenants: each match is a tenant (team), not an app.
-            ctx.conventions.add("tenants");
-            if (basename(dir)) out.teams.push(basename(dir));
-            continue;
-          }
-          paramSets.push({ ...flattenParams(ctx.loadJson(path)), ...pathParams(dir, path) });
-        }
-      }
-    } else if (isRecord(g.list)) {
-      const elements = Array.isArray(g.list.elements) ? g.list.elements : [];
-      for (const e of elements) if (isRecord(e)) paramSets.push(flattenParams(e));
-    } else {
-      const kind = Object.keys(g)[0] ?? "unknown";
-      ctx.note(`${file}: ApplicationSet ${setName}: ${kind} generator not evaluated`);
+      const app = toArgoApp(file, doc, rendered.metadata, rendered.spec, ["spec", "template", "spec"]);
+      if (app) out.apps.push({ ...app, templated: template });
     }
   }
-  if (!template) return out;
-  for (const params of paramSets) {
-    const unresolved: string[] = [];
-    const rendered = renderTemplate(template, params, unresolved);
-    if (unresolved.length > 0) ctx.note(`${file}: ApplicationSet ${setName}: could not evaluate ${[...new Set(unresolved)].join(", ")}`);
-    if (!isRecord(rendered)) continue;
-    const app = toArgoApp(file, doc, rendered.metadata, rendered.spec, ["spec", "template", "spec"]);
-    if (app) out.apps.push({ ...app, templated: template });
-  }
+  if (unresolved.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: could not evaluate ${listSome(unresolved)}`);
+  if (unnamed.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: no application for unresolved name ${listSome(unnamed)}`);
   return out;
+}
+
+/** A note lists a few examples, not thousands (one per generated parameter set). */
+function listSome(items: ReadonlySet<string>, max = 5): string {
+  const all = [...items];
+  return all.length <= max ? all.join(", ") : `${all.slice(0, max).join(", ")} and ${all.length - max} more`;
 }

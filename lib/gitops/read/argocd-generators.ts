@@ -1,0 +1,465 @@
+// Argo CD ApplicationSet generators evaluated against the repository tree, following Argo CD's own
+// generator code (applicationset/generators/*.go): list, git directories/files, matrix, merge, and
+// post selectors. Generators whose input is not in the repository (clusters, scmProvider, pullRequest,
+// clusterDecisionResource, plugin) cannot be evaluated: they produce a note and no parameter sets, and
+// so does a matrix or merge with such a child, rather than applications Argo CD would not create.
+
+import { Minimatch, type MinimatchOptions } from "minimatch";
+import { isRecord, parseYamlDocuments } from "../yaml";
+import { renderTemplate, renderTemplateString, sanitizeName, type TemplateSyntax } from "./argocd-template";
+import { basename, dirname, segments } from "./paths";
+
+/** One set of template parameters, as a generator yields it. */
+export type ParamSet = Record<string, unknown>;
+
+/** What evaluation needs from the read: the tree and a parser for files-generator matches. */
+export interface GeneratorTree {
+  /** Every directory of the repository ("" is the root). */
+  dirs(): readonly string[];
+  /** Every file path of the repository. */
+  files(): readonly string[];
+  /** The parsed content of a JSON or YAML file (first document): null when empty, undefined when it cannot be read. */
+  load(path: string): unknown;
+}
+
+export interface GeneratorRun {
+  /** Parameter sets of one top-level generator, with the template they render (the generator's own template filled from `spec.template`). */
+  results: { params: ParamSet[]; template: Record<string, unknown> | undefined }[];
+  /** Tenants found by files generators over tenant folders (each match is a team, not an app). */
+  teams: string[];
+  /** Why a generator was not (fully) evaluated; the caller prefixes file and ApplicationSet. */
+  notes: string[];
+}
+
+/** Kinds Argo CD knows whose input lives outside the repository, and where it lives instead. */
+const OUTSIDE_REPO: Record<string, string> = {
+  clusters: "it lists the clusters registered in Argo CD (cluster secrets), which are not in the repository",
+  scmProvider: "it lists the repositories of an SCM organisation, which are not in the repository",
+  pullRequest: "it lists the open pull requests of a forge, which are not in the repository",
+  clusterDecisionResource: "it reads a decision resource in the cluster, which is not in the repository",
+  plugin: "its parameters come from a plugin service, not from the repository",
+};
+const COMBINATIONS = new Set(["matrix", "merge"]);
+
+/** Bound on parameter sets per generator: a matrix multiplies, and a hostile repo must not hang a read. */
+export const MAX_PARAM_SETS = 5000;
+
+type Outcome = { ok: true; params: ParamSet[] } | { ok: false; reason: string };
+
+interface Run {
+  tree: GeneratorTree;
+  syntax: TemplateSyntax;
+  teams: string[];
+  /** Things worth a note that do not stop evaluation (unresolved `{{ }}` in an interpolated child). */
+  warnings: string[];
+  /** Outcome per rendered generator: a matrix re-evaluates its second child for every set of the first. */
+  memo: Map<string, Outcome>;
+  /** Characters of generator specs rendered so far, against MAX_RENDERED. */
+  rendered: number;
+}
+
+/** Bound on rendering a matrix's second child once per set of the first (sets × child size). */
+const MAX_RENDERED = 20_000_000;
+
+/** Evaluate `spec.generators` of an ApplicationSet. Never throws on malformed input: it yields notes. */
+export function evaluateGenerators(spec: Record<string, unknown>, tree: GeneratorTree): GeneratorRun {
+  const run: Run = { tree, syntax: spec.goTemplate === true ? "go" : "fast", teams: [], warnings: [], memo: new Map(), rendered: 0 };
+  const out: GeneratorRun = { results: [], teams: run.teams, notes: [] };
+  const baseTemplate = isRecord(spec.template) ? spec.template : undefined;
+  if (spec.generators !== undefined && !Array.isArray(spec.generators)) {
+    out.notes.push("spec.generators is not a list");
+    return out;
+  }
+  const generators: unknown[] = Array.isArray(spec.generators) ? spec.generators : [];
+  generators.forEach((entry, i) => {
+    // At the top Argo CD evaluates every generator of an entry, each with the entry's selector
+    // (inside matrix and merge that is an error instead).
+    const split = isRecord(entry) && kindsOf(entry).length > 1 ? kindsOf(entry).map((k) => ({ [k]: entry[k], selector: entry.selector })) : [entry];
+    for (const g of split) {
+      const label = generators.length > 1 || split.length > 1 ? `generator ${i + 1} (${kindLabel(g)})` : `${kindLabel(g)} generator`;
+      const outcome = evaluate(g, 0, undefined, run);
+      if (!outcome.ok) out.notes.push(`${label} not evaluated: ${outcome.reason}`);
+      else out.results.push({ params: outcome.params, template: generatorTemplate(g, baseTemplate) });
+    }
+  });
+  if (typeof spec.templatePatch === "string") out.notes.push("spec.templatePatch is not applied");
+  out.notes.push(...new Set(run.warnings));
+  return out;
+}
+
+function kindsOf(g: Record<string, unknown>): string[] {
+  return Object.keys(g).filter((k) => k !== "selector");
+}
+
+function kindLabel(g: unknown): string {
+  if (!isRecord(g)) return "malformed";
+  const kinds = kindsOf(g);
+  return kinds.length === 0 ? "empty" : kinds.join("+");
+}
+
+/**
+ * A top-level generator may carry its own `template`, which wins over `spec.template` field by field
+ * (Argo CD merges the two); children of matrix and merge cannot (Argo CD ignores theirs).
+ */
+function generatorTemplate(g: unknown, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!isRecord(g)) return base;
+  const kind = kindsOf(g)[0];
+  const own = kind ? (g[kind] as Record<string, unknown> | undefined) : undefined;
+  const template = isRecord(own) && isRecord(own.template) ? own.template : undefined;
+  if (!template || Object.keys(template).length === 0) return base;
+  return base ? fillFrom(template, base) : template;
+}
+
+/** `mergo.Merge(dst, src)`: fields empty in `dst` are taken from `src`, nested mappings recursively. */
+function fillFrom(dst: Record<string, unknown>, src: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...dst };
+  for (const [k, v] of Object.entries(src)) {
+    if (k === "__proto__") continue;
+    const mine = out[k];
+    if (isRecord(mine) && isRecord(v)) out[k] = fillFrom(mine, v);
+    else if (isEmpty(mine)) out[k] = v;
+  }
+  return out;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
+}
+
+/**
+ * One generator entry. `depth` is 0 at the top, 1 inside a matrix/merge, 2 inside a nested one, where
+ * Argo CD accepts only terminal generators. `inherited` are the first matrix child's params, which
+ * Argo CD renders into the second child's spec before evaluating it.
+ */
+function evaluate(g: unknown, depth: number, inherited: ParamSet | undefined, run: Run): Outcome {
+  if (!isRecord(g)) return { ok: false, reason: "a generator must be a mapping" };
+  const kinds = kindsOf(g);
+  if (kinds.length === 0) return { ok: false, reason: "no generator given" };
+  // Inside matrix and merge Argo CD reports an error for an entry with several generators.
+  if (kinds.length > 1) return { ok: false, reason: `one entry holds several generators (${kinds.join(", ")}); Argo CD needs one per entry` };
+  const kind = kinds[0] ?? "";
+  let body = g[kind];
+  if (inherited && Object.keys(inherited).length > 0) {
+    run.rendered += JSON.stringify(body ?? null).length;
+    if (run.rendered > MAX_RENDERED) return { ok: false, reason: "too large to evaluate (matrix child rendered for too many parameter sets)" };
+    const unresolved: string[] = [];
+    body = renderTemplate(body, inherited, unresolved, run.syntax);
+    if (unresolved.length > 0) run.warnings.push(`${kind} generator: could not evaluate ${[...new Set(unresolved)].join(", ")} from the previous matrix child`);
+  }
+  const memoKey = JSON.stringify([depth, kind, body, g.selector ?? null]);
+  const seen = run.memo.get(memoKey);
+  if (seen) return seen;
+  const outcome = evaluateKind(kind, body, g.selector, depth, run);
+  run.memo.set(memoKey, outcome);
+  return outcome;
+}
+
+function evaluateKind(kind: string, body: unknown, selector: unknown, depth: number, run: Run): Outcome {
+  let outcome: Outcome;
+  if (COMBINATIONS.has(kind)) {
+    if (depth >= 2) return { ok: false, reason: `${kind} nested more than one level deep (Argo CD allows matrix and merge to be nested only once)` };
+    outcome = kind === "matrix" ? matrix(body, depth, run) : merge(body, depth, run);
+  } else if (kind === "list") outcome = list(body, run);
+  else if (kind === "git") outcome = git(body, run);
+  else if (Object.hasOwn(OUTSIDE_REPO, kind)) return { ok: false, reason: OUTSIDE_REPO[kind] ?? "" };
+  else return { ok: false, reason: `unknown generator ${kind}` };
+  if (!outcome.ok || selector === undefined) return outcome;
+  // The post selector is read from the entry as written: Argo CD does not render `{{ }}` into it.
+  return applySelector(selector, outcome.params);
+}
+
+function list(body: unknown, run: Run): Outcome {
+  if (!isRecord(body)) return { ok: false, reason: "list generator is not a mapping" };
+  const elements: unknown[] = [];
+  if (body.elements !== undefined) {
+    if (!Array.isArray(body.elements)) return { ok: false, reason: "list elements is not a list" };
+    elements.push(...body.elements);
+  }
+  const params: ParamSet[] = [];
+  for (const [i, e] of elements.entries()) {
+    if (!isRecord(e)) return { ok: false, reason: `list element ${i + 1} is not a mapping` };
+    if (run.syntax === "go") {
+      params.push(e);
+      continue;
+    }
+    // Without goTemplate Argo CD takes string values only; `values` is a map flattened to `values.<key>`.
+    const p: ParamSet = {};
+    for (const [k, v] of Object.entries(e)) {
+      if (k === "values") {
+        if (!isRecord(v)) return { ok: false, reason: `list element ${i + 1}: values is not a mapping` };
+        for (const [vk, vv] of Object.entries(v)) {
+          if (typeof vv !== "string") return { ok: false, reason: `list element ${i + 1}: values.${vk} is not a string (Argo CD needs strings without goTemplate)` };
+          setParam(p, `values.${vk}`, vv);
+        }
+      } else if (typeof v !== "string") return { ok: false, reason: `list element ${i + 1}: ${k} is not a string (Argo CD needs strings without goTemplate)` };
+      else setParam(p, k, v);
+    }
+    params.push(p);
+  }
+  // `elementsYaml` (a YAML list in a string) is appended as parsed, as Argo CD does.
+  if (typeof body.elementsYaml === "string" && body.elementsYaml.trim() !== "") {
+    const parsed = parseYamlDocuments(body.elementsYaml);
+    const value = parsed.documents[0]?.value;
+    if (parsed.errors.length > 0 || !Array.isArray(value) || !value.every(isRecord)) return { ok: false, reason: "list elementsYaml is not a YAML list of mappings" };
+    params.push(...value);
+  }
+  return bounded(params);
+}
+
+function git(body: unknown, run: Run): Outcome {
+  if (!isRecord(body)) return { ok: false, reason: "git generator is not a mapping" };
+  const prefix = typeof body.pathParamPrefix === "string" ? body.pathParamPrefix : "";
+  const values = isRecord(body.values) ? body.values : undefined;
+  let params: ParamSet[];
+  // Argo CD looks at directories first and only then at files.
+  if (Array.isArray(body.directories) && body.directories.length > 0) {
+    const { include, exclude } = patterns(body.directories, GO_PATH_MATCH);
+    params = run.tree
+      .dirs()
+      .filter((d) => d !== "" && !segments(d).some((s) => s.startsWith(".")))
+      .filter((d) => include.some((m) => m.match(d)) && !exclude.some((m) => m.match(d)))
+      .map((d) => directoryParams(d, prefix, run.syntax));
+  } else if (Array.isArray(body.files) && body.files.length > 0) {
+    const { include, exclude } = patterns(body.files, {});
+    params = [];
+    for (const path of run.tree.files()) {
+      if (!include.some((m) => m.match(path)) || exclude.some((m) => m.match(path))) continue;
+      const dir = dirname(path);
+      if (basename(path) === "tenant-values.yaml" || segments(dir).includes("tenants")) {
+        // Files generator over tenants: each match is a tenant (team), not an app.
+        if (basename(dir)) run.teams.push(basename(dir));
+        continue;
+      }
+      const content = run.tree.load(path);
+      if (content === undefined) return { ok: false, reason: `${path} cannot be read` };
+      const objects = content === null ? [{}] : isRecord(content) ? [content] : Array.isArray(content) && content.every(isRecord) ? content : undefined;
+      if (!objects) return { ok: false, reason: `${path} is not a mapping or a list of mappings` };
+      for (const o of objects) params.push(fileParams(o, path, prefix, run.syntax));
+      if (params.length > MAX_PARAM_SETS) return tooMany();
+    }
+  } else return { ok: false, reason: "git generator has neither directories nor files" };
+  if (values) for (const p of params) appendValues(p, values, run.syntax);
+  return bounded(params);
+}
+
+/**
+ * Go's `path.Match`, which the directory generator uses: `*` and `?` never cross `/`, and `**` is just `*`.
+ * (Files patterns keep minimatch's globstar, like Argo CD's doublestar file globbing.)
+ */
+const GO_PATH_MATCH: MinimatchOptions = { noglobstar: true, nobrace: true, noext: true, nonegate: true, nocomment: true, dot: true };
+
+/** Include and exclude patterns of `directories` / `files`, compiled once per generator. */
+function patterns(items: unknown[], options: MinimatchOptions): { include: Minimatch[]; exclude: Minimatch[] } {
+  const include: Minimatch[] = [];
+  const exclude: Minimatch[] = [];
+  for (const item of items) {
+    if (!isRecord(item) || typeof item.path !== "string") continue;
+    (item.exclude === true ? exclude : include).push(new Minimatch(item.path.replace(/^\.\//, ""), options));
+  }
+  return { include, exclude };
+}
+
+function pathFields(dir: string): Record<string, unknown> {
+  return { path: dir, basename: basename(dir), basenameNormalized: sanitizeName(basename(dir)), segments: dir.split("/") };
+}
+
+/** `path`, `path.basename`, `path.basenameNormalized`, `path[n]` (fasttemplate) or `.path.*` (Go), under `pathParamPrefix`. */
+function directoryParams(dir: string, prefix: string, syntax: TemplateSyntax): ParamSet {
+  const p: ParamSet = {};
+  if (syntax === "go") {
+    setParam(p, prefix || "path", prefix ? { path: pathFields(dir) } : pathFields(dir));
+    return p;
+  }
+  const name = prefix ? `${prefix}.path` : "path";
+  setParam(p, name, dir);
+  setParam(p, `${name}.basename`, basename(dir));
+  setParam(p, `${name}.basenameNormalized`, sanitizeName(basename(dir)));
+  dir.split("/").forEach((s, i) => {
+    if (s !== "") setParam(p, `${name}[${i}]`, s);
+  });
+  return p;
+}
+
+/** A files-generator match: the file's keys (flattened to strings without goTemplate) plus the path params of its folder. */
+function fileParams(content: Record<string, unknown>, file: string, prefix: string, syntax: TemplateSyntax): ParamSet {
+  const dir = dirname(file) || ".";
+  const p: ParamSet = {};
+  if (syntax === "go") {
+    for (const [k, v] of Object.entries(content)) setParam(p, k, v);
+    const fields = { ...pathFields(dir), filename: basename(file), filenameNormalized: sanitizeName(basename(file)) };
+    setParam(p, prefix || "path", prefix ? { path: fields } : fields);
+    return p;
+  }
+  flattenInto(p, content, "");
+  for (const [k, v] of Object.entries(directoryParams(dir, prefix, "fast"))) setParam(p, k, v);
+  const name = prefix ? `${prefix}.path` : "path";
+  setParam(p, `${name}.filename`, basename(file));
+  setParam(p, `${name}.filenameNormalized`, sanitizeName(basename(file)));
+  return p;
+}
+
+/** Flatten nested mappings and lists to dotted keys with string values, as Argo CD's fasttemplate params are. */
+function flattenInto(out: ParamSet, value: unknown, prefix: string): void {
+  const entries: [string, unknown][] = isRecord(value) ? Object.entries(value) : Array.isArray(value) ? value.map((v, i) => [String(i), v]) : [];
+  for (const [k, v] of entries) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isRecord(v) || Array.isArray(v)) flattenInto(out, v, key);
+    else setParam(out, key, v === null || v === undefined ? "<nil>" : String(v));
+  }
+}
+
+/** A generator's `values`: each rendered with that generator's params, then added as `values.<key>` (or `.values.<key>`). */
+function appendValues(p: ParamSet, values: Record<string, unknown>, syntax: TemplateSyntax): void {
+  const rendered: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v !== "string") continue;
+    rendered[k] = renderTemplateString(v, p, [], syntax);
+  }
+  if (syntax === "go") setParam(p, "values", rendered);
+  else for (const [k, v] of Object.entries(rendered)) setParam(p, `values.${k}`, v);
+}
+
+function children(body: unknown, kind: string): { ok: true; list: unknown[] } | { ok: false; reason: string } {
+  if (!isRecord(body)) return { ok: false, reason: `${kind} generator is not a mapping` };
+  if (!Array.isArray(body.generators)) return { ok: false, reason: `${kind} generator has no generators list` };
+  return { ok: true, list: body.generators };
+}
+
+/** Argo CD fails the whole matrix or merge when one child fails: the note says which child and why. */
+function childFailure(index: number, child: unknown, reason: string): Outcome {
+  return { ok: false, reason: `child ${index + 1} (${kindLabel(child)}) cannot be evaluated: ${reason}` };
+}
+
+function matrix(body: unknown, depth: number, run: Run): Outcome {
+  const c = children(body, "matrix");
+  if (!c.ok) return c;
+  if (c.list.length !== 2) return { ok: false, reason: `a matrix needs exactly two child generators, found ${c.list.length}` };
+  const [first, second] = c.list;
+  const left = evaluate(first, depth + 1, undefined, run);
+  if (!left.ok) return childFailure(0, first, left.reason);
+  if (left.params.length === 0) {
+    // Still evaluate the second child once: a child that cannot be evaluated must say so.
+    const right = evaluate(second, depth + 1, undefined, run);
+    return right.ok ? { ok: true, params: [] } : childFailure(1, second, right.reason);
+  }
+  const out: ParamSet[] = [];
+  for (const a of left.params) {
+    const right = evaluate(second, depth + 1, a, run);
+    if (!right.ok) return childFailure(1, second, right.reason);
+    for (const b of right.params) {
+      if (run.syntax === "go") {
+        // mergo into an empty map, first the second child's params, then the first's with override: the first child wins.
+        out.push(deepMerge(deepMerge({}, b), a));
+      } else {
+        // CombineStringMaps: one key with two different values is an error for the whole matrix.
+        const combined: ParamSet = { ...a };
+        for (const [k, v] of Object.entries(b)) {
+          if (Object.hasOwn(combined, k) && String(combined[k]) !== String(v)) return { ok: false, reason: `both children set ${k} with different values (${String(combined[k])}, ${String(v)}); use pathParamPrefix or goTemplate` };
+          setParam(combined, k, v);
+        }
+        out.push(combined);
+      }
+      if (out.length > MAX_PARAM_SETS) return tooMany();
+    }
+  }
+  return { ok: true, params: out };
+}
+
+function merge(body: unknown, depth: number, run: Run): Outcome {
+  const c = children(body, "merge");
+  if (!c.ok) return c;
+  if (c.list.length < 2) return { ok: false, reason: `a merge needs at least two child generators, found ${c.list.length}` };
+  const rawKeys: unknown = isRecord(body) ? body.mergeKeys : undefined;
+  const keys = Array.isArray(rawKeys) ? [...new Set(rawKeys.filter((k): k is string => typeof k === "string"))].sort() : [];
+  if (keys.length === 0) return { ok: false, reason: "a merge needs mergeKeys" };
+  const sets: ParamSet[][] = [];
+  for (const [i, child] of c.list.entries()) {
+    const r = evaluate(child, depth + 1, undefined, run);
+    if (!r.ok) return childFailure(i, child, r.reason);
+    sets.push(r.params);
+  }
+  const keyOf = (p: ParamSet) => JSON.stringify(keys.map((k) => (Object.hasOwn(p, k) ? (p[k] ?? null) : null)));
+  // The base may repeat a key (several clusters of one env); every later generator must be unique by key.
+  const merged = (sets[0] ?? []).map((p) => ({ ...p }));
+  for (const [i, overrides] of sets.slice(1).entries()) {
+    const byKey = new Map<string, ParamSet>();
+    for (const o of overrides) {
+      const k = keyOf(o);
+      if (byKey.has(k)) return { ok: false, reason: `child ${i + 2} of the merge yields two parameter sets with the same mergeKeys ${k}` };
+      byKey.set(k, o);
+    }
+    merged.forEach((base, j) => {
+      const o = byKey.get(keyOf(base));
+      if (!o) return;
+      if (run.syntax === "go") merged[j] = deepMerge(base, o);
+      else for (const [k, v] of Object.entries(o)) setParam(base, k, v);
+    });
+  }
+  return { ok: true, params: merged };
+}
+
+/** mergo.Merge with override: nested mappings merge key by key, `src` wins on everything else. */
+function deepMerge(dst: ParamSet, src: ParamSet): ParamSet {
+  const out: ParamSet = { ...dst };
+  for (const [k, v] of Object.entries(src)) {
+    const mine = out[k];
+    setParam(out, k, isRecord(mine) && isRecord(v) ? deepMerge(mine, v) : v);
+  }
+  return out;
+}
+
+/** A Kubernetes label selector over the string-valued top-level params (Argo CD's post selector). */
+function applySelector(selector: unknown, params: ParamSet[]): Outcome {
+  if (selector === null) return { ok: true, params };
+  if (!isRecord(selector)) return { ok: false, reason: "selector is not a mapping" };
+  const tests: ((labels: Map<string, string>) => boolean)[] = [];
+  if (selector.matchLabels !== undefined) {
+    if (!isRecord(selector.matchLabels)) return { ok: false, reason: "selector matchLabels is not a mapping" };
+    for (const [k, v] of Object.entries(selector.matchLabels)) tests.push((l) => l.get(k) === String(v));
+  }
+  if (selector.matchExpressions !== undefined) {
+    if (!Array.isArray(selector.matchExpressions)) return { ok: false, reason: "selector matchExpressions is not a list" };
+    for (const e of selector.matchExpressions) {
+      if (!isRecord(e) || typeof e.key !== "string" || typeof e.operator !== "string") return { ok: false, reason: "selector matchExpressions entry needs key and operator" };
+      const key = e.key;
+      const values = Array.isArray(e.values) ? e.values.map(String) : [];
+      switch (e.operator) {
+        case "In":
+          tests.push((l) => l.has(key) && values.includes(l.get(key) ?? ""));
+          break;
+        case "NotIn":
+          tests.push((l) => !l.has(key) || !values.includes(l.get(key) ?? ""));
+          break;
+        case "Exists":
+          tests.push((l) => l.has(key));
+          break;
+        case "DoesNotExist":
+          tests.push((l) => !l.has(key));
+          break;
+        default:
+          return { ok: false, reason: `selector operator ${e.operator} is not a label selector operator` };
+      }
+    }
+  }
+  return {
+    ok: true,
+    params: params.filter((p) => {
+      const labels = new Map(Object.entries(p).filter((e): e is [string, string] => typeof e[1] === "string"));
+      return tests.every((t) => t(labels));
+    }),
+  };
+}
+
+function tooMany(): Outcome {
+  return { ok: false, reason: `more than ${MAX_PARAM_SETS} parameter sets` };
+}
+
+function bounded(params: ParamSet[]): Outcome {
+  return params.length > MAX_PARAM_SETS ? tooMany() : { ok: true, params };
+}
+
+/** Keys come from repository files: never let `__proto__` reach an object's prototype. */
+function setParam(p: ParamSet, key: string, value: unknown): void {
+  if (key === "__proto__") return;
+  p[key] = value;
+}
