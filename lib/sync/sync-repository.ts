@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { readRepository } from "@/lib/gitops/read";
+import { KustomizeBuildCache, readRepository } from "@/lib/gitops/read";
 import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
 import { rememberRepository } from "./cached-repository";
@@ -12,6 +12,8 @@ export const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
 // What this process last wrote per repository (see storeModel): lets the next sync of a one-file
 // commit compare cells in memory instead of reading every row back.
 const storedCells = new Map<number, StoredCells>();
+// Kustomize builds of the last read of each repository: a one-file commit rebuilds only the overlays it touches.
+const buildCaches = new Map<number, KustomizeBuildCache>();
 // The file rows (path → blob SHA) this process last wrote, valid at that head: saves reading them back.
 const storedFiles = new Map<number, { headSha: string; files: Map<string, string> }>();
 
@@ -81,7 +83,9 @@ export async function syncRepository(
         phase("previous-files");
         const tree = await loadFileTree(tx, scm, entries);
         phase("blobs");
-        const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path) });
+        let buildCache = buildCaches.get(repositoryId);
+        if (!buildCache) buildCaches.set(repositoryId, (buildCache = new KustomizeBuildCache()));
+        const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path), buildCache });
         phase("read-model");
 
         // Only cells whose files changed need a fresh "last changed by" lookup; a first sync needs all.
@@ -129,6 +133,7 @@ export async function syncRepository(
   } catch (error) {
     storedCells.delete(repositoryId);
     storedFiles.delete(repositoryId);
+    buildCaches.delete(repositoryId);
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     await prisma.repository.update({
       where: { id: repositoryId },

@@ -57,6 +57,15 @@ export class ReadContext {
     return false;
   }
 
+  /** True when the caller keys file contents (e.g. by blob SHA): what cross-read caches check by. */
+  get hasContentKeys(): boolean {
+    return this.options.contentKey !== undefined;
+  }
+
+  contentKeyOf(path: string): string | undefined {
+    return this.options.contentKey?.(path);
+  }
+
   note(message: string): void {
     this.notes.push(message);
   }

@@ -15,6 +15,7 @@ import { orderEnvironments } from "./env-order";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag } from "./floating";
 import { applyFluxWiring } from "./flux";
 import type { BuiltResource } from "./kustomize/built-resource";
+import type { KustomizeBuildCache } from "./kustomize/build-cache";
 import { KustomizeResolver } from "./kustomize/resolve-overlay";
 import { resourceId } from "./kustomize/targets";
 import { trackedFields } from "./kustomize/tracked-fields";
@@ -23,6 +24,7 @@ import { configuredTeamOf, teamsFromTree, tenantOfPath } from "./teams";
 import { TreeIndex } from "./tree-index";
 
 export { createParseCache } from "./parse-cache";
+export { KustomizeBuildCache } from "./kustomize/build-cache";
 export type { ParseCache } from "./parse-cache";
 export type { RepoConfig } from "../config";
 
@@ -35,6 +37,11 @@ export interface ReadOptions {
   contentKey?: (path: string) => string | undefined;
   /** App name for an app whose folder is the repository root (repo per app), e.g. the repo name. */
   rootAppName?: string;
+  /**
+   * Kustomize builds of the previous read of the same repository (one cache per repository); used
+   * only with `contentKey`, which is how a build's inputs are recognised as unchanged.
+   */
+  buildCache?: KustomizeBuildCache;
 }
 
 const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "kustomize", "plain", "helm-values", "argocd"];
@@ -55,7 +62,7 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
   const ctx = new ReadContext(index, config, { parseCache: options.parseCache, contentKey: options.contentKey, rootAppName: options.rootAppName });
   ctx.errors.push(...configErrors);
   try {
-    return readWithContext(ctx);
+    return readWithContext(ctx, options.buildCache);
   } catch (e) {
     // Last line of defence: a bug in one detector must not take down a sync.
     ctx.errors.push({ file: ".", message: `internal reader error: ${e instanceof Error ? e.message : String(e)}` });
@@ -63,9 +70,9 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
   }
 }
 
-function readWithContext(ctx: ReadContext): RepoModel {
+function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | undefined): RepoModel {
   const kinds = scanKinds(ctx);
-  const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx), ociLookup: ociLookup(kinds) };
+  const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx, buildCache), ociLookup: ociLookup(kinds) };
 
   let candidates: Candidate[];
   const templates = ctx.config?.paths;
@@ -87,6 +94,7 @@ function readWithContext(ctx: ReadContext): RepoModel {
     if (project && project !== "default" && candidates.some((c) => c.team === project)) teams.push(project);
   }
   if (yamlContents(ctx).some((content) => content.includes("$imagepolicy"))) ctx.conventions.add("flux-image-automation");
+  readers.resolver.finish();
   return assemble(ctx, candidates, teams);
 }
 

@@ -1,5 +1,5 @@
 import { asString, isRecord } from "../../yaml";
-import type { ReadContext } from "../context";
+import type { LoadedFile, ReadContext } from "../context";
 import { joinInRepo } from "../paths";
 
 export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
@@ -60,7 +60,13 @@ export interface Kustomization {
   problems: string[];
 }
 
-export function findKustomizationFile(ctx: ReadContext, dir: string): string | undefined {
+/** What reading a kustomization needs: the read context, or a view of it that records its lookups. */
+export interface KustomizationSource {
+  index: Pick<ReadContext["index"], "findFileIn">;
+  load(path: string): LoadedFile;
+}
+
+export function findKustomizationFile(ctx: KustomizationSource, dir: string): string | undefined {
   return ctx.index.findFileIn(dir, KUSTOMIZATION_FILES);
 }
 
@@ -88,7 +94,7 @@ function isInlinePatch(entry: string): boolean {
 }
 
 /** Read a kustomization (or Component) in `dir`, normalising deprecated fields into the current shape. */
-export function readKustomization(ctx: ReadContext, dir: string): Kustomization | undefined {
+export function readKustomization(ctx: KustomizationSource, dir: string): Kustomization | undefined {
   const file = findKustomizationFile(ctx, dir);
   if (!file) return undefined;
   const loaded = ctx.load(file);

@@ -1,10 +1,12 @@
 import { parseYamlDocuments, isRecord, type YamlPath } from "../../yaml";
-import type { ReadContext } from "../context";
+import type { RepoError } from "../../model";
+import type { LoadedFile, ReadContext } from "../context";
 import { isUnder, joinInRepo } from "../paths";
 import { cloneResource, ownObject, type BuiltResource, type FieldLocation, type HelmChartRef, type RemoteResource } from "./built-resource";
 import { applyImages } from "./images-transformer";
 import { applyJsonPatch, isJsonPatch, pointerTokens } from "./json6902";
-import { isRemoteResource, readKustomization, splitRemote, type Kustomization, type PatchRef } from "./kustomization";
+import type { BuildStep, KustomizeBuildCache, RecordedBuild } from "./build-cache";
+import { isRemoteResource, readKustomization, splitRemote, type Kustomization, type KustomizationSource, type PatchRef } from "./kustomization";
 import { strategicMerge } from "./strategic-merge";
 import { matchesTarget, resourceId } from "./targets";
 import { trackedFields } from "./tracked-fields";
@@ -30,25 +32,145 @@ const MAX_DEPTH = 50;
  */
 export class KustomizeResolver {
   private readonly memo = new Map<string, BuildResult>();
+  // With a cache (and content keys to check it by): the steps of the builds in progress, innermost
+  // last; every build this read used, for the cache; and which cached entries still hold.
+  private readonly recording: BuildStep[][] = [];
+  private readonly used = new Map<string, RecordedBuild>();
+  private readonly stillValid = new Map<string, boolean>();
+  private readonly stats = { reused: 0, built: 0 };
+  private readonly source: KustomizationSource;
 
-  constructor(private readonly ctx: ReadContext) {}
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly cache?: KustomizeBuildCache,
+  ) {
+    this.source = {
+      index: { findFileIn: (dir, names) => this.findFileIn(dir, names) },
+      load: (path) => this.load(path),
+    };
+  }
 
   /** Build `dir`. The result is memoised and shared: read it, never mutate it. */
   build(dir: string): BuildResult {
     return this.buildShared(dir, []);
   }
 
+  /** Hands the builds of this read to the cache; call once the read is complete. */
+  finish(): void {
+    if (this.cache && this.ctx.hasContentKeys) this.cache.replace(new Map(this.used), { ...this.stats });
+  }
+
   private buildShared(dir: string, stack: string[]): BuildResult {
+    this.step({ kind: "build", dir });
     const memo = this.memo.get(dir);
     if (memo) return memo;
-    const result = this.buildFresh(dir, stack);
+    const cached = this.reusable(dir);
+    if (cached) {
+      // The replayed steps are the cached build's own, not the caller's: record them nowhere.
+      this.recording.push([]);
+      try {
+        this.replay(cached, stack);
+      } finally {
+        this.recording.pop();
+      }
+      this.memo.set(dir, cached.result);
+      this.used.set(dir, cached);
+      this.stats.reused++;
+      return cached.result;
+    }
+    const steps: BuildStep[] = [];
+    this.recording.push(steps);
+    let result: BuildResult;
+    try {
+      result = this.buildFresh(dir, stack);
+    } finally {
+      this.recording.pop();
+    }
     this.memo.set(dir, result);
+    this.used.set(dir, { result, steps });
+    this.stats.built++;
     return result;
+  }
+
+  /** The previous read's build of `dir`, if everything it looked at is unchanged. */
+  private reusable(dir: string): RecordedBuild | undefined {
+    if (!this.cache || !this.ctx.hasContentKeys) return undefined;
+    const entry = this.cache.get(dir);
+    if (!entry) return undefined;
+    const known = this.stillValid.get(dir);
+    if (known !== undefined) return known ? entry : undefined;
+    this.stillValid.set(dir, false); // a cycle through `dir` counts as changed
+    const index = this.ctx.index;
+    const valid = entry.steps.every((step) => {
+      switch (step.kind) {
+        case "load":
+          return this.ctx.contentKeyOf(step.path) === step.key;
+        case "hasFile":
+          return index.hasFile(step.path) === step.answer;
+        case "hasDir":
+          return index.hasDir(step.path) === step.answer;
+        case "findFileIn":
+          return index.findFileIn(step.dir, step.names) === step.answer;
+        case "build":
+          return this.memo.has(step.dir) ? this.used.get(step.dir) === this.cache?.get(step.dir) : this.reusable(step.dir) !== undefined;
+        default:
+          return true;
+      }
+    });
+    this.stillValid.set(dir, valid);
+    return valid ? entry : undefined;
+  }
+
+  /** Does again what the cached build did besides computing its result, in the same order. */
+  private replay(entry: RecordedBuild, stack: string[]): void {
+    for (const step of entry.steps) {
+      if (step.kind === "load") this.ctx.load(step.path);
+      else if (step.kind === "error") this.ctx.errors.push({ ...step.error });
+      else if (step.kind === "convention") this.ctx.conventions.add(step.name);
+      else if (step.kind === "build") this.buildShared(step.dir, stack); // reusable or memoised: never built here
+    }
+  }
+
+  private step(step: BuildStep): void {
+    if (this.cache) this.recording.at(-1)?.push(step);
+  }
+
+  private load(path: string): LoadedFile {
+    this.step({ kind: "load", path, key: this.ctx.contentKeyOf(path) });
+    return this.ctx.load(path);
+  }
+
+  private hasFile(path: string): boolean {
+    const answer = this.ctx.index.hasFile(path);
+    this.step({ kind: "hasFile", path, answer });
+    return answer;
+  }
+
+  private hasDir(path: string): boolean {
+    const answer = this.ctx.index.hasDir(path);
+    this.step({ kind: "hasDir", path, answer });
+    return answer;
+  }
+
+  private findFileIn(dir: string, names: readonly string[]): string | undefined {
+    const answer = this.ctx.index.findFileIn(dir, names);
+    this.step({ kind: "findFileIn", dir, names, answer });
+    return answer;
+  }
+
+  private error(error: RepoError): void {
+    this.step({ kind: "error", error });
+    this.ctx.errors.push(error);
+  }
+
+  private convention(name: string): void {
+    this.step({ kind: "convention", name });
+    this.ctx.conventions.add(name);
   }
 
   private buildFresh(dir: string, stack: string[]): BuildResult {
     const result: BuildResult = { resources: [], remotes: [], charts: [], errors: [], files: [] };
-    const k = readKustomization(this.ctx, dir);
+    const k = readKustomization(this.source, dir);
     if (!k) {
       result.errors.push(`${dir || "."}: no kustomization file`);
       return result;
@@ -74,12 +196,12 @@ export class KustomizeResolver {
       if (target === null) {
         const message = `${field} entry "${entry}" escapes the repository root; refused`;
         result.errors.push(`${k.file}: ${message}`);
-        this.ctx.errors.push({ file: k.file, message });
+        this.error({ file: k.file, message });
         continue;
       }
-      if (this.ctx.index.hasFile(target)) {
+      if (this.hasFile(target)) {
         this.addFile(target, result);
-      } else if (this.ctx.index.hasDir(target)) {
+      } else if (this.hasDir(target)) {
         this.addDir(k.file, target, result, stack);
       } else {
         result.errors.push(`${k.file}: ${field} entry "${entry}" not found`);
@@ -92,7 +214,7 @@ export class KustomizeResolver {
       const cycle = [...stack.slice(stack.indexOf(target)), target].map((d) => d || ".").join(" → ");
       const message = `kustomize resources cycle: ${cycle}`;
       result.errors.push(`${from}: ${message}`);
-      this.ctx.errors.push({ file: from, message });
+      this.error({ file: from, message });
       return;
     }
     if (stack.length >= MAX_DEPTH) {
@@ -109,7 +231,7 @@ export class KustomizeResolver {
   }
 
   private addFile(path: string, result: BuildResult): void {
-    const loaded = this.ctx.load(path);
+    const loaded = this.load(path);
     result.files.push(path);
     if (loaded.problem) result.errors.push(loaded.problem);
     for (const d of loaded.docs) {
@@ -132,12 +254,12 @@ export class KustomizeResolver {
         result.errors.push(`${k.file}: kustomize components cycle through ${dir}`);
         continue;
       }
-      const comp = readKustomization(this.ctx, dir);
+      const comp = readKustomization(this.source, dir);
       if (!comp) {
         result.errors.push(`${k.file}: component "${entry}" not found`);
         continue;
       }
-      this.ctx.conventions.add("kustomize-components");
+      this.convention("kustomize-components");
       result.files.push(comp.file);
       result.errors.push(...comp.problems);
       // A component adds its resources to the parent's, then transforms everything accumulated so far.
@@ -181,14 +303,14 @@ export class KustomizeResolver {
       if (patch.path === null || patch.path === undefined) {
         const message = `${label} path escapes the repository root; refused`;
         result.errors.push(`${k.file}: ${message}`);
-        this.ctx.errors.push({ file: k.file, message });
+        this.error({ file: k.file, message });
         return;
       }
-      if (!this.ctx.index.hasFile(patch.path)) {
+      if (!this.hasFile(patch.path)) {
         result.errors.push(`${k.file}: ${label} patch file ${patch.path} not found`);
         return;
       }
-      const loaded = this.ctx.load(patch.path);
+      const loaded = this.load(patch.path);
       result.files.push(patch.path);
       if (loaded.problem) result.errors.push(loaded.problem);
       docs = loaded.docs;
