@@ -26,15 +26,33 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const only = process.argv.slice(2);
 const results: StageResult[] = [];
 
+interface Step {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  counts?: () => Counts | undefined;
+}
+
 function run(name: string, command: string, args: string[], env: Record<string, string> = {}, counts?: () => Counts | undefined): boolean {
+  return runSteps(name, [{ command, args, env, counts }]);
+}
+
+/** One stage of several runs (e.g. two Playwright configs): every step runs, counts add up, any failure fails the stage. */
+function runSteps(name: string, steps: Step[]): boolean {
   if (only.length && !only.includes(name)) return true;
-  console.log(`\n▶ ${name}: ${[path.basename(command), ...args].join(" ")}`);
   const started = Date.now();
-  const child = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  const counted = counts?.();
-  // A runner's exit code alone is not trusted: a stage with a failed test has failed, whatever it returned.
-  const ok = child.status === 0 && (counted?.failed ?? 0) === 0;
-  if (child.status === 0 && !ok) console.log(`${name}: the runner exited 0 but reported ${counted?.failed} failed tests`);
+  let ok = true;
+  let counted: Counts | undefined;
+  for (const step of steps) {
+    console.log(`\n▶ ${name}: ${[path.basename(step.command), ...step.args].join(" ")}`);
+    const child = spawnSync(step.command, step.args, { cwd: root, stdio: "inherit", env: { ...process.env, ...step.env } });
+    const c = step.counts?.();
+    // A runner's exit code alone is not trusted: a stage with a failed test has failed, whatever it returned.
+    const stepOk = child.status === 0 && (c?.failed ?? 0) === 0;
+    if (child.status === 0 && !stepOk) console.log(`${name}: the runner exited 0 but reported ${c?.failed} failed tests`);
+    ok = stepOk && ok;
+    if (c) counted = { passed: (counted?.passed ?? 0) + c.passed, failed: (counted?.failed ?? 0) + c.failed, skipped: (counted?.skipped ?? 0) + c.skipped };
+  }
   const result: StageResult = { name, ok, seconds: (Date.now() - started) / 1000, counts: counted };
   results.push(result);
   return result.ok;
@@ -66,7 +84,8 @@ function playwrightCounts(file: string): () => Counts | undefined {
 const unitReport = path.join(reports, "unit.json");
 const integrationReport = path.join(reports, "integration.json");
 const e2eReport = path.join(reports, "e2e.json");
-for (const file of [unitReport, integrationReport, e2eReport]) rmSync(file, { force: true });
+const e2eForgesReport = path.join(reports, "e2e-forges.json");
+for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport]) rmSync(file, { force: true });
 
 let ok = run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
 ok = run("lint", bin("eslint"), ["--max-warnings=0", "."]) && ok;
@@ -89,9 +108,22 @@ ok =
 const built = run("build", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
 ok = built && ok;
 if (built) {
+  // Two portals on the same build, one after the other: the demo repositories (playwright.config.ts),
+  // then GitHub and GitLab through their test servers (playwright.forges.config.ts), each on a fresh database.
   const e2eData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-"));
-  ok = run("e2e", bin("playwright"), ["test"], { FERRY_E2E_DATA_DIR: e2eData, FERRY_E2E_REPORT: e2eReport }, playwrightCounts(e2eReport)) && ok;
+  const e2eForgesData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-forges-"));
+  ok =
+    runSteps("e2e", [
+      { command: bin("playwright"), args: ["test"], env: { FERRY_E2E_DATA_DIR: e2eData, FERRY_E2E_REPORT: e2eReport }, counts: playwrightCounts(e2eReport) },
+      {
+        command: bin("playwright"),
+        args: ["test", "-c", "playwright.forges.config.ts"],
+        env: { FERRY_E2E_FORGES_DATA_DIR: e2eForgesData, FERRY_E2E_FORGES_REPORT: e2eForgesReport },
+        counts: playwrightCounts(e2eForgesReport),
+      },
+    ]) && ok;
   rmSync(e2eData, { recursive: true, force: true });
+  rmSync(e2eForgesData, { recursive: true, force: true });
 }
 
 console.log("\nstage        result  seconds  tests");

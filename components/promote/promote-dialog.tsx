@@ -223,6 +223,15 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
                 <Link className="font-medium underline" href={`/changes/${done.change.id}`}>
                   change #{done.change.number ?? done.change.id}
                 </Link>
+                {done.change.url ? (
+                  <>
+                    {" ("}
+                    <a className="underline" href={done.change.url} target="_blank" rel="noreferrer">
+                      open on the forge
+                    </a>
+                    {")"}
+                  </>
+                ) : null}
                 {done.status === "identical" ? " already holds exactly this." : ". A reviewer merges it to deploy."}
               </p>
             ) : null}

@@ -2,12 +2,14 @@ import { generateKeyPairSync } from "node:crypto";
 import { GitHubRepository } from "../repository";
 import type { GitHubClientTuning } from "../client";
 import { GitHubTestServer, type ServerAuth } from "./github-test-server";
+import { TEST_TOKEN } from "./token";
 
 // Test wiring: a GitHubTestServer plus a GitHubRepository pointed at it, with waits shrunk to
 // milliseconds (the same retry logic runs, only faster) and write pacing off.
 
+export { TEST_TOKEN };
+
 export const FAST: GitHubClientTuning = { msPerSecond: 1, paceWrites: false, retries: 3, rateLimitRetries: 2 };
-export const TEST_TOKEN = "ghp_testtoken_never_in_messages_0123456789";
 
 export async function startTokenServer(): Promise<GitHubTestServer> {
   return GitHubTestServer.start({ auth: { kind: "token", token: TEST_TOKEN } });

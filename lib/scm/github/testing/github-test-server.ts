@@ -47,6 +47,18 @@ export interface ServerPull {
   updatedAt: string;
 }
 
+/**
+ * A state change GitHub announces with webhooks, reported to `onEvent` after the server made it
+ * (the listener decides what to deliver, and delivers asynchronously, as GitHub does).
+ */
+export type GitHubServerEvent = {
+  kind: "pull_request.merged";
+  pull: ServerPull;
+  /** The base branch's head before and after the merge (a push event's `before`/`after`). */
+  before: string;
+  after: string;
+};
+
 interface Reply {
   status: number;
   body?: unknown;
@@ -75,6 +87,8 @@ export class GitHubTestServer {
   readonly checkRuns = new Map<string, { name: string; status: "queued" | "in_progress" | "completed"; conclusion: "success" | "failure" | null }[]>();
   /** Truncate recursive tree listings beyond this many entries (GitHub: 100,000 / 7 MB). */
   maxTreeEntries = 100_000;
+  /** Told of every state change a webhook would report (e.g. to deliver webhooks, as the e2e forge does). */
+  onEvent: ((event: GitHubServerEvent) => void) | null = null;
   private readonly faults: Fault[] = [];
   private readonly tokens = new Map<string, number>();
   private nextPull = 1;
@@ -88,9 +102,10 @@ export class GitHubTestServer {
     private readonly auth: ServerAuth,
   ) {}
 
-  static async start(opts: { owner?: string; repo?: string; auth: ServerAuth }): Promise<GitHubTestServer> {
+  /** `port`: where to listen on 127.0.0.1; 0 (the default) picks a free one. */
+  static async start(opts: { owner?: string; repo?: string; auth: ServerAuth; port?: number }): Promise<GitHubTestServer> {
     const server = new GitHubTestServer(await githubApi(API_ROOT), opts.owner ?? "acme", opts.repo ?? "gitops", opts.auth);
-    await server.listen();
+    await server.listen(opts.port ?? 0);
     return server;
   }
 
@@ -125,8 +140,8 @@ export class GitHubTestServer {
 
   // ---- HTTP ----
 
-  private async listen(): Promise<void> {
-    this.server = http.createServer((req, res) => {
+  private async listen(port: number): Promise<void> {
+    const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -150,9 +165,15 @@ export class GitHubTestServer {
           });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.origin = `http://127.0.0.1:${port}`;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   private async handle(req: http.IncomingMessage, raw: string): Promise<Reply> {
@@ -554,6 +575,7 @@ export class GitHubTestServer {
     const sha = this.git.commit({ tree, parents: method === "merge" ? [base, head] : [base], message });
     this.git.refs.set(`refs/heads/${pull.base}`, sha);
     Object.assign(pull, { state: "closed", headSha: head, mergedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), mergeCommitSha: sha });
+    this.onEvent?.({ kind: "pull_request.merged", pull: { ...pull }, before: base, after: sha });
     return { sha, merged: true, message: "Pull Request successfully merged" };
   }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import OpenAPIBackend, { type Document } from "openapi-backend";
+// The named export: the default one is the CommonJS module object under plain Node ESM (tsx), not the class.
+import { OpenAPIBackend, type Document } from "openapi-backend";
 
 // GitHub's own OpenAPI description (@octokit/openapi) as the contract of the test server: every
 // request it receives and every response it sends is validated against it. The document is 13 MB;

@@ -69,7 +69,21 @@ export interface GitLabTestServerOptions {
   projectPath?: string;
   token?: string;
   defaultBranch?: string;
+  /** Where to listen on 127.0.0.1; 0 (the default) picks a free port. */
+  port?: number;
 }
+
+/**
+ * A state change GitLab announces with webhooks, reported to `onEvent` after the server made it
+ * (the listener decides what to deliver, and delivers asynchronously, as GitLab does).
+ */
+export type GitLabServerEvent = {
+  kind: "merge_request.merged";
+  mergeRequest: ServerMergeRequest;
+  /** The target branch's head before and after the merge (a push event's `before`/`after`). */
+  before: string;
+  after: string;
+};
 
 const PROJECT_ID = 42;
 const BOT = { id: 7, username: "ferry-bot", name: "Ferry Bot" };
@@ -80,12 +94,16 @@ export class GitLabTestServer {
   readonly shapeErrors: string[] = [];
   readonly mergeRequests = new Map<number, ServerMergeRequest>();
   readonly projectPath: string;
+  /** The project's numeric id, as GitLab's API and webhook payloads report it. */
+  readonly projectId = PROJECT_ID;
   readonly token: string;
   readonly defaultBranch: string;
   /** Called after a commit object is made and before its branch is moved: a test can race here. */
   beforeRefUpdate: ((branch: string) => void) | null = null;
   /** Simulates a server that ignores start_sha and builds on the default branch's head. */
   ignoreStartSha = false;
+  /** Told of every state change a webhook would report (e.g. to deliver webhooks, as the e2e forge does). */
+  onEvent: ((event: GitLabServerEvent) => void) | null = null;
   private readonly faults: Fault[] = [];
   private server: http.Server | null = null;
   private origin = "";
@@ -107,7 +125,13 @@ export class GitLabTestServer {
         res.end(JSON.stringify({ message: "500 Internal Server Error" }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
     instance.server = server;
     instance.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return instance;
@@ -509,6 +533,7 @@ export class GitLabTestServer {
     mr.updatedAt = mr.mergedAt;
     if (squash) mr.squashCommitSha = commit.id;
     else mr.mergeCommitSha = commit.id;
+    this.onEvent?.({ kind: "merge_request.merged", mergeRequest: { ...mr }, before: targetHead, after: commit.id });
     return this.send(res, 200, this.wireMergeRequest(mr, true), mergeRequestShape);
   }
 
