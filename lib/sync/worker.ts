@@ -4,6 +4,7 @@ import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
 import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
+import { syncCron } from "./sync-schedule";
 
 // Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
 // processes on one database each job runs once, and the advisory lock inside syncRepository keeps
@@ -17,12 +18,6 @@ export const PRUNE_CRON = "7 * * * *";
 
 let boss: Promise<PgBoss> | undefined;
 let working = false;
-
-/** Minutes between periodic syncs (cron has minute granularity). */
-export function syncIntervalMinutes(env: Record<string, string | undefined> = process.env): number {
-  const seconds = Number(env.FERRY_SYNC_INTERVAL_SECONDS ?? 120);
-  return Number.isFinite(seconds) && seconds > 0 ? Math.min(59, Math.max(1, Math.round(seconds / 60))) : 2;
-}
 
 /** The queue client of this process; started on first use, also in processes that run no worker. */
 function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
@@ -65,7 +60,7 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
   await instance.work(PRUNE, async () => {
     await pruneExpiredRows(getPrisma());
   });
-  await instance.schedule(SYNC_ALL, `*/${syncIntervalMinutes()} * * * *`, {});
+  await instance.schedule(SYNC_ALL, syncCron(), {});
   await instance.schedule(PRUNE, PRUNE_CRON, {});
 }
 
