@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readRepository } from "../read";
+import { loadFixture } from "../testing/load-fixture";
 import type { Deployment } from "../model";
 import { planPromotion } from "./plan";
 import { BASE, changedLines, fixtureTree } from "./test-helpers";
@@ -74,5 +75,18 @@ describe("version promotion on the reader's model", () => {
       '-    newTag: 1.9.0 # {"$imagepolicy": "flux-system:shop:tag"}',
       '+    newTag: 2.0.0 # {"$imagepolicy": "flux-system:shop:tag"}',
     ]);
+  });
+
+  it("an ApplicationSet-rendered version is not edited in the shared template: refused with the reason", () => {
+    const tree = new Map(loadFixture("appset-matrix-platform"));
+    const model = readRepository(tree);
+    const cell = (env: string) => model.deployments.find((d) => d.app === "cert-manager" && d.env === env);
+    const [source, target] = [cell("dev"), cell("staging")];
+    expect(source?.versions[0]?.value).toBe("v1.15.1");
+    expect(target?.versions[0]?.value).toBe("v1.14.4");
+    if (!source || !target) return;
+    const plan = planPromotion({ ...BASE, tree, source, target, mode: "version" });
+    expect(plan.status).toBe("refused");
+    if (plan.status === "refused") expect(plan.reason).toMatch(/generator parameters.*by hand/);
   });
 });

@@ -242,3 +242,23 @@ describe("version promotion: a source image the target lacks", () => {
     expect(p.changeSet.body).toContain("ghcr.io/acme/extra");
   });
 });
+
+describe("version promotion: a value rendered from ApplicationSet generator parameters", () => {
+  const tree = fixtureTree("argocd");
+  it("is never written into the shared template; the plan says where the value really lives", () => {
+    const rendered = (env: string, value: string) =>
+      deployment("podinfo", env, `argocd/podinfo-${env}.yaml`, [
+        version({
+          kind: "chart",
+          name: "podinfo",
+          value,
+          file: "argocd/podinfo-production.yaml",
+          path: ["spec", "sources", 1, "targetRevision"],
+          field: "template.spec.source.targetRevision (rendered from ApplicationSet generator parameters)",
+        }),
+      ]);
+    const plan = planPromotion({ ...BASE, tree, source: rendered("staging", "6.5.4"), target: rendered("production", "6.3.0"), mode: "version" });
+    expect(plan.status).toBe("refused");
+    if (plan.status === "refused") expect(plan.reason).toMatch(/production's value comes from the ApplicationSet's generator parameters/);
+  });
+});

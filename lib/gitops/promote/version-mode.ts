@@ -72,6 +72,15 @@ export function planVersionFields(
       plan.notPromoted.push({ path: t.file, reason: `${t.field}: the value sits inside an inline patch string; edit it by hand` });
       continue;
     }
+    if (/\(rendered from ApplicationSet generator parameters\)/.test(t.field)) {
+      // The file holds a `{{ }}` template shared by every generated app; the value comes from a
+      // generator (a list element, a config file, a merge override), which is not one place per env.
+      plan.notPromoted.push({
+        path: t.file,
+        reason: `${t.field}: ${target.env}'s value comes from the ApplicationSet's generator parameters, not from one field of its own; change the generator's value for ${target.env} by hand`,
+      });
+      continue;
+    }
     const current = buffer.read(t.file);
     if (current === undefined) throw new PromotionRefused(`${t.file} no longer exists at the base commit; sync the repository and plan again`);
     if (/^sops:/m.test(current) || /ENC\[/.test(current)) {
