@@ -156,7 +156,10 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
       drift: cellDrift.state,
       driftFields: cellDrift.fields as unknown as Prisma.InputJsonValue,
     };
-    wanted.set(cellKey(cell.app, cell.env), { cell, data, fingerprint: stableStringify(data) });
+    // Plain JSON is enough to compare with what this process built last time (the same reader code
+    // builds equal cells with equal key order; if not, the cell is merely compared with its row).
+    // A row read back from jsonb has its keys in Postgres's order: that comparison uses stableStringify.
+    wanted.set(cellKey(cell.app, cell.env), { cell, data, fingerprint: JSON.stringify(data) });
   }
 
   // Which cells may differ from their rows: with a current record, only those whose fingerprint
@@ -206,7 +209,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
       continue;
     }
     const stored = stableStringify({ path: row.path, versions: row.versions, errors: row.errors, files: row.files, drift: row.drift, driftFields: row.driftFields });
-    if (stored !== w.fingerprint || (commit !== undefined && commit.sha !== row.lastCommitSha)) {
+    if (stored !== stableStringify(w.data) || (commit !== undefined && commit.sha !== row.lastCommitSha)) {
       await tx.deployment.update({ where: { id: row.id }, data });
       changedApps.add(appId);
     }

@@ -21,6 +21,7 @@ import { checkedOutIn } from "./checked-out";
 import { assertChangeList, commitChanges } from "./commit-changes";
 import { commitTree } from "./commit-tree";
 import { planMerge } from "./merge";
+import { readBranchHead } from "./ref-files";
 import { pushWithLease, readRef, updateRefLocal, type CasResult } from "./publish-ref";
 import { withWorktreeLock } from "./repository-lock";
 import { assertBranchName, assertCommitMessage, assertIdentity, FERRY_COMMITTER } from "./write-arguments";
@@ -85,7 +86,7 @@ export class GitRepository implements ScmRepository {
   async resolveRef(ref: string): Promise<string> {
     assertSafeRef(this.name, ref);
     const gitDir = await this.gitDir({ refresh: true });
-    return this.revParse(gitDir, ref);
+    return (await readBranchHead(gitDir, ref)) ?? this.revParse(gitDir, ref);
   }
 
   async readTree(commitSha: string): Promise<TreeEntry[]> {
