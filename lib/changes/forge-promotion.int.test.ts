@@ -1,5 +1,4 @@
-import { createHmac, randomUUID } from "node:crypto";
-import examples from "@octokit/webhooks-examples";
+import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -8,7 +7,6 @@ import { startTokenServer } from "@/lib/scm/github/testing/connect";
 import type { GitHubTestServer } from "@/lib/scm/github/testing/github-test-server";
 import { GitLabTestServer } from "@/lib/scm/gitlab/testing/gitlab-test-server";
 import { REFRESH_CHANGE, SYNC_ONE } from "@/lib/sync/worker";
-import { mergeRequestPayload, pushPayload } from "@/lib/webhooks/gitlab-test-payloads";
 import { promotionRequestSchema } from "./promotion-request";
 import {
   demoHistory,
@@ -23,6 +21,12 @@ import {
   startPortal,
   type ForgeView,
 } from "./testing/forge-harness";
+import { githubPullRequestClosed, githubPush, gitlabMergeRequestHook, gitlabPushHook, type WebhookDelivery } from "./testing/forge-webhooks";
+
+/** A delivery as the route handler receives it. */
+function asRequest(delivery: WebhookDelivery): Request {
+  return new Request(`http://ferry.test${delivery.path}`, { method: "POST", headers: delivery.headers, body: delivery.body });
+}
 
 // The whole promotion flow against each forge's local, spec-validated test server, through the
 // portal's real code paths: Repository row → openScmRepository → sync → openPromotion → a reviewer
@@ -280,33 +284,7 @@ describe("GitHub: promotion through the test server", () => {
   let restoreEnv: () => void;
   portalForForge();
 
-  function githubExample(name: string, pick: (e: Record<string, unknown>) => boolean): Record<string, unknown> {
-    const definition = (examples as unknown as { name: string; examples: Record<string, unknown>[] }[]).find((d) => d.name === name);
-    const found = definition?.examples.find(pick);
-    if (!found) throw new Error(`no ${name} example`);
-    return structuredClone(found);
-  }
-
-  function record(value: unknown): Record<string, unknown> {
-    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-  }
-
-  /** GitHub's own example payload, pointed at the test server's repository. */
-  function withRepository(payload: Record<string, unknown>): Record<string, unknown> {
-    const repository = record(payload.repository);
-    return { ...payload, repository: { ...repository, name: server.repo, full_name: `${server.owner}/${server.repo}`, html_url: server.repositoryUrl, default_branch: "main" } };
-  }
-
-  function signed(event: string, payload: unknown, delivery: string, secret = SECRET): Request {
-    // The exact bytes sent are the bytes signed, as GitHub does.
-    const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-    return new Request("http://ferry.test/api/webhooks/github", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": event, "x-github-delivery": delivery, "x-hub-signature-256": signature },
-      body,
-    });
-  }
+  const githubRepo = () => ({ owner: server.owner, repo: server.repo, repositoryUrl: server.repositoryUrl, defaultBranch: "main" });
 
   beforeAll(async () => {
     server = await startTokenServer();
@@ -329,30 +307,10 @@ describe("GitHub: promotion through the test server", () => {
     ...githubView(server),
     mergedDelivery: (number, delivery, opts = {}) => {
       const pull = server.pulls.get(number);
-      const template = githubExample("pull_request", (e) => e.action === "closed");
-      const pr = record(template.pull_request);
-      const payload = withRepository({
-        ...template,
-        action: "closed",
-        number,
-        pull_request: {
-          ...pr,
-          number,
-          state: "closed",
-          merged: true,
-          merged_at: pull?.mergedAt ?? null,
-          merge_commit_sha: pull?.mergeCommitSha ?? null,
-          html_url: `${server.repositoryUrl}/pull/${number}`,
-          head: { ...record(pr.head), ref: pull?.head, sha: pull?.headSha },
-          base: { ...record(pr.base), ref: "main" },
-        },
-      });
-      return signed("pull_request", payload, delivery, opts.forged ? "not-the-secret" : SECRET);
+      const facts = { number, head: pull?.head ?? "", headSha: pull?.headSha ?? "", base: "main", merged: true, mergedAt: pull?.mergedAt ?? null, mergeCommitSha: pull?.mergeCommitSha ?? null };
+      return asRequest(githubPullRequestClosed(githubRepo(), facts, { secret: opts.forged ? "not-the-secret" : SECRET, id: delivery }));
     },
-    pushDelivery: (before, after, delivery) => {
-      const template = githubExample("push", (e) => e.ref === "refs/heads/master");
-      return signed("push", withRepository({ ...template, ref: "refs/heads/main", before, after, head_commit: { ...record(template.head_commit), id: after } }), delivery);
-    },
+    pushDelivery: (before, after, delivery) => asRequest(githubPush(githubRepo(), "main", before, after, { secret: SECRET, id: delivery })),
     deliver: (request) => portal.githubWebhook(request),
     queuedReply: () => ({ accepted: true, jobs: 1 }),
   }));
@@ -365,14 +323,6 @@ describe("GitLab: promotion through the test server", () => {
   portalForForge();
 
   const project = () => ({ id: 42, path: server.projectPath, webUrl: server.projectUrl });
-
-  function hook(event: string, payload: unknown, delivery: string, token = SECRET): Request {
-    return new Request("http://ferry.test/api/webhooks/gitlab", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-gitlab-event": event, "x-gitlab-token": token, "x-gitlab-event-uuid": delivery, "idempotency-key": delivery },
-      body: JSON.stringify(payload),
-    });
-  }
 
   beforeAll(async () => {
     server = await GitLabTestServer.start();
@@ -394,12 +344,11 @@ describe("GitLab: promotion through the test server", () => {
     maxWrites: 2,
     ...gitlabView(server),
     mergedDelivery: (iid, delivery, opts = {}) => {
-      const payload = mergeRequestPayload(project(), iid, "merge");
       const mr = server.mergeRequests.get(iid);
-      const merged = { ...payload, object_attributes: { ...payload.object_attributes, state: "merged", merge_commit_sha: mr?.mergeCommitSha ?? null, last_commit: { id: mr?.finalSha ?? null } } };
-      return hook("Merge Request Hook", merged, delivery, opts.forged ? "not-the-token" : SECRET);
+      const facts = { iid, title: mr?.title ?? "", sourceBranch: mr?.sourceBranch ?? "", targetBranch: server.defaultBranch, state: "merged" as const, action: "merge", mergeCommitSha: mr?.mergeCommitSha ?? null, lastCommitSha: mr?.finalSha ?? null };
+      return asRequest(gitlabMergeRequestHook(project(), facts, { token: opts.forged ? "not-the-token" : SECRET, id: delivery }));
     },
-    pushDelivery: (before, after, delivery) => hook("Push Hook", { ...pushPayload(project(), `refs/heads/${server.defaultBranch}`), before, after, checkout_sha: after }, delivery),
+    pushDelivery: (before, after, delivery) => asRequest(gitlabPushHook(project(), server.defaultBranch, before, after, { token: SECRET, id: delivery })),
     deliver: (request) => portal.gitlabWebhook(request),
     queuedReply: (work) =>
       "refresh" in work
