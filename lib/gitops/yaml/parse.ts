@@ -105,7 +105,9 @@ export function parseYamlDocumentsExact(text: string, limits: YamlLimits = DEFAU
   };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(source, { prettyErrors: false }) as Document.Parsed[];
+    // logLevel "error": an unquoted `{{ x }}` (a template) is a map used as a key, which `yaml` would
+    // report on stderr for every such file read; the reader already treats templates as templates.
+    docs = parseAllDocuments(source, { prettyErrors: false, logLevel: "error" }) as Document.Parsed[];
   } catch (e) {
     return { documents, errors: [{ message: e instanceof Error ? e.message : String(e) }] };
   }
