@@ -123,6 +123,20 @@ describe("KustomizeBuildCache", () => {
     expect(rebased).toEqual(readRepository(tree, { rootAppName: "r" }));
   });
 
+  it("notices a file becoming a chart template (a Chart.yaml appears above it) though its content is unchanged", () => {
+    const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: ghcr.io/acme/a:1.0.0}]\n";
+    const tree: Tree = new Map([
+      ["apps/a/base/kustomization.yaml", "resources: [templates/deployment.yaml]\n"],
+      ["apps/a/base/templates/deployment.yaml", deployment],
+      ["apps/a/overlays/dev/kustomization.yaml", "resources: [../../base]\n"],
+    ]);
+    const cache = new KustomizeBuildCache();
+    readWithCache(tree, cache, "r");
+    tree.set("apps/a/base/Chart.yaml", "apiVersion: v2\nname: a\nversion: 0.1.0\n");
+    const cached = readWithCache(tree, cache, "r");
+    expect(cached).toEqual(readRepository(tree, { rootAppName: "r" }));
+  });
+
   it("is not used without content keys (nothing to recognise unchanged inputs by)", () => {
     const tree = loadFixture("cloudogu-basic");
     const cache = new KustomizeBuildCache();

@@ -8,7 +8,8 @@ import type { BuildResult } from "./resolve-overlay";
 // reused only if every observation still holds in the new tree; reuse replays its effects in order.
 
 export type BuildStep =
-  | { kind: "load"; path: string; key: string | undefined }
+  /** A file read: its content key, and whether it sat in a chart's templates (which skips it). */
+  | { kind: "load"; path: string; key: string | undefined; chartTemplate: boolean }
   | { kind: "hasFile"; path: string; answer: boolean }
   | { kind: "hasDir"; path: string; answer: boolean }
   | { kind: "findFileIn"; dir: string; names: readonly string[]; answer: string | undefined }

@@ -104,7 +104,7 @@ export class KustomizeResolver {
     const valid = entry.steps.every((step) => {
       switch (step.kind) {
         case "load":
-          return this.ctx.contentKeyOf(step.path) === step.key;
+          return this.ctx.contentKeyOf(step.path) === step.key && this.ctx.inChartTemplates(step.path) === step.chartTemplate;
         case "hasFile":
           return index.hasFile(step.path) === step.answer;
         case "hasDir":
@@ -136,7 +136,7 @@ export class KustomizeResolver {
   }
 
   private load(path: string): LoadedFile {
-    this.step({ kind: "load", path, key: this.ctx.contentKeyOf(path) });
+    this.step({ kind: "load", path, key: this.ctx.contentKeyOf(path), chartTemplate: this.ctx.inChartTemplates(path) });
     return this.ctx.load(path);
   }
 
