@@ -5,10 +5,9 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { parseAllDocuments } from "yaml";
-import type { Deployment } from "@/lib/gitops/model";
 import { createParseCache, readRepository } from "@/lib/gitops/read";
-import { containerSlots } from "@/lib/gitops/read/kustomize/tracked-fields";
+import type { Deployment } from "@/lib/gitops/model";
+import { readerImages, renderedImages } from "@/lib/gitops/testing/compare-images";
 import { git } from "./git";
 import { percentile } from "./measure";
 
@@ -37,26 +36,9 @@ async function loadWorkingTree(dir: string): Promise<Map<string, string>> {
   return tree;
 }
 
-async function renderedImages(dir: string): Promise<string[]> {
+async function kubectlImages(dir: string): Promise<string[]> {
   const { stdout } = await execFileAsync(KUBECTL, ["kustomize", dir], { encoding: "utf8", timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
-  const images = new Set<string>();
-  for (const doc of parseAllDocuments(stdout)) {
-    for (const slot of containerSlots(doc.toJS())) if (typeof slot.container.image === "string") images.add(slot.container.image);
-  }
-  return [...images].sort();
-}
-
-/** Same rule as lib/gitops/read/kustomize-oracle.test.ts: container images only, tag and digest joined. */
-function readerImages(deployments: Deployment[]): string[] {
-  const images = new Set<string>();
-  for (const d of deployments) {
-    for (const v of d.versions) {
-      if (v.kind !== "image" || !/ontainers\[|^images\[|\(inline patch\)/.test(v.field)) continue;
-      const tag = v.digest !== undefined && v.value === v.digest ? null : v.value;
-      images.add(`${v.name}${tag ? `:${tag}` : ""}${v.digest ? `@${v.digest}` : ""}`);
-    }
-  }
-  return [...images].sort();
+  return renderedImages(stdout);
 }
 
 /** Evenly spread sample so the rendered overlays cover every env and many apps, not one app's six. */
@@ -91,7 +73,7 @@ export async function compareReaderWithKustomize(dir: string, maxOverlays: numbe
     const started = performance.now();
     let rendered: string[];
     try {
-      rendered = await renderedImages(path.join(dir, overlay));
+      rendered = await kubectlImages(path.join(dir, overlay));
     } catch (error) {
       kubectlSampleMs += performance.now() - started;
       mismatches.push(`${overlay}: kubectl kustomize failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);

@@ -1,38 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { Deployment } from "../model";
+import { readerImages, renderedImages } from "../testing/compare-images";
 import { fixtureDir, listFixtures, loadFixture } from "../testing/load-fixture";
 import { readRepository } from "./index";
-import { containerSlots } from "./kustomize/tracked-fields";
 
 const KUBECTL = "/usr/bin/kubectl";
 const hasKubectl = existsSync(KUBECTL);
 
-function renderedImages(dir: string): string[] {
-  const out = execFileSync(KUBECTL, ["kustomize", dir], { encoding: "utf8", timeout: 30_000 });
-  const images = new Set<string>();
-  for (const doc of parseAllDocuments(out)) {
-    for (const slot of containerSlots(doc.toJS())) {
-      if (typeof slot.container.image === "string") images.add(slot.container.image);
-    }
-  }
-  return [...images].sort();
-}
-
-/** Container images the reader reports for one env folder (all apps sharing it, for global envs). */
-function readerImages(deployments: Deployment[]): string[] {
-  const images = new Set<string>();
-  for (const d of deployments) {
-    for (const v of d.versions) {
-      if (v.kind !== "image" || !/ontainers\[|^images\[|\(inline patch\)/.test(v.field)) continue;
-      const tag = v.digest !== undefined && v.value === v.digest ? null : v.value;
-      images.add(`${v.name}${tag ? `:${tag}` : ""}${v.digest ? `@${v.digest}` : ""}`);
-    }
-  }
-  return [...images].sort();
+function kubectlImages(dir: string): string[] {
+  return renderedImages(execFileSync(KUBECTL, ["kustomize", dir], { encoding: "utf8", timeout: 30_000 }));
 }
 
 interface OracleCase {
@@ -83,7 +62,7 @@ describe("kustomize oracle: reader images equal `kubectl kustomize` output", () 
       continue;
     }
     it(title, () => {
-      expect(readerImages(c.deployments)).toEqual(renderedImages(path.join(fixtureDir(c.fixture), c.dir)));
+      expect(readerImages(c.deployments)).toEqual(kubectlImages(path.join(fixtureDir(c.fixture), c.dir)));
     });
   }
 });

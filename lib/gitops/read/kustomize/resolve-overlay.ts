@@ -57,7 +57,7 @@ export class KustomizeResolver {
 
   /** Hands the builds of this read to the cache; call once the read is complete. */
   finish(): void {
-    if (this.cache && this.ctx.hasContentKeys) this.cache.replace(new Map(this.used), { ...this.stats });
+    if (this.cache && this.ctx.hasContentKeys) this.cache.replace(this.used, { ...this.stats });
   }
 
   private buildShared(dir: string, stack: string[]): BuildResult {
