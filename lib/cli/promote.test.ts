@@ -170,12 +170,13 @@ describe("ferry promote --write on a hostile checkout", () => {
     await writeFile(path.join(dir, "apps/web/staging/deployment.yaml"), deployment("1.1.0"));
     await writeFile(path.join(dir, "apps/web/staging/config.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
     await writeFile(path.join(dir, "apps/web/production/deployment.yaml"), deployment("1.0.0"));
-    // The checkout reader skips links, so the planner sees config.yaml as missing and plans to create it.
+    // The checkout reader skips links and reports them: the target cell has a file it could not read, so
+    // the plan is refused (and even a plan made would not write through the link).
     await symlink(path.join(outside, "config.yaml"), path.join(dir, "apps/web/production/config.yaml"));
 
     const run = await ferry(["promote", dir, "--app", "web", "--from", "staging", "--to", "production", "--mode", "folder", "--write"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("symlink");
+    expect(run.stdout + run.stderr).toContain("apps/web/production/config.yaml: symlink, not followed");
     expect(await readFile(path.join(outside, "config.yaml"), "utf8")).toBe("secret: keep\n");
     expect(await readFile(path.join(dir, "apps/web/production/deployment.yaml"), "utf8")).toBe(deployment("1.0.0"));
   });

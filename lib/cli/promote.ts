@@ -111,8 +111,11 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
   const dir = path.resolve(args.dir ?? ".");
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new CliError(`not a directory: ${args.dir}`);
-  const { tree } = await loadTree(dir);
+  const loaded = await loadTree(dir);
+  const tree = loaded.tree;
   const model = readRepository(tree, { rootAppName: path.basename(dir) });
+  // Files the loader could not read (symlink, too large, not UTF-8) count like files that do not parse.
+  model.errors.unshift(...loaded.errors);
   if (!model.apps.some((a) => a.name === args.app)) {
     throw new CliError(`there is no app ${args.app} in ${args.dir} (apps: ${model.apps.map((a) => a.name).join(", ") || "none"})`);
   }

@@ -92,6 +92,6 @@ describe("loadTree", () => {
     symlinkSync("/etc/passwd", path.join(dir, "apps/evil.yaml"));
     const { tree, errors } = await loadTree(dir);
     expect([...tree.keys()]).toEqual(["apps/a.yaml"]);
-    expect(errors).toEqual([{ file: "apps/evil.yaml", message: "symlink skipped" }]);
+    expect(errors).toEqual([{ file: "apps/evil.yaml", message: "symlink, not followed (it could point outside the repository)" }]);
   });
 });

@@ -76,6 +76,7 @@ export async function runScan(args: string[], io: CliIO): Promise<number> {
   const loaded = await loadTree(dir);
   const model = readRepository(loaded.tree, { rootAppName: path.basename(dir) });
   model.errors.unshift(...loaded.errors);
+  model.notes.unshift(...loaded.notes);
   io.stdout(json ? JSON.stringify(toScanJson(model), null, 2) : formatTable(model));
   return 0;
 }

@@ -5,6 +5,7 @@ import { parseYamlDocuments, type ParsedDocument, type ParsedYaml } from "../yam
 import type { ParseCache } from "./parse-cache";
 import { basename, dirname, isYamlPath, segments } from "./paths";
 import { skipDecision } from "./skip-rules";
+import { skippedFilesOf, type SkippedFiles } from "./skipped-files";
 import type { TreeIndex } from "./tree-index";
 
 export interface LoadedFile {
@@ -30,6 +31,8 @@ export class ReadContext {
   readonly configuredEnvNames: string[];
   private readonly loaded = new Map<string, LoadedFile>();
   private readonly chartDirs: Set<string>;
+  /** Files the tree loader left out (symlink, too large, not UTF-8), with the reason. */
+  private readonly skipped: SkippedFiles;
 
   constructor(
     readonly index: TreeIndex,
@@ -38,6 +41,7 @@ export class ReadContext {
   ) {
     this.configuredEnvNames = configuredEnvironments(config).map((e) => e.name);
     this.chartDirs = new Set(index.paths.filter((p) => basename(p) === "Chart.yaml").map(dirname));
+    this.skipped = skippedFilesOf(index.tree);
   }
 
   get rootAppName(): string {
@@ -81,7 +85,12 @@ export class ReadContext {
 
   private loadUncached(path: string): LoadedFile {
     const content = this.index.read(path);
-    if (content === undefined) return { path, status: "missing", docs: [], problem: `${path}: file not found` };
+    if (content === undefined) {
+      const reason = this.skipped.get(path);
+      // A file the loader skipped is there in git: say why it was not read, not "not found".
+      if (reason !== undefined) return { path, status: "skipped", docs: [], problem: `${path}: ${reason}` };
+      return { path, status: "missing", docs: [], problem: `${path}: file not found` };
+    }
     if (!isYamlPath(path) && basename(path) !== "Kustomization") return { path, status: "skipped", docs: [] };
     const decision = skipDecision(path, content, this.inChartTemplates(path));
     if (decision.skip) {

@@ -1,5 +1,6 @@
 import type { FileTree } from "../model";
 import { basename, dirname } from "./paths";
+import { skippedFilesOf, type SkippedFiles } from "./skipped-files";
 
 interface DirEntry {
   files: string[];
@@ -14,9 +15,12 @@ export class TreeIndex {
   readonly paths: string[];
   private readonly dirs = new Map<string, DirEntry>();
   private readonly under = new Map<string, string[]>();
+  /** In git but left out of the tree by its loader (symlink, too large, not UTF-8): exists, cannot be read. */
+  private readonly skipped: SkippedFiles;
 
   constructor(readonly tree: FileTree) {
     this.paths = [...tree.keys()].sort();
+    this.skipped = skippedFilesOf(tree);
     this.ensureDir("");
     for (const path of this.paths) {
       const dir = dirname(path);
@@ -33,8 +37,12 @@ export class TreeIndex {
     return entry;
   }
 
+  /**
+   * True for a file the loader skipped as well: a kustomization that lists it then loads it, and the
+   * load says why it was not read instead of the entry being "not found".
+   */
   hasFile(path: string): boolean {
-    return this.tree.has(path);
+    return this.tree.has(path) || this.skipped.has(path);
   }
 
   hasDir(dir: string): boolean {
