@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", ".data/**", "lib/db/generated/**", "demo/**", "test-results/**", "playwright-report/**", ".bench/**", "next-env.d.ts"],
+    ignores: [".next/**", "dist/**", "node_modules/**", ".data/**", "lib/db/generated/**", "demo/**", "test-results/**", "playwright-report/**", ".bench/**", "next-env.d.ts"],
   },
   {
     rules: {

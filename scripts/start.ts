@@ -40,6 +40,9 @@ async function main(): Promise<void> {
     throw new FerryStartupError(`Port ${port} is in use`, "stop the other process or set PORT=<a free port>");
   }
 
+  // The ferry CLI's bundle (bin/ferry.js runs it when it matches the sources); quick when up to date.
+  await runToEnd(process.execPath, [path.join(root, "scripts", "build-cli.mjs"), "--if-possible", "--quiet"]);
+
   if (!dev && (await buildIsStale())) {
     say(existsSync(path.join(root, ".next", "BUILD_ID")) ? "sources changed since the last build: running next build" : "no build yet: running next build");
     const code = await runToEnd(nextBin, ["build"]);
