@@ -5,6 +5,7 @@ import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { apiGroup, type DocsByKind } from "./documents";
+import { detectStandaloneApps, SINGLE_ENV_NAME } from "./detect/standalone";
 import { isEnvLikeName } from "./env-order";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
 import { basename, dirname, isUnder, joinInRepo, normalizeRepoPath } from "./paths";
@@ -22,6 +23,8 @@ export interface ArgoApp {
   specPath: YamlPath;
   /** The ApplicationSet's unrendered `spec.template`, for generated apps. */
   templated?: Record<string, unknown>;
+  /** An ApplicationSet's template read as is, because its generators yield no Application from this repository. */
+  unexpanded?: boolean;
 }
 
 interface ArgoSource {
@@ -81,7 +84,7 @@ function envOf(app: ArgoApp, envNames: readonly string[]): { env: string; app: s
   for (const hint of [app.namespace, app.project]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
   }
-  return { env: "default", app: app.name, fromName: false };
+  return { env: SINGLE_ENV_NAME, app: app.name, fromName: false };
 }
 
 export interface ArgoResult {
@@ -128,13 +131,16 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     for (const s of sources) {
       const chart = asString(s.value.chart);
       const path = asString(s.value.path);
+      if (app.unexpanded && (chart === undefined || chart.includes("{{"))) continue;
       if (chart) {
+        const versions = chartSourceVersions(r, app, s, chart, refs, appName).filter((v) => !app.unexpanded || !v.value?.includes("{{"));
+        if (app.unexpanded && !versions.some((v) => v.kind === "chart")) continue;
         created.push({
           app: appName,
           env,
           path: app.file,
           appDir: app.file,
-          versions: chartSourceVersions(r, app, s, chart, refs, appName),
+          versions,
           errors: [],
           files: [app.file],
           destination,
@@ -181,6 +187,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       });
     }
   }
+  // A repository without environments: the folders no layout and no Application claimed are apps too.
+  created.push(...detectStandaloneApps(r, kinds, [...existing, ...created]));
   return { candidates: created, teams };
 }
 
@@ -334,9 +342,20 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
       if (app) out.apps.push({ ...app, templated: template });
     }
   }
+  if (out.apps.length === 0 && isRecord(spec.template)) {
+    // No Application generated from this repository (the generator lists clusters, reads another
+    // repository, or matches nothing here): the template still pins what every generated Application
+    // deploys. One deployment named after the set holds the template's literal versions.
+    const app = toArgoApp(file, doc, { name: setName }, spec.template.spec, ["spec", "template", "spec"]);
+    if (app) out.apps.push({ ...app, unexpanded: true, cluster: literal(app.cluster), namespace: literal(app.namespace), project: literal(app.project) });
+  }
   if (unresolved.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: could not evaluate ${listSome(unresolved)}`);
   if (unnamed.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: no application for unresolved name ${listSome(unnamed)}`);
   return out;
+}
+
+function literal(value: string | undefined): string | undefined {
+  return value?.includes("{{") ? undefined : value;
 }
 
 /** A note lists a few examples, not thousands (one per generated parameter set). */
