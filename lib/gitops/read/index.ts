@@ -12,6 +12,7 @@ import { detectPlainFolders } from "./detect/plain-folders";
 import type { DirReaders } from "./dir-versions";
 import { scanKinds, type DocsByKind } from "./documents";
 import { orderEnvironments } from "./env-order";
+import { withValidEnvironmentNames } from "./env-names";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag } from "./floating";
 import { applyFluxWiring } from "./flux";
 import type { BuiltResource } from "./kustomize/built-resource";
@@ -142,7 +143,10 @@ function applyVersionFields(ctx: ReadContext, candidates: Candidate[]): void {
 }
 
 function assemble(ctx: ReadContext, candidates: Candidate[], teamNames: string[]): RepoModel {
-  const sorted = [...candidates].sort((a, b) => SOURCE_PRIORITY.indexOf(a.source) - SOURCE_PRIORITY.indexOf(b.source));
+  // Env names from folder names are checked like typed ones: `PROD`, `..`, `*e` are reported, not columns.
+  const envNames = withValidEnvironmentNames(candidates);
+  ctx.errors.push(...envNames.errors);
+  const sorted = [...envNames.valid].sort((a, b) => SOURCE_PRIORITY.indexOf(a.source) - SOURCE_PRIORITY.indexOf(b.source));
   const chosen = new Map<string, Candidate>();
   for (const c of sorted) {
     const key = `${c.app}\u0000${c.env}`;
