@@ -49,6 +49,36 @@ describe("a repository without environments: one folder per app", () => {
     expect(model.deployments).toEqual([]);
   });
 
+  it("reads a repository whose root is a kustomization as one app (repo per app)", () => {
+    expect(
+      cells({
+        "kustomization.yaml": "resources:\n  - deploy/app.yaml\n",
+        "deploy/app.yaml": deployment("app", "example.com/app:4.0.0"),
+      }),
+    ).toEqual([{ app: "repo", env: "default", versions: ["example.com/app=4.0.0"] }]);
+  });
+
+  it("leaves folders a Flux Kustomization reconciles to the Flux wiring", () => {
+    const model = read({
+      "sync/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\nspec:\n  path: ./workloads\n",
+      "workloads/api/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+      "workloads/api/deploy.yaml": deployment("api", "example.com/api:1.0.0"),
+      "tools/debug/deploy.yaml": deployment("debug", "example.com/debug:2.0.0"),
+    });
+    expect(model.deployments.filter((d) => d.env === "default").map((d) => d.app)).toEqual(["debug"]);
+  });
+
+  it("names a Helm chart that templates Applications an app of apps, not an app", () => {
+    const model = read({
+      "apps/Chart.yaml": "apiVersion: v2\nname: apps\nversion: 0.1.0\n",
+      "apps/values.yaml": "apps:\n  - web\n",
+      "apps/templates/apps.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\nspec:\n  source:\n    path: web\n",
+      "web/deploy.yaml": deployment("web", "example.com/web:1.0.0"),
+    });
+    expect(model.conventions).toContain("argocd-app-of-apps");
+    expect(model.deployments.map((d) => d.app)).toEqual(["web"]);
+  });
+
   it("does not add folders to a repository that has environments", () => {
     const model = read({
       "shop/base/kustomization.yaml": "resources:\n  - deploy.yaml\n",

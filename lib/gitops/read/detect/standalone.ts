@@ -1,9 +1,10 @@
 import type { Candidate } from "../candidate";
 import type { ReadContext } from "../context";
 import { chartDirVersions, readDirVersions, type DirReaders } from "../dir-versions";
-import type { DocsByKind } from "../documents";
+import { apiGroup, type DocsByKind } from "../documents";
 import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization } from "../kustomize/kustomization";
-import { basename, dirname, isUnder, isYamlPath, joinInRepo, segments } from "../paths";
+import { asString, getAtPath } from "../../yaml";
+import { basename, dirname, isUnder, isYamlPath, joinInRepo, normalizeRepoPath, segments } from "../paths";
 import { dedupeVersions } from "../versions";
 import { BASE_DIR_NAMES, DEPLOYABLE_KINDS } from "./layout-names";
 
@@ -24,12 +25,17 @@ export function hasEnvironmentStructure(candidates: readonly Candidate[]): boole
  * one app, in a single environment. Deployable on its own means a kustomization (not a Component, not
  * a folder named like a base), a Helm chart (not a subchart), or plain manifests with a workload, and
  * it must hold at least one version (or a problem reading one): config-only folders stay out of the
- * matrix. A folder inside or around a folder already claimed is left alone.
+ * matrix. A folder inside or around a folder already claimed is left alone, and so is a folder a Flux
+ * Kustomization reconciles (the Flux wiring places it in its cluster). A repository whose root is a
+ * kustomization or a chart is one app (repo per app).
  * The environment is `default`, as for Argo CD Applications whose name, namespace and project name none.
  */
 export function detectStandaloneApps(r: DirReaders, kinds: DocsByKind, existing: readonly Candidate[]): Candidate[] {
   const env = SINGLE_ENV_NAME;
   const { ctx } = r;
+  // Helm charts whose templates are Argo CD Applications (app of apps): wiring, not an app.
+  // (Chart templates are not parsed as manifests: their text says what they render.)
+  if (ctx.index.paths.some((p) => ctx.inChartTemplates(p) && /^kind:\s*["']?Application(Set)?["']?\s*$/m.test(ctx.index.read(p) ?? ""))) ctx.conventions.add("argocd-app-of-apps");
   if (hasEnvironmentStructure(existing)) return [];
   const claimed = existing.flatMap((c) => [c.path, c.appDir].filter((p) => !isYamlPath(p) || ctx.index.hasDir(p)));
   const fileConsumed = new Set<string>();
@@ -51,19 +57,28 @@ export function detectStandaloneApps(r: DirReaders, kinds: DocsByKind, existing:
   }
   const wiringFiles = new Set<string>();
   for (const kind of WIRING_KINDS) for (const d of kinds.get(kind) ?? []) wiringFiles.add(d.file);
+  // Folders a Flux Kustomization reconciles: the Flux wiring says in which cluster (env) they run.
+  const fluxPaths: string[] = [];
+  for (const d of kinds.get("Kustomization") ?? []) {
+    if (apiGroup(d.value) !== "kustomize.toolkit.fluxcd.io") continue;
+    const path = normalizeRepoPath(asString(getAtPath(d.value, ["spec", "path"])) ?? "");
+    if (path !== null && !path.includes("${")) fluxPaths.push(path);
+  }
 
   const chosen: string[] = [];
   const out: Candidate[] = [];
-  const dirs = ctx.index.allDirs().filter((d) => d !== "").sort((a, b) => segments(a).length - segments(b).length || a.localeCompare(b));
+  // The root first: a repository whose root is deployable (repo per app) is that one app.
+  const dirs = ctx.index.allDirs().sort((a, b) => segments(a).length - segments(b).length || a.localeCompare(b));
   for (const dir of dirs) {
     const segs = segments(dir);
+    if (fluxPaths.some((p) => isUnder(dir, p))) continue;
     if (segs.some((s) => s.startsWith(".") || BASE_DIR_NAMES.has(s)) || segs.includes("clusters")) continue;
-    if (chosen.some((c) => isUnder(dir, c))) continue;
+    if (chosen.some((c) => c === "" || isUnder(dir, c))) continue;
     if (claimed.some((p) => isUnder(dir, p) || isUnder(p, dir))) continue;
     if (componentDirs.has(dir) || fileConsumed.has(dir) || inChart(ctx, dir)) continue;
     const isKustomize = kustomizationDirs.has(dir);
     const isChart = ctx.isChartDir(dir);
-    if (!isKustomize && !isChart && !holdsWorkload(ctx, ctx.index.filesIn(dir).filter((f) => !wiringFiles.has(f)))) continue;
+    if (!isKustomize && !isChart && (dir === "" || !holdsWorkload(ctx, ctx.index.filesIn(dir).filter((f) => !wiringFiles.has(f))))) continue;
     const read = readDirVersions(r, dir, false);
     const versions = [...read.versions];
     // A kustomization next to a Chart.yaml (a kustomized umbrella chart): its dependencies are versions too.
@@ -71,7 +86,7 @@ export function detectStandaloneApps(r: DirReaders, kinds: DocsByKind, existing:
     if (versions.length + read.errors.length === 0) continue;
     chosen.push(dir);
     out.push({
-      app: basename(dir),
+      app: basename(dir) || ctx.rootAppName,
       env,
       path: dir,
       appDir: dir,
