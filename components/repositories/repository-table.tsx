@@ -26,6 +26,11 @@ export function RepositoryTable({ repositories }: { repositories: RepositorySumm
             {r.lastSyncAt ? `${relativeTime(r.lastSyncAt)}${r.lastSyncMs !== null ? ` (${r.lastSyncMs} ms)` : ""}` : "never"}
           </DataCell>
           <DataCell className="text-xs" testId="sync-state">
+            {r.branchNotices.map((n) => (
+              <div key={n} className="mb-1 text-amber-800" data-testid="branch-notice">
+                {n}
+              </div>
+            ))}
             {r.syncError ? (
               <span className="text-red-800">error: {r.syncError}</span>
             ) : r.headSha ? (
@@ -50,6 +55,18 @@ export function RepositoryTable({ repositories }: { repositories: RepositorySumm
                     </li>
                   ))}
                 </ul>
+                {r.readErrors.length > 20 ? <p className="mt-1 text-slate-500">and {r.readErrors.length - 20} more</p> : null}
+              </details>
+            ) : null}
+            {r.readNotes.length ? (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-slate-600">Notes ({r.readNotes.length})</summary>
+                <ul className="mt-1 list-disc pl-4 text-slate-600">
+                  {r.readNotes.slice(0, 20).map((n, i) => (
+                    <li key={i}>{n}</li>
+                  ))}
+                </ul>
+                {r.readNotes.length > 20 ? <p className="mt-1 text-slate-500">and {r.readNotes.length - 20} more</p> : null}
               </details>
             ) : null}
           </DataCell>

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { branchNotices, otherNotes } from "@/lib/sync/branch-notices";
 
 export interface RepositorySummary {
   id: number;
@@ -15,6 +16,8 @@ export interface RepositorySummary {
   appCount: number;
   readErrors: { file: string; message: string; line?: number }[];
   readNotes: string[];
+  /** What the last sync found about the branch itself: empty, or rewritten by a force-push. */
+  branchNotices: string[];
 }
 
 /** Strips credentials from a remote URL before it is shown anywhere. */
@@ -38,7 +41,8 @@ export async function listRepositories(prisma: PrismaClient): Promise<Repository
     syncError: r.syncError,
     appCount: r._count.apps,
     readErrors: (r.readErrors as RepositorySummary["readErrors"] | null) ?? [],
-    readNotes: r.readNotes,
+    readNotes: otherNotes(r.readNotes),
+    branchNotices: branchNotices(r.readNotes),
   }));
 }
 

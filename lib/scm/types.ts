@@ -167,6 +167,13 @@ export interface ScmRepository {
    */
   resolveRef(ref: string): Promise<string>;
 
+  /**
+   * Whether `ancestorSha` is in the history of `commitSha` (a commit is its own ancestor); false also
+   * when `ancestorSha` is no longer known (rewritten away). How a sync tells a force-push from a
+   * fast-forward. Optional: a provider without it just cannot report force-pushes.
+   */
+  isAncestor?(ancestorSha: string, commitSha: string): Promise<boolean>;
+
   /** Every blob of the commit's tree, recursively (submodules left out). @throws RefNotFoundError */
   readTree(commitSha: string): Promise<TreeEntry[]>;
 

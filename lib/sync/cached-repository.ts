@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { FileTree, RepoModel } from "@/lib/gitops/model";
 import { readRepository } from "@/lib/gitops/read";
+import { describeSkippedFiles, SKIP_REASON, withSkippedFiles } from "@/lib/gitops/read/skipped-files";
 import { cachedContents, sharedParseCache } from "./load-file-tree";
 
 export interface CachedRepository {
@@ -25,7 +26,7 @@ export function rememberRepository(repo: CachedRepository): void {
  * call. Callers that are about to write (promotions) sync first so the head is current.
  */
 export async function readCachedRepository(prisma: PrismaClient, name: string): Promise<CachedRepository | null> {
-  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true } });
+  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true, readErrors: true } });
   if (!repo?.headSha) return null;
   const known = memo.get(name);
   if (known && known.headSha === repo.headSha && known.id === repo.id) return known;
@@ -33,13 +34,23 @@ export async function readCachedRepository(prisma: PrismaClient, name: string): 
   const contents = await cachedContents(prisma, files.map((f) => f.blobSha));
   const tree = new Map<string, string>();
   const shaByPath = new Map<string, string>();
+  // Files the sync did not read (symlink, too large, not UTF-8) have no stored content; the sync's
+  // read errors say why, so a preview's cell names the reason as the sync's did. The only ones the
+  // errors do not list are the binary non-manifests the sync summed up in a note.
+  const reasons = new Map(((repo.readErrors as { file?: unknown; message?: unknown }[] | null) ?? []).flatMap((e) => (typeof e.file === "string" && typeof e.message === "string" ? [[e.file, e.message] as const] : [])));
+  const skipped = new Map<string, string>();
   for (const f of files) {
     const content = contents.get(f.blobSha);
-    if (content === undefined) continue;
+    if (content === undefined) {
+      skipped.set(f.path, reasons.get(f.path) ?? SKIP_REASON.notText);
+      continue;
+    }
     tree.set(f.path, content);
     shaByPath.set(f.path, f.blobSha);
   }
-  const model = readRepository(tree, { parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path) });
+  const model = readRepository(withSkippedFiles(tree, skipped), { parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path) });
+  // As the sync does: a file that could not be read counts for promotions like one that does not parse.
+  model.errors.unshift(...describeSkippedFiles(skipped).errors);
   const result = { id: repo.id, name: repo.name, headSha: repo.headSha, tree, model };
   memo.set(name, result);
   return result;

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/lib/db/generated/client";
 import type { FileTree } from "@/lib/gitops/model";
 import { createParseCache, type ParseCache } from "@/lib/gitops/read";
+import { SKIP_REASON, withSkippedFiles } from "@/lib/gitops/read/skipped-files";
 import type { ScmRepository, TreeEntry } from "@/lib/scm/types";
 
 /** Files larger than this are not cached or read: GitOps config is small, blobs this size are not config. */
@@ -32,7 +33,10 @@ export async function cachedContents(db: Pick<Prisma.TransactionClient, "blob">,
 }
 
 export interface LoadedTree {
+  /** The readable files; what was left out is attached for the reader (see skippedFilesOf). */
   files: FileTree;
+  /** Files of the commit left out of `files`, with the reason (symlink, too large, not UTF-8 text). */
+  skipped: Map<string, string>;
   parseCache: ParseCache;
   fetchedFromForge: number;
 }
@@ -44,7 +48,15 @@ export interface LoadedTree {
 export async function loadFileTree(tx: Prisma.TransactionClient, scm: ScmRepository, entries: readonly TreeEntry[]): Promise<LoadedTree> {
   // A symlink's blob is its target path, not content: following it could read outside the
   // repository, and reading it as YAML would be wrong, so links (and submodules) are left out.
-  const wanted = entries.filter((e) => e.mode !== "120000" && e.mode !== "160000" && (e.size === undefined || e.size <= MAX_CACHED_BLOB_BYTES));
+  const skipped = new Map<string, string>();
+  const wanted = entries.filter((e) => {
+    if (e.path.includes("\uFFFD")) skipped.set(e.path, SKIP_REASON.badNameReplaced);
+    else if (e.mode === "120000") skipped.set(e.path, SKIP_REASON.symlink);
+    else if (e.mode === "160000") skipped.set(e.path, SKIP_REASON.submodule);
+    else if (e.size !== undefined && e.size > MAX_CACHED_BLOB_BYTES) skipped.set(e.path, SKIP_REASON.tooLarge(MAX_CACHED_BLOB_BYTES, e.size));
+    else return true;
+    return false;
+  });
   const known = await cachedContents(tx, wanted.map((e) => e.blobSha));
   const fromForge = [...new Set(wanted.map((e) => e.blobSha).filter((sha) => !known.has(sha)))];
   if (fromForge.length) {
@@ -67,7 +79,10 @@ export async function loadFileTree(tx: Prisma.TransactionClient, scm: ScmReposit
   const files = new Map<string, string>();
   for (const entry of wanted) {
     const content = contentBySha.get(entry.blobSha);
-    if (content !== undefined && !content.includes("\u0000")) files.set(entry.path, content);
+    // readBlobs leaves out binary and non-UTF-8 blobs; text with NUL bytes cannot be stored either.
+    if (content === undefined) skipped.set(entry.path, SKIP_REASON.notText);
+    else if (content.includes("\u0000")) skipped.set(entry.path, SKIP_REASON.binary);
+    else files.set(entry.path, content);
   }
-  return { files, parseCache, fetchedFromForge: fromForge.length };
+  return { files: withSkippedFiles(files, skipped), skipped, parseCache, fetchedFromForge: fromForge.length };
 }

@@ -119,7 +119,12 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   const existingApps = await tx.app.findMany({ where: { repositoryId }, select: { id: true, name: true, path: true, teamId: true } });
   const wantedApps = new Set(model.apps.map((a) => a.name));
   const gone = existingApps.filter((a) => !wantedApps.has(a.name)).map((a) => a.id);
-  if (gone.length) await tx.app.deleteMany({ where: { id: { in: gone } } });
+  // Environments whose cells this sync removes: one no repository has any more goes at the end.
+  const emptiedEnvIds = new Set<number>();
+  if (gone.length) {
+    for (const d of await tx.deployment.findMany({ where: { appId: { in: gone } }, select: { environmentId: true }, distinct: ["environmentId"] })) emptiedEnvIds.add(d.environmentId);
+    await tx.app.deleteMany({ where: { id: { in: gone } } });
+  }
   const appIds = new Map(existingApps.filter((a) => wantedApps.has(a.name)).map((a) => [a.name, a.id]));
   const changedApps = new Set<number>();
   const newApps = model.apps.filter((a) => !appIds.has(a.name));
@@ -174,7 +179,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   const rows = await tx.deployment.findMany({
     where: previous ? { appId: { in: [...candidateApps] } } : { app: { repositoryId } },
     select: {
-      id: true, appId: true, path: true, versions: true, errors: true, files: true, drift: true, driftFields: true, lastCommitSha: true,
+      id: true, appId: true, environmentId: true, path: true, versions: true, errors: true, files: true, drift: true, driftFields: true, lastCommitSha: true,
       app: { select: { name: true } }, environment: { select: { name: true } },
     },
   });
@@ -184,7 +189,11 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   const toDelete = rows.filter((r) => !wanted.has(cellKey(r.app.name, r.environment.name))).map((r) => r.id);
   if (toDelete.length) {
     await tx.deployment.deleteMany({ where: { id: { in: toDelete } } });
-    for (const r of rows) if (toDelete.includes(r.id)) changedApps.add(r.appId);
+    for (const r of rows) {
+      if (!toDelete.includes(r.id)) continue;
+      changedApps.add(r.appId);
+      emptiedEnvIds.add(r.environmentId);
+    }
   }
 
   // Only cells whose files changed need their "last changed" commit looked up again (one walk).
@@ -229,5 +238,20 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
       WHERE a."id" = ANY(${[...changedApps]}::int[])`;
   }
 
+  await dropEnvironmentsNoOneHas(tx, [...emptiedEnvIds].filter((id) => ![...envIds.values()].includes(id)));
+
   return { headSha, fingerprints: new Map([...wanted].map(([k, w]) => [k, w.fingerprint])) };
+}
+
+/**
+ * Deletes those of `ids` that no repository has a cell in any more (environments are shared by all
+ * repositories; the current model's own, even without cells, are never passed). The rows are locked
+ * first, so the check runs after any sync that is adding cells to them has committed, and such a
+ * sync cannot add one between the check and the delete.
+ */
+async function dropEnvironmentsNoOneHas(tx: Prisma.TransactionClient, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$queryRaw`SELECT "id" FROM "Environment" WHERE "id" = ANY(${ids}::int[]) ORDER BY "id" FOR UPDATE`;
+  await tx.$executeRaw`DELETE FROM "Environment" e WHERE e."id" = ANY(${ids}::int[])
+    AND NOT EXISTS (SELECT 1 FROM "Deployment" d WHERE d."environmentId" = e."id")`;
 }

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { KustomizeBuildCache, readRepository } from "@/lib/gitops/read";
+import { describeSkippedFiles } from "@/lib/gitops/read/skipped-files";
 import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
+import { emptyBranchNotice, rewrittenBranchNotice } from "./branch-notices";
 import { rememberRepository } from "./cached-repository";
 import { storeModel, type StoredCells } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
@@ -69,11 +71,14 @@ export async function syncRepository(
           return { status: "unchanged" as const, headSha, changedFiles: 0 };
         }
 
+        // A previous head that is no longer an ancestor: the branch was force-pushed. Nothing from the
+        // last sync is trusted then (the files are compared anyway; every cell's last commit is looked up again).
+        const rewritten = repo.headSha !== null && repo.headSha !== headSha && scm.isAncestor ? !(await scm.isAncestor(repo.headSha, headSha).catch(() => true)) : false;
         const entries = await scm.readTree(headSha);
         phase("read-tree");
         const known = storedFiles.get(repositoryId);
         const before =
-          known && known.headSha === repo.headSha && !options.force
+          known && known.headSha === repo.headSha && !options.force && !rewritten
             ? known.files
             : new Map((await tx.repositoryFile.findMany({ where: { repositoryId }, select: { path: true, blobSha: true } })).map((f) => [f.path, f.blobSha]));
         const after = new Map(entries.map((e) => [e.path, e.blobSha]));
@@ -86,10 +91,17 @@ export async function syncRepository(
         let buildCache = buildCaches.get(repositoryId);
         if (!buildCache) buildCaches.set(repositoryId, (buildCache = new KustomizeBuildCache()));
         const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path), buildCache });
+        // What the tree loader left out (symlinks, files over the limit, not UTF-8) is reported, never dropped silently.
+        const skipped = describeSkippedFiles(tree.skipped);
+        model.errors.unshift(...skipped.errors);
+        model.notes.unshift(...skipped.notes);
+        if (entries.length === 0) model.notes.unshift(emptyBranchNotice(repo.defaultBranch, headSha));
+        if (rewritten && repo.headSha) model.notes.unshift(rewrittenBranchNotice(repo.defaultBranch, repo.headSha, headSha));
         phase("read-model");
 
-        // Only cells whose files changed need a fresh "last changed by" lookup; a first sync needs all.
-        const firstSync = before.size === 0 || options.force === true;
+        // Only cells whose files changed need a fresh "last changed by" lookup; a first sync (or one
+        // after a force-push, whose old commits are gone from the history) needs all.
+        const firstSync = before.size === 0 || options.force === true || rewritten;
         const remembered = storedCells.get(repositoryId);
         const current = !firstSync && remembered?.headSha === repo.headSha ? remembered : null;
         const stored = await storeModel(tx, { repositoryId, headSha, model, scm, changed: firstSync ? null : changed, previous: current });

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getPrisma } from "@/lib/db/client";
 import { describeDatabaseError } from "@/lib/db/describe-error";
+import { branchNotices } from "@/lib/sync/branch-notices";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export async function GET() {
     await prisma.$queryRaw`SELECT 1`;
     const repositories = await prisma.repository.findMany({
       orderBy: { name: "asc" },
-      select: { name: true, provider: true, defaultBranch: true, headSha: true, lastSyncAt: true, lastSyncMs: true, syncError: true },
+      select: { name: true, provider: true, defaultBranch: true, headSha: true, lastSyncAt: true, lastSyncMs: true, syncError: true, readNotes: true },
     });
     const degraded = repositories.some((r) => r.syncError);
     return NextResponse.json({
@@ -26,6 +27,8 @@ export async function GET() {
         lastSyncAt: r.lastSyncAt?.toISOString() ?? null,
         lastSyncMs: r.lastSyncMs,
         syncError: r.syncError,
+        // An empty branch or a force-push: not an error, but nobody should learn it from a missing column.
+        branchNotices: branchNotices(r.readNotes),
       })),
     });
   } catch (error) {

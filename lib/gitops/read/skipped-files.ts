@@ -29,6 +29,8 @@ export const SKIP_REASON = {
   binary: "binary file (NUL bytes), not read",
   notText: "not UTF-8 text (binary or another encoding), not read",
   badName: "file name is not valid UTF-8 (shown with \\xNN escapes), not read",
+  /** A forge or git that already decoded the name: the invalid bytes are U+FFFD by now. */
+  badNameReplaced: "file name is not valid UTF-8 (invalid bytes shown as \uFFFD), not read",
   badFolderName: "folder name is not valid UTF-8 (shown with \\xNN escapes); nothing in it was read",
 } as const;
 

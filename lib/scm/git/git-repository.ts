@@ -89,6 +89,20 @@ export class GitRepository implements ScmRepository {
     return (await readBranchHead(gitDir, ref)) ?? this.revParse(gitDir, ref);
   }
 
+  async isAncestor(ancestorSha: string, commitSha: string): Promise<boolean> {
+    assertObjectId(this.name, ancestorSha);
+    assertObjectId(this.name, commitSha);
+    const gitDir = await this.gitDir();
+    try {
+      await runGit(["merge-base", "--is-ancestor", ancestorSha, commitSha], { gitDir, timeoutMs: this.timeoutMs });
+      return true;
+    } catch (error) {
+      // Exit 1: not an ancestor. A commit the repository no longer has is not in the history either.
+      if (error instanceof GitCommandError && (error.exitCode === 1 || MISSING_OBJECT.test(error.stderr) || /not a valid commit/i.test(error.stderr))) return false;
+      throw await this.failure(error);
+    }
+  }
+
   async readTree(commitSha: string): Promise<TreeEntry[]> {
     assertSafeRef(this.name, commitSha);
     const gitDir = await this.gitDir();
