@@ -23,6 +23,8 @@ export const repoConfigSchema = z.strictObject({
   /** Folder templates such as `apps/{app}/overlays/{env}`; `{app}` and `{env}` match one path segment. */
   paths: z.array(pathTemplate).optional(),
   environments: z.array(environmentEntry).optional(),
+  /** Flux cluster (its folder name, e.g. `prod-eu`) → environment; unlisted clusters are their own environment. */
+  clusters: z.record(z.string(), z.string().min(1)).optional(),
   /** team → app names or globs. */
   teams: z.record(z.string(), z.array(z.string().min(1))).optional(),
   versionFields: z.array(versionField).optional(),

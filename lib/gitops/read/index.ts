@@ -15,6 +15,8 @@ import { orderEnvironments } from "./env-order";
 import { withValidEnvironmentNames } from "./env-names";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag } from "./floating";
 import { applyFluxWiring } from "./flux";
+import { readFluxWiring, type FluxWiring } from "./flux/wiring";
+import { splitByHelmRelease } from "./release-apps";
 import type { BuiltResource } from "./kustomize/built-resource";
 import type { KustomizeBuildCache } from "./kustomize/build-cache";
 import { KustomizeResolver } from "./kustomize/resolve-overlay";
@@ -45,7 +47,7 @@ export interface ReadOptions {
   buildCache?: KustomizeBuildCache;
 }
 
-const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "kustomize", "plain", "helm-values", "argocd"];
+const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "flux", "kustomize", "plain", "helm-values", "argocd"];
 
 /**
  * Read a GitOps repository's file tree into the domain model. Pure and total: problems end up in
@@ -86,6 +88,8 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   }
   const argo = readArgo(readers, kinds, candidates);
   candidates.push(...argo.candidates);
+  candidates = splitByHelmRelease(readers, candidates);
+  if (!templates || templates.length === 0) candidates = preferFluxWiring(ctx, readFluxWiring(readers, kinds, candidates), candidates);
   applyFluxWiring(ctx, kinds, candidates);
   applyVersionFields(ctx, candidates);
 
@@ -97,6 +101,26 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   if (yamlContents(ctx).some((content) => content.includes("$imagepolicy"))) ctx.conventions.add("flux-image-automation");
   readers.resolver.finish();
   return assemble(ctx, candidates, teams);
+}
+
+/**
+ * Where Flux reconciles a folder, the wiring says which cluster (environment) and which apps it holds;
+ * the folder layout's guess for the same folder gives way, and a note says so.
+ */
+function preferFluxWiring(ctx: ReadContext, flux: FluxWiring, candidates: Candidate[]): Candidate[] {
+  if (flux.candidates.length === 0) return candidates;
+  const replaced = new Set<string>();
+  const kept = candidates.filter((c) => {
+    if (c.source === "argocd" || c.source === "configured" || !flux.wiredDirs.has(c.path)) return true;
+    replaced.add(c.path);
+    return false;
+  });
+  if (replaced.size > 0) {
+    const dirs = [...replaced].sort();
+    const shown = dirs.length <= 3 ? dirs.join(", ") : `${dirs.slice(0, 3).join(", ")} and ${dirs.length - 3} more`;
+    ctx.note(`${dirs.length} folder(s) read as Flux reconciles them from ${flux.clusters.length} cluster(s) (${flux.clusters.map((c) => c.name).join(", ")}), not by folder layout: ${shown}`);
+  }
+  return [...flux.candidates, ...kept];
 }
 
 function yamlContents(ctx: ReadContext): string[] {

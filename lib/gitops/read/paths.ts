@@ -48,3 +48,9 @@ export function extname(path: string): string {
 export function isYamlPath(path: string): boolean {
   return path.endsWith(".yaml") || path.endsWith(".yml");
 }
+
+/** `path` as a kustomization entry relative to `dir` (`path` is `dir` or below it). */
+export function relativeEntry(dir: string, path: string): string {
+  if (path === dir) return ".";
+  return dir === "" ? path : path.slice(dir.length + 1);
+}

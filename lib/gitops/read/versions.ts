@@ -105,7 +105,7 @@ const REF_KEYS: Record<"git" | "chart", readonly string[]> = {
   chart: ["digest", "semver", "tag"],
 };
 
-function refVersion(res: BuiltResource, ctx: VersionContext, kind: Version["kind"]): Version | undefined {
+export function refVersion(res: BuiltResource, ctx: VersionContext, kind: Version["kind"]): Version | undefined {
   const url = asString(getAtPath(res.obj, ["spec", "url"])) ?? String(getAtPath(res.obj, ["metadata", "name"]) ?? "");
   const ref = getAtPath(res.obj, ["spec", "ref"]);
   for (const key of REF_KEYS[kind === "git" ? "git" : "chart"]) {

@@ -34,7 +34,7 @@ export function applyImages(k: Kustomization, resources: BuiltResource[]): void 
       slot.container.image = formatImageRef(ref);
       if (entry.newTag || entry.digest) {
         const prop = entry.newTag ? "newTag" : "digest";
-        res.prov.set(slot.key, { file: k.file, doc: 0, path: ["images", entry.index, prop], field: `images[name=${entry.name}].${prop}` });
+        res.prov.set(slot.key, { file: k.file, doc: k.origin?.doc ?? 0, path: [...(k.origin?.path ?? []), "images", entry.index, prop], field: `images[name=${entry.name}].${prop}` });
       }
     }
   }

@@ -58,6 +58,11 @@ export interface Kustomization {
   namespace?: string;
   /** Problems reading the kustomization itself (parse errors, malformed fields). */
   problems: string[];
+  /**
+   * Where the fields live inside `file` when it is not a kustomization file of its own: a Flux
+   * Kustomization's `spec` (document index and path), so inline patches point at the right place.
+   */
+  origin?: { doc: number; path: (string | number)[] };
 }
 
 /** What reading a kustomization needs: the read context, or a view of it that records its lookups. */

@@ -55,6 +55,19 @@ export class KustomizeResolver {
     return this.buildShared(dir, []);
   }
 
+  /**
+   * Build a kustomization that is not a file of its own (what Flux generates for a folder without one,
+   * plus a Flux Kustomization's own components and patches). Not memoised: the folders it includes are.
+   */
+  buildSynthetic(k: Kustomization): BuildResult {
+    const result: BuildResult = { resources: [], remotes: [], charts: [], errors: [...k.problems], files: [] };
+    const stack = [`flux:${k.file}`];
+    this.addResources(k, result, stack);
+    this.addComponents(k, result, stack);
+    this.applyTransforms(k, result);
+    return result;
+  }
+
   /** Hands the builds of this read to the cache; call once the read is complete. */
   finish(): void {
     if (this.cache && this.ctx.hasContentKeys) this.cache.replace(this.used, { ...this.stats });
@@ -298,7 +311,7 @@ export class KustomizeResolver {
       }
       docs = parsed.documents;
       file = k.file;
-      basePath = patch.field === "patchesStrategicMerge" ? [patch.field, patch.index] : [patch.field, patch.index, "patch"];
+      basePath = [...(k.origin?.path ?? []), ...(patch.field === "patchesStrategicMerge" ? [patch.field, patch.index] : [patch.field, patch.index, "patch"])];
     } else {
       if (patch.path === null || patch.path === undefined) {
         const message = `${label} path escapes the repository root; refused`;
@@ -322,7 +335,7 @@ export class KustomizeResolver {
       if (d.value === null || d.value === undefined) continue;
       const where = (p: YamlPath, key: string): FieldLocation =>
         inline
-          ? { file, doc: 0, path: basePath, field: `${formatLabel(basePath)} (inline patch) sets ${key}` }
+          ? { file, doc: k.origin?.doc ?? 0, path: basePath, field: `${formatLabel(basePath)} (inline patch) sets ${key}` }
           : { file, doc: d.index, path: p, field: key };
       if (isJsonPatch(d.value) || patch.field === "patchesJson6902") {
         if (!isJsonPatch(d.value)) {

@@ -1,0 +1,260 @@
+import type { Version } from "../../model";
+import { asString, getAtPath, isRecord } from "../../yaml";
+import type { Candidate } from "../candidate";
+import type { DirReaders } from "../dir-versions";
+import type { DocsByKind } from "../documents";
+import type { BuiltResource } from "../kustomize/built-resource";
+import { findKustomizationFile, type Kustomization, type PatchRef } from "../kustomize/kustomization";
+import type { BuildResult } from "../kustomize/resolve-overlay";
+import { resourceId } from "../kustomize/targets";
+import { dedupeVersions, refVersion, versionsOfResource, type OciLookup } from "../versions";
+import { dirname, isUnder, isYamlPath, relativeEntry } from "../paths";
+import { discoverClusters, type ClusterRoot } from "./clusters";
+import { isFluxKustomization, isFluxSource, isHelmRelease, nameOf, namespaceOf, sourceRefOf } from "./objects";
+import { resolveSource, type SourceScope } from "./sources";
+import { substituteVersions, substitutionsOf, type Substitutions } from "./substitute";
+
+export interface FluxWiring {
+  candidates: Candidate[];
+  /** Folders whose content a cluster reconciles and whose deployments the wiring produced. */
+  wiredDirs: Set<string>;
+  clusters: ClusterRoot[];
+}
+
+const MAX_UNITS_PER_CLUSTER = 2000;
+
+/** One thing Flux applies: the cluster folder itself, or a Flux Kustomization found in what it applied. */
+interface Unit {
+  /** App name of versions that belong to no HelmRelease: the Kustomization's name. */
+  name: string;
+  dir: string;
+  /** The Flux Kustomization (file, document, object), absent for the cluster folder. */
+  owner?: BuiltResource;
+  vars: Substitutions;
+}
+
+/**
+ * Follow Flux from each cluster's entry point the way kustomize-controller reconciles it: the cluster
+ * folder is applied; every Flux Kustomization in the result applies its `spec.path` (this repository,
+ * an ExternalArtifact's copy rules, or an OCI artifact) with its own components, patches and
+ * substitutions; HelmReleases in what is applied are the apps of that cluster. The environment of a
+ * cell is the cluster (or the environment the repository config maps it to).
+ */
+export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonly Candidate[]): FluxWiring {
+  const { ctx } = r;
+  const clusters = discoverClusters(ctx, kinds);
+  const out: FluxWiring = { candidates: [], wiredDirs: new Set(), clusters };
+  if (clusters.length === 0) return out;
+  ctx.conventions.add("flux-clusters");
+  const repoWide = repoSources(kinds);
+  const envMap = ctx.config?.clusters ?? {};
+  for (const cluster of clusters) {
+    const env = envMap[cluster.name] ?? cluster.name;
+    const seen = new Set<string>();
+    const queue: Unit[] = [{ name: "flux-system", dir: cluster.dir, vars: {} }];
+    const clusterResources: BuiltResource[] = [];
+    let units = 0;
+    while (queue.length > 0 && units < MAX_UNITS_PER_CLUSTER) {
+      const unit = queue.shift();
+      if (!unit) break;
+      units++;
+      const build = applyUnit(r, unit);
+      clusterResources.push(...build.resources);
+      const scope: SourceScope = { resources: [...clusterResources, ...repoWide] };
+      const produced = deploymentsOf(r, unit, build, scope, env, cluster, layout);
+      if (produced.length > 0) {
+        out.candidates.push(...produced);
+        for (const f of build.files) out.wiredDirs.add(dirname(f));
+        out.wiredDirs.add(unit.dir);
+      }
+      for (const res of build.resources) {
+        if (!isFluxKustomization(res.obj)) continue;
+        const key = `${namespaceOf(res.obj) ?? ""}/${nameOf(res.obj)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const next = nextUnit(r, res, scope, unit, cluster, env, out);
+        if (next && next.dir !== cluster.dir) queue.push(next);
+      }
+    }
+    if (queue.length > 0) ctx.note(`${cluster.dir}: cluster ${cluster.name}: stopped after ${MAX_UNITS_PER_CLUSTER} Flux Kustomizations`);
+  }
+  return out;
+}
+
+function repoSources(kinds: DocsByKind): BuiltResource[] {
+  const out: BuiltResource[] = [];
+  for (const kind of ["GitRepository", "OCIRepository", "ArtifactGenerator", "ConfigMap"]) {
+    for (const d of kinds.get(kind) ?? []) {
+      if (kind !== "ConfigMap" && !isFluxSource(d.value)) continue;
+      out.push({ obj: d.value, file: d.file, doc: d.doc, originalName: resourceId(d.value).name, prov: new Map() });
+    }
+  }
+  return out;
+}
+
+/** The unit a Flux Kustomization applies, or undefined (with a note) when it reads outside this repository. */
+function nextUnit(r: DirReaders, k: BuiltResource, scope: SourceScope, parent: Unit, cluster: ClusterRoot, env: string, out: FluxWiring): Unit | undefined {
+  const { ctx } = r;
+  const name = nameOf(k.obj);
+  // The parent's substitutions apply to this object too (it is part of what the parent applied).
+  const rawPath = substituteString(asString(getAtPath(k.obj, ["spec", "path"])) ?? "./", parent.vars);
+  const vars = { ...parent.vars, ...substitutionsOf(k, scope) };
+  const resolved = resolveSource(scope, sourceRefOf(k.obj), rawPath);
+  switch (resolved.kind) {
+    case "repo":
+      if (!ctx.index.hasDir(resolved.dir)) {
+        ctx.note(`${k.file}: Flux Kustomization ${name} (cluster ${cluster.name}): path ./${resolved.dir} does not exist`);
+        return undefined;
+      }
+      return { name, dir: resolved.dir, owner: k, vars };
+    case "artifact": {
+      // The Kustomization deploys a packaged release: its version is the artifact's ref.
+      const v = refVersion(resolved.source, { deploymentDir: dirname(k.file) }, "other");
+      out.candidates.push({
+        app: name,
+        env,
+        path: dirname(k.file),
+        appDir: dirname(k.file),
+        versions: v ? [v] : [],
+        errors: [],
+        files: [k.file, resolved.source.file],
+        destination: { cluster: cluster.name, namespace: asString(getAtPath(k.obj, ["spec", "targetNamespace"])), wiredBy: k.file },
+        source: "flux",
+      });
+      out.wiredDirs.add(dirname(k.file));
+      return undefined;
+    }
+    case "elsewhere":
+      ctx.note(`${k.file}: Flux Kustomization ${name} (cluster ${cluster.name}) reads ${resolved.what}, outside this repository`);
+      return undefined;
+    case "unresolved":
+      ctx.note(`${k.file}: Flux Kustomization ${name} (cluster ${cluster.name}): ${resolved.why}`);
+      return undefined;
+  }
+}
+
+/**
+ * Apply a unit as kustomize-controller does: the folder's own kustomization, or the one Flux generates
+ * (every manifest below, each sub-folder with a kustomization as a whole), then the Flux Kustomization's
+ * `components`, `patches` and `images`.
+ */
+function applyUnit(r: DirReaders, unit: Unit): BuildResult {
+  const { ctx } = r;
+  const spec = unit.owner && isRecord(unit.owner.obj.spec) ? unit.owner.obj.spec : {};
+  const file = unit.owner?.file ?? `${unit.dir}/`;
+  const k: Kustomization = {
+    dir: unit.dir,
+    file,
+    kind: "Kustomization",
+    resources: generatedResources(r, unit.dir).map((entry, index) => ({ field: "resources", index, entry })),
+    components: [],
+    patches: [],
+    images: [],
+    helmCharts: [],
+    problems: [],
+    ...(unit.owner ? { origin: { doc: unit.owner.doc, path: ["spec"] } } : {}),
+  };
+  if (Array.isArray(spec.components)) spec.components.forEach((c: unknown, index) => typeof c === "string" && k.components.push({ index, entry: c }));
+  if (Array.isArray(spec.patches)) {
+    spec.patches.forEach((p: unknown, index) => {
+      if (!isRecord(p) || typeof p.patch !== "string") return;
+      const ref: PatchRef = { field: "patches", index, inline: p.patch };
+      if (isRecord(p.target)) ref.target = Object.fromEntries(Object.entries(p.target).filter(([, v]) => typeof v === "string")) as PatchRef["target"];
+      k.patches.push(ref);
+    });
+  }
+  if (Array.isArray(spec.images)) {
+    spec.images.forEach((img: unknown, index) => {
+      const name = isRecord(img) ? asString(img.name) : undefined;
+      if (!isRecord(img) || !name) return;
+      k.images.push({ index, name, newName: asString(img.newName), newTag: asString(img.newTag), digest: asString(img.digest) });
+    });
+  }
+  const build = r.resolver.buildSynthetic(k);
+  if (ctx.index.filesUnder(unit.dir).length === 0) build.errors.push(`${unit.dir || "."}: folder is empty`);
+  return build;
+}
+
+/** `resources:` of the kustomization Flux uses for `dir`: its own, or the one it generates. */
+function generatedResources(r: DirReaders, dir: string): string[] {
+  const { ctx } = r;
+  if (findKustomizationFile(ctx, dir)) return ["."];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of ctx.index.filesIn(d)) if (isYamlPath(f)) out.push(relativeEntry(dir, f));
+    for (const sub of ctx.index.subdirsOf(d)) {
+      if (findKustomizationFile(ctx, sub)) out.push(relativeEntry(dir, sub));
+      else walk(sub);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * What a unit deploys. Where the folder layout already names the apps of a folder this unit applies
+ * (global env folders, one folder per app), those apps are kept and only placed in this cluster;
+ * HelmReleases the layout did not claim are apps of their own; versions of anything else belong to
+ * the unit (the Flux Kustomization's name).
+ */
+function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: SourceScope, env: string, cluster: ClusterRoot, layout: readonly Candidate[]): Candidate[] {
+  const ociLookup: OciLookup = (name, namespace) =>
+    build.resources.find((res) => res.obj.kind === "OCIRepository" && (res.originalName === name || nameOf(res.obj) === name) && (namespace === undefined || namespaceOf(res.obj) === undefined || namespaceOf(res.obj) === namespace)) ??
+    scope.resources.find((res) => res.obj.kind === "OCIRepository" && nameOf(res.obj) === name) ??
+    r.ociLookup(name, namespace);
+  const vctx = { deploymentDir: unit.dir, ociLookup };
+  const targetNamespace = unit.owner ? asString(getAtPath(unit.owner.obj, ["spec", "targetNamespace"])) : undefined;
+  const wiredBy = unit.owner?.file ?? `${cluster.dir}/`;
+  const files = [...new Set(build.files)];
+  const buildDirs = new Set(files.map(dirname));
+  const out: Candidate[] = [];
+  const covered = new Set<string>();
+  for (const c of layout) {
+    if (c.source === "argocd" || c.source === "configured" || !(buildDirs.has(c.path) || isUnder(c.path, unit.dir))) continue;
+    if (!files.some((f) => isUnder(f, c.path))) continue;
+    for (const v of c.versions) covered.add(locationKey(v));
+    out.push({ ...c, env, versions: substituteVersions(c.versions, unit.vars), destination: { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy }, source: "flux" });
+  }
+  const rest: Version[] = [];
+  for (const res of build.resources) {
+    if (isHelmRelease(res.obj)) {
+      const versions = dedupeVersions(versionsOfResource(res, vctx));
+      if (versions.length > 0 && versions.every((v) => covered.has(locationKey(v)))) continue;
+      out.push({
+        app: nameOf(res.obj) || unit.name,
+        env,
+        path: unit.dir,
+        appDir: dirname(res.file),
+        versions: substituteVersions(versions, unit.vars),
+        errors: [...new Set(build.errors)],
+        files,
+        destination: { cluster: cluster.name, namespace: targetNamespace ?? namespaceOf(res.obj), wiredBy },
+        source: "flux",
+      });
+    } else if (!isFluxKustomization(res.obj) && !isFluxSource(res.obj)) {
+      rest.push(...versionsOfResource(res, vctx).filter((v) => !covered.has(locationKey(v))));
+    }
+  }
+  if (rest.length > 0) {
+    out.push({
+      app: unit.name,
+      env,
+      path: unit.dir,
+      appDir: unit.dir,
+      versions: substituteVersions(dedupeVersions(rest), unit.vars),
+      errors: [...new Set(build.errors)],
+      files,
+      destination: { cluster: cluster.name, namespace: targetNamespace, wiredBy },
+      source: "flux",
+    });
+  }
+  return out;
+}
+
+function locationKey(v: Version): string {
+  return `${v.file}#${v.doc}#${v.path.join("/")}`;
+}
+
+function substituteString(value: string, vars: Substitutions): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) => vars[name]?.value ?? fallback ?? whole);
+}
