@@ -10,15 +10,26 @@ import { fastImport, fastImportStream, git } from "./git";
 /** Bump when the generators change, so a stale org is regenerated without --fresh. */
 const ORG_VERSION = 2;
 
-export interface BenchRepo extends RepoPlan {
+/** A generated repository: its plan, where it lives and how many files it has. */
+export type BenchRepo<P extends BenchRepoPlan = RepoPlan> = P & {
   /** Absolute path of the repository (its working tree). */
   dir: string;
   files: number;
+};
+
+/** What every org's repository plan has (the sync registers `name` with `team`). */
+export interface BenchRepoPlan {
+  name: string;
+  /** Repository-level team (Repository.team); null when teams come from the tree or nowhere. */
+  team: string | null;
+  /** A word for the layout, in commit messages and per-layout timings. */
+  convention: string;
+  apps: number;
 }
 
-interface Manifest {
+interface Manifest<P extends BenchRepoPlan> {
   version: number;
-  repos: BenchRepo[];
+  repos: BenchRepo<P>[];
 }
 
 export interface GenerateOptions {
@@ -27,12 +38,28 @@ export interface GenerateOptions {
   log: (line: string) => void;
 }
 
-export async function generateOrg({ root, fresh, log }: GenerateOptions): Promise<{ repos: BenchRepo[]; generated: boolean; ms: number }> {
+/** The default org: 20 repositories × 100 apps in five conventions (see conventions.ts). */
+export function generateOrg(options: GenerateOptions): Promise<{ repos: BenchRepo[]; generated: boolean; ms: number }> {
+  return generateRepos(options, { version: ORG_VERSION, plans: planOrg(), tree: repoTree });
+}
+
+export interface OrgGenerator<P extends BenchRepoPlan> {
+  /** Bump when the generator changes, so a stale org on disk is regenerated without --fresh. */
+  version: number;
+  plans: P[];
+  tree: (plan: P) => Map<string, string>;
+}
+
+/** Writes each plan's tree as a git repository under `root`, or reuses the org written before. */
+export async function generateRepos<P extends BenchRepoPlan>(
+  { root, fresh, log }: GenerateOptions,
+  { version, plans, tree }: OrgGenerator<P>,
+): Promise<{ repos: BenchRepo<P>[]; generated: boolean; ms: number }> {
   const started = performance.now();
   const manifestFile = path.join(root, "manifest.json");
   if (!fresh && existsSync(manifestFile)) {
-    const manifest = JSON.parse(await readFile(manifestFile, "utf8")) as Manifest;
-    if (manifest.version === ORG_VERSION && manifest.repos.every((r) => existsSync(path.join(r.dir, ".git")))) {
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8")) as Manifest<P>;
+    if (manifest.version === version && manifest.repos.every((r) => existsSync(path.join(r.dir, ".git")))) {
       return { repos: manifest.repos, generated: false, ms: performance.now() - started };
     }
     log("org on disk is from another generator version or incomplete: regenerating");
@@ -40,25 +67,23 @@ export async function generateOrg({ root, fresh, log }: GenerateOptions): Promis
 
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
-  const plans = planOrg();
-  const repos: BenchRepo[] = [];
+  const repos: BenchRepo<P>[] = [];
   // Two at a time: the box has 2 cores and fast-import + checkout are mostly CPU and disk.
   for (let i = 0; i < plans.length; i += 2) {
     const batch = plans.slice(i, i + 2);
-    repos.push(...(await Promise.all(batch.map((plan) => writeRepo(root, plan)))));
+    repos.push(...(await Promise.all(batch.map((plan) => writeRepo(root, plan, tree(plan))))));
     log(`  generated ${repos.length}/${plans.length} repositories (${repos.reduce((n, r) => n + r.files, 0)} files)`);
   }
-  await writeFile(manifestFile, `${JSON.stringify({ version: ORG_VERSION, repos } satisfies Manifest, null, 2)}\n`);
+  await writeFile(manifestFile, `${JSON.stringify({ version, repos } satisfies Manifest<P>, null, 2)}\n`);
   return { repos, generated: true, ms: performance.now() - started };
 }
 
-async function writeRepo(root: string, plan: RepoPlan): Promise<BenchRepo> {
+async function writeRepo<P extends BenchRepoPlan>(root: string, plan: P, tree: Map<string, string>): Promise<BenchRepo<P>> {
   const dir = path.join(root, plan.name);
   await mkdir(dir, { recursive: true });
   await git(dir, ["init", "--quiet", "--initial-branch=main"]);
   // Like the demo repositories: merges into the checked-out main update its working tree.
   await git(dir, ["config", "receive.denyCurrentBranch", "updateInstead"]);
-  const tree = repoTree(plan);
   // A fixed date keeps commit SHAs identical across regenerations.
   await fastImport(dir, fastImportStream(tree, `Initial ${plan.convention} layout: ${plan.apps} apps`, 1_767_225_600));
   await git(dir, ["reset", "--quiet", "--hard", "main"]);

@@ -1,7 +1,13 @@
-// `npm run bench:index [-- --fresh]`: indexing, re-indexing, the matrix page and promotion planning on a
-// synthetic org of 20 repositories / 2,000 apps / 12,000 deployments. Prints numbers, asserts nothing:
-// on a shared 2-core box timings are noisy, so the load average is printed next to them.
+// `npm run bench:index [-- --fresh] [--org default|flux]`: indexing, re-indexing, the matrix page and
+// promotion planning on a synthetic org. Prints numbers, asserts nothing: on a shared 2-core box
+// timings are noisy, so the load average is printed next to them.
+//   --org default (the default): 20 repositories / 2,000 apps / 12,000 deployments in five conventions
+//     (conventions.ts), in .bench/org
+//   --org flux: 20 Flux platform repositories, 4 clusters each, 2,000 HelmReleases from OCIRepositories
+//     via chartRef / 8,000 deployments (generate-flux-org.ts), in .bench/org-flux
+// FERRY_BENCH_ORG=flux selects the org as well; the flag wins.
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { disconnectPrisma, getPrisma } from "@/lib/db/client";
 import { readRepository } from "@/lib/gitops/read";
 import { openPromotion } from "@/lib/changes/open-promotion";
@@ -9,16 +15,19 @@ import { previewPromotion } from "@/lib/changes/preview-promotion";
 import { mergeChange } from "@/lib/changes/review-change";
 import { appName, repoTree } from "./conventions";
 import { startBenchDatabase } from "./database";
-import { generateOrg, type BenchRepo } from "./generate-org";
+import { fluxPicks, fluxRepoTree, generateFluxOrg } from "./generate-flux-org";
+import { generateOrg, type BenchRepo, type BenchRepoPlan, type GenerateOptions } from "./generate-org";
 import { compareReaderWithKustomize } from "./kustomize-compare";
 import { loadAverage, log, ms, Report, summarize, timed } from "./measure";
 import { measureMatrixPage } from "./page-phase";
 import { liveServerGroups } from "./server";
-import { fullIndex, incrementalReindex, registerRepositories } from "./sync-phase";
+import { fullIndex, incrementalReindex, kustomizePicks, registerRepositories, type IncrementalPick } from "./sync-phase";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const benchDir = path.join(root, ".bench");
-const fresh = process.argv.includes("--fresh");
+const { values: args } = parseArgs({ options: { fresh: { type: "boolean" }, org: { type: "string" } } });
+const fresh = args.fresh === true;
+const orgKey = args.org ?? (process.env.FERRY_BENCH_ORG || "default");
 const MAX_RENDERED_OVERLAYS = 100;
 
 // Set once PostgreSQL runs, so a Ctrl+C can stop it as well as the web server.
@@ -34,7 +43,55 @@ function killServers(): void {
   }
 }
 
-function byName(repos: readonly BenchRepo[], name: string): BenchRepo {
+type AnyRepo = BenchRepo<BenchRepoPlan & { firstApp: number }>;
+
+/** What differs between the orgs; every phase runs the same code on either. */
+interface OrgSetup {
+  folder: string;
+  description: string;
+  load: (options: GenerateOptions) => Promise<{ repos: AnyRepo[]; generated: boolean; ms: number; trees: () => Map<string, string>[]; picks: () => IncrementalPick[] }>;
+  minApps: number;
+  minDeployments: number;
+  /** Repository of the incremental and promotion phases, and the promotion's environments. */
+  repo: string;
+  from: string;
+  to: string;
+  /** Repository of the reader-vs-kubectl comparison. */
+  compareRepo: string;
+}
+
+const ORGS: Record<string, OrgSetup> = {
+  default: {
+    folder: "org",
+    description: "20 repositories / 2,000 apps / 12,000 deployments in five conventions",
+    load: async (options) => {
+      const org = await generateOrg(options);
+      return { ...org, trees: () => org.repos.map((r) => repoTree(r)), picks: () => kustomizePicks(byName(org.repos, "kustomize-01")) };
+    },
+    minApps: 2_000,
+    minDeployments: 12_000,
+    repo: "kustomize-01",
+    from: "staging",
+    to: "production",
+    compareRepo: "kustomize-06",
+  },
+  flux: {
+    folder: "org-flux",
+    description: "20 Flux platform repositories × 4 clusters, 2,000 HelmReleases (chartRef → OCIRepository), 8,000 deployments",
+    load: async (options) => {
+      const org = await generateFluxOrg(options);
+      return { ...org, trees: () => org.repos.map((r) => fluxRepoTree(r)), picks: () => fluxPicks(byName(org.repos, "flux-platform-01")) };
+    },
+    minApps: 2_000,
+    minDeployments: 8_000,
+    repo: "flux-platform-01",
+    from: "staging",
+    to: "production-eu",
+    compareRepo: "flux-platform-06",
+  },
+};
+
+function byName<R extends AnyRepo>(repos: readonly R[], name: string): R {
   const repo = repos.find((r) => r.name === name);
   if (!repo) throw new Error(`no repository ${name} in the org`);
   return repo;
@@ -52,22 +109,26 @@ async function roundTripMs(): Promise<number> {
 }
 
 /** CPU share of the full index: the reader alone on all 20 trees with an empty parse cache. */
-function readerOnlyMs(repos: readonly BenchRepo[]): number {
-  const trees = repos.map((r) => repoTree(r));
+function readerOnlyMs(trees: readonly Map<string, string>[]): number {
   const started = performance.now();
   for (const tree of trees) readRepository(tree);
   return performance.now() - started;
 }
 
 async function main(): Promise<void> {
+  const setup = ORGS[orgKey];
+  if (!setup) throw new Error(`unknown --org ${orgKey} (orgs: ${Object.keys(ORGS).join(", ")})`);
+  const orgDir = path.join(benchDir, setup.folder);
+  const shownDir = path.relative(root, orgDir);
   const report = new Report();
+  log(`org "${orgKey}": ${setup.description}`);
   const loadStart = loadAverage();
   log(`load average at start: ${loadStart}`);
 
   log(fresh ? "generating the synthetic org (--fresh)…" : "preparing the synthetic org (reused when present; --fresh regenerates)…");
-  const org = await generateOrg({ root: path.join(benchDir, "org"), fresh, log });
+  const org = await setup.load({ root: orgDir, fresh, log });
   const totalFiles = org.repos.reduce((n, r) => n + r.files, 0);
-  log(`org: ${org.repos.length} repositories, ${totalFiles} files, ${org.generated ? `generated in ${ms(org.ms)}` : "reused from .bench/org"}`);
+  log(`org: ${org.repos.length} repositories, ${totalFiles} files, ${org.generated ? `generated in ${ms(org.ms)}` : `reused from ${shownDir}`}`);
 
   log("starting embedded PostgreSQL in .bench/pg with an empty database…");
   const db = await startBenchDatabase(benchDir, (line) => log(`  ${line}`));
@@ -88,19 +149,19 @@ async function main(): Promise<void> {
     report.add("full_index_repo_min_ms", "  per repo min", full.perRepo.min, "ms");
     report.add("full_index_repo_median_ms", "  per repo median", full.perRepo.p50, "ms");
     report.add("full_index_repo_max_ms", "  per repo max", full.perRepo.max, "ms");
-    report.add("indexed_apps", "  apps indexed", full.apps, "count", { min: 2_000 });
-    report.add("indexed_deployments", "  deployments indexed", full.deployments, "count", { min: 12_000 });
+    report.add("indexed_apps", "  apps indexed", full.apps, "count", { min: setup.minApps });
+    report.add("indexed_deployments", "  deployments indexed", full.deployments, "count", { min: setup.minDeployments });
     const failed = full.results.filter((r) => r.status !== "synced");
     if (failed.length) report.note(`${failed.length} repositories did not sync: ${failed.map((r) => `${r.repository} (${r.status})`).join(", ")}`);
 
-    const readerMs = readerOnlyMs(org.repos);
+    const readerMs = readerOnlyMs(org.trees());
     const rtt = await roundTripMs();
     log(`  breakdown: the reader alone needs ${ms(readerMs)} for all 20 trees; one DB round trip in a transaction ≈ ${rtt.toFixed(2)} ms`);
     report.add("full_index_reader_only_ms", "  of which reader (all trees, cold)", readerMs, "ms");
     report.add("db_round_trip_ms", "  DB round trip in a transaction", rtt, "ms");
 
-    log("incremental re-index: 5 one-file commits in kustomize-01, each followed by syncRepositoryNow…");
-    const inc = await incrementalReindex(prisma, byName(org.repos, "kustomize-01"));
+    log(`incremental re-index: 5 one-file commits in ${setup.repo}, each followed by syncRepositoryNow…`);
+    const inc = await incrementalReindex(prisma, byName(org.repos, setup.repo), org.picks());
     const incSummary = summarize(inc.runs);
     const noChange = summarize(inc.noChange);
     report.add("incremental_p50_ms", "incremental re-index p50 (1 file)", incSummary.p50, "ms", { max: 300 });
@@ -110,8 +171,8 @@ async function main(): Promise<void> {
     for (const p of inc.problems) report.note(`incremental: ${p}`);
 
     log("promotion plan from the cache: previewPromotion({ sync: false }) ×10…");
-    const kustomize01 = byName(org.repos, "kustomize-01");
-    const request = { repository: kustomize01.name, app: appName(kustomize01.firstApp + 10), from: "staging", to: "production", mode: "version" as const, allowDowngrade: false };
+    const benchRepo = byName(org.repos, setup.repo);
+    const request = { repository: benchRepo.name, app: appName(benchRepo.firstApp + 10), from: setup.from, to: setup.to, mode: "version" as const, allowDowngrade: false };
     const previews: number[] = [];
     for (let i = 0; i < 10; i++) {
       const { ms: took, value: preview } = await timed(() => previewPromotion(prisma, request, { sync: false }));
@@ -119,7 +180,7 @@ async function main(): Promise<void> {
       if (i === 0) {
         const plan = preview.plan;
         const what = plan.status === "changes" ? `${plan.changeSet.edits.length} file edit(s), ${plan.fields.length} field(s)` : plan.status;
-        log(`  ${request.app} staging → production: ${what}; first run ${ms(took)}`);
+        log(`  ${request.app} ${request.from} → ${request.to}: ${what}; first run ${ms(took)}`);
         if (plan.status !== "changes") report.note(`promotion preview planned "${plan.status}", not a change: the timing may not cover the planner`);
       }
     }
@@ -135,7 +196,7 @@ async function main(): Promise<void> {
     const opened: number[] = [];
     let firstChange: number | null = null;
     for (let i = 0; i < 3; i++) {
-      const app = appName(kustomize01.firstApp + 20 + i);
+      const app = appName(benchRepo.firstApp + 20 + i);
       const { ms: took, value: result } = await timed(() => openPromotion(prisma, { ...request, app }, requester));
       opened.push(took);
       if (result.status !== "opened") report.note(`openPromotion of ${app} was "${result.status}", not "opened"`);
@@ -177,11 +238,11 @@ async function main(): Promise<void> {
     report.add("page_search_ttfb_p50_ms", `GET /?q=${page.searchTerm} TTFB p50`, page.search.ttfb.p50, "ms");
     report.add("page_search_total_p50_ms", `GET /?q=${page.searchTerm} full response p50`, page.search.total.p50, "ms");
 
-    log("reader vs rendering on kustomize-06…");
-    const cmp = await compareReaderWithKustomize(byName(org.repos, "kustomize-06").dir, MAX_RENDERED_OVERLAYS, log);
+    log(`reader vs rendering on ${setup.compareRepo}…`);
+    const cmp = await compareReaderWithKustomize(byName(org.repos, setup.compareRepo).dir, MAX_RENDERED_OVERLAYS, log);
     log(`  kubectl kustomize: ${ms(cmp.kubectlSampleMs)} for ${cmp.rendered} overlays${cmp.extrapolated ? `, extrapolated to ${cmp.overlays} overlays: ${ms(cmp.kubectlAllMs)}` : ""}; reader ${ms(cmp.readerMs)}; ratio ${cmp.ratio.toFixed(1)}×`);
     if (cmp.extrapolated) report.note(`kubectl kustomize ran on ${cmp.rendered} of ${cmp.overlays} overlays (evenly spread); its total is extrapolated`);
-    report.add("reader_repo_ms", "reader, whole kustomize repo (cold)", cmp.readerMs, "ms");
+    report.add("reader_repo_ms", `reader, whole ${setup.compareRepo} repo (cold)`, cmp.readerMs, "ms");
     report.add("kustomize_all_overlays_ms", `kubectl kustomize, all ${cmp.overlays} overlays${cmp.extrapolated ? " (extrap.)" : ""}`, cmp.kubectlAllMs, "ms");
     report.add("reader_speedup_x", "reader speed-up over rendering", cmp.ratio, "x", { min: 10 });
     report.add("image_mismatches", `image mismatches (${cmp.rendered} overlays)`, cmp.mismatches.length, "count", { max: 1 });
@@ -191,11 +252,11 @@ async function main(): Promise<void> {
     log(`load average at end: ${loadEnd}`);
     console.log(`\n${report.table()}\n`);
     for (const n of report.notes) console.log(`note: ${n}`);
-    console.log(report.json({ at: new Date().toISOString(), loadStart, loadEnd, repositories: org.repos.length, files: totalFiles, cores: 2 }));
+    console.log(report.json({ at: new Date().toISOString(), org: orgKey, loadStart, loadEnd, repositories: org.repos.length, files: totalFiles, cores: 2 }));
   } finally {
     await disconnectPrisma().catch(() => {});
     await db.handle.stop().catch((error: unknown) => log(`could not stop PostgreSQL: ${String(error)}`));
-    log("PostgreSQL stopped; .bench/org kept for the next run");
+    log(`PostgreSQL stopped; ${shownDir} kept for the next run`);
   }
 }
 

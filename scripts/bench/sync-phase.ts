@@ -4,10 +4,10 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { syncAllRepositories, syncRepositoryNow } from "@/lib/sync/sync-now";
 import type { SyncResult } from "@/lib/sync/sync-repository";
 import { ENVS, appName } from "./conventions";
-import { commitOneFile, type BenchRepo } from "./generate-org";
+import { commitOneFile, type BenchRepo, type BenchRepoPlan } from "./generate-org";
 import { log, ms, summarize, timed, type Summary } from "./measure";
 
-export async function registerRepositories(prisma: PrismaClient, repos: readonly BenchRepo[]): Promise<void> {
+export async function registerRepositories(prisma: PrismaClient, repos: readonly BenchRepo<BenchRepoPlan>[]): Promise<void> {
   for (const r of repos) {
     await prisma.repository.create({ data: { name: r.name, provider: "git", url: r.dir, defaultBranch: "main", team: r.team } });
   }
@@ -49,13 +49,29 @@ export interface IncrementalResult {
   noChange: number[];
 }
 
+/** One one-file commit of the incremental phase: `edit` puts `tag` into `file`, which sets app × env's version. */
+export interface IncrementalPick {
+  file: string;
+  app: string;
+  env: string;
+  edit: (content: string, tag: string) => string;
+}
+
+/** The default org: a tag bump in five different overlays of one kustomize repository. */
+export function kustomizePicks(repo: BenchRepo): IncrementalPick[] {
+  return [3, 17, 42, 66, 91].map((k, n) => {
+    const app = appName(repo.firstApp + (k % repo.apps));
+    const env = ENVS[(n * 2 + 1) % ENVS.length]!;
+    return { app, env, file: `apps/${app}/overlays/${env}/kustomization.yaml`, edit: (c, tag) => c.replace(/newTag: \S+/, `newTag: ${tag}`) };
+  });
+}
+
 /**
- * Five one-file commits (a tag bump in five different overlays of one kustomize repository), each
- * followed by a timed sync; then five timed syncs with the head unchanged.
+ * Five one-file commits (`picks`, each changing one version), each followed by a timed sync; then five
+ * timed syncs with the head unchanged.
  */
-export async function incrementalReindex(prisma: PrismaClient, repo: BenchRepo): Promise<IncrementalResult> {
+export async function incrementalReindex(prisma: PrismaClient, repo: BenchRepo<BenchRepoPlan>, picks: IncrementalPick[]): Promise<IncrementalResult> {
   const stamp = Date.now() % 1_000_000; // a new tag every run, so reruns still change the file
-  const picks = [3, 17, 42, 66, 91].map((k, n) => ({ app: appName(repo.firstApp + (k % repo.apps)), env: ENVS[(n * 2 + 1) % ENVS.length]! }));
   const runs: number[] = [];
   const rewritten: number[] = [];
   const problems: string[] = [];
@@ -69,9 +85,9 @@ export async function incrementalReindex(prisma: PrismaClient, repo: BenchRepo):
     );
   let cells = 0;
   for (const [n, pick] of picks.entries()) {
-    const file = `apps/${pick.app}/overlays/${pick.env}/kustomization.yaml`;
+    const file = pick.file;
     const tag = `3.${stamp}.${n}`;
-    await commitOneFile(repo.dir, file, (c) => c.replace(/newTag: \S+/, `newTag: ${tag}`), `bench: bump ${pick.app} in ${pick.env} to ${tag}`);
+    await commitOneFile(repo.dir, file, (c) => pick.edit(c, tag), `bench: bump ${pick.app} in ${pick.env} to ${tag}`);
     const before = await versions();
     const { ms: took, value: result } = await timed(() => syncRepositoryNow(prisma, repo.name));
     runs.push(took);
