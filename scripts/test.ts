@@ -102,6 +102,16 @@ ok =
     {},
     vitestCounts(unitReport),
   ) && ok;
+// The field corpus (real GitOps repositories with hand-checked truth, in ../shared beside the checkout):
+// `ferry scan` must read at least 95% of its cells right and crash on none.
+const fieldCorpus = process.env.FERRY_FIELD_CORPUS_RUNNER ?? path.join(root, "..", "shared", "field-corpus", "run.sh");
+if (existsSync(fieldCorpus)) {
+  const out = mkdtempSync(path.join(os.tmpdir(), "ferry-field-eval-"));
+  ok = run("field", "bash", [fieldCorpus, root], { FERRY_EVAL_MIN: process.env.FERRY_EVAL_MIN ?? "95", FERRY_EVAL_OUT: out }) && ok;
+  rmSync(out, { recursive: true, force: true });
+} else if (!only.length || only.includes("field")) {
+  console.log(`field: ${fieldCorpus} not found; the field corpus stage did not run`);
+}
 ok =
   run(
     "integration",
