@@ -43,8 +43,7 @@ function route(dir: string): string {
 beforeAll(() => {
   out = mkdtempSync(path.join(tmpdir(), "ferry-cli-bundle-"));
   const build = spawnSync(process.execPath, [BUILD, "--force", "--outdir", out], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-  expect(build.stderr).toBe("");
-  expect(build.status).toBe(0);
+  expect(build.status, build.stderr).toBe(0);
 }, 60_000);
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
