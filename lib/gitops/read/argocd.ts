@@ -5,7 +5,7 @@ import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { apiGroup, type DocsByKind } from "./documents";
-import { detectStandaloneApps, SINGLE_ENV_NAME } from "./detect/standalone";
+import { SINGLE_ENV_NAME } from "./detect/standalone";
 import { isEnvLikeName } from "./env-order";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
 import { basename, dirname, isUnder, joinInRepo, normalizeRepoPath } from "./paths";
@@ -188,7 +188,6 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     }
   }
   // A repository without environments: the folders no layout and no Application claimed are apps too.
-  created.push(...detectStandaloneApps(r, kinds, [...existing, ...created]));
   return { candidates: created, teams };
 }
 

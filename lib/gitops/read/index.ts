@@ -9,6 +9,7 @@ import { detectConfiguredPaths } from "./detect/configured-paths";
 import { detectHelmValues } from "./detect/helm-values";
 import { detectOverlays } from "./detect/overlays";
 import { detectPlainFolders } from "./detect/plain-folders";
+import { detectStandaloneApps } from "./detect/standalone";
 import type { DirReaders } from "./dir-versions";
 import { scanKinds, type DocsByKind } from "./documents";
 import { orderEnvironments } from "./env-order";
@@ -91,6 +92,8 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   candidates = splitByHelmRelease(readers, candidates);
   if (!templates || templates.length === 0) candidates = preferFluxWiring(ctx, readFluxWiring(readers, kinds, candidates), candidates);
   applyFluxWiring(ctx, kinds, candidates);
+  // Last: folders nothing above claimed, in a repository without environments, are one app each.
+  candidates.push(...detectStandaloneApps(readers, kinds, candidates));
   applyVersionFields(ctx, candidates);
 
   const teams = [...Object.keys(ctx.config?.teams ?? {}), ...teamsFromTree(ctx, kinds), ...argo.teams];
