@@ -44,7 +44,14 @@ describe("ferry scan (child process)", () => {
   it("prints exactly the documented JSON shape", () => {
     const out = execFileSync(process.execPath, [BIN, "scan", fixtureDir("flux-monorepo"), "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     const parsed = scanJson.parse(JSON.parse(out));
-    expect(parsed.deployments.map((d) => `${d.app}/${d.env}`)).toEqual(["app1/staging", "app1/production", "app2/staging", "app2/production"]);
+    expect(parsed.deployments.map((d) => `${d.app}/${d.env}`)).toEqual([
+      "app2/staging",
+      "app2/production",
+      "ingress-nginx/staging",
+      "ingress-nginx/production",
+      "podinfo/staging",
+      "podinfo/production",
+    ]);
     expect(parsed.environments).toEqual([{ name: "staging", order: 0 }, { name: "production", order: 1 }]);
   });
 
