@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
+import type { EnvironmentImpact } from "@/lib/gitops/impact";
 import { promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
 import { openChange, type ChangeLink, type Requester } from "./open-change";
 import { planPromotionAt, promotionPreview, type PromotionPreview } from "./preview-promotion";
@@ -23,6 +24,8 @@ export interface StoredChangeSet {
   skipped: ChangesPlan["skipped"];
   notes: string[];
   downgrade: boolean;
+  /** Every cell the change alters (absent on rows stored before this was recorded). */
+  affected?: EnvironmentImpact[];
 }
 
 /**
@@ -55,7 +58,7 @@ export async function openPromotion(
           appName: request.app,
           fromEnv: request.from,
           toEnv: request.to,
-          details: { fields: plan.fields, skipped: plan.skipped, notes: plan.notes, downgrade: plan.downgrade },
+          details: { fields: plan.fields, skipped: plan.skipped, notes: plan.notes, downgrade: plan.downgrade, affected: plan.affected ?? [] },
         },
       };
     },

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
 import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
+import { changeImpact, impactedEnvironments, type EnvironmentImpact } from "@/lib/gitops/impact";
 import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
+import { sharedParseCache } from "@/lib/sync/load-file-tree";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import type { PromotionRequest } from "./promotion-request";
@@ -57,7 +59,7 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
   const config = repo.tree.has(CONFIG_FILE) ? parseRepoConfig(repo.tree.get(CONFIG_FILE) ?? "").config : undefined;
   const broken = [...new Set([...unreadableFiles(repo.model, source), ...unreadableFiles(repo.model, target)])];
   if (broken.length > 0) return { status: "refused", reason: `${broken.join("; ")}. Fix the file first: Ferry does not edit what it cannot parse.` };
-  return planPromotion({
+  const plan = planPromotion({
     tree: repo.tree,
     source,
     target,
@@ -70,4 +72,21 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
     portalUrl: options.portalUrl,
     requestedBy: options.requestedBy,
   });
+  return plan.status === "changes" ? withImpact(repo, plan, request.to) : plan;
+}
+
+/**
+ * Judge the change by what it changes: re-read the repository with the change applied and list every
+ * cell whose versions move. Another environment than the target (a shared base edited) is named in
+ * the notes, and the merge is authorized against all of them.
+ */
+function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { status: "changes" }>, target: string): PromotionPlan {
+  const affected = changeImpact(repo.tree, repo.model, plan.changeSet, { parseCache: sharedParseCache() });
+  const others = impactedEnvironments(affected).filter((env) => env !== target);
+  const notes = others.length === 0 ? plan.notes : [...plan.notes, `This change also alters ${others.join(", ")}: ${describeImpact(affected.filter((i) => i.env !== target))}. A file it edits feeds those environments too.`];
+  return { ...plan, affected, notes };
+}
+
+function describeImpact(impact: EnvironmentImpact[]): string {
+  return impact.map((i) => `${i.app} in ${i.env} (${i.versions.map((v) => `${v.name} ${v.from ?? "none"} → ${v.to ?? "none"}`).join(", ")})`).join("; ");
 }

@@ -6,14 +6,27 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 
 const input = z.object({ id: z.coerce.number().int().positive() });
 
-async function changeResource(prisma: PrismaClient, id: number): Promise<Resource> {
-  const row = await prisma.changeRequest.findUnique({ where: { id }, select: { appName: true, toEnv: true, authorId: true, repositoryId: true, repository: { select: { team: true } } } });
+/**
+ * What a merge is judged by: the app's team, and every environment the change alters (recorded when it
+ * was planned), not only the one its label names. A protected environment anywhere in it protects the merge.
+ */
+export async function changeResource(prisma: PrismaClient, id: number): Promise<Resource> {
+  const row = await prisma.changeRequest.findUnique({ where: { id }, select: { appName: true, toEnv: true, authorId: true, repositoryId: true, changeSet: true, repository: { select: { team: true } } } });
   if (!row) return { team: null };
-  const [app, env] = await Promise.all([
+  const envs = [...new Set([...(row.toEnv ? [row.toEnv] : []), ...affectedEnvironments(row.changeSet)])];
+  const [app, protectedEnvs] = await Promise.all([
     row.appName ? prisma.app.findFirst({ where: { repositoryId: row.repositoryId, name: row.appName }, select: { team: { select: { name: true } } } }) : null,
-    row.toEnv ? prisma.environment.findUnique({ where: { name: row.toEnv }, select: { protected: true } }) : null,
+    envs.length > 0 ? prisma.environment.findMany({ where: { name: { in: envs }, protected: true }, select: { name: true } }) : [],
   ]);
-  return { team: app?.team?.name ?? row.repository.team ?? null, env: row.toEnv ?? undefined, protectedEnv: env?.protected ?? false, authorId: row.authorId ?? undefined };
+  const guarded = protectedEnvs.map((e) => e.name).sort();
+  const env = guarded.length === 0 ? (row.toEnv ?? undefined) : guarded.includes(row.toEnv ?? "") ? (row.toEnv ?? undefined) : `${guarded.join(", ")} (altered by this change to ${row.toEnv ?? "its target"})`;
+  return { team: app?.team?.name ?? row.repository.team ?? null, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined };
+}
+
+/** Environments stored with a promotion's change set (`affected`), tolerant of rows written before it existed. */
+function affectedEnvironments(changeSet: unknown): string[] {
+  if (typeof changeSet !== "object" || changeSet === null || !("affected" in changeSet) || !Array.isArray(changeSet.affected)) return [];
+  return changeSet.affected.flatMap((a: unknown) => (typeof a === "object" && a !== null && "env" in a && typeof a.env === "string" ? [a.env] : []));
 }
 
 export const mergeChangeAction = defineAction({

@@ -1,4 +1,5 @@
 import type { ChangeSet } from "../change-set";
+import type { EnvironmentImpact } from "../impact";
 import type { Deployment, FileTree, VersionKind } from "../model";
 
 export type PromotionMode = "version" | "folder";
@@ -51,6 +52,11 @@ export type PromotionPlan =
       downgrade: boolean;
       /** Things a reviewer should look at: created files holding env-specific values, fields not promoted. */
       notes: string[];
+      /**
+       * Every cell whose rendered versions the change alters, the target and any other environment fed
+       * by an edited file (a shared base); set where the repository's model is at hand.
+       */
+      affected?: EnvironmentImpact[];
     }
   | { status: "up-to-date"; message: string }
   | { status: "needs-confirmation"; reason: string; fields: FieldChange[] }
