@@ -85,7 +85,8 @@ const unitReport = path.join(reports, "unit.json");
 const integrationReport = path.join(reports, "integration.json");
 const e2eReport = path.join(reports, "e2e.json");
 const e2eForgesReport = path.join(reports, "e2e-forges.json");
-for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport]) rmSync(file, { force: true });
+const e2eFieldReport = path.join(reports, "e2e-field.json");
+for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport]) rmSync(file, { force: true });
 
 // The ferry CLI runs from its prebuilt bundle when that matches the sources (bin/ferry.js): refresh it
 // first so the CLI tests run what users run. A failed build is only a warning here (the CLI then runs
@@ -127,6 +128,19 @@ if (built) {
   // then GitHub and GitLab through their test servers (playwright.forges.config.ts), each on a fresh database.
   const e2eData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-"));
   const e2eForgesData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-forges-"));
+  const e2eFieldData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-field-"));
+  // The third portal reads two field-corpus repositories (playwright.field.config.ts): only where shared/ is.
+  const fieldBundles = path.join(root, "..", "shared", "field-corpus", "bundles");
+  const fieldStep = existsSync(fieldBundles)
+    ? [
+        {
+          command: bin("playwright"),
+          args: ["test", "-c", "playwright.field.config.ts"],
+          env: { FERRY_E2E_FIELD_DATA_DIR: e2eFieldData, FERRY_E2E_FIELD_REPORT: e2eFieldReport, FERRY_FIELD_CORPUS_BUNDLES: fieldBundles },
+          counts: playwrightCounts(e2eFieldReport),
+        },
+      ]
+    : [];
   ok =
     runSteps("e2e", [
       { command: bin("playwright"), args: ["test"], env: { FERRY_E2E_DATA_DIR: e2eData, FERRY_E2E_REPORT: e2eReport }, counts: playwrightCounts(e2eReport) },
@@ -136,9 +150,11 @@ if (built) {
         env: { FERRY_E2E_FORGES_DATA_DIR: e2eForgesData, FERRY_E2E_FORGES_REPORT: e2eForgesReport },
         counts: playwrightCounts(e2eForgesReport),
       },
+      ...fieldStep,
     ]) && ok;
   rmSync(e2eData, { recursive: true, force: true });
   rmSync(e2eForgesData, { recursive: true, force: true });
+  rmSync(e2eFieldData, { recursive: true, force: true });
 }
 
 console.log("\nstage        result  seconds  tests");
