@@ -14,13 +14,18 @@ const versionKey = (v: { file: string; doc: number; path: (string | number)[] })
  */
 export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
+  // A global env folder is one build shared by the candidates of all its apps: look at it once.
+  const byBuild = new Map<readonly BuiltResource[], { named: BuiltResource[]; owners: Map<string, string> }>();
+  const releasesOf = new Map<readonly BuiltResource[], BuiltResource[]>();
   for (const c of candidates) {
     if (c.source !== "kustomize" && c.source !== "plain") {
       out.push(c);
       continue;
     }
     const build = c.source === "kustomize" ? r.resolver.build(c.path) : plainResources(r.ctx, c.files);
-    const releases = build.resources.filter((res) => isHelmRelease(res.obj) && (c.appDir === c.path || isUnder(res.file, c.appDir) || !isUnder(c.appDir, c.path)));
+    let all = releasesOf.get(build.resources);
+    if (!all) releasesOf.set(build.resources, (all = build.resources.filter((res) => isHelmRelease(res.obj))));
+    const releases = all.filter((res) => c.appDir === c.path || isUnder(res.file, c.appDir) || !isUnder(c.appDir, c.path));
     const named = releases.filter((res) => nameOf(res.obj) !== "");
     if (named.length === 0 || (named.length === 1 && nameOf(named[0]?.obj ?? {}) === c.app)) {
       out.push(c);
@@ -28,15 +33,19 @@ export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Cand
     }
     const claimed = new Set<string>();
     const perRelease = new Map<string, Candidate>();
-    for (const res of named) {
-      const name = nameOf(res.obj);
-      // Versions of this release: the fields located in its document, or moved there by patches.
-      const own = c.versions.filter((v) => versionOwnedBy(v, res, build.resources));
-      if (own.length === 0) continue;
-      for (const v of own) claimed.add(versionKey(v));
-      const existing = perRelease.get(name);
-      if (existing) existing.versions.push(...own.filter((v) => !existing.versions.includes(v)));
-      else perRelease.set(name, { ...c, app: name, versions: own, errors: [...c.errors], files: [...c.files] });
+    let seen = byBuild.get(build.resources);
+    if (!seen || seen.named.length !== named.length || seen.named.some((res, i) => res !== named[i])) {
+      seen = { named, owners: ownersOf(named, build.resources) };
+      byBuild.set(build.resources, seen);
+    }
+    const owners = seen.owners;
+    for (const v of c.versions) {
+      const owner = owners.get(`${v.file}#${v.doc}#${v.path.join("/")}`) ?? owners.get(`${v.file}#${v.doc}`);
+      if (owner === undefined) continue;
+      claimed.add(versionKey(v));
+      const existing = perRelease.get(owner);
+      if (existing) existing.versions.push(v);
+      else perRelease.set(owner, { ...c, app: owner, versions: [v], errors: [...c.errors], files: [...c.files] });
     }
     if (perRelease.size === 0) {
       out.push(c);
@@ -50,18 +59,30 @@ export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Cand
   return out;
 }
 
-type Located = { file: string; doc: number; path: (string | number)[] };
-
-function versionOwnedBy(v: Located, res: BuiltResource, build: BuiltResource[]): boolean {
-  if (v.file === res.file && v.doc === res.doc) return true;
-  for (const loc of res.prov.values()) if (loc.file === v.file && loc.doc === v.doc && loc.path.join("/") === v.path.join("/")) return true;
-  // A chartRef's OCIRepository in the same build: the version lives in the source's document.
-  const chartRef = getAtPath(res.obj, ["spec", "chartRef"]);
-  const refName = isRecord(chartRef) && chartRef.kind === "OCIRepository" ? asString(chartRef.name) : undefined;
-  if (!refName) return false;
-  const oci = build.find((o) => o.obj.kind === "OCIRepository" && (nameOf(o.obj) === refName || o.originalName === refName));
-  if (!oci) return false;
-  if (v.file === oci.file && v.doc === oci.doc) return true;
-  for (const loc of oci.prov.values()) if (loc.file === v.file && loc.doc === v.doc && loc.path.join("/") === v.path.join("/")) return true;
-  return false;
+/**
+ * Which release each place belongs to: a release's own document, the places its fields were patched
+ * from, and its chartRef OCIRepository's document. Keys are `file#doc` or `file#doc#path`.
+ */
+function ownersOf(releases: readonly BuiltResource[], build: readonly BuiltResource[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  const ociByName = new Map<string, BuiltResource>();
+  for (const o of build) {
+    if (o.obj.kind !== "OCIRepository") continue;
+    for (const name of [nameOf(o.obj), o.originalName]) if (name && !ociByName.has(name)) ociByName.set(name, o);
+  }
+  const claim = (key: string, name: string) => {
+    if (!owners.has(key)) owners.set(key, name);
+  };
+  for (const res of releases) {
+    const name = nameOf(res.obj);
+    claim(`${res.file}#${res.doc}`, name);
+    for (const loc of res.prov.values()) claim(`${loc.file}#${loc.doc}#${loc.path.join("/")}`, name);
+    const chartRef = getAtPath(res.obj, ["spec", "chartRef"]);
+    const refName = isRecord(chartRef) && chartRef.kind === "OCIRepository" ? asString(chartRef.name) : undefined;
+    const oci = refName ? ociByName.get(refName) : undefined;
+    if (!oci) continue;
+    claim(`${oci.file}#${oci.doc}`, name);
+    for (const loc of oci.prov.values()) claim(`${loc.file}#${loc.doc}#${loc.path.join("/")}`, name);
+  }
+  return owners;
 }

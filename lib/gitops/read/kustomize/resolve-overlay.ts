@@ -8,7 +8,7 @@ import { applyJsonPatch, isJsonPatch, pointerTokens } from "./json6902";
 import type { BuildStep, KustomizeBuildCache, RecordedBuild } from "./build-cache";
 import { isRemoteResource, readKustomization, splitRemote, type Kustomization, type KustomizationSource, type PatchRef } from "./kustomization";
 import { strategicMerge } from "./strategic-merge";
-import { matchesTarget, resourceId } from "./targets";
+import { cannotMatch, matchesTarget, resourceId } from "./targets";
 import { trackedFields } from "./tracked-fields";
 
 export interface BuildResult {
@@ -365,7 +365,8 @@ export class KustomizeResolver {
       result.errors.push(`${file}: ${label} strategic-merge patch has no metadata.name`);
       return;
     }
-    const matches = result.resources.filter((r) => matchesTarget(resourceId(r.obj, r.originalName), escapeLiteral(target, !patch.target)));
+    const wanted = escapeLiteral(target, !patch.target);
+    const matches = result.resources.filter((r) => !cannotMatch(target, r.obj, r.originalName) && matchesTarget(resourceId(r.obj, r.originalName), wanted));
     if (matches.length === 0) {
       if (!patch.target) result.errors.push(`${file}: ${label} patch matches no resource (${id.kind}/${id.name}) in ${k.dir || "."}`);
       return;
@@ -396,7 +397,7 @@ export class KustomizeResolver {
       return;
     }
     const target = patch.target;
-    const matches = result.resources.filter((r) => matchesTarget(resourceId(r.obj, r.originalName), target));
+    const matches = result.resources.filter((r) => !cannotMatch(target, r.obj, r.originalName) && matchesTarget(resourceId(r.obj, r.originalName), target));
     for (const r of matches) {
       ownObject(r);
       ops.forEach((op, opIndex) => {

@@ -12,13 +12,22 @@ export interface ResourceId {
   annotations: Record<string, string>;
 }
 
+// Patch targets are few and compared against every resource of a build: compile each pattern once.
+const compiled = new Map<string, RegExp | null>();
+
 function anchored(pattern: string, value: string): boolean {
   if (pattern === value) return true;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return false;
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      re = null;
+    }
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(pattern, re);
   }
+  return re !== null && re.test(value);
 }
 
 function matchesSelector(selector: string, labels: Record<string, string>): boolean {
@@ -33,6 +42,21 @@ function matchesSelector(selector: string, labels: Record<string, string>): bool
       if (eq) return labels[eq[1]!.trim()] === eq[2]!.trim();
       return term in labels;
     });
+}
+
+const LITERAL = /^[\w-]*$/;
+
+/**
+ * A cheap first look before `resourceId`: a target whose kind or name is a plain word cannot match a
+ * resource with another kind or name. Builds compare every patch with every resource.
+ */
+export function cannotMatch(target: PatchTarget, obj: Record<string, unknown>, originalName: string): boolean {
+  if (target.kind !== undefined && LITERAL.test(target.kind) && target.kind !== obj.kind) return true;
+  if (target.name !== undefined && LITERAL.test(target.name)) {
+    const name = isRecord(obj.metadata) ? obj.metadata.name : undefined;
+    if (target.name !== name && target.name !== originalName) return true;
+  }
+  return false;
 }
 
 export function matchesTarget(id: ResourceId, target: PatchTarget): boolean {
