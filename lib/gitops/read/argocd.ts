@@ -4,6 +4,7 @@ import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
+import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import { apiGroup, type DocsByKind } from "./documents";
 import { SINGLE_ENV_NAME } from "./detect/standalone";
 import { isEnvLikeName } from "./env-order";
@@ -152,7 +153,9 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       if (path === undefined || asString(s.value.ref)) continue;
       const dir = normalizeRepoPath(path);
       if (dir === null || !ctx.index.hasDir(dir)) continue;
-      const wired = [...existing, ...created].filter((c) => c.path === dir || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      // A folder another Application already deploys into another environment (one chart, a values file
+      // per env) is a cell of its own here, not wiring for that one.
+      const wired = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
       if (wired.length > 0) {
         for (const c of wired) {
           c.destination = { ...c.destination, ...stripUndefined(destination), namespace: app.namespace ?? c.destination?.namespace };
@@ -166,8 +169,9 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       }
       const recurse = getAtPath(s.value, ["directory", "recurse"]) === true;
       const read = readDirVersions(r, dir, recurse);
-      const extra = helmValueFiles(r, s, dir, refs, appName);
-      if (read.versions.length + extra.length + read.errors.length === 0) {
+      const layers = helmValueLayers(r, s, dir, refs);
+      const versions = pathSourceVersions(r, dir, read.versions, layers, appName);
+      if (versions.length + read.errors.length === 0) {
         // Wiring for config-only folders (RBAC, network policies): nothing to promote, keep the matrix clean.
         ctx.note(`${app.file}: Application ${app.name} deploys ${dir} (no version fields)`);
         continue;
@@ -178,7 +182,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         env: fromName || !isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? env : basename(dir),
         path: dir,
         appDir: dir,
-        versions: [...read.versions, ...extra],
+        versions,
         errors: read.errors,
         files: [...ctx.index.filesUnder(dir)],
         destination: { ...destination, namespace: app.namespace ?? read.namespace },
@@ -203,7 +207,7 @@ function folderHoldsArgoObjects(kinds: DocsByKind, dir: string): boolean {
 }
 
 function chartSourceVersions(r: DirReaders, app: ArgoApp, s: ArgoSource, chart: string, refs: Map<string, string>, appName: string): Version[] {
-  return [...chartRevision(app, s, chart), ...helmInlineVersions(app, s, appName), ...helmValueFiles(r, s, "", refs, appName)].map((v) =>
+  return [...chartRevision(app, s, chart), ...helmInlineVersions(app, s, appName), ...layeredValuesImages(helmValueLayers(r, s, "", refs), appName)].map((v) =>
     app.templated && v.file === app.file && templatedAt(app, v.path) ? { ...v, field: `${v.field} (rendered from ApplicationSet generator parameters)` } : v,
   );
 }
@@ -275,10 +279,11 @@ function helmInlineVersions(app: ArgoApp, s: ArgoSource, appName: string): Versi
   return out;
 }
 
-function helmValueFiles(r: DirReaders, s: ArgoSource, sourceDir: string, refs: Map<string, string>, appName: string): Version[] {
+/** `helm.valueFiles` of a source, in order, as values layers (`$ref/…` through a multi-source `ref`). */
+function helmValueLayers(r: DirReaders, s: ArgoSource, sourceDir: string, refs: Map<string, string>): ValuesLayer[] {
   const files = getAtPath(s.value, ["helm", "valueFiles"]);
   if (!Array.isArray(files)) return [];
-  const out: Version[] = [];
+  const layers: ValuesLayer[] = [];
   for (const f of files) {
     if (typeof f !== "string") continue;
     let path: string | null;
@@ -288,11 +293,23 @@ function helmValueFiles(r: DirReaders, s: ArgoSource, sourceDir: string, refs: M
       path = base === undefined ? null : joinInRepo(base, ref[2]);
     } else path = joinInRepo(sourceDir, f);
     if (path === null || !r.ctx.index.hasFile(path)) continue;
-    const loaded = r.ctx.load(path);
-    const doc = loaded.docs[0];
-    if (doc) out.push(...valuesImageTags(doc.value, path, doc.index, appName, ""));
+    const doc = r.ctx.load(path).docs[0];
+    if (doc) layers.push({ file: path, doc: doc.index, values: doc.value });
   }
-  return out;
+  return layers;
+}
+
+/**
+ * Images of a path source: with `valueFiles`, the chart's own values.yaml is the first layer and each
+ * file overrides what it sets; the chart's other versions (dependencies) stay as read.
+ */
+function pathSourceVersions(r: DirReaders, dir: string, read: Version[], layers: ValuesLayer[], appName: string): Version[] {
+  if (layers.length === 0) return read;
+  const valuesFile = r.ctx.isChartDir(dir) ? r.ctx.index.findFileIn(dir, ["values.yaml", "values.yml"]) : undefined;
+  const baseDoc = valuesFile ? r.ctx.load(valuesFile).docs[0] : undefined;
+  const base: ValuesLayer[] = valuesFile && baseDoc ? [{ file: valuesFile, doc: baseDoc.index, values: baseDoc.value }] : [];
+  const kept = read.filter((v) => v.file !== valuesFile);
+  return [...kept, ...layeredValuesImages([...base, ...layers], basename(dir) || appName)];
 }
 
 interface ExpandedSet {

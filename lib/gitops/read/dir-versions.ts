@@ -1,8 +1,9 @@
 import type { Version } from "../model";
-import { asString, getAtPath, isRecord } from "./../yaml";
+import { asString, formatPath, isRecord } from "./../yaml";
+import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import type { Candidate } from "./candidate";
 import type { ReadContext } from "./context";
-import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
+import { isFloatingChartVersion } from "./floating";
 import type { BuiltResource, FieldLocation } from "./kustomize/built-resource";
 import { findKustomizationFile } from "./kustomize/kustomization";
 import type { BuildResult, KustomizeResolver } from "./kustomize/resolve-overlay";
@@ -84,43 +85,25 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
     });
   }
   const appName = basename(chartDir) || ctx.rootAppName;
+  const layers: ValuesLayer[] = [];
   for (const file of valuesFiles) {
     const loaded = ctx.load(file);
     if (loaded.problem) errors.push(loaded.problem);
     const doc = loaded.docs[0];
-    if (!doc) continue;
-    versions.push(...valuesImageTags(doc.value, file, doc.index, appName, deploymentDir));
+    if (doc) layers.push({ file, doc: doc.index, values: doc.value });
   }
+  versions.push(...layeredValuesImages(layers, appName, (file, path) => valuesField(file, path, deploymentDir)));
   return { versions: dedupeVersions(versions), errors };
 }
 
-/** `image.tag` (and `<subchart>.image.tag`) of a Helm values document. */
+/** Images of a Helm values document (`image.tag` at any depth, see values-images.ts). */
 export function valuesImageTags(values: unknown, file: string, doc: number, fallbackName: string, deploymentDir: string): Version[] {
-  const out: Version[] = [];
-  if (!isRecord(values)) return out;
-  const scopes: { prefix: string[]; node: unknown }[] = [{ prefix: [], node: values }];
-  for (const [k, v] of Object.entries(values)) if (k !== "image" && isRecord(v) && isRecord(v.image)) scopes.push({ prefix: [k], node: v });
-  for (const { prefix, node } of scopes) {
-    const image = getAtPath(node, ["image"]);
-    if (!isRecord(image) || !("tag" in image)) continue;
-    const tag = asString(image.tag) ?? null;
-    const repo = asString(image.repository) ?? asString(image.name);
-    const registry = asString(image.registry);
-    const name = repo ? (registry ? `${registry}/${repo}` : repo) : prefix[0] ?? fallbackName;
-    const path = [...prefix, "image", "tag"];
-    const inherited = deploymentDir !== "" && file !== deploymentDir && !isUnder(file, deploymentDir);
-    out.push({
-      kind: "image",
-      name,
-      value: tag,
-      floating: isFloatingImageTag(tag),
-      file,
-      doc,
-      path,
-      field: `${path.join(".")}${inherited ? ` (inherited from ${file})` : ""}`,
-    });
-  }
-  return out;
+  return layeredValuesImages([{ file, doc, values }], fallbackName, (f, path) => valuesField(f, path, deploymentDir));
+}
+
+function valuesField(file: string, path: (string | number)[], deploymentDir: string): string {
+  const inherited = deploymentDir !== "" && file !== deploymentDir && !isUnder(file, deploymentDir);
+  return `${formatPath(path)}${inherited ? ` (inherited from ${file})` : ""}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseImageRef } from "../image-ref";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
 import { containerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
+import { valuesImageVersions } from "./values-images";
 
 /** Finds OCIRepositories referenced by a HelmRelease `chartRef` anywhere in the repo. */
 export type OciLookup = (name: string, namespace: string | undefined) => BuiltResource | undefined;
@@ -82,19 +83,11 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
       out.push({ kind: "chart", name: `OCIRepository/${chartRef.name}`, value: null, floating: true, ...locate(originOf(res, path), ctx) });
     }
   }
-  const tag = getAtPath(spec, ["values", "image", "tag"]);
-  if (tag !== undefined) {
-    const path = ["spec", "values", "image", "tag"];
-    const value = asString(tag) ?? null;
-    const loc = res.prov.get(formatPath(path)) ?? originOf(res, path);
-    const repo = asString(getAtPath(spec, ["values", "image", "repository"]));
-    out.push({
-      kind: "image",
-      name: repo ?? String(getAtPath(res.obj, ["metadata", "name"]) ?? "image"),
-      value,
-      floating: isFloatingImageTag(value),
-      ...locate(loc, ctx),
-    });
+  // Images in the release's values, at any depth (`image.tag`, app-template's controllers.*.containers.*).
+  const releaseName = String(getAtPath(res.obj, ["metadata", "name"]) ?? "image");
+  for (const v of valuesImageVersions(spec.values, { file: res.file, doc: res.doc, prefix: ["spec", "values"], fallbackName: releaseName })) {
+    const loc = res.prov.get(formatPath(v.path)) ?? originOf(res, v.path);
+    out.push({ ...v, ...locate(loc, ctx) });
   }
   return out;
 }

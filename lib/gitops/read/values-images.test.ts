@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { changeImpact } from "../impact";
+import { planPromotion } from "../promote";
+import { readRepository } from "./index";
+import { imagesInValues, layeredValuesImages, valuesImageVersions } from "./values-images";
+
+describe("images in Helm values", () => {
+  it("finds app-template's nested containers, subchart images and digests pinned in the tag", () => {
+    const values = {
+      controllers: {
+        web: { containers: { app: { image: { repository: "ghcr.io/acme/web", tag: "4.2.0@sha256:abc" } }, sidecar: { image: { repository: "ghcr.io/acme/proxy", tag: "1.1" } } } },
+      },
+      redis: { image: { registry: "docker.io", repository: "bitnami/redis", tag: 7 } },
+      image: { tag: "latest" },
+    };
+    expect(imagesInValues(values)).toEqual([
+      { path: ["image", "tag"], name: undefined, tag: "latest" },
+      { path: ["controllers", "web", "containers", "app", "image", "tag"], name: "ghcr.io/acme/web", tag: "4.2.0", digest: "sha256:abc" },
+      { path: ["controllers", "web", "containers", "sidecar", "image", "tag"], name: "ghcr.io/acme/proxy", tag: "1.1" },
+      { path: ["redis", "image", "tag"], name: "docker.io/bitnami/redis", tag: "7" },
+    ]);
+    const versions = valuesImageVersions(values, { file: "v.yaml", doc: 0, prefix: [], fallbackName: "chart" });
+    expect(versions.map((v) => [v.name, v.value, v.floating, v.field])).toEqual([
+      ["chart", "latest", true, "image.tag"],
+      ["ghcr.io/acme/web", "4.2.0", false, "controllers.web.containers.app.image.tag"],
+      ["ghcr.io/acme/proxy", "1.1", false, "controllers.web.containers.sidecar.image.tag"],
+      ["docker.io/bitnami/redis", "7", false, "redis.image.tag"],
+    ]);
+  });
+
+  it("layers values files as Helm merges them: the last file that sets a field wins, and names it", () => {
+    const layers = [
+      { file: "common-values.yaml", doc: 0, values: { image: { repository: "acme/api", tag: "1.0" }, worker: { image: { repository: "acme/worker", tag: "1.0" } } } },
+      { file: "values-prod.yaml", doc: 0, values: { image: { tag: "1.3" } } },
+    ];
+    expect(layeredValuesImages(layers, "api").map((v) => [v.name, v.field, v.value, v.file])).toEqual([
+      ["acme/api", "image.tag", "1.3", "values-prod.yaml"],
+      ["acme/worker", "worker.image.tag", "1.0", "common-values.yaml"],
+    ]);
+  });
+});
+
+describe("reading and promoting values images", () => {
+  const app = (env: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api-${env}\nspec:\n  project: default\n  source:\n    repoURL: https://git.example.com/acme/deploy.git\n    path: charts/api\n    helm:\n      valueFiles:\n        - ../../values/common-values.yaml\n        - ../../values/values-${env}.yaml\n  destination:\n    namespace: api-${env}\n`;
+  const tree = new Map([
+    ["argocd/api-staging.yaml", app("staging")],
+    ["argocd/api-production.yaml", app("production")],
+    ["charts/api/Chart.yaml", "apiVersion: v2\nname: api\nversion: 0.1.0\n"],
+    ["charts/api/values.yaml", "image:\n  repository: ghcr.io/acme/api\n  tag: 0.0.1\n"],
+    ["values/common-values.yaml", "image:\n  repository: ghcr.io/acme/api\n  tag: 1.0.0\n"],
+    ["values/values-staging.yaml", "image:\n  tag: 1.4.0 # staging runs ahead\n"],
+    ["values/values-production.yaml", "replicas: 3\n"],
+  ]);
+
+  it("shows per environment the tag of the last values file that sets it, and promotes by editing that file", () => {
+    const model = readRepository(tree);
+    const cell = (env: string) => model.deployments.find((d) => d.app === "api" && d.env === env);
+    expect(cell("staging")?.versions.map((v) => [v.value, v.file])).toEqual([["1.4.0", "values/values-staging.yaml"]]);
+    expect(cell("production")?.versions.map((v) => [v.value, v.file])).toEqual([["1.0.0", "values/common-values.yaml"]]);
+    const plan = planPromotion({ tree, source: cell("staging")!, target: cell("production")!, mode: "version", baseSha: "a", repository: "r" });
+    // production's tag is set last by the common file: that is the file to edit, and the impact says
+    // which environments it feeds (staging overrides it, so only production moves).
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["values/common-values.yaml"]);
+    expect(changeImpact(tree, model, plan.changeSet)).toEqual([{ app: "api", env: "production", versions: [{ name: "ghcr.io/acme/api", from: "1.0.0", to: "1.4.0" }] }]);
+  });
+
+  it("reads app-template images in a Flux HelmRelease, with the chart version from its OCIRepository", () => {
+    const model = readRepository(
+      new Map([
+        ["clusters/home/flux-system/gotk-sync.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\nspec:\n  path: ./clusters/home\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"],
+        ["clusters/home/apps.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: media\nspec:\n  path: ./apps/media\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"],
+        ["apps/media/oci.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-template\nspec:\n  url: oci://ghcr.io/acme/charts/app-template\n  ref:\n    tag: 4.1.2\n"],
+        [
+          "apps/media/release.yaml",
+          "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: player\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: app-template\n  values:\n    controllers:\n      player:\n        containers:\n          app:\n            image:\n              repository: ghcr.io/acme/player\n              tag: 2.7.1@sha256:0123\n",
+        ],
+      ]),
+    );
+    expect(model.deployments.map((d) => [d.app, d.env, d.versions.map((v) => `${v.name}=${v.value}${v.digest ? `@${v.digest}` : ""}`)])).toEqual([
+      ["player", "home", ["oci://ghcr.io/acme/charts/app-template=4.1.2", "ghcr.io/acme/player=2.7.1@sha256:0123"]],
+    ]);
+  });
+});

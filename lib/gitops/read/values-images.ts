@@ -1,0 +1,105 @@
+import type { Version } from "../model";
+import { asString, formatPath, getAtPath, isRecord, type YamlPath } from "../yaml";
+import { isFloatingImageTag } from "./floating";
+
+/** An image set in Helm values: `image: {repository, tag}` at any depth, as charts and app-template write it. */
+export interface ValuesImage {
+  /** Path of the `tag` scalar inside the values. */
+  path: YamlPath;
+  /** Repository (with registry when given), or the key above `image` when the chart names none. */
+  name: string | undefined;
+  tag: string | null;
+  digest?: string;
+}
+
+const MAX_DEPTH = 10;
+
+/**
+ * Every `image` map with a `tag` in a values document: `image.tag`, `<subchart>.image.tag`, and nested
+ * shapes such as app-template's `controllers.<c>.containers.<n>.image`. A `tag` of `1.2.3@sha256:…`
+ * is the tag pinned by a digest.
+ */
+export function imagesInValues(values: unknown): ValuesImage[] {
+  const out: ValuesImage[] = [];
+  const walk = (node: unknown, path: YamlPath, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, [...path, i], depth + 1));
+      return;
+    }
+    if (!isRecord(node)) return;
+    const image = node.image;
+    if (isRecord(image) && "tag" in image) {
+      const raw = asString(image.tag) ?? (typeof image.tag === "number" ? String(image.tag) : null);
+      const at = raw?.indexOf("@") ?? -1;
+      const tag = raw !== null && at >= 0 ? raw.slice(0, at) || null : raw;
+      const digest = raw !== null && at >= 0 ? raw.slice(at + 1) : asString(image.digest);
+      const repo = asString(image.repository) ?? asString(image.name);
+      const registry = asString(image.registry);
+      const parent = path.at(-1);
+      out.push({ path: [...path, "image", "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : typeof parent === "string" ? parent : undefined, tag, ...(digest ? { digest } : {}) });
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== "image") walk(value, [...path, key], depth + 1);
+  };
+  walk(values, [], 0);
+  return out;
+}
+
+/** As versions located at `file`/`doc`, under `prefix` (e.g. `spec.values` of a HelmRelease). */
+export function valuesImageVersions(values: unknown, at: { file: string; doc: number; prefix: YamlPath; fallbackName: string; field?: (path: YamlPath) => string }): Version[] {
+  return imagesInValues(values).map((img) => {
+    const path = [...at.prefix, ...img.path];
+    return {
+      kind: "image",
+      name: img.name ?? at.fallbackName,
+      value: img.tag ?? img.digest ?? null,
+      floating: isFloatingImageTag(img.tag, img.digest),
+      file: at.file,
+      doc: at.doc,
+      path,
+      field: at.field ? at.field(path) : path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "["),
+      ...(img.digest ? { digest: img.digest } : {}),
+    } satisfies Version;
+  });
+}
+
+export interface ValuesLayer {
+  file: string;
+  doc: number;
+  values: unknown;
+}
+
+/**
+ * Helm values files layered in order (chart defaults, then each `-f`), merged as Helm merges them (maps
+ * key by key, anything else replaced). Each image's tag is located in the last file that sets it: the
+ * value that renders, and the file a promotion must edit.
+ */
+export function layeredValuesImages(layers: readonly ValuesLayer[], fallbackName: string, field?: (file: string, path: YamlPath) => string): Version[] {
+  const present = layers.filter((l) => isRecord(l.values));
+  if (present.length === 0) return [];
+  const merged = present.reduce<unknown>((acc, l) => mergeValues(acc, l.values), {});
+  return imagesInValues(merged).flatMap((img) => {
+    const owner = [...present].reverse().find((l) => getAtPath(l.values, img.path) !== undefined);
+    if (!owner) return [];
+    return [
+      {
+        kind: "image",
+        name: img.name ?? fallbackName,
+        value: img.tag ?? img.digest ?? null,
+        floating: isFloatingImageTag(img.tag, img.digest),
+        file: owner.file,
+        doc: owner.doc,
+        path: img.path,
+        field: field ? field(owner.file, img.path) : formatPath(img.path),
+        ...(img.digest ? { digest: img.digest } : {}),
+      } satisfies Version,
+    ];
+  });
+}
+
+function mergeValues(base: unknown, over: unknown): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeValues(base[k], v) : v;
+  return out;
+}
