@@ -3,6 +3,7 @@ import { DomainError } from "@/lib/actions/domain-error";
 import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
 import { changeImpact, impactedEnvironments, type EnvironmentImpact } from "@/lib/gitops/impact";
 import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
+import { KustomizeBuildCache } from "@/lib/gitops/read";
 import { sharedParseCache } from "@/lib/sync/load-file-tree";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
@@ -81,10 +82,21 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
  * the notes, and the merge is authorized against all of them.
  */
 function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { status: "changes" }>, target: string): PromotionPlan {
-  const affected = changeImpact(repo.tree, repo.model, plan.changeSet, { parseCache: sharedParseCache() });
+  const buildCache = impactBuilds.get(repo.name) ?? new KustomizeBuildCache();
+  impactBuilds.set(repo.name, buildCache);
+  const affected = changeImpact(repo.tree, repo.model, plan.changeSet, { parseCache: sharedParseCache(), buildCache, contentKey: (path) => contentOf(repo.tree, plan.changeSet, path) });
   const others = impactedEnvironments(affected).filter((env) => env !== target);
   const notes = others.length === 0 ? plan.notes : [...plan.notes, `This change also alters ${others.join(", ")}: ${describeImpact(affected.filter((i) => i.env !== target))}. A file it edits feeds those environments too.`];
   return { ...plan, affected, notes };
+}
+
+// The impact read of a preview rebuilds only the overlays the change touches: one build cache per
+// repository, keyed by file content (the tree after the change has no blob SHAs for edited files).
+const impactBuilds = new Map<string, KustomizeBuildCache>();
+
+function contentOf(tree: CachedRepository["tree"], changeSet: { edits: { path: string; content: string | null }[] }, path: string): string | undefined {
+  const edit = changeSet.edits.find((e) => e.path === path);
+  return edit ? (edit.content ?? undefined) : tree.get(path);
 }
 
 function describeImpact(impact: EnvironmentImpact[]): string {

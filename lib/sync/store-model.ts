@@ -169,9 +169,22 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
 
   // Which cells may differ from their rows: with a current record, only those whose fingerprint
   // changed or whose files a commit touched (their "last changed" moves); otherwise all.
+  // A folder several cells share (a global env folder, a folder every cluster reconciles) changes
+  // for all of them with any file: such a cell's "last changed" is that of the files holding its versions.
+  const cellsPerPath = new Map<string, number>();
+  for (const w of wanted.values()) cellsPerPath.set(w.cell.path, (cellsPerPath.get(w.cell.path) ?? 0) + 1);
+  const historyPaths = (cell: Deployment): string[] => {
+    const own = [...new Set(cell.versions.map((v) => v.file))].sort();
+    return (cellsPerPath.get(cell.path) ?? 0) > 1 && own.length > 0 ? own : [cell.path];
+  };
+  const touched = (cell: Deployment): boolean => {
+    if (changed === null) return true;
+    const paths = historyPaths(cell);
+    return paths.length === 1 && paths[0] === cell.path ? touches(changed, cell.path, cell.files) : changed.some((p) => paths.includes(p));
+  };
   const candidates = new Set<string>();
   for (const [key, w] of wanted) {
-    if (!previous || changed === null || previous.fingerprints.get(key) !== w.fingerprint || touches(changed, w.cell.path, w.cell.files)) candidates.add(key);
+    if (!previous || changed === null || previous.fingerprints.get(key) !== w.fingerprint || touched(w.cell)) candidates.add(key);
   }
   const staleKeys = previous ? [...previous.fingerprints.keys()].filter((k) => !wanted.has(k)) : [];
   const candidateApps = new Set([...candidates, ...staleKeys].map((k) => appIds.get(k.split("\u0000")[0]!)).filter((id): id is number => id !== undefined));
@@ -199,9 +212,14 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   // Only cells whose files changed need their "last changed" commit looked up again (one walk).
   const needCommit = [...candidates].map((k) => wanted.get(k)!).filter((w) => {
     const row = rowByKey.get(cellKey(w.cell.app, w.cell.env));
-    return !row || changed === null || row.lastCommitSha === null || touches(changed, w.cell.path, w.cell.files);
+    return !row || changed === null || row.lastCommitSha === null || touched(w.cell);
   });
-  const lastCommits: Map<string, CommitInfo> = needCommit.length ? await scm.lastCommitByPath(headSha, [...new Set(needCommit.map((w) => w.cell.path))]) : new Map();
+  const lastCommits: Map<string, CommitInfo> = needCommit.length ? await scm.lastCommitByPath(headSha, [...new Set(needCommit.flatMap((w) => historyPaths(w.cell)))]) : new Map();
+  const lastCommitOf = (cell: Deployment): CommitInfo | undefined =>
+    historyPaths(cell)
+      .map((p) => lastCommits.get(p))
+      .filter((c): c is CommitInfo => c !== undefined)
+      .sort((a, b) => b.date.getTime() - a.date.getTime())[0];
 
   const toCreate: NewDeployment[] = [];
   for (const key of candidates) {
@@ -209,7 +227,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
     const appId = appIds.get(w.cell.app);
     const environmentId = envIds.get(w.cell.env);
     if (appId === undefined || environmentId === undefined) continue;
-    const commit = lastCommits.get(w.cell.path);
+    const commit = lastCommitOf(w.cell);
     const data = { ...w.data, ...(commit ? { lastCommitSha: commit.sha, lastCommitBy: commit.author, lastCommitAt: commit.date } : {}) };
     const row = rowByKey.get(key);
     if (!row) {
