@@ -108,7 +108,7 @@ ok =
 const fieldCorpus = process.env.FERRY_FIELD_CORPUS_RUNNER ?? path.join(root, "..", "shared", "field-corpus", "run.sh");
 if (existsSync(fieldCorpus)) {
   const out = mkdtempSync(path.join(os.tmpdir(), "ferry-field-eval-"));
-  ok = run("field", "bash", [fieldCorpus, root], { FERRY_EVAL_MIN: process.env.FERRY_EVAL_MIN ?? "95", FERRY_EVAL_OUT: out }) && ok;
+  ok = run("field", "bash", [fieldCorpus, root], { FERRY_EVAL_MIN: process.env.FERRY_EVAL_MIN ?? "95", FERRY_EVAL_OUT: out, FERRY_SCAN_CMD: process.env.FERRY_SCAN_CMD ?? `node ${path.join(root, "bin", "ferry.js")} scan` }) && ok;
   rmSync(out, { recursive: true, force: true });
 } else if (!only.length || only.includes("field")) {
   console.log(`field: ${fieldCorpus} not found; the field corpus stage did not run`);

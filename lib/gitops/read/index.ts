@@ -15,7 +15,7 @@ import { scanKinds, type DocsByKind } from "./documents";
 import { orderEnvironments } from "./env-order";
 import { withValidEnvironmentNames } from "./env-names";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag } from "./floating";
-import { applyFluxWiring } from "./flux";
+import { applyFluxWiring } from "./flux/destinations";
 import { readFluxWiring, type FluxWiring } from "./flux/wiring";
 import { splitByHelmRelease } from "./release-apps";
 import type { BuiltResource } from "./kustomize/built-resource";

@@ -1,10 +1,10 @@
-import { asString, getAtPath, isRecord } from "../yaml";
-import type { Candidate } from "./candidate";
-import type { ReadContext } from "./context";
-import type { DocsByKind } from "./documents";
-import { isEnvLikeName } from "./env-order";
-import { readKustomization } from "./kustomize/kustomization";
-import { isUnder, joinInRepo, normalizeRepoPath, segments } from "./paths";
+import { asString, getAtPath, isRecord } from "../../yaml";
+import type { Candidate } from "../candidate";
+import type { ReadContext } from "../context";
+import type { DocsByKind } from "../documents";
+import { isEnvLikeName } from "../env-order";
+import { readKustomization } from "../kustomize/kustomization";
+import { isUnder, joinInRepo, normalizeRepoPath, segments } from "../paths";
 
 /** `clusters/<name>/…` → `<name>`. */
 export function clusterOfFile(file: string): string | undefined {
