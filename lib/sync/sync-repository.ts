@@ -73,8 +73,11 @@ export async function syncRepository(
 
         // A previous head that is no longer an ancestor: the branch was force-pushed. Nothing from the
         // last sync is trusted then (the files are compared anyway; every cell's last commit is looked up again).
-        const rewritten = repo.headSha !== null && repo.headSha !== headSha && scm.isAncestor ? !(await scm.isAncestor(repo.headSha, headSha).catch(() => true)) : false;
-        const entries = await scm.readTree(headSha);
+        // Asked alongside the tree (two git processes at once): the check must not add to every sync's time.
+        const [rewritten, entries] = await Promise.all([
+          repo.headSha !== null && repo.headSha !== headSha && scm.isAncestor ? scm.isAncestor(repo.headSha, headSha).then((a) => !a, () => true) : Promise.resolve(false),
+          scm.readTree(headSha),
+        ]);
         phase("read-tree");
         const known = storedFiles.get(repositoryId);
         const before =
