@@ -1,4 +1,5 @@
 import { unifiedDiff } from "../diff";
+import { locationKey } from "../read/kustomize/built-resource";
 import type { EditBuffer } from "./edit-buffer";
 import { promotionBranch } from "./branch";
 import { promotionBody, promotionCommitMessage, promotionTitle, type DescribeInput } from "./describe";
@@ -19,9 +20,8 @@ function refusalOf(input: PromotionInput): string | null {
     }
     // Clusters reconciling one folder (Flux) differ by their wiring: a version mode promotion is possible
     // when the target's value is written somewhere else than the source's (a cluster's patch, a variable).
-    const at = (v: { file: string; doc: number; path: (string | number)[] }) => `${v.file}#${v.doc}#${v.path.join("/")}`;
-    const sourceAt = new Set(source.versions.map(at));
-    if (input.mode === "folder" || target.versions.every((v) => sourceAt.has(at(v)))) return `${source.env} and ${target.env} are the same folder (${source.path})`;
+    const sourceAt = new Set(source.versions.map(locationKey));
+    if (input.mode === "folder" || target.versions.every((v) => sourceAt.has(locationKey(v)))) return `${source.env} and ${target.env} are the same folder (${source.path})`;
   }
   if (source.versions.length === 0 && input.mode === "version") return `${source.env} has no release fields Ferry can read; nothing to promote`;
   return null;

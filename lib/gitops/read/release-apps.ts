@@ -1,11 +1,10 @@
 import { asString, getAtPath, isRecord } from "../yaml";
 import type { Candidate } from "./candidate";
-import type { BuiltResource } from "./kustomize/built-resource";
+import { locationKey, type BuiltResource } from "./kustomize/built-resource";
 import { plainResources, type DirReaders } from "./dir-versions";
 import { isHelmRelease, nameOf } from "./flux/objects";
 import { isUnder } from "./paths";
 
-const versionKey = (v: { file: string; doc: number; path: (string | number)[] }) => `${v.file}#${v.doc}#${v.path.join("/")}`;
 
 /**
  * A folder that renders HelmReleases holds one app per release, named after the release (the folder
@@ -40,9 +39,9 @@ export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Cand
     }
     const owners = seen.owners;
     for (const v of c.versions) {
-      const owner = owners.get(`${v.file}#${v.doc}#${v.path.join("/")}`) ?? owners.get(`${v.file}#${v.doc}`);
+      const owner = owners.get(locationKey(v)) ?? owners.get(`${v.file}#${v.doc}`);
       if (owner === undefined) continue;
-      claimed.add(versionKey(v));
+      claimed.add(locationKey(v));
       const existing = perRelease.get(owner);
       if (existing) existing.versions.push(v);
       else perRelease.set(owner, { ...c, app: owner, versions: [v], errors: [...c.errors], files: [...c.files] });
@@ -53,7 +52,7 @@ export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Cand
     }
     r.ctx.conventions.add("apps-from-helmreleases");
     out.push(...perRelease.values());
-    const rest = c.versions.filter((v) => !claimed.has(versionKey(v)));
+    const rest = c.versions.filter((v) => !claimed.has(locationKey(v)));
     if (rest.length > 0) out.push({ ...c, versions: rest });
   }
   return out;
@@ -76,13 +75,13 @@ function ownersOf(releases: readonly BuiltResource[], build: readonly BuiltResou
   for (const res of releases) {
     const name = nameOf(res.obj);
     claim(`${res.file}#${res.doc}`, name);
-    for (const loc of res.prov.values()) claim(`${loc.file}#${loc.doc}#${loc.path.join("/")}`, name);
+    for (const loc of res.prov.values()) claim(locationKey(loc), name);
     const chartRef = getAtPath(res.obj, ["spec", "chartRef"]);
     const refName = isRecord(chartRef) && chartRef.kind === "OCIRepository" ? asString(chartRef.name) : undefined;
     const oci = refName ? ociByName.get(refName) : undefined;
     if (!oci) continue;
     claim(`${oci.file}#${oci.doc}`, name);
-    for (const loc of oci.prov.values()) claim(`${loc.file}#${loc.doc}#${loc.path.join("/")}`, name);
+    for (const loc of oci.prov.values()) claim(locationKey(loc), name);
   }
   return owners;
 }

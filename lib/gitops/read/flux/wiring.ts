@@ -3,7 +3,7 @@ import { asString, getAtPath, isRecord } from "../../yaml";
 import type { Candidate } from "../candidate";
 import type { DirReaders } from "../dir-versions";
 import type { DocsByKind } from "../documents";
-import type { BuiltResource } from "../kustomize/built-resource";
+import { locationKey, type BuiltResource } from "../kustomize/built-resource";
 import { findKustomizationFile, type Kustomization, type PatchRef } from "../kustomize/kustomization";
 import type { BuildResult } from "../kustomize/resolve-overlay";
 import { resourceId } from "../kustomize/targets";
@@ -249,10 +249,6 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     });
   }
   return out;
-}
-
-function locationKey(v: Version): string {
-  return `${v.file}#${v.doc}#${v.path.join("/")}`;
 }
 
 function substituteString(value: string, vars: Substitutions): string {

@@ -8,6 +8,11 @@ export interface FieldLocation {
   field: string;
 }
 
+/** One string per written place (file, document, path): to compare where versions live. */
+export function locationKey(loc: Pick<FieldLocation, "file" | "doc" | "path">): string {
+  return `${loc.file}#${loc.doc}#${loc.path.join("/")}`;
+}
+
 /** A resource as it flows through a kustomize build, carrying the origin of each tracked field. */
 export interface BuiltResource {
   obj: Record<string, unknown>;
