@@ -1,4 +1,5 @@
 import { Octokit } from "octokit";
+import { forgeLimitsFromEnv, limitedFetch } from "../forge-limits";
 
 // One configured Octokit per repository client. octokit's Octokit already carries
 // @octokit/plugin-throttling (queues writes one per second, as GitHub asks of integrations, and
@@ -13,8 +14,16 @@ export interface GitHubClientTuning {
   retries?: number;
   /** Retries after a rate-limit answer (403/429 with retry-after or x-ratelimit-remaining: 0). Default 2. */
   rateLimitRetries?: number;
-  /** A rate limit that resets later than this is not waited for: the call fails with a clear message. Default 60. */
+  /**
+   * A rate limit that resets later than this (Retry-After or x-ratelimit-reset) is not waited for:
+   * the call fails with a clear message. Default FERRY_FORGE_MAX_RETRY_AFTER_SECONDS (60).
+   */
   maxRateLimitWaitSeconds?: number;
+  /**
+   * Per request; a call without an answer by then fails with ForgeTimeoutError and is not resent.
+   * Default FERRY_FORGE_TIMEOUT_SECONDS (30).
+   */
+  timeoutMs?: number;
   /**
    * Keep plugin-throttling's pacing of writes (one per second, one notifying write per three
    * seconds, process-wide). Default true; tests turn it off to stay fast.
@@ -58,7 +67,8 @@ export function octokitClass(options: CreateOctokitOptions): typeof Octokit {
 function octokitOptions(options: CreateOctokitOptions) {
   const msPerSecond = options.msPerSecond ?? 1000;
   const rateLimitRetries = options.rateLimitRetries ?? 2;
-  const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+  const limits = forgeLimitsFromEnv();
+  const maxWait = options.maxRateLimitWaitSeconds ?? limits.maxRetryAfterSeconds;
   const decide = (kind: "primary" | "secondary") => (retryAfter: number, limit: LimitOptions, _octokit: unknown, retryCount: number) => {
     const willRetry = retryCount < rateLimitRetries && retryAfter <= maxWait;
     options.onRateLimited?.({ kind, retryAfterSeconds: retryAfter, method: limit.method, url: limit.url, willRetry });
@@ -70,7 +80,8 @@ function octokitOptions(options: CreateOctokitOptions) {
     userAgent: options.userAgent ?? "ferry-gitops-portal",
     // Octokit's default logger prints request warnings to the console; Ferry reports through errors.
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    request: options.fetch ? { fetch: options.fetch } : {},
+    // Every request has a timeout (and stops when the work it serves is stopped, see forge-limits.ts).
+    request: { fetch: limitedFetch("GitHub", options.timeoutMs ?? limits.timeoutMs, options.fetch) },
     retry: { retries: options.retries ?? 3, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: msPerSecond },
     throttle: {
       id: "ferry",

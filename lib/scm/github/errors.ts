@@ -1,5 +1,6 @@
 import { RequestError } from "octokit";
 import { ConflictError, ForgeUnavailableError, InvalidInputError, RefNotFoundError, ScmError } from "../errors";
+import { isForgeTimeout, isForgeWorkStopped } from "../forge-limits";
 import { GitHubCredentialsError } from "./auth";
 
 // GitHub's answers → Ferry's error classes. Messages name the repository and the API host (so an
@@ -55,6 +56,8 @@ export function toScmError(error: unknown, ctx: ErrorContext): ScmError {
   const { repository, host, action } = ctx;
   const prefix = `GitHub (${host}) could not ${action} for "${repository}"`;
   if (error instanceof GitHubCredentialsError) return new ForgeUnavailableError(repository, `${prefix}: ${error.message}`, { cause: error });
+  // A hung call, or work stopped because its write lock is lapsing: say which call, and that it may have happened.
+  if (isForgeTimeout(error) || isForgeWorkStopped(error)) return new ForgeUnavailableError(repository, `${prefix}: ${error.message}.`, { cause: error });
   // @octokit/request turns a failed fetch (refused, reset, DNS) into a RequestError 500 without a response.
   if (!(error instanceof RequestError) || error.response === undefined) {
     return new ForgeUnavailableError(repository, `${prefix}: the server could not be reached (${networkReason(error)}).`, { cause: error });

@@ -1,21 +1,29 @@
 import { Gitlab } from "@gitbeaker/rest";
+import { forgeLimitsFromEnv } from "../forge-limits";
 import { describeFailure, isSafeToResend, isTransient, toScmError, type FailureContext } from "./errors";
+import { gitlabRequester } from "./requester";
 
-// One gitbeaker client per configured repository, plus the retry policy gitbeaker lacks. gitbeaker
-// 43 retries 429 and 502 by itself, but only within a quarter of a second and ignoring Retry-After,
-// and it never retries 500/503/504 or a dropped connection. Calls go through `GitLabClient.call`,
-// which waits (honouring Retry-After, capped) and tries again a few times before reporting the
-// forge unavailable.
+// One gitbeaker client per configured repository, plus the retry policy gitbeaker lacks. gitbeaker's
+// own handler resends 429 and 502 ten times within a quarter of a second, ignoring Retry-After, and
+// never retries 500/503/504 or a dropped connection: it is replaced by a one-attempt requester
+// (./requester.ts) with Ferry's per-request timeout, and calls go through `GitLabClient.call`, which
+// waits (exactly as long as a Retry-After asks, up to FERRY_FORGE_MAX_RETRY_AFTER_SECONDS; longer
+// fails at once) and tries again a few times before reporting the forge unavailable. A call that
+// timed out is not resent: a hung GitLab fails in about one timeout.
 
 export type GitLabApi = Gitlab<false>;
 
 export interface RetryOptions {
   /** Tries in all, the first included (default 4). */
   attempts?: number;
-  /** First pause; doubled each time (default 500 ms). */
+  /** First pause without a Retry-After; doubled each time (default 500 ms). */
   baseDelayMs?: number;
-  /** Longest pause, also the cap on a Retry-After (default 20 s). */
+  /** Longest pause without a Retry-After (default 20 s). */
   maxDelayMs?: number;
+  /** A Retry-After longer than this is not waited for: the call fails (default FERRY_FORGE_MAX_RETRY_AFTER_SECONDS, 60). */
+  maxRetryAfterSeconds?: number;
+  /** Milliseconds per second of a Retry-After (1000; tests shrink it to stay fast). */
+  msPerSecond?: number;
 }
 
 export interface GitLabClientOptions {
@@ -26,7 +34,7 @@ export interface GitLabClientOptions {
   /** Personal, group or project access token (scope `api`); read-only use of a public project works without. */
   token?: string;
   retry?: RetryOptions;
-  /** Per request (default 30 s). */
+  /** Per request (default FERRY_FORGE_TIMEOUT_SECONDS, 30 s). */
   timeoutMs?: number;
 }
 
@@ -37,14 +45,20 @@ export class GitLabClient {
   private readonly attempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly maxRetryAfterSeconds: number;
+  private readonly msPerSecond: number;
 
   constructor(opts: GitLabClientOptions) {
+    const limits = forgeLimitsFromEnv();
     this.repository = opts.repository;
     this.host = opts.apiHost;
     this.attempts = Math.max(1, opts.retry?.attempts ?? 4);
     this.baseDelayMs = Math.max(0, opts.retry?.baseDelayMs ?? 500);
     this.maxDelayMs = Math.max(this.baseDelayMs, opts.retry?.maxDelayMs ?? 20_000);
-    const common = { host: opts.apiBase, queryTimeout: opts.timeoutMs ?? 30_000 };
+    this.maxRetryAfterSeconds = opts.retry?.maxRetryAfterSeconds ?? limits.maxRetryAfterSeconds;
+    this.msPerSecond = opts.retry?.msPerSecond ?? 1000;
+    // queryTimeout null: the requester's own timeout (limitedFetch) names the forge and the call.
+    const common = { host: opts.apiBase, queryTimeout: null, requesterFn: gitlabRequester(opts.timeoutMs ?? limits.timeoutMs) };
     this.api = opts.token ? new Gitlab({ ...common, token: opts.token }) : new Gitlab(common);
   }
 
@@ -60,7 +74,9 @@ export class GitLabClient {
       } catch (error) {
         const failure = describeFailure(error);
         const retryable = ctx.write ? isSafeToResend(failure) : isTransient(failure);
-        if (!retryable || attempt >= this.attempts) {
+        // A wait longer than the cap is not shortened (that would ignore it): the call fails and says how long.
+        const tooLong = failure.retryAfterSeconds !== null && failure.retryAfterSeconds > this.maxRetryAfterSeconds;
+        if (!retryable || tooLong || attempt >= this.attempts) {
           if (opts.raw) throw error;
           throw toScmError(error, { ...ctx, repository: this.repository, host: this.host });
         }
@@ -74,10 +90,10 @@ export class GitLabClient {
     return toScmError(error, { ...ctx, repository: this.repository, host: this.host });
   }
 
+  /** Exactly the Retry-After when GitLab sent one (already checked against the cap), else exponential backoff. */
   private delay(attempt: number, retryAfterSeconds: number | null): number {
-    const backoff = this.baseDelayMs * 2 ** (attempt - 1);
-    const wanted = retryAfterSeconds !== null ? Math.max(retryAfterSeconds * 1000, backoff) : backoff;
-    return Math.min(wanted, this.maxDelayMs);
+    if (retryAfterSeconds !== null) return retryAfterSeconds * this.msPerSecond;
+    return Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs);
   }
 }
 

@@ -1,5 +1,6 @@
 import { GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from "@gitbeaker/rest";
 import { ConflictError, ForgeUnavailableError, InvalidInputError, RefNotFoundError, ScmError, StaleBaseError } from "../errors";
+import { isForgeTimeout, isForgeWorkStopped } from "../forge-limits";
 
 // What went wrong with one GitLab call, read from gitbeaker's error, and the ScmError a caller can act
 // on. Messages name the GitLab host and quote GitLab's own message; they never contain the token
@@ -12,10 +13,14 @@ export interface GitLabFailure {
   message: string;
   /** Seconds from a `Retry-After` header, when the response had one. */
   retryAfterSeconds: number | null;
+  /** No answer within the timeout, or the work was stopped: never sent again (a hung GitLab fails in one timeout). */
+  final?: "timeout" | "stopped";
 }
 
 /** Reads any error thrown by a gitbeaker call (or by fetch underneath it). */
 export function describeFailure(error: unknown): GitLabFailure {
+  if (isForgeTimeout(error)) return { status: null, message: error.message, retryAfterSeconds: null, final: "timeout" };
+  if (isForgeWorkStopped(error)) return { status: null, message: error.message, retryAfterSeconds: null, final: "stopped" };
   if (error instanceof GitbeakerRequestError) {
     const cause = error.cause as { description?: unknown; response?: unknown } | undefined;
     const response = cause?.response instanceof Response ? cause.response : null;
@@ -34,6 +39,7 @@ export function describeFailure(error: unknown): GitLabFailure {
 
 /** Transient: worth another try after a pause (rate limit, GitLab restarting, the network). */
 export function isTransient(failure: GitLabFailure): boolean {
+  if (failure.final) return false;
   return failure.status === null || failure.status === 429 || failure.status >= 500;
 }
 
@@ -42,6 +48,7 @@ export function isTransient(failure: GitLabFailure): boolean {
  * door, or never reached). A 500 or 504 after a commit may mean the commit exists.
  */
 export function isSafeToResend(failure: GitLabFailure): boolean {
+  if (failure.final) return false;
   if (failure.status === null) return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(failure.message);
   return failure.status === 429 || failure.status === 502 || failure.status === 503;
 }
@@ -74,6 +81,10 @@ export function toScmError(error: unknown, ctx: FailureContext): ScmError {
   const { repository, host, action } = ctx;
   const quoted = failure.message ? `: ${failure.message}` : "";
   switch (true) {
+    case failure.final === "timeout":
+      return new ForgeUnavailableError(repository, `GitLab at ${host} did not answer in time to ${action}: ${failure.message}.`, { cause: error });
+    case failure.final === "stopped":
+      return new ForgeUnavailableError(repository, `GitLab at ${host}: ${action} was not completed: ${failure.message}.`, { cause: error });
     case failure.status === null:
       return new ForgeUnavailableError(repository, `GitLab at ${host} could not be reached to ${action} (${failure.message}).`, { cause: error });
     case failure.status === 401:
@@ -87,7 +98,11 @@ export function toScmError(error: unknown, ctx: FailureContext): ScmError {
     case failure.status === 404:
       return new ForgeUnavailableError(repository, `GitLab at ${host} has no project for "${repository}", or the token cannot see it (404) — while trying to ${action}.`, { cause: error });
     case failure.status === 429:
-      return new ForgeUnavailableError(repository, `GitLab at ${host} is rate limiting requests (429) to ${action}; try again later.`, { cause: error });
+      return new ForgeUnavailableError(
+        repository,
+        `GitLab at ${host} is rate limiting requests (429) to ${action}; ${failure.retryAfterSeconds !== null ? `it asks to wait ${Math.ceil(failure.retryAfterSeconds)} s` : "try again later"}.`,
+        { cause: error },
+      );
     case (failure.status ?? 0) >= 500:
       return new ForgeUnavailableError(repository, `GitLab at ${host} is unavailable (${failure.status}) to ${action}${quoted}.`, { cause: error });
     case RACE_MESSAGE.test(failure.message):

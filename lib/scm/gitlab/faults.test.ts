@@ -29,10 +29,54 @@ describe("GitLab failures", () => {
     expect(branchReads()).toBe(2);
   });
 
-  it("keeps retrying a rate limit that outlasts gitbeaker's own ten quick retries", async () => {
-    gl.server.fail({ path: /branches\/main$/, times: 12, status: 429, headers: { "retry-after": "1" }, body: { message: "Retry later" } });
-    expect(await gl.repo.resolveRef("main")).toBe(head);
-    expect(branchReads()).toBe(13);
+  it("a 429 with Retry-After is sent again only after the wait it asks for, once per attempt (was 10 quick resends per attempt)", async () => {
+    // Real seconds here: a Retry-After of 1 s must make each attempt wait a whole second.
+    const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, retry: { attempts: 3, baseDelayMs: 1 } });
+    gl.server.fail({ path: /branches\/main$/, times: 100, status: 429, headers: { "retry-after": "1" }, body: { message: "Retry later" } });
+    const started = Date.now();
+    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    // Three attempts, three requests at the server (gitbeaker's own handler sent 10 per attempt: 30).
+    expect(branchReads()).toBe(3);
+    expect(elapsed).toBeGreaterThanOrEqual(2000);
+    expect(error).toBeInstanceOf(ForgeUnavailableError);
+    expect((error as Error).message).toMatch(/rate limiting requests \(429\).*asks to wait 1 s/);
+  });
+
+  it("a Retry-After beyond FERRY_FORGE_MAX_RETRY_AFTER_SECONDS is not waited for: one request, a message with the wait", async () => {
+    const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, retry: { attempts: 4, baseDelayMs: 1, maxRetryAfterSeconds: 60 } });
+    gl.server.fail({ path: /branches\/main$/, times: 100, status: 429, headers: { "retry-after": "3600" }, body: { message: "Retry later" } });
+    const started = Date.now();
+    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((error as Error).message).toMatch(/asks to wait 3600 s/);
+    expect(branchReads()).toBe(1);
+  });
+
+  it("a hung GitLab fails in one timeout, naming GitLab and the call, and is not asked again", async () => {
+    const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, retry: { attempts: 4, baseDelayMs: 1 }, timeoutMs: 300 });
+    gl.server.fail({ path: /branches\/main$/, times: 100, hang: "request" });
+    const started = Date.now();
+    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(ForgeUnavailableError);
+    expect((error as Error).message).toMatch(/GitLab at 127\.0\.0\.1:\d+ did not answer in time to read branch "main": GitLab did not answer GET \/api\/v4\/projects\/acme\/platform\/gitops\/repository\/branches\/main within 0\.3 s/);
+    expect(branchReads()).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(300);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it("the timeout comes from FERRY_FORGE_TIMEOUT_SECONDS", async () => {
+    const saved = process.env.FERRY_FORGE_TIMEOUT_SECONDS;
+    process.env.FERRY_FORGE_TIMEOUT_SECONDS = "0.2";
+    try {
+      const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token });
+      gl.server.fail({ path: /branches\/main$/, times: 1, hang: "request" });
+      await expect(repo.resolveRef("main")).rejects.toThrow(/within 0\.2 s/);
+    } finally {
+      if (saved === undefined) delete process.env.FERRY_FORGE_TIMEOUT_SECONDS;
+      else process.env.FERRY_FORGE_TIMEOUT_SECONDS = saved;
+    }
   });
 
   it("5xx, then success", async () => {

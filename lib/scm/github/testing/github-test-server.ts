@@ -23,11 +23,18 @@ export type ServerAuth = { kind: "token"; token: string } | { kind: "app"; appId
 
 export interface Fault {
   operationId?: string;
-  status: number;
+  /** Required unless the fault hangs. */
+  status?: number;
   headers?: Record<string, string>;
   body?: unknown;
   /** How many requests fail (default 1). */
   times?: number;
+  /**
+   * Instead of `status`, never answer: "request" — not handled at all (GitHub hung before acting);
+   * "response" — handled and its effect kept, but the answer never comes (GitHub acted, the response
+   * was lost). The connection stays open until the server closes.
+   */
+  hang?: "request" | "response";
 }
 
 export interface ServerPull {
@@ -63,6 +70,8 @@ interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Send nothing (a Fault's hang). */
+  hang?: boolean;
 }
 
 class HttpError extends Error {
@@ -121,6 +130,8 @@ export class GitHubTestServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
+    // Hung requests (Fault.hang) keep their connections open: drop them, or close would wait forever.
+    server?.closeAllConnections();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -152,6 +163,7 @@ export class GitHubTestServer {
             return crashed;
           })
           .then((reply) => {
+            if (reply.hang) return;
             const payload = reply.body === undefined || reply.status === 204 || reply.status === 304 ? "" : JSON.stringify(reply.body);
             res.writeHead(reply.status, {
               ...(payload ? { "content-type": "application/json; charset=utf-8" } : {}),
@@ -204,7 +216,11 @@ export class GitHubTestServer {
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
-      reply = { status: fault.status, headers: fault.headers, body: fault.body ?? { message: `Injected ${fault.status}`, documentation_url: DOCS } };
+    }
+    if (fault?.hang === "request") return this.record(req, url, operationId, { status: 0, hang: true });
+    if (fault && !fault.hang) {
+      const status = fault.status ?? 500;
+      reply = { status, headers: fault.headers, body: fault.body ?? { message: `Injected ${status}`, documentation_url: DOCS } };
     } else {
       try {
         this.authenticate(operationId, headers.authorization ?? "");
@@ -225,6 +241,8 @@ export class GitHubTestServer {
       this.violations.push(`response ${reply.status} of ${operationId} is invalid: ${JSON.stringify(checked.errors?.slice(0, 5))}`);
       reply = { status: 599, body: { message: "test server sent an invalid response" } };
     }
+    // The operation ran (its effect stays), the answer is lost.
+    if (fault?.hang === "response") reply = { ...reply, hang: true };
     return this.record(req, url, operationId, reply);
   }
 

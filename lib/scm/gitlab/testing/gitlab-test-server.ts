@@ -37,9 +37,16 @@ export interface Fault {
   /** Tested against `RecordedRequest.path`. */
   path?: RegExp;
   times: number;
-  status: number;
+  /** Required unless the fault hangs. */
+  status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /**
+   * Instead of `status`, never answer: "request" — the request is not handled at all (GitLab hung
+   * before acting); "response" — it is handled and its effect is kept, but the answer never comes
+   * (GitLab acted, the response was lost). The connection stays open until the server closes.
+   */
+  hang?: "request" | "response";
 }
 
 export interface ServerMergeRequest {
@@ -150,6 +157,8 @@ export class GitLabTestServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
+    // Hung requests (fault.hang) keep their connections open: drop them, or close would wait forever.
+    server?.closeAllConnections();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -197,7 +206,8 @@ export class GitLabTestServer {
 
   // ---- HTTP ----
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: http.IncomingMessage, answer: http.ServerResponse): Promise<void> {
+    let res = answer;
     const url = new URL(req.url ?? "/", this.origin);
     const raw = url.pathname.replace(/^\/api\/v4\//, "");
     const segments = raw.split("/").map((s) => decodeURIComponent(s));
@@ -208,7 +218,13 @@ export class GitLabTestServer {
     const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(segments.join("/"))));
     if (fault) {
       fault.times--;
-      return this.send(res, fault.status, fault.body ?? { message: `${fault.status} ${http.STATUS_CODES[fault.status] ?? ""}`.trim() }, errorShape, fault.headers);
+      if (fault.hang === "request") return;
+      // Handled as usual, into a response nobody reads: the effect stays, the answer is lost.
+      if (fault.hang === "response") res = discardedResponse();
+      else {
+        const status = fault.status ?? 500;
+        return this.send(res, status, fault.body ?? { message: `${status} ${http.STATUS_CODES[status] ?? ""}`.trim() }, errorShape, fault.headers);
+      }
     }
     if (!url.pathname.startsWith("/api/v4/")) return this.send(res, 404, { error: "404 Not Found" }, errorShape);
     if (req.headers["private-token"] !== this.token) return this.send(res, 401, { message: "401 Unauthorized" }, errorShape);
@@ -803,4 +819,10 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   } catch {
     return text;
   }
+}
+
+/** A response that goes nowhere (fault.hang "response": the server acts, the client never hears). */
+function discardedResponse(): http.ServerResponse {
+  const sink = { headersSent: false, writeHead: () => sink, setHeader: () => sink, write: () => true, end: () => sink };
+  return sink as unknown as http.ServerResponse;
 }

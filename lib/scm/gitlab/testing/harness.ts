@@ -17,7 +17,8 @@ export async function startGitLab(opts: GitLabTestServerOptions = {}): Promise<G
       url: server.projectUrl,
       defaultBranch: server.defaultBranch,
       token: server.token,
-      retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+      // Waits shrunk a thousandfold (a Retry-After of 1 s waits 1 ms): the same policy, only faster.
+      retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5, msPerSecond: 1 },
     });
   return { server, repo: make(), freshClient: make };
 }
