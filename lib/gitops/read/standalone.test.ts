@@ -65,7 +65,8 @@ describe("a repository without environments: one folder per app", () => {
       "workloads/api/deploy.yaml": deployment("api", "example.com/api:1.0.0"),
       "tools/debug/deploy.yaml": deployment("debug", "example.com/debug:2.0.0"),
     });
-    expect(model.deployments.filter((d) => d.env === "default").map((d) => d.app)).toEqual(["debug"]);
+    // `sync/` is the entry point (its Kustomization applies a folder outside it); `workloads` is its app.
+    expect(model.deployments.map((d) => `${d.app}@${d.env}:${d.path}`)).toEqual(["apps@default:workloads", "debug@default:tools/debug"]);
   });
 
   it("names a Helm chart that templates Applications an app of apps, not an app", () => {

@@ -5,7 +5,7 @@ import { parseImageRef } from "../image-ref";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
 import { containerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
-import { valuesImageVersions } from "./values-images";
+import { layeredValuesImages, valuesImageVersions, type ValuesLayer } from "./values-images";
 
 /** Finds OCIRepositories referenced by a HelmRelease `chartRef` anywhere in the repo. */
 export type OciLookup = (name: string, namespace: string | undefined) => BuiltResource | undefined;
@@ -14,6 +14,8 @@ export interface VersionContext {
   /** The deployment's env folder: locations outside it are marked as inherited in `field`. */
   deploymentDir: string;
   ociLookup?: OciLookup;
+  /** Values files a HelmRelease takes through `spec.valuesFrom`, in order (see flux/values-from.ts). */
+  valuesFrom?: (release: Record<string, unknown>) => ValuesLayer[];
 }
 
 function locate(loc: FieldLocation, ctx: VersionContext): Pick<Version, "file" | "doc" | "path" | "field"> {
@@ -85,9 +87,21 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
   }
   // Images in the release's values, at any depth (`image.tag`, app-template's controllers.*.containers.*).
   const releaseName = String(getAtPath(res.obj, ["metadata", "name"]) ?? "image");
-  for (const v of valuesImageVersions(spec.values, { file: res.file, doc: res.doc, prefix: ["spec", "values"], fallbackName: releaseName })) {
-    const loc = res.prov.get(formatPath(v.path)) ?? originOf(res, v.path);
-    out.push({ ...v, ...locate(loc, ctx) });
+  const fromFiles = ctx.valuesFrom?.(res.obj) ?? [];
+  if (fromFiles.length === 0) {
+    for (const v of valuesImageVersions(spec.values, { file: res.file, doc: res.doc, prefix: ["spec", "values"], fallbackName: releaseName })) {
+      const loc = res.prov.get(formatPath(v.path)) ?? originOf(res, v.path);
+      out.push({ ...v, ...locate(loc, ctx) });
+    }
+    return out;
+  }
+  // valuesFrom first, inline values merged over them: the layer that sets a tag last is where it lives.
+  const inline: ValuesLayer = { file: res.file, doc: res.doc, values: spec.values };
+  for (const v of layeredValuesImages([...fromFiles, inline], releaseName)) {
+    if (v.file === inline.file && v.doc === inline.doc) {
+      const path = ["spec", "values", ...v.path];
+      out.push({ ...v, ...locate(res.prov.get(formatPath(path)) ?? originOf(res, path), ctx) });
+    } else out.push({ ...v, ...locate({ file: v.file, doc: v.doc, path: v.path, field: v.field }, ctx) });
   }
   return out;
 }

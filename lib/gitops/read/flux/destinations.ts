@@ -16,7 +16,7 @@ export function clusterOfFile(file: string): string | undefined {
 const MAX_REACH = 500;
 
 /** Folders a Flux Kustomization's path reaches: the path and, through kustomizations, what they include. */
-function reachableDirs(ctx: ReadContext, start: string): Set<string> {
+export function reachableDirs(ctx: ReadContext, start: string): Set<string> {
   const seen = new Set<string>();
   const queue = [start];
   while (queue.length > 0 && seen.size < MAX_REACH) {

@@ -72,4 +72,79 @@ describe("Flux wiring", () => {
       ["cache", "edge", "7.2.0", "clusters/edge/cache.yaml", ["spec", "postBuild", "substitute", "CACHE_VERSION"]],
     ]);
   });
+
+  describe("a repository bootstrapped from outside (Flux installed by Helm, no flux-system folder)", () => {
+    const ociChart = (name: string, tag: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: ${name}\nspec:\n  interval: 15m\n  ref:\n    tag: ${tag}\n  url: oci://registry.example.com/charts/${name}\n`;
+    const templated = (name: string, chart: string, image: string, tag: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: ${chart}\n  values:\n    controllers:\n      ${name}:\n        containers:\n          app:\n            image:\n              repository: ${image}\n              tag: ${tag}\n`;
+    const cluster = (root: string) => ({
+      [`${root}/flux/cluster/ks.yaml`]: `${ks("cluster-apps", `./${root}/apps`)}---\n${ks("cluster-meta", `./${root}/flux/meta`)}`,
+      [`${root}/flux/meta/repos.yaml`]: ociChart("generic-app", "4.3.0").replace("name: generic-app", "name: generic-app\n  namespace: flux-system"),
+      [`${root}/apps/media/kustomization.yaml`]: "namespace: media\nresources:\n  - ./library/ks.yaml\n  - ./player/ks.yaml\n",
+      [`${root}/apps/media/library/ks.yaml`]: ks("library", `./${root}/apps/media/library/app`),
+      [`${root}/apps/media/library/app/kustomization.yaml`]: "resources:\n  - ./helmrelease.yaml\n  - ./ocirepository.yaml\n",
+      [`${root}/apps/media/library/app/ocirepository.yaml`]: ociChart("library", "4.4.0"),
+      [`${root}/apps/media/library/app/helmrelease.yaml`]: templated("library", "library", "ghcr.io/example/library", "v2.1.0@sha256:" + "a".repeat(64)),
+      [`${root}/apps/media/player/ks.yaml`]: ks("player", `./${root}/apps/media/player/app`),
+      [`${root}/apps/media/player/app/helmrelease.yaml`]: templated("player", "generic-app", "ghcr.io/example/player", "1.30.2").replace("name: generic-app", "name: generic-app\n    namespace: flux-system"),
+      // The flux-system namespace's apps live in a folder named flux-system: not a bootstrap folder.
+      [`${root}/apps/flux-system/kustomization.yaml`]: "namespace: flux-system\nresources:\n  - ./instance/ks.yaml\n",
+      [`${root}/apps/flux-system/instance/ks.yaml`]: ks("flux-instance", `./${root}/apps/flux-system/instance/app`),
+      [`${root}/apps/flux-system/instance/app/kustomization.yaml`]: "resources:\n  - ./helmrelease.yaml\nconfigMapGenerator:\n  - name: flux-instance-values\n    files:\n      - values.yaml=./helm/values.yaml\n",
+      [`${root}/apps/flux-system/instance/app/helm/values.yaml`]: `instance:\n  sync:\n    kind: GitRepository\n    path: ${root}/flux/cluster\n`,
+      [`${root}/apps/flux-system/instance/app/helmrelease.yaml`]: `${ociChart("flux-instance", "0.33.0")}---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: flux-instance\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: flux-instance\n  valuesFrom:\n    - kind: ConfigMap\n      name: flux-instance-values\n`,
+    });
+
+    it("starts at the Kustomizations nothing else applies, one environment named default when every folder name is generic", () => {
+      const { model, cells: got } = cells(cluster("kubernetes"));
+      expect(model.environments.map((e) => e.name)).toEqual(["default"]);
+      expect(got).toEqual([
+        "flux-instance@default=0.33.0:kubernetes/apps/flux-system/instance/app/helmrelease.yaml",
+        "library@default=4.4.0:kubernetes/apps/media/library/app/ocirepository.yaml,v2.1.0:kubernetes/apps/media/library/app/helmrelease.yaml",
+        "player@default=4.3.0:kubernetes/flux/meta/repos.yaml,1.30.2:kubernetes/apps/media/player/app/helmrelease.yaml",
+      ]);
+      expect(model.deployments.find((d) => d.app === "library")?.destination).toEqual({ cluster: "default", namespace: undefined, wiredBy: "kubernetes/apps/media/library/ks.yaml" });
+    });
+
+    it("names each cluster of a multi-cluster repository after its folder", () => {
+      const tree = { ...cluster("kubernetes/main"), ...cluster("kubernetes/edge") };
+      tree["kubernetes/edge/apps/media/player/app/helmrelease.yaml"] = templated("player", "generic-app", "ghcr.io/example/player", "1.31.0").replace("name: generic-app", "name: generic-app\n    namespace: flux-system");
+      const { model, cells: got } = cells(tree);
+      expect(model.environments.map((e) => e.name).sort()).toEqual(["edge", "main"]);
+      expect(got.filter((c) => c.startsWith("player@"))).toEqual([
+        "player@edge=4.3.0:kubernetes/edge/flux/meta/repos.yaml,1.31.0:kubernetes/edge/apps/media/player/app/helmrelease.yaml",
+        "player@main=4.3.0:kubernetes/main/flux/meta/repos.yaml,1.30.2:kubernetes/main/apps/media/player/app/helmrelease.yaml",
+      ]);
+    });
+
+    it("leaves a team repository whose apps each carry their own Kustomization to the folder layout", () => {
+      const { model } = cells({
+        "apps/api/ks.yaml": ks("api", "./apps/api/deploy"),
+        "apps/api/deploy/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: example.com/api:1.0.0\n",
+        "apps/web/ks.yaml": ks("web", "./apps/web/deploy"),
+        "apps/web/deploy/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: example.com/web:2.0.0\n",
+      });
+      expect(model.conventions).not.toContain("flux-clusters");
+    });
+  });
+
+  it("reads images from values files a HelmRelease takes through valuesFrom, the inline values winning", () => {
+    const { model } = cells({
+      "clusters/home/flux-system/gotk-sync.yaml": ks("flux-system", "./clusters/home"),
+      "clusters/home/apps.yaml": ks("proxy", "./proxy"),
+      "proxy/kustomization.yaml": "resources:\n  - release.yaml\nconfigMapGenerator:\n  - name: proxy-values\n    files:\n      - values.yaml=./helm/values.yaml\n  - name: proxy-sidecar\n    files:\n      - ./helm/sidecar.yaml\n",
+      "proxy/helm/values.yaml": "image:\n  repository: example.com/proxy\n  tag: 3.0.0\nexporter:\n  image:\n    repository: example.com/exporter\n    tag: 0.9.0\n",
+      "proxy/helm/sidecar.yaml": "sidecar:\n  image:\n    repository: example.com/sidecar\n    tag: 1.1.0\n",
+      "proxy/release.yaml": `${release("proxy", "3.0.1")}  valuesFrom:\n    - kind: ConfigMap\n      name: proxy-values\n    - kind: ConfigMap\n      name: proxy-sidecar\n      valuesKey: sidecar.yaml\n    - kind: Secret\n      name: proxy-secret\n  values:\n    exporter:\n      image:\n        tag: 0.9.1\n`,
+    });
+    const versions = model.deployments.flatMap((d) => d.versions.map((v) => `${v.name}=${v.value}@${v.file}:${v.path.join(".")}`));
+    expect(versions.sort()).toEqual([
+      "example.com/exporter=0.9.1@proxy/release.yaml:spec.values.exporter.image.tag",
+      "example.com/proxy=3.0.0@proxy/helm/values.yaml:image.tag",
+      "example.com/sidecar=1.1.0@proxy/helm/sidecar.yaml:sidecar.image.tag",
+      "proxy=3.0.1@proxy/release.yaml:spec.chart.spec.version",
+    ]);
+    expect(model.deployments[0]?.files).toContain("proxy/helm/values.yaml");
+  });
 });

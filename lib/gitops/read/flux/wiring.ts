@@ -13,6 +13,7 @@ import { discoverClusters, type ClusterRoot } from "./clusters";
 import { isFluxKustomization, isFluxSource, isHelmRelease, nameOf, namespaceOf, sourceRefOf } from "./objects";
 import { resolveSource, type SourceScope } from "./sources";
 import { substituteVersions, substitutionsOf, type Substitutions } from "./substitute";
+import { valuesFromLayers } from "./values-from";
 
 export interface FluxWiring {
   candidates: Candidate[];
@@ -202,11 +203,11 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     build.resources.find((res) => res.obj.kind === "OCIRepository" && (res.originalName === name || nameOf(res.obj) === name) && (namespace === undefined || namespaceOf(res.obj) === undefined || namespaceOf(res.obj) === namespace)) ??
     scope.resources.find((res) => res.obj.kind === "OCIRepository" && nameOf(res.obj) === name) ??
     r.ociLookup(name, namespace);
-  const vctx = { deploymentDir: unit.dir, ociLookup };
-  const targetNamespace = unit.owner ? asString(getAtPath(unit.owner.obj, ["spec", "targetNamespace"])) : undefined;
-  const wiredBy = unit.owner?.file ?? `${cluster.dir}/`;
   const files = [...new Set(build.files)];
   const buildDirs = new Set(files.map(dirname));
+  const vctx = { deploymentDir: unit.dir, ociLookup, valuesFrom: (release: Record<string, unknown>) => valuesFromLayers(r.ctx, release, buildDirs) };
+  const targetNamespace = unit.owner ? asString(getAtPath(unit.owner.obj, ["spec", "targetNamespace"])) : undefined;
+  const wiredBy = unit.owner?.file ?? `${cluster.dir}/`;
   const out: Candidate[] = [];
   const covered = new Set<string>();
   for (const c of layout) {
@@ -215,7 +216,7 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     for (const v of c.versions) covered.add(locationKey(v));
     out.push({ ...c, env, versions: substituteVersions(c.versions, unit.vars), destination: { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy }, source: "flux" });
   }
-  const rest: Version[] = [];
+  const rest: { res: BuiltResource; versions: Version[] }[] = [];
   for (const res of build.resources) {
     if (isHelmRelease(res.obj)) {
       const versions = dedupeVersions(versionsOfResource(res, vctx));
@@ -232,16 +233,19 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
         source: "flux",
       });
     } else if (!isFluxKustomization(res.obj) && !isFluxSource(res.obj)) {
-      rest.push(...versionsOfResource(res, vctx).filter((v) => !covered.has(locationKey(v))));
+      const versions = versionsOfResource(res, vctx).filter((v) => !covered.has(locationKey(v)));
+      if (versions.length > 0) rest.push({ res, versions });
     }
   }
-  if (rest.length > 0) {
+  // Files a version comes from outside the build (a values file behind a generated ConfigMap) are inputs too.
+  for (const c of out) c.files = [...new Set([...c.files, ...c.versions.map((v) => v.file)])];
+  for (const [app, group] of groupByAppFolder(unit, rest)) {
     out.push({
-      app: unit.name,
+      app: group.dir === unit.dir ? unit.name : app,
       env,
-      path: unit.dir,
-      appDir: unit.dir,
-      versions: substituteVersions(dedupeVersions(rest), unit.vars),
+      path: group.dir,
+      appDir: group.dir,
+      versions: substituteVersions(dedupeVersions(group.versions), unit.vars),
       errors: [...new Set(build.errors)],
       files,
       destination: { cluster: cluster.name, namespace: targetNamespace, wiredBy },
@@ -249,6 +253,25 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     });
   }
   return out;
+}
+
+/**
+ * Versions that belong to no HelmRelease are the unit's (named after its Kustomization), unless the unit
+ * applies a folder of app folders (`workloads/{api,web}` with their own manifests): then each sub-folder
+ * is an app, named after the folder, as the folder layout would name it.
+ */
+function groupByAppFolder(unit: Unit, rest: { res: BuiltResource; versions: Version[] }[]): Map<string, { dir: string; versions: Version[] }> {
+  const whole = new Map([[unit.name, { dir: unit.dir, versions: rest.flatMap((r) => r.versions) }]]);
+  if (rest.length === 0) return new Map();
+  const bySub = new Map<string, { dir: string; versions: Version[] }>();
+  for (const { res, versions } of rest) {
+    if (!isUnder(res.file, unit.dir) || dirname(res.file) === unit.dir) return whole;
+    const sub = res.file.slice(unit.dir === "" ? 0 : unit.dir.length + 1).split("/")[0] ?? "";
+    const group = bySub.get(sub) ?? { dir: unit.dir === "" ? sub : `${unit.dir}/${sub}`, versions: [] };
+    group.versions.push(...versions);
+    bySub.set(sub, group);
+  }
+  return bySub.size >= 2 ? bySub : whole;
 }
 
 function substituteString(value: string, vars: Substitutions): string {
