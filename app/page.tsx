@@ -3,8 +3,9 @@ import { getPrisma } from "@/lib/db/client";
 import { authorize, type UserActor } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getMatrix } from "@/lib/data/matrix";
-import { parseMatrixQuery } from "@/lib/data/matrix-query";
+import { activeFilters, parseMatrixQuery } from "@/lib/data/matrix-query";
 import { listRepositoryProblems } from "@/lib/data/repositories";
+import { ActiveFilters, NoMatch } from "@/components/matrix/active-filters";
 import { MatrixFilters } from "@/components/matrix/matrix-filters";
 import { MatrixTable } from "@/components/matrix/matrix-table";
 import { MatrixPagination } from "@/components/matrix/matrix-pagination";
@@ -24,6 +25,7 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
   const prisma = getPrisma();
   const [matrix, problems] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma)]);
   const allEnvs = query.envs.length ? (await prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true } })).map((e) => e.name) : matrix.environments.map((e) => e.name);
+  const filters = activeFilters(query, allEnvs);
 
   return (
     <div className="flex flex-col gap-4">
@@ -31,13 +33,18 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
         <h1 className="text-xl font-semibold">Where everything runs</h1>
         <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} />
       </div>
+      <ActiveFilters filters={filters} />
       <RepositoryProblems problems={problems} />
       {matrix.rows.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
-          {matrix.total === 0 && !query.q && !query.team && !query.onlyDrift
-            ? "No apps yet: the repositories have not been synced, or no app folders were recognised. See Repositories."
-            : "No apps match these filters."}
-        </p>
+        filters.length > 0 ? (
+          <NoMatch filters={filters} />
+        ) : (
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
+            {matrix.total === 0
+              ? "No apps yet: the repositories have not been synced, or no app folders were recognised. See Repositories."
+              : "No apps on this page."}
+          </p>
+        )
       ) : (
         <MatrixTable matrix={matrix} promotableTeams={promotableTeams(user, matrix.teams)} now={new Date().toISOString()} />
       )}

@@ -49,9 +49,16 @@ test("a developer promotes staging to production, a reviewer merges, the matrix 
 test("promoting what is already there says so instead of opening a change", async ({ page }) => {
   await signInAs(page, DEMO.developer);
   await page.goto("/");
-  await page.getByTestId("cell-ledger-production").getByRole("button", { name: /Promote/ }).click();
-  await expect(page.getByTestId("promote-dialog")).toContainText("Already up to date");
-  await expect(page.getByTestId("promote-dialog").getByRole("button", { name: "Open change request" })).toBeDisabled();
+  // The matrix offers no Promote where there is nothing to promote (e2e/trust-defects.spec.ts)…
+  await expect(page.getByTestId("cell-ledger-production")).toContainText("up to date with staging");
+  await expect(page.getByTestId("cell-ledger-production").getByRole("button", { name: /Promote/ })).toHaveCount(0);
+  // …and asking anyway opens nothing.
+  const response = await page.request.post("/api/v1/promotions", {
+    headers: { origin: new URL(page.url()).origin, "content-type": "application/json" },
+    data: { repository: "payments-gitops", app: "ledger", from: "staging", to: "production" },
+  });
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ ok: true, status: "up-to-date" });
 });
 
 test("a viewer sees no Promote action and the server refuses a forged promotion", async ({ page }) => {

@@ -19,11 +19,13 @@ function driftText(cell: Cell): string | null {
 interface Props {
   cell: Cell | undefined;
   promote: PromoteTarget | null;
+  /** For people who may promote: the environment this cell already matches, so there is nothing to promote. */
+  upToDate?: string | null;
   /** Render time from the server, so "3d ago" is the same on the server and in the browser. */
   now: Date;
 }
 
-export function MatrixCellView({ cell, promote, now }: Props) {
+export function MatrixCellView({ cell, promote, upToDate = null, now }: Props) {
   if (!cell) return <span className="text-xs text-slate-400">not deployed</span>;
   const drift = driftText(cell);
   const driftDetail = cell.driftFields.map((f) => `${f.name}: ${f.previous ?? "none"} in ${cell.previousEnv} → ${f.current ?? "none"} here`).join("\n");
@@ -59,6 +61,11 @@ export function MatrixCellView({ cell, promote, now }: Props) {
         </Link>
       ) : null}
       {promote ? <PromoteDialog target={promote} /> : null}
+      {!promote && upToDate ? (
+        <span className="mx-meta" data-testid="up-to-date" title={`Nothing to promote: every release field matches ${upToDate}`}>
+          ✓ up to date with {upToDate}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { matrixQueryString, type MatrixQuery } from "@/lib/data/matrix-query";
+import { matrixQueryString, toggleEnvironment, type MatrixQuery } from "@/lib/data/matrix-query";
 
 interface Props {
   query: MatrixQuery;
@@ -16,9 +16,26 @@ export function MatrixFilters({ query, teams, environments }: Props) {
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
   const [text, setText] = useState(query.q ?? "");
+  // The searches the box has sent to the URL and not seen come back yet. When the URL's search
+  // changes otherwise (a removed filter chip, "clear filters", back/forward), the box follows it;
+  // its own updates arriving late never clobber what is being typed.
+  const [sentQ, setSentQ] = useState<string[]>([]);
+  const [seenQ, setSeenQ] = useState(query.q ?? "");
+  const urlQ = query.q ?? "";
+  if (urlQ !== seenQ) {
+    setSeenQ(urlQ);
+    const own = sentQ.indexOf(urlQ);
+    if (own >= 0) setSentQ(sentQ.slice(own + 1));
+    else {
+      setSentQ([]);
+      setText(urlQ);
+    }
+  }
 
-  const go = (next: Partial<MatrixQuery>) =>
+  const go = (next: Partial<MatrixQuery>) => {
+    if ("q" in next && (next.q ?? "") !== urlQ) setSentQ((sent) => [...sent, next.q ?? ""]);
     startTransition(() => router.replace(`${pathname}${matrixQueryString({ ...query, page: 1, ...next })}`));
+  };
 
   useEffect(() => {
     if ((query.q ?? "") === text) return;
@@ -27,7 +44,10 @@ export function MatrixFilters({ query, teams, environments }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text]);
 
-  const toggleEnv = (env: string) => go({ envs: query.envs.includes(env) ? query.envs.filter((e) => e !== env) : [...query.envs, env] });
+  // `env` in the URL lists the environments shown (none: all of them); unticking one hides it.
+  const shown = (env: string) => query.envs.length === 0 || query.envs.includes(env);
+  const onlyShown = (env: string) => shown(env) && environments.filter(shown).length === 1;
+  const toggleEnv = (env: string) => go({ envs: toggleEnvironment(query.envs, environments, env) });
 
   return (
     <form role="search" aria-label="Filter the matrix" className="flex flex-wrap items-end gap-4" onSubmit={(e) => e.preventDefault()}>
@@ -57,7 +77,13 @@ export function MatrixFilters({ query, teams, environments }: Props) {
         <div className="mt-1 flex gap-2">
           {environments.map((env) => (
             <label key={env} className="flex items-center gap-1 text-sm font-normal text-slate-800">
-              <input type="checkbox" checked={query.envs.length === 0 || query.envs.includes(env)} onChange={() => toggleEnv(env)} />
+              <input
+                type="checkbox"
+                checked={shown(env)}
+                disabled={onlyShown(env)}
+                title={onlyShown(env) ? "At least one environment stays shown" : undefined}
+                onChange={() => toggleEnv(env)}
+              />
               {env}
             </label>
           ))}

@@ -69,7 +69,12 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
                     tabIndex={-1}
                     className="mx-cell"
                   >
-                    <MatrixCellView cell={row.cells[env.name]} promote={canPromote(row.team) ? promoteTarget(matrix, row, env.name) : null} now={renderedAt} />
+                    <MatrixCellView
+                      cell={row.cells[env.name]}
+                      promote={canPromote(row.team) ? promoteTarget(matrix, row, env.name) : null}
+                      upToDate={canPromote(row.team) ? upToDateWith(row, env.name) : null}
+                      now={renderedAt}
+                    />
                   </td>
                 ))}
               </tr>,
@@ -92,5 +97,13 @@ function promoteTarget(matrix: Matrix, row: MatrixRow, env: string): PromoteTarg
   if (sources.length === 0) return null;
   // Promotion goes forward; the first environment has nothing before it to promote from.
   if (!cell.previousEnv) return null;
+  // Every release field already matches the environment it is promoted from: nothing to promote.
+  if (upToDateWith(row, env)) return null;
   return { repository: row.repository, app: row.app, to: env, sources, defaultSource: cell.previousEnv };
+}
+
+/** The environment this cell is promoted from when every release field already matches it, else null. */
+export function upToDateWith(row: MatrixRow, env: string): string | null {
+  const cell = row.cells[env];
+  return cell?.previousEnv && cell.drift === "same" ? cell.previousEnv : null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matrixQueryString, parseMatrixQuery } from "./matrix-query";
+import { activeFilters, matrixQueryString, parseMatrixQuery, toggleEnvironment } from "./matrix-query";
 
 describe("parseMatrixQuery", () => {
   it("reads every filter from the URL", () => {
@@ -26,5 +26,51 @@ describe("parseMatrixQuery", () => {
 
   it("omits defaults from the query string", () => {
     expect(matrixQueryString({ page: 1, envs: [], onlyDrift: false })).toBe("");
+  });
+});
+
+describe("toggleEnvironment", () => {
+  const all = ["dev", "staging", "production"];
+
+  it("unticking an environment while all are shown hides that one (not shows only it)", () => {
+    expect(toggleEnvironment([], all, "dev")).toEqual(["staging", "production"]);
+    const url = matrixQueryString({ envs: toggleEnvironment([], all, "dev") });
+    expect(url).toBe("?env=staging%2Cproduction");
+    // The reload shows the same: dev stays hidden.
+    expect(parseMatrixQuery(Object.fromEntries(new URLSearchParams(url.slice(1)))).envs).toEqual(["staging", "production"]);
+  });
+
+  it("ticking it again shows every environment, which is the default URL", () => {
+    expect(toggleEnvironment(["staging", "production"], all, "dev")).toEqual([]);
+    expect(toggleEnvironment(["production"], all, "dev")).toEqual(["dev", "production"]);
+  });
+
+  it("refuses to hide the last shown environment", () => {
+    expect(toggleEnvironment(["production"], all, "production")).toEqual(["production"]);
+  });
+});
+
+describe("activeFilters", () => {
+  const all = ["dev", "staging", "production"];
+
+  it("names every active filter, each removable on its own", () => {
+    const query = parseMatrixQuery({ team: "search", app: "checkout", q: "api", drift: "1", env: "staging,production", page: "2" });
+    const chips = activeFilters(query, all);
+    expect(chips.map((c) => c.label)).toEqual(["team search", "app checkout", 'search "api"', "only drift", "dev hidden"]);
+    expect(chips.find((c) => c.key === "app")?.without).toEqual({ ...query, app: null, page: 1 });
+    expect(chips.find((c) => c.key === "env-dev")?.without.envs).toEqual([]);
+  });
+
+  it("has none for the default view", () => {
+    expect(activeFilters(parseMatrixQuery({}), all)).toEqual([]);
+  });
+
+  it("shows an environment the URL names that does not exist", () => {
+    expect(activeFilters(parseMatrixQuery({ env: "qa" }), all).map((c) => [c.label, c.without.envs])).toEqual([
+      ["dev hidden", ["dev", "qa"]],
+      ["staging hidden", ["staging", "qa"]],
+      ["production hidden", ["production", "qa"]],
+      ["environment qa (unknown)", []],
+    ]);
   });
 });

@@ -34,6 +34,53 @@ export function parseMatrixQuery(params: Params): MatrixQuery {
   };
 }
 
+/**
+ * The environments shown after ticking or unticking `env` in the filter. `shown` is the query's
+ * `envs` (empty: every environment), `all` every environment in promotion order. The result is
+ * again what is shown (empty when that is every environment), so the URL, the checkboxes and a
+ * reload agree. Hiding the last shown environment is not a view: `shown` is returned unchanged.
+ */
+export function toggleEnvironment(shown: readonly string[], all: readonly string[], env: string): string[] {
+  const current = shown.length ? [...shown] : [...all];
+  const next = current.includes(env) ? current.filter((e) => e !== env) : [...current, env];
+  if (next.length === 0) return [...shown];
+  const rank = (e: string) => (all.includes(e) ? all.indexOf(e) : all.length);
+  next.sort((a, b) => rank(a) - rank(b));
+  if (all.length > 0 && next.length === all.length && all.every((e) => next.includes(e))) return [];
+  return next;
+}
+
+/** One active filter of the matrix, as a removable chip: what it says and the query without it. */
+export interface ActiveFilter {
+  key: string;
+  label: string;
+  without: MatrixQuery;
+}
+
+/**
+ * Every filter that narrows the matrix, so none is invisible: team, app, search, drift, and each
+ * hidden environment (or an environment the URL names that does not exist).
+ */
+export function activeFilters(query: MatrixQuery, all: readonly string[]): ActiveFilter[] {
+  const base = { ...query, page: 1 };
+  const out: ActiveFilter[] = [];
+  if (query.team) out.push({ key: "team", label: `team ${query.team}`, without: { ...base, team: null } });
+  if (query.app) out.push({ key: "app", label: `app ${query.app}`, without: { ...base, app: null } });
+  if (query.q) out.push({ key: "q", label: `search "${query.q}"`, without: { ...base, q: null } });
+  if (query.onlyDrift) out.push({ key: "drift", label: "only drift", without: { ...base, onlyDrift: false } });
+  if (query.envs.length) {
+    for (const env of all) {
+      if (!query.envs.includes(env)) out.push({ key: `env-${env}`, label: `${env} hidden`, without: { ...base, envs: toggleEnvironment(query.envs, all, env) } });
+    }
+    for (const env of query.envs) {
+      if (all.includes(env)) continue;
+      const rest = query.envs.filter((e) => e !== env);
+      out.push({ key: `env-${env}`, label: `environment ${env} (unknown)`, without: { ...base, envs: rest } });
+    }
+  }
+  return out;
+}
+
 /** The URL search string for a query (omitting defaults), so links and the filter form agree. */
 export function matrixQueryString(query: Partial<MatrixQuery>): string {
   const out = new URLSearchParams();

@@ -24,7 +24,8 @@ export default async function AppPage({ params }: { params: Params }) {
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <Link href={`/?app=${encodeURIComponent(detail.name)}`} className="text-sm text-sky-700 underline">
+        {/* Back to the whole matrix: a filter added here would be one the person never chose. */}
+        <Link href="/" className="text-sm text-sky-700 underline">
           ← matrix
         </Link>
         <h1 className="mt-1 text-xl font-semibold">{detail.name}</h1>
