@@ -25,8 +25,8 @@ export function AppForm(props: AppFormProps) {
   const [port, setPort] = useState("8080");
   const [envs, setEnvs] = useState<string[]>(props.environments);
   const [preset, setPreset] = useState("auto");
-  const s = useScaffold(previewApp, createApp);
   const input = () => ({ repository, name, team, image, tag, port, environments: envs, preset });
+  const s = useScaffold(previewApp, createApp, input());
   const err = (k: string) => s.fieldErrors[k] ?? Object.entries(s.fieldErrors).find(([key]) => key.startsWith(`${k}.`))?.[1];
 
   return (
@@ -94,7 +94,7 @@ export function AppForm(props: AppFormProps) {
       </fieldset>
       <PresetField value={preset} onChange={setPreset} presets={props.presets} hint="Detected from the repository; its .ferry/templates/app/ win over the built-in presets." />
       <PreviewButton pending={s.pending} />
-      <ScaffoldActions result={s.result} outcome={s.outcome} notice={s.notice} pending={s.pending} onConfirm={() => s.confirm(input())} />
+      <ScaffoldActions result={s.result} outcome={s.outcome} notice={s.notice} pending={s.pending} stale={s.stale} onConfirm={s.confirm} />
     </form>
   );
 }

@@ -13,10 +13,12 @@ export function ScaffoldActions(props: {
   outcome: ActionResult<OpenChangeResult<ScaffoldPlan>> | null;
   notice: string | null;
   pending: boolean;
+  /** The form changed since the preview: what is shown is not what the form would open. */
+  stale: boolean;
   onConfirm: () => void;
 }) {
-  const { result, outcome, notice, pending } = props;
-  const canOpen = result?.ok && result.data.plan.status === "changes" && !(outcome?.ok && "change" in outcome.data);
+  const { result, outcome, notice, pending, stale } = props;
+  const canOpen = result?.ok && result.data.plan.status === "changes" && !stale && !(outcome?.ok && "change" in outcome.data);
   return (
     <div className="flex flex-col gap-3">
       {notice ? (
@@ -32,6 +34,11 @@ export function ScaffoldActions(props: {
       {result && !result.ok ? (
         <p role="alert" data-testid="scaffold-error" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
           {result.code === "invalid" ? "Fix the fields marked below." : result.error}
+        </p>
+      ) : null}
+      {result?.ok && stale && !(outcome?.ok && "change" in outcome.data) ? (
+        <p role="status" data-testid="scaffold-stale" className="rounded border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900">
+          The form changed since this preview. Preview again to see the files it would open.
         </p>
       ) : null}
       {result?.ok ? <ScaffoldPreviewView preview={result.data} /> : null}

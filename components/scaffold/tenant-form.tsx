@@ -34,7 +34,6 @@ export function TenantForm(props: TenantFormProps) {
   const [newRepository, setNewRepository] = useState(false);
   const [appsPath, setAppsPath] = useState("");
   const [preset, setPreset] = useState("auto");
-  const s = useScaffold(previewTenant, onboardTenant);
 
   const included = envs.filter((e) => e.included);
   const input = () => ({
@@ -46,6 +45,7 @@ export function TenantForm(props: TenantFormProps) {
     apps: { repository: appsRepository, path: appsPath || (name ? `${name}` : ""), newRepository },
     preset,
   });
+  const s = useScaffold(previewTenant, onboardTenant, input());
   const err = (k: string) => s.fieldErrors[k];
   // Environment errors are keyed by the position among the included environments.
   const envErr = (row: EnvRow, field: string) => {
@@ -136,7 +136,7 @@ export function TenantForm(props: TenantFormProps) {
       <PresetField value={preset} onChange={setPreset} presets={props.presets} error={err("preset")} hint="Detected from the platform repository; its .ferry/templates/tenant/ win over the built-in presets." />
 
       <PreviewButton pending={s.pending} />
-      <ScaffoldActions result={s.result} outcome={s.outcome} notice={s.notice} pending={s.pending} onConfirm={() => s.confirm(input())} />
+      <ScaffoldActions result={s.result} outcome={s.outcome} notice={s.notice} pending={s.pending} stale={s.stale} onConfirm={s.confirm} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { DomainError } from "@/lib/actions/domain-error";
 import { appBranch, appHref, detectAppPreset, planApp, type PresetName, type ScaffoldPlan } from "@/lib/gitops/scaffold";
 import type { CachedRepository } from "@/lib/sync/cached-repository";
 import { freshRepository, openChange, type OpenChangeResult, type Requester } from "./open-change";
+import { notPreviewed, scaffoldPlanDigest } from "./plan-digest";
 import { publicUrl, repositoryRow, symlinksAt, type RepositoryRow } from "./scaffold-context";
 import type { AppInput } from "./scaffold-request";
 import type { ScaffoldPreview } from "./scaffold-tenant";
@@ -45,12 +46,14 @@ export async function previewApp(prisma: PrismaClient, input: AppInput, options:
   const symlinks = await symlinksAt(row, repo.headSha);
   const branch = appBranch(input.name);
   const open = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, branch, state: { in: ["OPEN", "DRAFT"] } }, select: { id: true, number: true, url: true } });
+  const planned = (await elsewhere(prisma, input)) ?? plan(input, row, repo, symlinks, options.requestedBy);
   return {
     repository: repo.name,
     baseSha: repo.headSha,
     branch,
     detectedPreset: detectAppPreset(repo.model),
-    plan: (await elsewhere(prisma, input)) ?? plan(input, row, repo, symlinks, options.requestedBy),
+    plan: planned,
+    planDigest: scaffoldPlanDigest(planned),
     existingChange: open,
   };
 }
@@ -71,7 +74,25 @@ export async function openApp(prisma: PrismaClient, input: AppInput, requester: 
     plan: (repo) => {
       const p = plan(input, row, repo, symlinks, requester.name);
       if (p.status !== "changes") return { refusal: p };
-      return { plan: p, draft: { kind: "APP", appName: input.name, changeSet: p.changeSet, details: { app: input.name, team: input.team, preset: p.templates.preset, templates: p.templates.label } } };
+      const unseen = notPreviewed(p, input.expectedPlanDigest);
+      if (unseen) return { refusal: unseen };
+      return {
+        plan: p,
+        draft: {
+          kind: "APP",
+          appName: input.name,
+          changeSet: p.changeSet,
+          details: {
+            app: input.name,
+            // The team the change belongs to until the app is in the cache: who may merge it (review-change.ts changeResource).
+            team: input.team,
+            // Every environment it deploys to, so a merge needs the role of any protected one among them.
+            affected: input.environments.map((env) => ({ app: input.name, env, versions: [] })),
+            preset: p.templates.preset,
+            templates: p.templates.label,
+          },
+        },
+      };
     },
   });
 }

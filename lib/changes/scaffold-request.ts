@@ -7,6 +7,8 @@ import { appRequestErrors, isPresetName, tenantRequestErrors, type FieldErrors }
 
 const text = z.string().max(1000);
 const sha = z.string().regex(/^[0-9a-f]{40}$/).optional();
+/** The preview's `planDigest`: opening refuses a plan whose files differ from what was previewed. */
+const planDigest = z.string().regex(/^[0-9a-f]{64}$/).optional();
 const preset = z
   .string()
   .optional()
@@ -31,6 +33,7 @@ export const tenantRequestSchema = z
     apps: z.object({ repository: text, path: text, newRepository: z.coerce.boolean().default(false) }),
     preset,
     expectedBaseSha: sha,
+    expectedPlanDigest: planDigest,
   })
   .superRefine((v, ctx) => {
     addIssues(tenantRequestErrors({ ...v, preset: undefined }), ctx);
@@ -50,6 +53,7 @@ export const appRequestSchema = z
     environments: list,
     preset,
     expectedBaseSha: sha,
+    expectedPlanDigest: planDigest,
   })
   .superRefine((v, ctx) => {
     addIssues(appRequestErrors({ ...v, preset: undefined }), ctx);

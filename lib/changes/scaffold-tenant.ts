@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { detectTenantPreset, planTenant, tenantBranch, type PresetName, type ScaffoldPlan } from "@/lib/gitops/scaffold";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { freshRepository, openChange, type OpenChangeResult, type Requester } from "./open-change";
+import { notPreviewed, scaffoldPlanDigest } from "./plan-digest";
 import { newRepositoryRefusal, publicUrl, repositoryRow, symlinksAt, type RepositoryRow } from "./scaffold-context";
 import type { TenantInput } from "./scaffold-request";
 
@@ -12,6 +13,8 @@ export interface ScaffoldPreview {
   /** The convention found in the repository (the form may override it). */
   detectedPreset: PresetName;
   plan: ScaffoldPlan;
+  /** Fingerprint of the plan's files (null when refused): sent back on open, which refuses any other plan. */
+  planDigest: string | null;
   /** The open change request this would update, if any. */
   existingChange: { id: number; number: number | null; url: string | null } | null;
 }
@@ -55,12 +58,14 @@ export async function previewTenant(prisma: PrismaClient, input: TenantInput, op
   const repo = await freshRepository(prisma, input.repository);
   const symlinks = await symlinksAt(w.platform, repo.headSha);
   const branch = tenantBranch(input.name);
+  const planned = plan(input, w, repo, symlinks, options.requestedBy);
   return {
     repository: repo.name,
     baseSha: repo.headSha,
     branch,
     detectedPreset: detectTenantPreset(repo.tree, repo.model),
-    plan: plan(input, w, repo, symlinks, options.requestedBy),
+    plan: planned,
+    planDigest: scaffoldPlanDigest(planned),
     existingChange: await openChangeOf(prisma, w.platform.id, branch),
   };
 }
@@ -81,6 +86,8 @@ export async function openTenant(prisma: PrismaClient, input: TenantInput, reque
     plan: (repo) => {
       const p = plan(input, w, repo, symlinks, requester.name);
       if (p.status !== "changes") return { refusal: p };
+      const unseen = notPreviewed(p, input.expectedPlanDigest);
+      if (unseen) return { refusal: unseen };
       return { plan: p, draft: { kind: "TENANT", changeSet: p.changeSet, details: { tenant: input.name, preset: p.templates.preset, templates: p.templates.label } } };
     },
   });

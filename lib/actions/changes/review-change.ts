@@ -11,7 +11,7 @@ const input = z.object({ id: z.coerce.number().int().positive() });
  * was planned), not only the one its label names. A protected environment anywhere in it protects the merge.
  */
 export async function changeResource(prisma: PrismaClient, id: number): Promise<Resource> {
-  const row = await prisma.changeRequest.findUnique({ where: { id }, select: { appName: true, toEnv: true, authorId: true, repositoryId: true, changeSet: true, repository: { select: { team: true } } } });
+  const row = await prisma.changeRequest.findUnique({ where: { id }, select: { kind: true, appName: true, toEnv: true, authorId: true, repositoryId: true, changeSet: true, repository: { select: { team: true } } } });
   if (!row) return { team: null };
   const envs = [...new Set([...(row.toEnv ? [row.toEnv] : []), ...affectedEnvironments(row.changeSet)])];
   const [app, protectedEnvs] = await Promise.all([
@@ -20,7 +20,14 @@ export async function changeResource(prisma: PrismaClient, id: number): Promise<
   ]);
   const guarded = protectedEnvs.map((e) => e.name).sort();
   const env = guarded.length === 0 ? (row.toEnv ?? undefined) : guarded.includes(row.toEnv ?? "") ? (row.toEnv ?? undefined) : `${guarded.join(", ")} (altered by this change to ${row.toEnv ?? "its target"})`;
-  return { team: app?.team?.name ?? row.repository.team ?? null, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined };
+  // An app being added is not in the cache until merged: its team is the one the add-app request named (and was authorized for).
+  const team = app?.team?.name ?? (row.kind === "APP" ? recordedTeam(row.changeSet) : null) ?? row.repository.team ?? null;
+  return { team, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined };
+}
+
+/** The team an add-app change was requested for (`details.team`, stored with its change set). */
+function recordedTeam(changeSet: unknown): string | null {
+  return typeof changeSet === "object" && changeSet !== null && "team" in changeSet && typeof changeSet.team === "string" && changeSet.team !== "" ? changeSet.team : null;
 }
 
 /** Environments stored with a promotion's change set (`affected`), tolerant of rows written before it existed. */
