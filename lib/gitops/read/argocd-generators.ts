@@ -1,6 +1,7 @@
 // Argo CD ApplicationSet generators evaluated against the repository tree, following Argo CD's own
-// generator code (applicationset/generators/*.go): list, git directories/files, matrix, merge, and
-// post selectors. Generators whose input is not in the repository (clusters, scmProvider, pullRequest,
+// generator code (applicationset/generators/*.go): list, git directories/files, clusters (over the
+// cluster secrets declared in the repository), matrix, merge, and post selectors. Generators whose input
+// is not in the repository (clusters without declared cluster secrets, scmProvider, pullRequest,
 // clusterDecisionResource, plugin) cannot be evaluated: they produce a note and no parameter sets, and
 // so does a matrix or merge with such a child, rather than applications Argo CD would not create.
 
@@ -20,7 +21,21 @@ export interface GeneratorTree {
   files(): readonly string[];
   /** The parsed content of a JSON or YAML file (first document): null when empty, undefined when it cannot be read. */
   load(path: string): unknown;
+  /** Cluster secrets declared in the repository (see argocd-clusters.ts); none means the clusters generator cannot be evaluated. */
+  clusters?(): readonly ClusterSecret[];
 }
+
+/** A cluster Argo CD knows from a Secret labelled `argocd.argoproj.io/secret-type: cluster`. */
+export interface ClusterSecret {
+  name: string;
+  server: string;
+  project?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** Argo CD's own cluster: listed by a clusters generator without a selector unless a secret declares it. */
+const LOCAL_CLUSTER: ClusterSecret = { name: "in-cluster", server: "https://kubernetes.default.svc", labels: {}, annotations: {} };
 
 export interface GeneratorRun {
   /** Parameter sets of one top-level generator, with the template they render (the generator's own template filled from `spec.template`). */
@@ -161,6 +176,7 @@ function evaluateKind(kind: string, body: unknown, selector: unknown, depth: num
     outcome = kind === "matrix" ? matrix(body, depth, run) : merge(body, depth, run);
   } else if (kind === "list") outcome = list(body, run);
   else if (kind === "git") outcome = git(body, run);
+  else if (kind === "clusters" && (run.tree.clusters?.().length ?? 0) > 0) outcome = clusters(body, run);
   else if (Object.hasOwn(OUTSIDE_REPO, kind)) return { ok: false, reason: OUTSIDE_REPO[kind] ?? "" };
   else return { ok: false, reason: `unknown generator ${kind}` };
   if (!outcome.ok || selector === undefined) return outcome;
@@ -408,16 +424,61 @@ function deepMerge(dst: ParamSet, src: ParamSet): ParamSet {
   return out;
 }
 
-/** A Kubernetes label selector over the string-valued top-level params (Argo CD's post selector). */
-function applySelector(selector: unknown, params: ParamSet[]): Outcome {
-  if (selector === null) return { ok: true, params };
+/**
+ * The clusters generator (applicationset/generators/cluster.go) over the cluster secrets declared in the
+ * repository: `name`, `nameNormalized`, `server`, `project`, `metadata.labels.*`, `metadata.annotations.*`
+ * and the generator's `values` rendered with them. A cluster registered only in Argo CD is not seen; the
+ * caller's note says the list is what the repository declares.
+ */
+function clusters(body: unknown, run: Run): Outcome {
+  const spec = body === null || body === undefined ? {} : body;
+  if (!isRecord(spec)) return { ok: false, reason: "clusters generator is not a mapping" };
+  const declared = run.tree.clusters?.() ?? [];
+  const selector = spec.selector;
+  const unselective = selector === undefined || selector === null || (isRecord(selector) && Object.keys(selector).every((k) => isEmpty(selector[k])));
+  const all = unselective && !declared.some((c) => c.server === LOCAL_CLUSTER.server) ? [LOCAL_CLUSTER, ...declared] : [...declared];
+  const tests = labelTests(unselective ? null : selector);
+  if (!Array.isArray(tests)) return tests;
+  const params: ParamSet[] = [];
+  for (const c of all) {
+    if (!tests.every((t) => t(new Map(Object.entries(c.labels))))) continue;
+    const base: ParamSet = {};
+    const fields: Record<string, string> = { name: c.name, nameNormalized: sanitizeName(c.name), server: c.server, project: c.project ?? "" };
+    if (run.syntax === "go") {
+      Object.assign(base, fields, { metadata: { labels: { ...c.labels }, annotations: { ...c.annotations } } });
+    } else {
+      for (const [k, v] of Object.entries(fields)) setParam(base, k, v);
+      for (const [k, v] of Object.entries(c.labels)) setParam(base, `metadata.labels.${k}`, v);
+      for (const [k, v] of Object.entries(c.annotations)) setParam(base, `metadata.annotations.${k}`, v);
+    }
+    if (isRecord(spec.values)) {
+      const values: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(spec.values)) {
+        if (typeof v !== "string") continue;
+        const unresolved: string[] = [];
+        const rendered = renderTemplateString(v, base, unresolved, run.syntax);
+        if (run.syntax === "go") values[k] = rendered;
+        else setParam(base, `values.${k}`, rendered);
+      }
+      if (run.syntax === "go") base.values = values;
+    }
+    params.push(base);
+  }
+  return bounded(params);
+}
+
+type LabelTest = (labels: Map<string, string>) => boolean;
+
+/** A Kubernetes label selector as tests over a label map, or why it is not one. */
+function labelTests(selector: unknown): LabelTest[] | { ok: false; reason: string } {
+  if (selector === null || selector === undefined) return [];
   if (!isRecord(selector)) return { ok: false, reason: "selector is not a mapping" };
-  const tests: ((labels: Map<string, string>) => boolean)[] = [];
-  if (selector.matchLabels !== undefined) {
+  const tests: LabelTest[] = [];
+  if (selector.matchLabels !== undefined && selector.matchLabels !== null) {
     if (!isRecord(selector.matchLabels)) return { ok: false, reason: "selector matchLabels is not a mapping" };
     for (const [k, v] of Object.entries(selector.matchLabels)) tests.push((l) => l.get(k) === String(v));
   }
-  if (selector.matchExpressions !== undefined) {
+  if (selector.matchExpressions !== undefined && selector.matchExpressions !== null) {
     if (!Array.isArray(selector.matchExpressions)) return { ok: false, reason: "selector matchExpressions is not a list" };
     for (const e of selector.matchExpressions) {
       if (!isRecord(e) || typeof e.key !== "string" || typeof e.operator !== "string") return { ok: false, reason: "selector matchExpressions entry needs key and operator" };
@@ -441,6 +502,14 @@ function applySelector(selector: unknown, params: ParamSet[]): Outcome {
       }
     }
   }
+  return tests;
+}
+
+/** A Kubernetes label selector over the string-valued top-level params (Argo CD's post selector). */
+function applySelector(selector: unknown, params: ParamSet[]): Outcome {
+  if (selector === null) return { ok: true, params };
+  const tests = labelTests(selector);
+  if (!Array.isArray(tests)) return tests;
   return {
     ok: true,
     params: params.filter((p) => {

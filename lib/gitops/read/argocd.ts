@@ -1,5 +1,6 @@
 import type { Version } from "../model";
 import { asString, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import { declaredClusters } from "./argocd-clusters";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
@@ -79,10 +80,17 @@ export function envFromName(name: string, envNames: readonly string[]): { app: s
   return undefined;
 }
 
-function envOf(app: ArgoApp, envNames: readonly string[]): { env: string; app: string; fromName: boolean } {
+function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<Record<string, string>>, clusterName: string | undefined): { env: string; app: string; fromName: boolean } {
+  // `shop-edge-1` deployed to cluster edge-1 (an ApplicationSet over clusters): app shop, in that cluster.
+  if (clusterName && app.name !== clusterName) {
+    const rest = app.name.endsWith(`-${clusterName}`) ? app.name.slice(0, -clusterName.length - 1) : app.name.startsWith(`${clusterName}-`) ? app.name.slice(clusterName.length + 1) : undefined;
+    if (rest) return { app: rest, env: clusterEnvs[clusterName] ?? clusterName, fromName: true };
+  }
   const byName = envFromName(app.name, envNames);
   if (byName) return { ...byName, fromName: true };
-  for (const hint of [app.namespace, app.project]) {
+  const mapped = app.cluster ? clusterEnvs[app.cluster] : undefined;
+  if (mapped) return { env: mapped, app: app.name, fromName: false };
+  for (const hint of [app.namespace, app.project, app.cluster]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
   }
   return { env: SINGLE_ENV_NAME, app: app.name, fromName: false };
@@ -99,6 +107,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   const { ctx } = r;
   const teams: string[] = [];
   const apps: ArgoApp[] = [];
+  let declared: ReturnType<typeof declaredClusters> | undefined;
+  const clusterSecrets = () => (declared ??= declaredClusters(kinds));
   for (const d of kinds.get("Application") ?? []) {
     if (!isArgo(d.value)) continue;
     const app = toArgoApp(d.file, d.doc, d.value.metadata, d.value.spec, ["spec"]);
@@ -108,7 +118,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   for (const d of kinds.get("ApplicationSet") ?? []) {
     if (!isArgo(d.value)) continue;
     ctx.conventions.add("argocd-applicationsets");
-    const expanded = expandApplicationSet(r, d.file, d.doc, d.value);
+    const expanded = expandApplicationSet(r, d.file, d.doc, d.value, clusterSecrets());
     apps.push(...expanded.apps);
     teams.push(...expanded.teams);
   }
@@ -119,7 +129,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
 
   const created: Candidate[] = [];
   for (const app of apps) {
-    const { env, app: appName, fromName } = envOf(app, ctx.configuredEnvNames);
+    const { env, app: appName, fromName } = envOf(app, ctx.configuredEnvNames, ctx.config?.clusters ?? {}, clusterNameOf(app.cluster, clusterSecrets().clusters));
     const team = app.project && app.project !== "default" && !isEnvLikeName(app.project, ctx.configuredEnvNames) ? app.project : undefined;
     const destination = { namespace: app.namespace, cluster: app.cluster, wiredBy: app.file };
     const sources = sourcesOf(app);
@@ -191,8 +201,34 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       });
     }
   }
-  // A repository without environments: the folders no layout and no Application claimed are apps too.
+  separateByCluster(created, clusterSecrets().clusters);
   return { candidates: created, teams };
+}
+
+/** A destination's cluster name: `destination.name`, or the cluster secret that declares `destination.server`. */
+function clusterNameOf(cluster: string | undefined, declared: readonly { name: string; server: string }[]): string | undefined {
+  if (!cluster) return undefined;
+  if (!/^https?:\/\//.test(cluster)) return cluster;
+  return declared.find((d) => d.server === cluster)?.name ?? (cluster === "https://kubernetes.default.svc" ? "in-cluster" : undefined);
+}
+
+/**
+ * One app deployed by Argo CD to several clusters whose names say no environment (hub and spokes,
+ * `edge-1`, `edge-2`) would collapse into one cell: each cluster is then an environment of its own, named
+ * after the destination cluster (a `server` URL is named by the cluster secret that declares it).
+ */
+function separateByCluster(created: Candidate[], declared: readonly { name: string; server: string }[]): void {
+  const clusterName = (c: Candidate) => clusterNameOf(c.destination?.cluster, declared);
+  const groups = new Map<string, Candidate[]>();
+  for (const c of created) {
+    const key = `${c.app}\u0000${c.env}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const group of groups.values()) {
+    const names = group.map(clusterName);
+    if (group.length < 2 || names.some((n) => n === undefined) || new Set(names).size < 2) continue;
+    group.forEach((c, i) => (c.env = names[i] ?? c.env));
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -321,7 +357,7 @@ interface ExpandedSet {
  * Expand an ApplicationSet: evaluate its generators against the tree (argocd-generators.ts) and render
  * the template once per parameter set, in the set's syntax (fasttemplate, or Go with `goTemplate`).
  */
-function expandApplicationSet(r: DirReaders, file: string, doc: number, value: Record<string, unknown>): ExpandedSet {
+function expandApplicationSet(r: DirReaders, file: string, doc: number, value: Record<string, unknown>, declared: ReturnType<typeof declaredClusters>): ExpandedSet {
   const { ctx } = r;
   const spec = isRecord(value.spec) ? value.spec : {};
   const setName = asString(getAtPath(value, ["metadata", "name"])) ?? file;
@@ -333,8 +369,13 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
     files: () => ctx.index.paths,
     // An empty file is an empty parameter set to Argo CD; one that cannot be parsed is undefined.
     load: (path) => ((ctx.index.read(path) ?? "").trim() === "" ? null : ctx.loadJson(path)),
+    clusters: () => declared.clusters,
   };
   const run = evaluateGenerators(spec, tree);
+  if (declared.clusters.length > 0 && JSON.stringify(spec.generators ?? null).includes('"clusters"')) {
+    const hidden = declared.hidden > 0 ? `; ${declared.hidden} sealed or templated cluster secret(s) could not be read` : "";
+    ctx.note(`${file}: ApplicationSet ${asString(getAtPath(value, ["metadata", "name"])) ?? file}: clusters generator evaluated over the ${declared.clusters.length} cluster secret(s) declared in this repository (${declared.clusters.map((c) => c.name).join(", ")})${hidden}; clusters registered only in Argo CD are not seen`);
+  }
   const out: ExpandedSet = { apps: [], teams: run.teams };
   // Files generators over tenant folders: each match was a tenant (team), not an app.
   if (run.teams.length > 0) ctx.conventions.add("tenants");

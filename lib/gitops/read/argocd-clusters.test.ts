@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { readRepository } from "./index";
+
+const secret = (name: string, labels: Record<string, string>, server = `https://${name}.k8s.example.com`) =>
+  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-${name}\n  namespace: argocd\n  labels:\n    argocd.argoproj.io/secret-type: cluster\n${Object.entries(labels)
+    .map(([k, v]) => `    ${k}: ${v}\n`)
+    .join("")}type: Opaque\nstringData:\n  name: ${name}\n  server: ${server}\n`;
+
+const appset = (generator: string, path: string, destination = "name: '{{name}}'") =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: shop\n  namespace: argocd\nspec:\n  generators:\n${generator}  template:\n    metadata:\n      name: 'shop-{{name}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://git.example.com/fleet.git\n        targetRevision: HEAD\n        path: '${path}'\n      destination:\n        ${destination}\n        namespace: shop\n`;
+
+const overlay = (tag: string) => `resources:\n  - ../../base\nimages:\n  - name: shop\n    newName: registry.example.com/shop\n    newTag: "${tag}"\n`;
+const base = {
+  "apps/shop/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+  "apps/shop/base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: shop\n",
+};
+
+function cells(tree: Record<string, string>) {
+  const model = readRepository(new Map(Object.entries(tree)));
+  return { model, cells: model.deployments.map((d) => `${d.app}@${d.env}=${d.versions.map((v) => v.value).join(",")}`).sort() };
+}
+
+describe("ApplicationSet clusters generator over the cluster secrets in the repository", () => {
+  it("renders one Application per selected cluster; clusters whose names say no environment become environments of their own", () => {
+    const { model, cells: got } = cells({
+      ...base,
+      "fleet/clusters/edge-1.yaml": secret("edge-1", { tier: "edge" }),
+      "fleet/clusters/edge-2.yaml": secret("edge-2", { tier: "edge" }),
+      "fleet/clusters/hub.yaml": secret("hub", { tier: "hub" }),
+      "fleet/appsets/shop.yaml": appset("    - clusters:\n        selector:\n          matchLabels:\n            tier: edge\n", "apps/shop/clusters/{{name}}"),
+      "apps/shop/clusters/edge-1/kustomization.yaml": overlay("1.4.0"),
+      "apps/shop/clusters/edge-2/kustomization.yaml": overlay("1.5.0"),
+      "apps/shop/clusters/hub/kustomization.yaml": overlay("9.9.9"),
+    });
+    expect(got.filter((c) => c.startsWith("shop"))).toEqual(["shop@edge-1=1.4.0", "shop@edge-2=1.5.0"]);
+    expect(model.notes.join("\n")).toContain("clusters generator evaluated over the 3 cluster secret(s) declared in this repository (edge-1, edge-2, hub)");
+  });
+
+  it("takes the environment from env-named clusters, metadata labels and values, and includes Argo CD's own cluster without a selector", () => {
+    const generator = "    - clusters:\n        values:\n          overlay: '{{metadata.labels.stage}}'\n";
+    const { cells: got } = cells({
+      ...base,
+      "fleet/clusters/staging.yaml": secret("staging", { stage: "staging" }),
+      "fleet/clusters/production.yaml": secret("production", { stage: "production" }),
+      "fleet/appsets/shop.yaml": appset(generator, "apps/shop/overlays/{{values.overlay}}", "server: '{{server}}'"),
+      "apps/shop/overlays/staging/kustomization.yaml": overlay("2.1.0"),
+      "apps/shop/overlays/production/kustomization.yaml": overlay("2.0.0"),
+    });
+    // in-cluster has no stage label: its overlay path renders to apps/shop/overlays/, which holds no app.
+    expect(got).toEqual(["shop@production=2.0.0", "shop@staging=2.1.0"]);
+  });
+
+  it("reads ExternalSecret templates and base64 data; without any declared cluster the generator is not evaluated", () => {
+    const external = `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: spoke\nspec:\n  target:\n    template:\n      metadata:\n        labels:\n          argocd.argoproj.io/secret-type: cluster\n          tier: edge\n      data:\n        name: spoke-a\n        server: https://spoke-a.example.com\n        config: '{{ .config }}'\n`;
+    const encoded = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: spoke-b\n  labels:\n    argocd.argoproj.io/secret-type: cluster\n    tier: edge\ndata:\n  name: ${Buffer.from("spoke-b").toString("base64")}\n  server: ${Buffer.from("https://spoke-b.example.com").toString("base64")}\n`;
+    const tree = {
+      ...base,
+      "fleet/appsets/shop.yaml": appset("    - clusters:\n        selector:\n          matchLabels:\n            tier: edge\n", "apps/shop/clusters/{{name}}"),
+      "apps/shop/clusters/spoke-a/kustomization.yaml": overlay("3.0.0"),
+      "apps/shop/clusters/spoke-b/kustomization.yaml": overlay("3.1.0"),
+    };
+    expect(cells({ ...tree, "fleet/clusters/a.yaml": external, "fleet/clusters/b.yaml": encoded }).cells.filter((c) => c.startsWith("shop@spoke"))).toEqual(["shop@spoke-a=3.0.0", "shop@spoke-b=3.1.0"]);
+    const { model } = cells(tree);
+    expect(model.notes.join("\n")).toContain("clusters generator not evaluated: it lists the clusters registered in Argo CD");
+  });
+});
