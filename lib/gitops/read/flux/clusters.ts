@@ -5,6 +5,7 @@ import { BASE_DIR_NAMES } from "../detect/layout-names";
 import { basename, dirname, isUnder, normalizeRepoPath, segments } from "../paths";
 import { reachableDirs } from "./destinations";
 import { isFluxKustomization, isHelmRelease, sourceRefOf } from "./objects";
+import { selfSourceNames } from "./sources";
 
 /** A cluster Flux reconciles from this repository: the folder its bootstrap Kustomization applies. */
 export interface ClusterRoot {
@@ -95,14 +96,18 @@ function namespaceFolders(kinds: DocsByKind): Set<string> {
  * the others; it is left to the folder layout.
  */
 function inferredRoots(ctx: ReadContext, kinds: DocsByKind): { dir: string; evidence: string }[] {
-  const declared = new Map<string, string | undefined>();
-  for (const d of kinds.get("GitRepository") ?? []) declared.set(asString(getAtPath(d.value, ["metadata", "name"])) ?? "", asString(getAtPath(d.value, ["spec", "url"])));
+  const declared = new Set((kinds.get("GitRepository") ?? []).map((d) => asString(getAtPath(d.value, ["metadata", "name"])) ?? ""));
+  const self = selfSourceNames(
+    (kinds.get("Kustomization") ?? []).filter((d) => isFluxKustomization(d.value)).map((d) => ({ obj: d.value })),
+    (kinds.get("GitRepository") ?? []).map((d) => ({ obj: d.value })),
+    (dir) => ctx.index.hasDir(dir),
+  );
   const ks: { file: string; path: string }[] = [];
   for (const d of kinds.get("Kustomization") ?? []) {
     if (!isFluxKustomization(d.value)) continue;
     const ref = sourceRefOf(d.value);
     // Another declared GitRepository is another repository: its paths are not folders of this one.
-    if (ref && (ref.kind !== "GitRepository" || (ref.name !== "flux-system" && declared.has(ref.name)))) continue;
+    if (ref && (ref.kind !== "GitRepository" || (ref.name !== "flux-system" && declared.has(ref.name) && !self.has(ref.name)))) continue;
     const raw = asString(getAtPath(d.value, ["spec", "path"])) ?? "./";
     const path = raw.includes("${") ? null : normalizeRepoPath(raw);
     if (path !== null && ctx.index.hasDir(path)) ks.push({ file: d.file, path });

@@ -118,6 +118,19 @@ describe("Flux wiring", () => {
       ]);
     });
 
+    it("follows a GitRepository under another name that the repository declares for itself", () => {
+      const own = "kind: GitRepository\n    name: home-cluster";
+      const tree: Record<string, string> = {};
+      for (const [file, content] of Object.entries(cluster("kubernetes"))) tree[file] = content.replaceAll("kind: GitRepository\n    name: flux-system", own);
+      tree["kubernetes/flux/cluster/source.yaml"] = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: home-cluster\n  namespace: flux-system\nspec:\n  url: https://git.example.com/home-cluster.git\n  ref:\n    branch: main\n";
+      // A tenant's source read at its root is another repository.
+      tree["kubernetes/apps/media/tenant.yaml"] = `${ks("tenant", "./", "kind: GitRepository\n    name: tenant")}---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: tenant\nspec:\n  url: https://git.example.com/tenant.git\n`;
+      tree["kubernetes/apps/media/kustomization.yaml"] = "namespace: media\nresources:\n  - ./library/ks.yaml\n  - ./player/ks.yaml\n  - ./tenant.yaml\n";
+      const { model, cells: got } = cells(tree);
+      expect(got.map((c) => c.split("=")[0])).toEqual(["flux-instance@default", "library@default", "player@default"]);
+      expect(model.notes.join("\n")).toContain("Flux Kustomization tenant (cluster default) reads GitRepository tenant (https://git.example.com/tenant.git), outside this repository");
+    });
+
     it("leaves a team repository whose apps each carry their own Kustomization to the folder layout", () => {
       const { model } = cells({
         "apps/api/ks.yaml": ks("api", "./apps/api/deploy"),

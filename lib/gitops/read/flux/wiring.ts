@@ -11,7 +11,7 @@ import { dedupeVersions, refVersion, versionsOfResource, type OciLookup } from "
 import { dirname, isUnder, isYamlPath, relativeEntry } from "../paths";
 import { discoverClusters, type ClusterRoot } from "./clusters";
 import { isFluxKustomization, isFluxSource, isHelmRelease, nameOf, namespaceOf, sourceRefOf } from "./objects";
-import { resolveSource, type SourceScope } from "./sources";
+import { resolveSource, selfSourceNames, type SourceScope } from "./sources";
 import { substituteVersions, substitutionsOf, type Substitutions } from "./substitute";
 import { valuesFromLayers } from "./values-from";
 
@@ -48,6 +48,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
   if (clusters.length === 0) return out;
   ctx.conventions.add("flux-clusters");
   const repoWide = repoSources(kinds);
+  const self = selfSources(r, kinds);
   const envMap = ctx.config?.clusters ?? {};
   for (const cluster of clusters) {
     const env = envMap[cluster.name] ?? cluster.name;
@@ -61,7 +62,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
       units++;
       const build = applyUnit(r, unit);
       clusterResources.push(...build.resources);
-      const scope: SourceScope = { resources: [...clusterResources, ...repoWide] };
+      const scope: SourceScope = { resources: [...clusterResources, ...repoWide], self };
       const produced = deploymentsOf(r, unit, build, scope, env, cluster, layout);
       if (produced.length > 0) {
         out.candidates.push(...produced);
@@ -80,6 +81,12 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
     if (queue.length > 0) ctx.note(`${cluster.dir}: cluster ${cluster.name}: stopped after ${MAX_UNITS_PER_CLUSTER} Flux Kustomizations`);
   }
   return out;
+}
+
+export function selfSources(r: { ctx: DirReaders["ctx"] }, kinds: DocsByKind): Set<string> {
+  const ks = (kinds.get("Kustomization") ?? []).filter((d) => isFluxKustomization(d.value)).map((d) => ({ obj: d.value }));
+  const git = (kinds.get("GitRepository") ?? []).filter((d) => isFluxSource(d.value)).map((d) => ({ obj: d.value }));
+  return selfSourceNames(ks, git, (dir) => r.ctx.index.hasDir(dir));
 }
 
 function repoSources(kinds: DocsByKind): BuiltResource[] {
