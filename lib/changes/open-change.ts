@@ -7,7 +7,8 @@ import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-r
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { refreshChangeRequest } from "./refresh-change";
-import { withBranchWriteLock } from "./write-lock";
+import { assertFerryWroteTip, failureMessage, mayHaveWritten, readBranchTip, tryCleanup, WRITTEN_HEAD, type Leftover } from "./branch-guard";
+import { assertWriteLockHeld, withBranchWriteLock, WriteLockLapsedError } from "./write-lock";
 
 export interface Requester {
   id: string;
@@ -74,6 +75,9 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
   if (!row) throw new DomainError(`Repository ${input.repository} is not configured.`);
   await freshRepository(prisma, input.repository);
 
+  // What a failure half-way left on the forge, so the message says it (a revoked token once left a
+  // branch behind a message that said nothing had changed).
+  let leftover = { kind: "none" } as Leftover;
   try {
     return await withBranchWriteLock(prisma, row.id, input.branch, async () => {
       // Re-read under the lock: another change may have landed while we waited for it.
@@ -90,7 +94,9 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
 
       const scm = openScmRepository(row);
       const author = { name: input.requester.name, email: input.requester.email };
-      const details = { ...draft.details, diff: changeSet.diff, edits: changeSet.edits.map((e) => ({ path: e.path, action: e.action })) } as Prisma.InputJsonValue;
+      const details = { ...draft.details, diff: changeSet.diff, edits: changeSet.edits.map((e) => ({ path: e.path, action: e.action })) };
+      // The commit Ferry wrote is kept apart from headSha (which follows the forge): it is what proves the branch is Ferry's.
+      const stored = (commitSha: string) => ({ ...details, [WRITTEN_HEAD]: commitSha }) as Prisma.InputJsonValue;
       let existing = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, branch: changeSet.branch, state: { in: ["OPEN", "DRAFT"] } } });
       // On a forge a change request can be merged or closed by hand while its webhook is late or
       // lost: ask the forge before reusing it, so promoting again never answers "identical" with a
@@ -104,22 +110,35 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         const link = { id: existing.id, number: existing.number, url: existing.url };
         const previous = existing.changeSet as { diff?: string } | null;
         if (existing.baseSha === repo.headSha && previous?.diff === changeSet.diff) return { status: "identical" as const, change: link, plan, baseSha: repo.headSha };
-        const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true });
+        // Only a branch whose tip Ferry wrote is rewritten; knowing the tip, GitHub goes straight to updating the ref.
+        const tip = await readBranchTip(scm, changeSet.branch);
+        await assertFerryWroteTip(prisma, row.id, row.name, changeSet.branch, tip);
+        assertWriteLockHeld();
+        leftover = { kind: "maybe-branch", branch: changeSet.branch };
+        const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true, replaces: tip });
+        leftover = { kind: "updated-branch", branch: changeSet.branch, number: existing.number };
         if (existing.number !== null) await scm.updateChangeRequest(existing.number, { title: changeSet.title, body: changeSet.body });
         await prisma.changeRequest.update({
           where: { id: existing.id },
-          data: { title: changeSet.title, body: changeSet.body, baseSha: repo.headSha, headSha: commitSha, changeSet: details, fromEnv: draft.fromEnv ?? null },
+          data: { title: changeSet.title, body: changeSet.body, baseSha: repo.headSha, headSha: commitSha, changeSet: stored(commitSha), fromEnv: draft.fromEnv ?? null },
         });
         return { status: "updated" as const, change: link, plan, baseSha: repo.headSha };
       }
 
-      // A branch left by a closed change request is replaced: the lock makes this the only writer.
-      const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true });
+      // A branch left by a closed change request is replaced (the lock makes this the only writer), but
+      // only when its tip is a commit Ferry wrote: someone's own commit on it is never force-pushed away.
+      const tip = await readBranchTip(scm, changeSet.branch);
+      await assertFerryWroteTip(prisma, row.id, row.name, changeSet.branch, tip);
+      assertWriteLockHeld();
+      leftover = { kind: "maybe-branch", branch: changeSet.branch };
+      const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true, replaces: tip });
+      leftover = { kind: "none" };
       const opened = await scm
         .openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body: changeSet.body, author: input.requester.id })
         .catch(async (error: unknown) => {
-          // A branch without a change request blocks nothing but is litter on the forge: take it back.
-          await scm.deleteBranch(changeSet.branch).catch(() => undefined);
+          // A branch without a change request blocks nothing but is litter on the forge: take it back,
+          // and if that fails too (a revoked token, a lapsed lock), say that it is still there.
+          leftover = { kind: "branch", branch: changeSet.branch, cleanup: await tryCleanup(() => scm.deleteBranch(changeSet.branch)) };
           throw error;
         });
       const data = {
@@ -135,7 +154,7 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         appName: draft.appName ?? null,
         fromEnv: draft.fromEnv ?? null,
         toEnv: draft.toEnv ?? null,
-        changeSet: details,
+        changeSet: stored(commitSha),
       };
       // Plain git records the change request in our table itself; forges do not, so create it then.
       const recorded = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, number: opened.number } });
@@ -145,8 +164,9 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       return { status: "opened" as const, change: { id: saved.id, number: saved.number, url: saved.url }, plan, baseSha: repo.headSha };
     });
   } catch (error) {
-    // Forge refusals (conflict, stale base, unreachable) are the user's to know, with what to do.
-    if (isScmError(error)) throw new DomainError(`${error.message} Nothing was changed; try again, or refresh the repository.`);
+    // Forge refusals (conflict, stale base, unreachable) and a lapsed write lock are the user's to know:
+    // what happened, what it left on the forge, and what to do.
+    if (isScmError(error) || error instanceof WriteLockLapsedError) throw new DomainError(failureMessage(error, leftover.kind === "maybe-branch" && !mayHaveWritten(error) ? { kind: "none" } : leftover));
     throw error;
   }
 }

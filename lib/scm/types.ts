@@ -71,6 +71,12 @@ export interface CreateBranchWithCommitInput {
    * Without it an existing branch is a ConflictError.
    */
   force?: boolean;
+  /**
+   * The branch's tip as the caller just read it (null: the branch does not exist), so a provider
+   * can go straight to the right call (GitHub: update the ref, instead of a create that is refused
+   * with 422 first). With null, a branch that appeared meanwhile is a ConflictError even with `force`.
+   */
+  replaces?: string | null;
 }
 
 /** Pull request (GitHub), merge request (GitLab) or a locally tracked proposal (plain git). */

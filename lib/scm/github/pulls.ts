@@ -1,4 +1,6 @@
+import { RequestError } from "octokit";
 import { changeRequestNotFound, notOpen } from "../change-request-store";
+import { isForgeTimeout, isForgeWorkStopped } from "../forge-limits";
 import { ConflictError, InvalidInputError, StaleBaseError } from "../errors";
 import type {
   ChangeRequest,
@@ -35,12 +37,19 @@ export class PullRequests {
     try {
       ({ data: pull } = await octokit.rest.pulls.create({ owner, repo, head: input.headBranch, base: input.baseBranch, title: input.title, body: input.body, draft: input.draft ?? false }));
     } catch (error) {
-      if (!isPullRequestExists(error)) throw fail(this.ctx, error, `open a pull request from "${input.headBranch}"`);
+      if (!isPullRequestExists(error)) {
+        // No answer, or a 5xx: GitHub may have opened it all the same. Look before reporting a failure.
+        const adopted = mayHaveHappened(error) ? await this.listByHead(input.headBranch, "open", input.baseBranch).catch(() => null) : null;
+        if (!adopted) throw fail(this.ctx, error, `open a pull request from "${input.headBranch}"`);
+        pull = await this.adopt(adopted, input);
+        const labels = input.labels?.length ? await this.addLabels(pull.number, input.labels) : undefined;
+        const result = reshapePullRequest(pull, { repository: this.ctx.name });
+        return labels ? { ...result, labels } : result;
+      }
       // Opened before (a retry after a timeout, another replica): adopt it rather than fail or duplicate.
       const existing = await this.listByHead(input.headBranch, "open", input.baseBranch);
       if (!existing) throw new ConflictError(this.ctx.name, `GitHub reports an open pull request for "${input.headBranch}" but Ferry cannot find it: ${githubMessage(error)}`, { cause: error });
-      const changed = existing.title !== input.title || (existing.body ?? "") !== input.body;
-      pull = changed ? await this.patch(existing.number, { title: input.title, body: input.body }) : await this.fetch(existing.number);
+      pull = await this.adopt(existing, input);
     }
     const labels = input.labels?.length ? await this.addLabels(pull.number, input.labels) : undefined;
     const result = reshapePullRequest(pull, { repository: this.ctx.name });
@@ -110,6 +119,12 @@ export class PullRequests {
     // Only a branch of this repository is ours to delete (never a fork's).
     if (input.deleteBranch && pull.head.repo?.full_name?.toLowerCase() === `${this.ctx.owner}/${this.ctx.repo}`.toLowerCase()) await deleteBranch(pull.head.ref);
     return reshapePullRequest(pull, { repository: this.ctx.name });
+  }
+
+  /** An open pull request of the head branch, brought to the title and body asked for now. */
+  private async adopt(existing: WirePullListItem, input: OpenChangeRequestInput): Promise<WirePullRequest> {
+    const changed = existing.title !== input.title || (existing.body ?? "") !== input.body;
+    return changed ? this.patch(existing.number, { title: input.title, body: input.body }) : this.fetch(existing.number);
   }
 
   // ---- calls ----
@@ -208,6 +223,14 @@ export class PullRequests {
     const [r, s] = await Promise.all([runs, statuses]);
     return reshapeChecksState(r, s);
   }
+}
+
+/** A failed write GitHub may have carried out: no answer in time, a dropped connection, a 5xx. */
+function mayHaveHappened(error: unknown): boolean {
+  if (isForgeWorkStopped(error)) return false;
+  if (isForgeTimeout(error)) return true;
+  if (error instanceof RequestError && error.response === undefined) return true;
+  return (statusOf(error) ?? 0) >= 500;
 }
 
 /** 422 "A pull request already exists for owner:branch." */

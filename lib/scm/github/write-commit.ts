@@ -58,21 +58,35 @@ export async function createBranchWithCommit(ctx: GitHubContext, input: CreateBr
     if (statusOf(error) === 422) throw new RefNotFoundError(ctx.name, input.baseSha, { cause: error });
     throw fail(ctx, error, `create the commit for branch "${input.branch}"`);
   }
-  await publishBranch(ctx, input.branch, commitSha, input.force ?? false);
+  await publishBranch(ctx, input.branch, commitSha, input.force ?? false, input.replaces);
   return { commitSha };
 }
 
-async function publishBranch(ctx: GitHubContext, branch: string, sha: string, force: boolean): Promise<void> {
+/**
+ * `replaces` (the tip the caller read): a string goes straight to `PATCH git/refs` (a rebuild of a
+ * known branch spends no `POST git/refs` that GitHub refuses with 422); null creates the branch and
+ * refuses, even with `force`, one that appeared meanwhile; undefined tries create, then update.
+ */
+async function publishBranch(ctx: GitHubContext, branch: string, sha: string, force: boolean, replaces: string | null | undefined): Promise<void> {
   const { octokit, owner, repo } = ctx;
+  if (typeof replaces === "string" && force) return updateBranch(ctx, branch, sha);
   try {
     await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
     return;
   } catch (error) {
     if (!isReferenceExists(error)) throw fail(ctx, error, `create branch "${branch}"`);
+    if (replaces === null) {
+      throw new ConflictError(ctx.name, `Branch "${branch}" of "${ctx.name}" was created by someone else while Ferry was writing it; Ferry did not overwrite it.`, { cause: error });
+    }
     if (!force) {
       throw new ConflictError(ctx.name, `Branch "${branch}" already exists in "${ctx.name}": adopt its change request, or replace the branch with force.`, { cause: error });
     }
   }
+  await updateBranch(ctx, branch, sha);
+}
+
+async function updateBranch(ctx: GitHubContext, branch: string, sha: string): Promise<void> {
+  const { octokit, owner, repo } = ctx;
   try {
     await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true });
   } catch (error) {

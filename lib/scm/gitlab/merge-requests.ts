@@ -40,8 +40,12 @@ export async function openMergeRequest(ctx: GitLabContext, input: OpenChangeRequ
   } catch (error) {
     const failure = describeFailure(error);
     const duplicate = failure.status !== null && failure.status < 500 ? DUPLICATE_MR_MESSAGE.exec(failure.message) : null;
-    if (!duplicate) throw ctx.client.fail(error, { action, ref: input.headBranch, write: true });
-    return adopt(ctx, input, title, duplicate[1] ? Number(duplicate[1]) : null);
+    if (duplicate) return adopt(ctx, input, title, duplicate[1] ? Number(duplicate[1]) : null);
+    // No answer in time, a dropped connection, a 5xx: GitLab may have opened it all the same. Look before failing.
+    const mayHaveHappened = failure.final === "timeout" || (failure.final === undefined && (failure.status === null || failure.status >= 500));
+    const opened = mayHaveHappened ? await findOpen(ctx, input.headBranch, input.baseBranch).catch(() => null) : null;
+    if (!opened) throw ctx.client.fail(error, { action, ref: input.headBranch, write: true });
+    return adopt(ctx, input, title, opened.iid);
   }
 }
 
