@@ -64,3 +64,29 @@ describe("ApplicationSet clusters generator over the cluster secrets in the repo
     expect(model.notes.join("\n")).toContain("clusters generator not evaluated: it lists the clusters registered in Argo CD");
   });
 });
+
+describe("Argo CD source hydrator", () => {
+  it("reads the dry source of a hydrated Application, its environment from the branch it syncs from", () => {
+    const hydrated = (env: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: shop-${env === "staging" ? "stg" : "live"}\n  namespace: argocd\nspec:\n  project: default\n  sourceHydrator:\n    drySource:\n      repoURL: https://git.example.com/fleet.git\n      targetRevision: HEAD\n      path: apps/shop/overlays/${env}\n    syncSource:\n      targetBranch: environments/${env}\n      path: apps/shop\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shop-app\n`;
+    const { model, cells: got } = cells({
+      ...base,
+      "argocd/shop-staging.yaml": hydrated("staging"),
+      "argocd/shop-production.yaml": hydrated("production"),
+      "apps/shop/overlays/staging/kustomization.yaml": overlay("2.1.0"),
+      "apps/shop/overlays/production/kustomization.yaml": overlay("2.0.0"),
+    });
+    expect(got).toEqual(["shop@production=2.0.0", "shop@staging=2.1.0"]);
+    expect(model.deployments.map((d) => `${d.env}:${d.destination?.wiredBy}:${d.destination?.namespace}`).sort()).toEqual(["production:argocd/shop-production.yaml:shop-app", "staging:argocd/shop-staging.yaml:shop-app"]);
+  });
+
+  it("takes the environment of a hydrated Application's own folder from the branch it syncs to", () => {
+    const app = (name: string, branch: string, tag: string) => ({
+      [`argocd/${name}.yaml`]: `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\nspec:\n  project: default\n  sourceHydrator:\n    drySource:\n      repoURL: https://git.example.com/fleet.git\n      path: charts/${name}\n    syncSource:\n      targetBranch: ${branch}\n      path: ${name}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  \n`,
+      [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,
+      [`charts/${name}/values.yaml`]: `image:\n  repository: registry.example.com/${name}\n  tag: "${tag}"\n`,
+    });
+    const { cells: got } = cells({ ...app("web", "environments/staging", "5.0.0") });
+    expect(got).toEqual(["web@staging=5.0.0"]);
+  });
+});

@@ -48,7 +48,18 @@ function sourcesOf(app: ArgoApp): ArgoSource[] {
       if (isRecord(s)) out.push({ value: s, path: [...app.specPath, "sources", i] });
     });
   }
+  // Argo CD's source hydrator renders the dry source into an environment branch: the versions that
+  // will run are the dry source's, on this branch; the hydrated branch only holds their output.
+  const dry = getAtPath(app.spec, ["sourceHydrator", "drySource"]);
+  if (out.length === 0 && isRecord(dry)) out.push({ value: dry, path: [...app.specPath, "sourceHydrator", "drySource"] });
   return out;
+}
+
+/** Where a hydrated Application syncs from (`environments/staging`, path `apps/shop/staging`): environment hints. */
+function hydratedEnvHints(spec: Record<string, unknown>): string[] {
+  const sync = getAtPath(spec, ["sourceHydrator", "syncSource"]);
+  if (!isRecord(sync)) return [];
+  return [asString(sync.targetBranch), asString(sync.path)].filter((v): v is string => v !== undefined && v !== "").map((v) => basename(v.replace(/\/+$/, "")));
 }
 
 function toArgoApp(file: string, doc: number, metadata: unknown, spec: unknown, specPath: YamlPath): ArgoApp | undefined {
@@ -90,7 +101,7 @@ function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<
   if (byName) return { ...byName, fromName: true };
   const mapped = app.cluster ? clusterEnvs[app.cluster] : undefined;
   if (mapped) return { env: mapped, app: app.name, fromName: false };
-  for (const hint of [app.namespace, app.project, app.cluster]) {
+  for (const hint of [app.namespace, app.project, app.cluster, ...hydratedEnvHints(app.spec)]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
   }
   return { env: SINGLE_ENV_NAME, app: app.name, fromName: false };
