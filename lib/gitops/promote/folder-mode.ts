@@ -16,6 +16,8 @@ export interface FolderPlan {
   skipped: SkippedFile[];
   notes: string[];
   downgrades: FieldChange[];
+  /** Fields the copy points at a floating source value. */
+  floating: FieldChange[];
 }
 
 /** Every file of an env folder: what the reader listed plus anything else in the folder (non-YAML config). */
@@ -36,7 +38,7 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
     throw new PromotionRefused(`folder promotion needs an environment folder on both sides (${source.path} → ${target.path}); use version promotion`);
   }
   const buffer = new EditBuffer(tree);
-  const plan: FolderPlan = { buffer, fields: [], skipped: [], notes: [], downgrades: [] };
+  const plan: FolderPlan = { buffer, fields: [], skipped: [], notes: [], downgrades: [], floating: [] };
   const sourceFiles = folderFiles(tree, source);
   const rel = (p: string) => p.slice(source.path.length + 1);
   const skippedRel = new Set<string>();
@@ -87,6 +89,7 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
     const change: FieldChange = { kind: t.kind, name: t.name, file: t.file, field: t.field, from: display(t), to: display(s) };
     plan.fields.push(change);
     if (compareVersions([s], [t]).state === "ahead") plan.downgrades.push(change);
+    if (s.floating) plan.floating.push(change);
   }
   // Fields outside the folder (a shared base) are not reached by a copy: promote them as versions.
   const outside = { ...target, versions: target.versions.filter((v) => !isUnder(v.file, target.path)) };
@@ -94,6 +97,7 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
     const rest = planVersionFields(tree, source, outside, buffer, { addMissing: false });
     plan.fields.push(...rest.fields);
     plan.downgrades.push(...rest.downgrades);
+    plan.floating.push(...rest.floating);
     plan.skipped.push(...rest.notPromoted);
   }
   return plan;

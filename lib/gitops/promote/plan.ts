@@ -6,7 +6,7 @@ import { promotionBody, promotionCommitMessage, promotionTitle, type DescribeInp
 import { planFolder } from "./folder-mode";
 import { matchVersions } from "./match";
 import { PromotionRefused } from "./refusal";
-import type { FieldChange, PromotionInput, PromotionPlan, SkippedFile } from "./types";
+import type { ConfirmOption, FieldChange, PromotionInput, PromotionPlan, SkippedFile } from "./types";
 import { planVersionFields, readable } from "./version-mode";
 
 function refusalOf(input: PromotionInput): string | null {
@@ -47,13 +47,14 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   let skipped: SkippedFile[];
   let notes: string[] = [];
   let downgrades: FieldChange[];
+  let floating: FieldChange[];
   try {
     if (input.mode === "folder") {
       const plan = planFolder(input.tree, input.source, input.target, input.neverPromote ?? []);
-      ({ buffer, fields, skipped, notes, downgrades } = plan);
+      ({ buffer, fields, skipped, notes, downgrades, floating } = plan);
     } else {
       const plan = planVersionFields(input.tree, input.source, input.target);
-      ({ buffer, fields, downgrades } = plan);
+      ({ buffer, fields, downgrades, floating } = plan);
       skipped = plan.notPromoted;
     }
   } catch (e) {
@@ -66,10 +67,29 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
     if (input.mode === "version" && skipped.length > 0) return { status: "refused", reason: `nothing promotable: ${skipped.map((s) => s.reason).join("; ")}` };
     return { status: "up-to-date", message: upToDateMessage(input) };
   }
+  const { source, target } = input;
+  const floatingList = floating.map((f) => `${f.name} ${f.to ?? "(no version)"}`).join(", ");
+  if (floating.length > 0 && input.targetProtected) {
+    return {
+      status: "refused",
+      reason: `${target.env} is protected and ${source.env} runs a floating version (${floatingList}): it does not pin one release, so what ${target.env} runs would change without a promotion. Pin a version (or digest) in ${source.env} first.`,
+    };
+  }
   const downgrade = downgrades.length > 0;
+  const asks: { option: ConfirmOption; reason: string }[] = [];
   if (downgrade && !input.allowDowngrade) {
     const list = downgrades.map((f) => `${f.name} ${f.from ?? "(none)"} → ${f.to ?? "(none)"}`).join(", ");
-    return { status: "needs-confirmation", reason: `${input.target.env} runs a newer version than ${input.source.env} (${list}); promoting would downgrade it. Confirm to roll back.`, fields };
+    asks.push({ option: "allowDowngrade", reason: `${target.env} runs a newer version than ${source.env} (${list}); promoting would downgrade it. Confirm to roll back.` });
+  }
+  if (floating.length > 0 && !input.allowFloating) {
+    asks.push({
+      option: "allowFloating",
+      reason: `${source.env} runs a floating version (${floatingList}): it does not pin one release, so ${target.env} would follow whatever it points to later. Confirm to promote a floating version.`,
+    });
+  }
+  if (asks.length > 0) return { status: "needs-confirmation", reason: asks.map((a) => a.reason).join(" "), fields, confirm: asks.map((a) => a.option) };
+  if (floating.length > 0) {
+    notes = [...notes, `Promotes a floating version into ${target.env} (${floatingList}), confirmed explicitly: ${target.env} will follow whatever it points to, not one release.`];
   }
   const d: DescribeInput = { input, fields, edits, skipped, notes, downgrade };
   return {

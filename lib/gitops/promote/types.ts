@@ -4,6 +4,9 @@ import type { Deployment, FileTree, VersionKind } from "../model";
 
 export type PromotionMode = "version" | "folder";
 
+/** Request options a needs-confirmation plan asks for. */
+export type ConfirmOption = "allowDowngrade" | "allowFloating";
+
 export interface PromotionInput {
   /** Repository content at the base commit the change will be built on. */
   tree: FileTree;
@@ -16,6 +19,16 @@ export interface PromotionInput {
   neverPromote?: string[];
   /** The user confirmed promoting an older version (rollback). */
   allowDowngrade?: boolean;
+  /**
+   * The user confirmed promoting a floating version (`latest`, no tag, a semver range, a branch) into an
+   * unprotected environment. Into a protected one it is refused whatever this says. Default off.
+   */
+  allowFloating?: boolean;
+  /**
+   * The target environment is protected (repo config `environments[].protected`). The planner cannot know
+   * it from the cells alone; callers that do not pass it get an unprotected target.
+   */
+  targetProtected?: boolean;
   baseSha: string;
   repository: string;
   /** Commit the source environment was read at, for the PR body. */
@@ -59,5 +72,11 @@ export type PromotionPlan =
       affected?: EnvironmentImpact[];
     }
   | { status: "up-to-date"; message: string }
-  | { status: "needs-confirmation"; reason: string; fields: FieldChange[] }
+  | {
+      status: "needs-confirmation";
+      reason: string;
+      fields: FieldChange[];
+      /** The request options that confirm it (set each to true and plan again); absent means allowDowngrade. */
+      confirm?: ConfirmOption[];
+    }
   | { status: "refused"; reason: string };

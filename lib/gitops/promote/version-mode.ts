@@ -17,6 +17,8 @@ export interface FieldPlan {
   downgrades: FieldChange[];
   /** Pairs already equal. */
   unchanged: VersionPair[];
+  /** Fields that would now follow a floating source value (`latest`, no tag, a range, a branch). */
+  floating: FieldChange[];
 }
 
 /** `[..., "images", i, "newTag"|"digest"]`: a kustomize images entry. */
@@ -53,7 +55,7 @@ export function planVersionFields(
   buffer = new EditBuffer(tree),
   options: { addMissing: boolean } = { addMissing: true },
 ): FieldPlan {
-  const plan: FieldPlan = { buffer, fields: [], notPromoted: [], downgrades: [], unchanged: [] };
+  const plan: FieldPlan = { buffer, fields: [], notPromoted: [], downgrades: [], unchanged: [], floating: [] };
   const { pairs, unmatched } = matchVersions(source.versions, target.versions);
   const overlay = kustomizationOf(tree, target.path);
   const sourceFiles = new Set(source.versions.map((v) => v.file));
@@ -105,6 +107,7 @@ export function planVersionFields(
     if (!change) continue;
     plan.fields.push(change);
     if (compareVersions([s], [t]).state === "ahead") plan.downgrades.push(change);
+    if (s.floating) plan.floating.push(change);
     if (!shared) {
       const renamed = promoteNewName(buffer, s, t);
       if (renamed) plan.fields.push(renamed);
@@ -115,6 +118,7 @@ export function planVersionFields(
     if (s.kind === "image" && overlay !== undefined && (s.value !== null || s.digest)) {
       const change = overrideInOverlay(buffer, overlay, s.name, s, null);
       if (change) plan.fields.push(change);
+      if (change && s.floating) plan.floating.push(change);
       continue;
     }
     plan.notPromoted.push({ path: s.file, reason: `${readable(s)} (${s.field}) has no counterpart in ${target.env} and no natural place to add it; add it by hand` });
