@@ -40,6 +40,8 @@ interface FaultyForge extends ForgeView {
   since(from: number): { method: string; status: number | null; what: string }[];
   /** Writes a rebuild of an open change's branch costs (docs/github.md, docs/gitlab.md). */
   rebuildWrites: number;
+  /** The body (description) of a change request on the forge. */
+  bodyOf(number: number): string;
 }
 
 async function failure(promise: Promise<unknown>): Promise<{ error: Error; ms: number }> {
@@ -55,12 +57,13 @@ function faultFlow(label: string, forge: () => FaultyForge, ctx: { prisma: () =>
   const counts: Record<string, unknown> = {};
   afterAll(() => console.info(`[forge-faults] ${label}: ${JSON.stringify(counts)}`));
 
-  it("a change request the forge opened while its answer was lost is adopted: opened, exactly one", async () => {
+  it("a change request the forge opened while its answer was lost is adopted: opened, exactly one, its body linking the change's page", async () => {
     const f = forge();
     f.hangOpen("response");
     const before = f.requests();
     const started = Date.now();
-    const result = await ctx.portal().openPromotion(ctx.prisma(), promote(f.repository, "checkout"), alice);
+    const portalUrl = "https://ferry.example.com";
+    const result = await ctx.portal().openPromotion(ctx.prisma(), promote(f.repository, "checkout"), alice, { portalUrl });
     counts.adoptMs = Date.now() - started;
     counts.adoptRequests = f.requests() - before;
     expect(result.status).toBe("opened");
@@ -70,6 +73,11 @@ function faultFlow(label: string, forge: () => FaultyForge, ctx: { prisma: () =>
     if (result.status !== "opened") return;
     expect(result.change.number).toBe(open[0]?.number);
     expect(result.change.url).toBe(f.changeUrl(open[0]?.number ?? 0));
+    // The body links the change's own page in the portal (was the portal's front page), in the call that opened it.
+    const body = f.bodyOf(result.change.number ?? 0);
+    expect(body).toContain(`](${portalUrl}/changes/${result.change.id})`);
+    expect(body).not.toContain(`](${portalUrl})`);
+    expect((await ctx.prisma().changeRequest.findUniqueOrThrow({ where: { id: result.change.id } })).body).toBe(body);
     // One timeout (3 s) plus GitHub's write pacing (a write a second, a pull request per 3 s), not the
     // 30 s default or undici's 5-minute socket timeout.
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -137,6 +145,7 @@ function githubForge(server: GitHubTestServer, repository: string): FaultyForge 
     },
     since: (from) => server.requests.slice(from).map((r) => ({ method: r.method, status: r.status, what: r.operationId ?? r.path })),
     rebuildWrites: 4, // tree, commit, ref update, pull request update
+    bodyOf: (number) => server.pulls.get(number)?.body ?? "",
   };
 }
 
@@ -157,6 +166,7 @@ function gitlabForge(server: GitLabTestServer, repository: string): FaultyForge 
     // The GitLab test server records requests, not statuses: the write count says it.
     since: (from) => server.requests.slice(from).map((r) => ({ method: r.method, status: null, what: r.path })),
     rebuildWrites: 2, // one commits-API call (force), one merge request edit
+    bodyOf: (iid) => server.mergeRequests.get(iid)?.description ?? "",
   };
 }
 

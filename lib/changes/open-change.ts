@@ -7,6 +7,7 @@ import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-r
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { refreshChangeRequest } from "./refresh-change";
+import { linkChangePage, reserveChangeId } from "./change-page-link";
 import { assertFerryWroteTip, failureMessage, mayHaveWritten, readBranchTip, tryCleanup, WRITTEN_HEAD, type Leftover } from "./branch-guard";
 import { assertWriteLockHeld, withBranchWriteLock, WriteLockLapsedError } from "./write-lock";
 
@@ -47,6 +48,8 @@ export interface OpenChangeInput<P> {
   requester: Requester;
   /** The base the user previewed; if the branch moved since, nothing is written and the new plan returned. */
   expectedBaseSha?: string;
+  /** The portal's root URL the planner linked in the body: the link is pointed at the change's own page. */
+  portalUrl?: string;
   /** Pure planning against the repository at its current head. */
   plan: (repo: CachedRepository) => PlanOutcome<P>;
 }
@@ -117,10 +120,11 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         leftover = { kind: "maybe-branch", branch: changeSet.branch };
         const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true, replaces: tip });
         leftover = { kind: "updated-branch", branch: changeSet.branch, number: existing.number };
-        if (existing.number !== null) await scm.updateChangeRequest(existing.number, { title: changeSet.title, body: changeSet.body });
+        const body = linkChangePage(changeSet.body, input.portalUrl, existing.id);
+        if (existing.number !== null) await scm.updateChangeRequest(existing.number, { title: changeSet.title, body });
         await prisma.changeRequest.update({
           where: { id: existing.id },
-          data: { title: changeSet.title, body: changeSet.body, baseSha: repo.headSha, headSha: commitSha, changeSet: stored(commitSha), fromEnv: draft.fromEnv ?? null },
+          data: { title: changeSet.title, body, baseSha: repo.headSha, headSha: commitSha, changeSet: stored(commitSha), fromEnv: draft.fromEnv ?? null },
         });
         return { status: "updated" as const, change: link, plan, baseSha: repo.headSha };
       }
@@ -133,8 +137,11 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       leftover = { kind: "maybe-branch", branch: changeSet.branch };
       const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true, replaces: tip });
       leftover = { kind: "none" };
+      // Forges get the change page's link in the body they open with; plain git records its own row (id known after).
+      const reservedId = row.provider === "git" ? null : await reserveChangeId(prisma);
+      const body = reservedId === null ? changeSet.body : linkChangePage(changeSet.body, input.portalUrl, reservedId);
       const opened = await scm
-        .openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body: changeSet.body, author: input.requester.id })
+        .openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body, author: input.requester.id })
         .catch(async (error: unknown) => {
           // A branch without a change request blocks nothing but is litter on the forge: take it back,
           // and if that fails too (a revoked token, a lapsed lock), say that it is still there.
@@ -144,7 +151,7 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       const data = {
         kind: draft.kind,
         title: changeSet.title,
-        body: changeSet.body,
+        body,
         branch: changeSet.branch,
         baseBranch: scm.defaultBranch,
         baseSha: repo.headSha,
@@ -159,8 +166,8 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       // Plain git records the change request in our table itself; forges do not, so create it then.
       const recorded = await prisma.changeRequest.findFirst({ where: { repositoryId: row.id, number: opened.number } });
       const saved = recorded
-        ? await prisma.changeRequest.update({ where: { id: recorded.id }, data })
-        : await prisma.changeRequest.create({ data: { ...data, repositoryId: row.id, number: opened.number } });
+        ? await prisma.changeRequest.update({ where: { id: recorded.id }, data: { ...data, body: linkChangePage(changeSet.body, input.portalUrl, recorded.id) } })
+        : await prisma.changeRequest.create({ data: { ...data, ...(reservedId !== null ? { id: reservedId } : {}), repositoryId: row.id, number: opened.number } });
       return { status: "opened" as const, change: { id: saved.id, number: saved.number, url: saved.url }, plan, baseSha: repo.headSha };
     });
   } catch (error) {

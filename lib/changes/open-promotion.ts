@@ -46,6 +46,7 @@ export async function openPromotion(
     branch: promotionBranch(request.app, request.to),
     requester,
     expectedBaseSha: request.expectedBaseSha,
+    portalUrl: options.portalUrl,
     plan: (repo) => {
       repoRef = { id: repo.id, headSha: repo.headSha };
       const plan = planPromotionAt(repo, request, planOptions);
