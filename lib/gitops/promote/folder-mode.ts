@@ -8,7 +8,8 @@ import { isYamlFile, neverCopyReason } from "./never-copy";
 import { basename, isUnder, reroot } from "./paths";
 import { PromotionRefused } from "./refusal";
 import type { FieldChange, SkippedFile } from "./types";
-import { planVersionFields } from "./version-mode";
+import { dropLeftoverDigest, keepPinCommentsTrue, pinNodePath, pinRefusal, pinReplacedNote, planVersionFields } from "./version-mode";
+import type { VersionPair } from "./match";
 
 export interface FolderPlan {
   buffer: EditBuffer;
@@ -33,7 +34,7 @@ function folderFiles(tree: FileTree, d: Deployment): string[] {
  * the source is created; a file only in the target stays. Release fields that live outside the folder (a
  * shared base) are promoted the version way.
  */
-export function planFolder(tree: FileTree, source: Deployment, target: Deployment, neverPromote: readonly string[]): FolderPlan {
+export function planFolder(tree: FileTree, source: Deployment, target: Deployment, neverPromote: readonly string[], options: { allowReplaceDigestPin?: boolean } = {}): FolderPlan {
   if (!isFolder(tree, source.path) || !isFolder(tree, target.path)) {
     throw new PromotionRefused(`folder promotion needs an environment folder on both sides (${source.path} → ${target.path}); use version promotion`);
   }
@@ -82,8 +83,24 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
     if (!copied.has(path) && !skippedRel.has(path.slice(target.path.length + 1))) plan.skipped.push({ path, reason: `only in ${target.env}; left as is (folder promotion never deletes)` });
   }
 
-  // Release fields edited by the copy, for the PR body and the downgrade check.
   const { pairs } = matchVersions(source.versions, target.versions);
+  // A target pinned by digest stays pinned: the copy carries the source's digest, or is refused unless the
+  // user chose to replace the pin; comments about the old digest are made true again.
+  const unpinning: VersionPair[] = [];
+  for (const pair of pairs) {
+    const { source: s, target: t } = pair;
+    if (!t.digest || s.digest === t.digest || !copied.has(t.file)) continue;
+    if (!s.digest) {
+      unpinning.push(pair);
+      if (!options.allowReplaceDigestPin) continue;
+      dropLeftoverDigest(buffer, t);
+      plan.notes.push(pinReplacedNote(s, t, t.file));
+    }
+    plan.notes.push(...keepPinCommentsTrue(buffer, t.file, t.doc, pinNodePath(buffer.read(t.file) ?? "", t), t.digest, s.digest ?? null));
+  }
+  if (unpinning.length > 0 && !options.allowReplaceDigestPin) throw pinRefusal(source, target, unpinning);
+
+  // Release fields edited by the copy, for the PR body and the downgrade check.
   for (const { source: s, target: t } of pairs) {
     if (sameRelease(s, t) || !copied.has(t.file) || buffer.read(t.file) === tree.get(t.file)) continue;
     const change: FieldChange = { kind: t.kind, name: t.name, file: t.file, field: t.field, from: display(t), to: display(s) };
@@ -94,7 +111,8 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
   // Fields outside the folder (a shared base) are not reached by a copy: promote them as versions.
   const outside = { ...target, versions: target.versions.filter((v) => !isUnder(v.file, target.path)) };
   if (outside.versions.length > 0) {
-    const rest = planVersionFields(tree, source, outside, buffer, { addMissing: false });
+    const rest = planVersionFields(tree, source, outside, buffer, { addMissing: false, allowReplaceDigestPin: options.allowReplaceDigestPin });
+    plan.notes.push(...rest.notes);
     plan.fields.push(...rest.fields);
     plan.downgrades.push(...rest.downgrades);
     plan.floating.push(...rest.floating);

@@ -50,15 +50,15 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   let floating: FieldChange[];
   try {
     if (input.mode === "folder") {
-      const plan = planFolder(input.tree, input.source, input.target, input.neverPromote ?? []);
+      const plan = planFolder(input.tree, input.source, input.target, input.neverPromote ?? [], { allowReplaceDigestPin: input.allowReplaceDigestPin });
       ({ buffer, fields, skipped, notes, downgrades, floating } = plan);
     } else {
-      const plan = planVersionFields(input.tree, input.source, input.target);
-      ({ buffer, fields, downgrades, floating } = plan);
+      const plan = planVersionFields(input.tree, input.source, input.target, undefined, { addMissing: true, allowReplaceDigestPin: input.allowReplaceDigestPin });
+      ({ buffer, fields, downgrades, floating, notes } = plan);
       skipped = plan.notPromoted;
     }
   } catch (e) {
-    if (e instanceof PromotionRefused) return { status: "refused", reason: e.message };
+    if (e instanceof PromotionRefused) return e.override ? { status: "refused", reason: e.message, override: e.override } : { status: "refused", reason: e.message };
     throw e;
   }
   const edits = buffer.edits();

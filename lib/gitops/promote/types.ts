@@ -4,6 +4,9 @@ import type { Deployment, FileTree, VersionKind } from "../model";
 
 export type PromotionMode = "version" | "folder";
 
+/** Request options that lift a refusal the user may override. */
+export type RefusalOverride = "allowReplaceDigestPin";
+
 /** Request options a needs-confirmation plan asks for. */
 export type ConfirmOption = "allowDowngrade" | "allowFloating";
 
@@ -24,6 +27,11 @@ export interface PromotionInput {
    * unprotected environment. Into a protected one it is refused whatever this says. Default off.
    */
   allowFloating?: boolean;
+  /**
+   * The target pins an image by digest and the source has none: replace the pin by the source's tag
+   * instead of refusing. Default off. (When the source has a digest, the digest is promoted anyway.)
+   */
+  allowReplaceDigestPin?: boolean;
   /**
    * The target environment is protected (repo config `environments[].protected`). The planner cannot know
    * it from the cells alone; callers that do not pass it get an unprotected target.
@@ -79,4 +87,9 @@ export type PromotionPlan =
       /** The request options that confirm it (set each to true and plan again); absent means allowDowngrade. */
       confirm?: ConfirmOption[];
     }
-  | { status: "refused"; reason: string };
+  | {
+      status: "refused";
+      reason: string;
+      /** The request option that lifts this refusal when set to true (the user chooses to), if any. */
+      override?: RefusalOverride;
+    };

@@ -5,6 +5,7 @@ import { EditBuffer } from "./edit-buffer";
 import { formatImageRef, parseImageRef } from "../image-ref";
 import { display, matchVersions, sameRelease, tagOf, type VersionPair } from "./match";
 import { isUnder, kustomizationOf } from "./paths";
+import { fixPinComments } from "./pin-comments";
 import { PromotionRefused, refuseEdit } from "./refusal";
 import type { FieldChange, SkippedFile } from "./types";
 
@@ -19,6 +20,84 @@ export interface FieldPlan {
   unchanged: VersionPair[];
   /** Fields that would now follow a floating source value (`latest`, no tag, a range, a branch). */
   floating: FieldChange[];
+  /** What a reviewer should know about digest pins: a pin replaced as chosen, a comment removed or rewritten. */
+  notes: string[];
+}
+
+export interface FieldPlanOptions {
+  /** Add source images the target lacks to its overlay (version mode), or leave them (folder mode). */
+  addMissing: boolean;
+  /** The user chose to replace a target's digest pin by the source's tag (the source has no digest). */
+  allowReplaceDigestPin?: boolean;
+}
+
+/** The refusal for target fields pinned by digest whose source has no digest. */
+export function pinRefusal(source: Deployment, target: Deployment, pairs: readonly VersionPair[]): PromotionRefused {
+  const names = [...new Set(pairs.map((p) => p.target.name))].join(", ");
+  const runs = [...new Set(pairs.map((p) => display(p.source) ?? "an unpinned version"))].join(", ");
+  return new PromotionRefused(
+    `${target.env} pins ${names} by digest; ${source.env} runs ${runs} without one — pin ${source.env} by digest first, or choose to replace the pin`,
+    "allowReplaceDigestPin",
+  );
+}
+
+/** The note for a pin replaced by the user's choice. */
+export function pinReplacedNote(s: Version, t: Version, file: string): string {
+  return `${file}: ${t.name} was pinned by digest (${t.digest ?? ""}); it now runs ${display(s) ?? "(none)"} by tag, without a digest, as chosen (allowReplaceDigestPin)`;
+}
+
+/**
+ * After `t`'s field moved from its digest to `newDigest` (null: the pin was replaced), make the comments
+ * around `nodePath` true again; returns notes for what changed.
+ */
+export function keepPinCommentsTrue(buffer: EditBuffer, file: string, doc: number, nodePath: EditPath, oldDigest: string, newDigest: string | null): string[] {
+  const text = buffer.read(file);
+  if (text === undefined || oldDigest === newDigest) return [];
+  let fixed: ReturnType<typeof fixPinComments>;
+  try {
+    fixed = fixPinComments(text, doc, nodePath, oldDigest, newDigest);
+  } catch (e) {
+    refuseEdit(file, e);
+  }
+  if (fixed.changed.length === 0) return [];
+  buffer.write(file, fixed.text);
+  return fixed.changed.map((c) =>
+    c.action === "removed" ? `${file}: removed the comment "${c.comment}", no longer true once the digest pin is replaced` : `${file}: the comment "${c.comment}" now names the promoted digest`,
+  );
+}
+
+/** The mapping holding a Helm values `tag` next to its own `digest:` key (`image: {repository, tag, digest}`). */
+function digestSiblingOf(text: string, t: Version): EditPath | null {
+  if (t.kind !== "image" || t.path.at(-1) !== "tag") return null;
+  const parent = t.path.slice(0, -1);
+  const map = valueAt(text, t.doc, parent);
+  return typeof map === "object" && map !== null && !Array.isArray(map) && "digest" in map ? parent : null;
+}
+
+/** The node whose lines (and comments) belong to `t`'s release: its `images:` entry, its values `image` map, or the field. */
+export function pinNodePath(text: string, t: Version): EditPath {
+  return imagesEntry(t.path) ?? digestSiblingOf(text, t) ?? t.path;
+}
+
+/**
+ * Folder mode copies the source's tag into the target's text key by key; a `digest:` only the target had
+ * would still pin the old image under the new tag. Remove it (the user chose to replace the pin).
+ */
+export function dropLeftoverDigest(buffer: EditBuffer, t: Version): void {
+  const text = buffer.read(t.file);
+  if (text === undefined) return;
+  try {
+    const holder = imagesEntry(t.path) ?? digestSiblingOf(text, t);
+    if (holder && valueAt(text, t.doc, [...holder, "digest"]) !== undefined) buffer.write(t.file, deleteKey(text, t.doc, holder, "digest"));
+  } catch (e) {
+    refuseEdit(t.file, e);
+  }
+}
+
+/** A values `tag:` holding `1.2@sha256:…` (the tag pinned by a digest) rather than a whole image reference. */
+function holdsTagAtDigest(current: unknown, t: Version): current is string {
+  if (t.kind !== "image" || typeof current !== "string" || imagesEntry(t.path) || !current.includes("@")) return false;
+  return t.path.at(-1) === "tag" || current === `${tagOf(t) ?? ""}@${t.digest ?? ""}`;
 }
 
 /** `[..., "images", i, "newTag"|"digest"]`: a kustomize images entry. */
@@ -36,7 +115,7 @@ function imagesEntry(path: readonly (string | number)[]): EditPath | null {
  * path of a patch op does not say.
  */
 function holdsImageRef(current: unknown, t: Version): current is string {
-  if (t.kind !== "image" || typeof current !== "string" || imagesEntry(t.path)) return false;
+  if (t.kind !== "image" || typeof current !== "string" || imagesEntry(t.path) || holdsTagAtDigest(current, t)) return false;
   if (current === t.value || current === t.digest) return false;
   return /[:@/]/.test(current) || t.value === null;
 }
@@ -53,9 +132,10 @@ export function planVersionFields(
   source: Deployment,
   target: Deployment,
   buffer = new EditBuffer(tree),
-  options: { addMissing: boolean } = { addMissing: true },
+  options: FieldPlanOptions = { addMissing: true },
 ): FieldPlan {
-  const plan: FieldPlan = { buffer, fields: [], notPromoted: [], downgrades: [], unchanged: [], floating: [] };
+  const plan: FieldPlan = { buffer, fields: [], notPromoted: [], downgrades: [], unchanged: [], floating: [], notes: [] };
+  const unpinning: VersionPair[] = [];
   const { pairs, unmatched } = matchVersions(source.versions, target.versions);
   const overlay = kustomizationOf(tree, target.path);
   const sourceFiles = new Set(source.versions.map((v) => v.file));
@@ -90,6 +170,11 @@ export function planVersionFields(
       continue;
     }
     checkNotStale(current, t);
+    // A target pinned by digest stays pinned: the source's digest, or a refusal unless the user chose otherwise.
+    if (t.digest && !s.digest) {
+      unpinning.push(pair);
+      if (!options.allowReplaceDigestPin) continue;
+    }
     const shared = sourceFiles.has(t.file) || (overlay !== undefined && !isUnder(t.file, target.path));
     let change: FieldChange | null;
     if (shared) {
@@ -105,6 +190,11 @@ export function planVersionFields(
       change = editInPlace(buffer, current, s, t);
     }
     if (!change) continue;
+    if (t.digest && t.digest !== s.digest) {
+      const nodePath = shared ? imagesEntryOf(buffer, change.file, imageNameAt(current, t)) : pinNodePath(buffer.read(t.file) ?? "", t);
+      if (nodePath) plan.notes.push(...keepPinCommentsTrue(buffer, change.file, shared ? 0 : t.doc, nodePath, t.digest, s.digest ?? null));
+      if (!s.digest) plan.notes.push(pinReplacedNote(s, t, change.file));
+    }
     plan.fields.push(change);
     if (compareVersions([s], [t]).state === "ahead") plan.downgrades.push(change);
     if (s.floating) plan.floating.push(change);
@@ -113,6 +203,8 @@ export function planVersionFields(
       if (renamed) plan.fields.push(renamed);
     }
   }
+
+  if (unpinning.length > 0 && !options.allowReplaceDigestPin) throw pinRefusal(source, target, unpinning);
 
   for (const s of options.addMissing ? unmatched : []) {
     if (s.kind === "image" && overlay !== undefined && (s.value !== null || s.digest)) {
@@ -135,6 +227,15 @@ function checkNotStale(text: string, t: Version): void {
     refuseEdit(t.file, e);
   }
   if (actual === undefined) throw new PromotionRefused(`${t.file}: ${t.field} no longer exists; sync the repository and plan again`);
+  if (holdsTagAtDigest(actual, t)) {
+    const at = actual.indexOf("@");
+    const seenTag = actual.slice(0, at) || null;
+    const seenDigest = actual.slice(at + 1) || null;
+    if (seenTag !== tagOf(t) || seenDigest !== (t.digest ?? null)) {
+      throw new PromotionRefused(`${t.file}: ${t.field} is ${actual} at the base commit, not ${display(t) ?? "empty"} as last read; sync and plan again`);
+    }
+    return;
+  }
   const expected = holdsImageRef(actual, t) ? parseImageRef(actual) : null;
   const seen = expected ? { value: expected.tag, digest: expected.digest } : { value: actual === null ? null : String(actual), digest: null };
   const matches = expected ? seen.value === t.value && (seen.digest ?? null) === (t.digest ?? null) : seen.value === t.value || seen.value === (t.digest ?? undefined);
@@ -156,10 +257,22 @@ function editInPlace(buffer: EditBuffer, text: string, s: Version, t: Version): 
   let next: string;
   try {
     const entry = imagesEntry(t.path);
+    const current = valueAt(text, t.doc, t.path);
+    const digestKey = entry ? null : digestSiblingOf(text, t);
     if (entry) {
       next = setImagesEntry(text, t.doc, entry, s);
-    } else if (holdsImageRef(valueAt(text, t.doc, t.path), t)) {
-      const ref = parseImageRef(String(valueAt(text, t.doc, t.path)));
+    } else if (holdsTagAtDigest(current, t) || digestKey) {
+      // Helm values: `tag: 1.2@sha256:…`, or `tag:` beside `digest:`. Tag and digest move together.
+      const tag = tagOf(s);
+      if (tag === null) throw new PromotionRefused(`${t.file}: ${t.field} holds a tag; the source pins ${s.name} by digest only, with no tag to write there. Set it by hand`);
+      if (digestKey) {
+        next = setScalar(text, t.doc, t.path, tag);
+        next = s.digest ? setKey(next, t.doc, digestKey, "digest", s.digest) : deleteKey(next, t.doc, digestKey, "digest");
+      } else {
+        next = setScalar(text, t.doc, t.path, s.digest ? `${tag}@${s.digest}` : tag);
+      }
+    } else if (holdsImageRef(current, t)) {
+      const ref = parseImageRef(current);
       // Only the release part moves: the target keeps its registry and repository name.
       next = setScalar(text, t.doc, t.path, formatImageRef({ name: ref.name, tag: tagOf(s), digest: s.digest ?? null }));
     } else {
@@ -192,6 +305,13 @@ function promoteNewName(buffer: EditBuffer, s: Version, t: Version): FieldChange
   }
   const field = t.field.replace(/\.(newTag|digest)$/, ".newName");
   return { kind: t.kind, name: t.name, file: t.file, field, from: typeof from === "string" ? from : null, to };
+}
+
+/** The `images:` entry of the target overlay that overrides `imageName`, after overrideInOverlay wrote it. */
+function imagesEntryOf(buffer: EditBuffer, kustomization: string, imageName: string): EditPath | null {
+  const images = valueAt(buffer.read(kustomization) ?? "", 0, ["images"]);
+  const index = Array.isArray(images) ? images.findIndex((i: unknown) => typeof i === "object" && i !== null && (i as { name?: unknown }).name === imageName) : -1;
+  return index >= 0 ? ["images", index] : null;
 }
 
 /** newTag / digest of one `images:` entry follow the source: a digest-only source drops the tag, and vice versa. */
