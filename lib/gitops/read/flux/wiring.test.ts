@@ -160,4 +160,31 @@ describe("Flux wiring", () => {
     ]);
     expect(model.deployments[0]?.files).toContain("proxy/helm/values.yaml");
   });
+
+  it("places what a hub applies to its spokes (spec.kubeConfig, or patches giving HelmReleases one) in each spoke's environment", () => {
+    const spoke = (env: string) =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${env}\n---\n${ks("addons", `./spokes/${env}/addons`)}  kubeConfig:\n    secretRef:\n      name: cluster-kubeconfig\n`.replace("namespace: flux-system", `namespace: ${env}`) +
+      `---\n${ks("workloads", `./spokes/${env}/workloads`)}  patches:\n    - target:\n        kind: HelmRelease\n      patch: |\n        - op: add\n          path: /spec/kubeConfig\n          value:\n            secretRef:\n              name: cluster-kubeconfig\n`.replace("namespace: flux-system", `namespace: ${env}`);
+    const { model, cells: got } = cells({
+      "fleet-hub/qa.yaml": spoke("qa"),
+      "fleet-hub/live.yaml": spoke("live"),
+      "shared/workloads/kustomization.yaml": "resources:\n  - shop.yaml\n",
+      "shared/workloads/shop.yaml": release("shop", "1.0.0"),
+      "shared/addons/kustomization.yaml": "resources:\n  - proxy.yaml\n",
+      "shared/addons/proxy.yaml": release("proxy", "4.0.0"),
+      "spokes/qa/workloads/kustomization.yaml": "resources:\n  - ../../../shared/workloads\npatches:\n  - path: shop.yaml\n",
+      "spokes/qa/workloads/shop.yaml": release("shop", "1.1.0"),
+      "spokes/qa/addons/kustomization.yaml": "resources:\n  - ../../../shared/addons\n",
+      "spokes/live/workloads/kustomization.yaml": "resources:\n  - ../../../shared/workloads\n",
+      "spokes/live/addons/kustomization.yaml": "resources:\n  - ../../../shared/addons\n",
+    });
+    expect(model.environments.map((e) => e.name).sort()).toEqual(["live", "qa"]);
+    expect([...got].sort()).toEqual([
+      "proxy@live=4.0.0:shared/addons/proxy.yaml",
+      "proxy@qa=4.0.0:shared/addons/proxy.yaml",
+      "shop@live=1.0.0:shared/workloads/shop.yaml",
+      "shop@qa=1.1.0:spokes/qa/workloads/shop.yaml",
+    ]);
+    expect(model.deployments.find((d) => d.app === "shop" && d.env === "qa")?.destination?.cluster).toBe("qa");
+  });
 });

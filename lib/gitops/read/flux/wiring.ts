@@ -32,6 +32,8 @@ interface Unit {
   /** The Flux Kustomization (file, document, object), absent for the cluster folder. */
   owner?: BuiltResource;
   vars: Substitutions;
+  /** The cluster this unit deploys to when it is not the one reconciling it (hub and spoke: `spec.kubeConfig`). */
+  remote?: string;
 }
 
 /**
@@ -63,7 +65,8 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
       const build = applyUnit(r, unit);
       clusterResources.push(...build.resources);
       const scope: SourceScope = { resources: [...clusterResources, ...repoWide], self };
-      const produced = deploymentsOf(r, unit, build, scope, env, cluster, layout);
+      const target = unit.remote ? { ...cluster, name: unit.remote } : cluster;
+      const produced = deploymentsOf(r, unit, build, scope, unit.remote ? (envMap[unit.remote] ?? unit.remote) : env, target, layout);
       if (produced.length > 0) {
         out.candidates.push(...produced);
         for (const f of build.files) out.wiredDirs.add(dirname(f));
@@ -114,7 +117,7 @@ function nextUnit(r: DirReaders, k: BuiltResource, scope: SourceScope, parent: U
         ctx.note(`${k.file}: Flux Kustomization ${name} (cluster ${cluster.name}): path ./${resolved.dir} does not exist`);
         return undefined;
       }
-      return { name, dir: resolved.dir, owner: k, vars };
+      return { name, dir: resolved.dir, owner: k, vars, remote: remoteCluster(k.obj, vars) ?? parent.remote };
     case "artifact": {
       // The Kustomization deploys a packaged release: its version is the artifact's ref.
       const v = refVersion(resolved.source, { deploymentDir: dirname(k.file) }, "other");
@@ -139,6 +142,26 @@ function nextUnit(r: DirReaders, k: BuiltResource, scope: SourceScope, parent: U
       ctx.note(`${k.file}: Flux Kustomization ${name} (cluster ${cluster.name}): ${resolved.why}`);
       return undefined;
   }
+}
+
+const LOCAL_NAMESPACES = new Set(["flux-system", "default"]);
+
+/**
+ * A Kustomization that applies to another cluster (`spec.kubeConfig`, or patches giving its HelmReleases
+ * one: the hub of a hub-and-spoke fleet) deploys to that cluster. Hubs keep each spoke's objects in a
+ * namespace named after it; otherwise a `CLUSTER_NAME` substitution or the kubeconfig secret names it.
+ */
+function remoteCluster(k: Record<string, unknown>, vars: Substitutions): string | undefined {
+  const spec = isRecord(k.spec) ? k.spec : {};
+  const patched = Array.isArray(spec.patches) && spec.patches.some((p: unknown) => isRecord(p) && typeof p.patch === "string" && /\/spec\/kubeConfig|^\s*kubeConfig:/m.test(p.patch));
+  if (!isRecord(spec.kubeConfig) && !patched) return undefined;
+  const namespace = namespaceOf(k);
+  if (namespace && !LOCAL_NAMESPACES.has(namespace)) return namespace;
+  const named = vars.CLUSTER_NAME?.value ?? vars.cluster_name?.value;
+  if (named && !named.includes("${")) return named;
+  const secret = asString(getAtPath(spec, ["kubeConfig", "secretRef", "name"])) ?? asString(getAtPath(spec, ["kubeConfig", "configMapRef", "name"]));
+  const trimmed = secret?.replace(/(^kubeconfig-|-kubeconfig$)/, "");
+  return trimmed && trimmed !== "cluster" ? trimmed : nameOf(k) || undefined;
 }
 
 /**
