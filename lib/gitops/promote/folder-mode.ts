@@ -44,6 +44,7 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
   const rel = (p: string) => p.slice(source.path.length + 1);
   const skippedRel = new Set<string>();
   const copied = new Set<string>();
+  const envs = { source: source.env, target: target.env };
 
   for (const path of sourceFiles) {
     const text = tree.get(path);
@@ -63,7 +64,7 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
     const kz = isKustomizationFile(to);
     if (existing === undefined) {
       buffer.write(to, text);
-      const envFields = isYamlFile(path) ? envSpecificFieldsOf(text, kz) : [];
+      const envFields = isYamlFile(path) ? envSpecificFieldsOf(text, kz, envs) : [];
       if (envFields.length > 0) plan.notes.push(`${to}: created from ${source.env}; check its env-specific values: ${envFields.join(", ")}`);
       continue;
     }
@@ -73,7 +74,7 @@ export function planFolder(tree: FileTree, source: Deployment, target: Deploymen
     }
     const targetError = parseProblem(existing);
     if (targetError) throw new PromotionRefused(`${to}${targetError.line ? `:${targetError.line}` : ""} does not parse: ${targetError.message}`);
-    const merged = mergeFile(text, existing, kz, skippedRel);
+    const merged = mergeFile(text, existing, kz, skippedRel, envs);
     buffer.write(to, merged.text);
     if (merged.kept.length > 0) plan.notes.push(`${to}: kept ${target.env}'s ${merged.kept.join(", ")}`);
     for (const r of merged.review) plan.notes.push(`${to}: ${r}`);
