@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readRepository } from "../read";
 import { planPromotion } from "./plan";
-import { BASE, changedLines, deployment, fixtureTree, version } from "./test-helpers";
+import { applyEdits, BASE, changedLines, deployment, fixtureTree, hasKubectl, render, version } from "./test-helpers";
 
 // Issue #14 defect 4: a floating `latest` was promoted into staging silently.
 const image = "ghcr.io/acme/checkout";
@@ -55,6 +55,8 @@ describe("promoting a floating version", () => {
     ]);
     expect(go.notes.some((n) => n.startsWith("Promotes a floating version into production") && n.includes("confirmed explicitly"))).toBe(true);
     expect(go.changeSet.body).toContain("Promotes a floating version into production");
+    // kubectl oracle: the confirmed overlay still builds and renders the promoted (floating) image
+    if (hasKubectl) expect(render(applyEdits(tree, go.changeSet.edits), "apps/checkout/overlays/production")).toContain(`image: ${image}:latest`);
   });
 
   it("asks for both confirmations when the floating value is also older", () => {
