@@ -10,6 +10,7 @@ import type { ScmRepository } from "@/lib/scm/types";
 
 /** The branch's current tip on the forge, or null when it does not exist. */
 export async function readBranchTip(scm: ScmRepository, branch: string): Promise<string | null> {
+  if (scm.readBranchTip) return scm.readBranchTip(branch);
   try {
     return await scm.resolveRef(branch);
   } catch (error) {

@@ -180,6 +180,12 @@ export interface ScmRepository {
    */
   isAncestor?(ancestorSha: string, commitSha: string): Promise<boolean>;
 
+  /**
+   * The branch's tip, or null when there is no such branch: one request where the forge allows it
+   * (resolveRef also looks for a tag of that name). Optional: callers fall back to resolveRef.
+   */
+  readBranchTip?(branch: string): Promise<string | null>;
+
   /** Every blob of the commit's tree, recursively (submodules left out). @throws RefNotFoundError */
   readTree(commitSha: string): Promise<TreeEntry[]>;
 

@@ -86,6 +86,11 @@ export class GitHubRepository implements ScmRepository {
     return this.refs.resolve(ref);
   }
 
+  readBranchTip(branch: string): Promise<string | null> {
+    assertBranchName(this.name, branch);
+    return this.refs.branchTip(branch);
+  }
+
   async readTree(commitSha: string): Promise<TreeEntry[]> {
     assertSafeRef(this.name, commitSha);
     return (await this.commitTree(commitSha)).entries;

@@ -31,6 +31,11 @@ export class RefResolver {
     throw new RefNotFoundError(this.ctx.name, ref);
   }
 
+  /** A branch's tip, or null when it does not exist: one (conditional) request. */
+  async branchTip(branch: string): Promise<string | null> {
+    return (await this.readRef(`heads/${branch}`))?.sha ?? null;
+  }
+
   /** Forget a branch's cached answer (after Ferry moved it itself). */
   forget(branch: string): void {
     this.refs.delete(`heads/${branch}`);

@@ -95,6 +95,19 @@ export class GitLabRepository implements ScmRepository {
     return this.showCommit(ref);
   }
 
+  async readBranchTip(branch: string): Promise<string | null> {
+    assertBranchName(this.name, branch);
+    const action = `read branch "${branch}"`;
+    try {
+      const found = (await this.ctx.client.call({ action, ref: branch }, (api) => api.Branches.show(this.ctx.projectPath, branch), { raw: true })) as unknown as WireBranch;
+      return found.commit.id;
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.status === 404 && !/project not found/i.test(failure.message)) return null;
+      throw this.ctx.client.fail(error, { action, ref: branch });
+    }
+  }
+
   async readTree(commitSha: string): Promise<TreeEntry[]> {
     assertSafeRef(this.name, commitSha);
     const cached = this.trees.get(commitSha);
