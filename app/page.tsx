@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { getPrisma } from "@/lib/db/client";
 import { authorize, type UserActor } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
@@ -10,6 +11,7 @@ import { MatrixFilters } from "@/components/matrix/matrix-filters";
 import { MatrixTable } from "@/components/matrix/matrix-table";
 import { MatrixPagination } from "@/components/matrix/matrix-pagination";
 import { RepositoryProblems } from "@/components/repositories/repository-problems";
+import { MatrixSkeleton } from "@/components/matrix/matrix-skeleton";
 
 export const metadata: Metadata = { title: "Matrix" };
 
@@ -19,7 +21,7 @@ function promotableTeams(user: UserActor, teams: string[]): string[] | "all" {
   return teams.filter((team) => authorize(user, "deployment.promote", { team }).allowed);
 }
 
-export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const query = parseMatrixQuery(await searchParams);
   const prisma = getPrisma();
@@ -50,5 +52,17 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
       )}
       <MatrixPagination query={query} total={matrix.total} pageSize={matrix.pageSize} />
     </div>
+  );
+}
+
+type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+// The skeleton is this page's own Suspense boundary, not an app-wide loading.tsx: a root loading
+// boundary would stream every page, and a page that then calls notFound() could only answer 200.
+export default function MatrixRoute(props: PageProps) {
+  return (
+    <Suspense fallback={<MatrixSkeleton />}>
+      <MatrixPage {...props} />
+    </Suspense>
   );
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { confirmReview } from "./review";
 import { DEMO, signInAs } from "./sign-in";
 
 test("a developer adds an app to her team's repository, an admin merges, the row appears in the matrix", async ({ page }) => {
@@ -27,7 +28,7 @@ test("a developer adds an app to her team's repository, an admin merges, the row
 
   await signInAs(page, DEMO.admin);
   await page.goto(changeUrl);
-  await page.getByRole("button", { name: "Merge" }).click();
+  await confirmReview(page, "merge");
   await expect(page.getByTestId("change-state")).toHaveText("merged");
 
   await page.goto("/");

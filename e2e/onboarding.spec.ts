@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { confirmReview } from "./review";
 import { DEMO, signInAs } from "./sign-in";
 
 test("an admin onboards a tenant, merges the change, and the team appears in the matrix", async ({ page }) => {
@@ -29,7 +30,7 @@ test("an admin onboards a tenant, merges the change, and the team appears in the
   await expect(page.getByRole("heading", { name: /Onboard tenant billing/ })).toBeVisible();
 
   // Admins may merge their own change (four eyes has an admin escape hatch).
-  await page.getByRole("button", { name: "Merge" }).click();
+  await confirmReview(page, "merge");
   await expect(page.getByTestId("change-state")).toHaveText("merged");
 
   await page.goto("/");

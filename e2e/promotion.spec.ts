@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { confirmReview } from "./review";
 import { DEMO, signInAs } from "./sign-in";
 
 test("a developer promotes staging to production, a reviewer merges, the matrix shows the new version", async ({ page }) => {
@@ -18,11 +19,11 @@ test("a developer promotes staging to production, a reviewer merges, the matrix 
   await expect(diff.locator('[data-line="add"]')).toHaveText([/^\+\s+image: ghcr.io\/acme\/checkout:2.4.0$/]);
 
   await dialog.getByRole("button", { name: "Open change request" }).click();
-  await expect(dialog.getByTestId("promote-result")).toContainText(/Opened change #\d+/);
+  await expect(dialog.getByTestId("promote-result")).toContainText(/Opened payments-gitops#\d+/);
   await dialog.getByRole("button", { name: "Close" }).first().click();
 
   // The cell now points at the open change, and promoting again does not open a second one.
-  await expect(cell.getByRole("link", { name: /change #\d+ open/ })).toBeVisible();
+  await expect(cell.getByRole("link", { name: /payments-gitops#\d+ open/ })).toBeVisible();
   await page.goto("/changes");
   const open = page.getByTestId("changes").first();
   await expect(open).toContainText("Promote checkout to production");
@@ -38,7 +39,7 @@ test("a developer promotes staging to production, a reviewer merges, the matrix 
   await signInAs(page, DEMO.admin);
   await page.goto(changeUrl);
   await expect(page.getByTestId("diff").locator('[data-line="add"]')).toHaveText([/^\+\s+image: ghcr.io\/acme\/checkout:2.4.0$/]);
-  await page.getByRole("button", { name: "Merge" }).click();
+  await confirmReview(page, "merge");
   await expect(page.getByTestId("change-state")).toHaveText("merged");
 
   await page.goto("/");

@@ -2,8 +2,16 @@ import type { PromotionPlan } from "@/lib/gitops/promote";
 
 type ChangesPlan = Extract<PromotionPlan, { status: "changes" }>;
 
+/** Headings of the old and new value columns: a plan says "Now / After merge"; a merged change "Before / After". */
+export interface PlanColumns {
+  from: string;
+  to: string;
+}
+
+const PLANNED: PlanColumns = { from: "Now", to: "After merge" };
+
 /** Per field old → new, then what was deliberately not copied and what a reviewer should check. */
-export function PlanSummary({ plan }: { plan: Pick<ChangesPlan, "fields" | "skipped" | "notes" | "downgrade"> }) {
+export function PlanSummary({ plan, columns = PLANNED }: { plan: Pick<ChangesPlan, "fields" | "skipped" | "notes" | "downgrade">; columns?: PlanColumns }) {
   return (
     <div className="flex flex-col gap-3 text-sm">
       {plan.downgrade ? (
@@ -12,29 +20,31 @@ export function PlanSummary({ plan }: { plan: Pick<ChangesPlan, "fields" | "skip
         </p>
       ) : null}
       {plan.fields.length ? (
-        <table className="w-full text-left" data-testid="plan-fields">
-          <thead className="text-xs text-slate-500">
-            <tr>
-              <th className="py-1 font-medium">Field</th>
-              <th className="py-1 font-medium">Now</th>
-              <th className="py-1 font-medium">After merge</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plan.fields.map((f, i) => (
-              <tr key={i} className="border-t border-slate-100 align-top">
-                <td className="py-1">
-                  <div className="font-mono text-xs">{f.name}</div>
-                  <div className="font-mono text-[11px] text-slate-500">
-                    {f.file} → {f.field}
-                  </div>
-                </td>
-                <td className="py-1 font-mono text-xs text-red-700">{f.from ?? "—"}</td>
-                <td className="py-1 font-mono text-xs text-emerald-700">{f.to ?? "—"}</td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left" data-testid="plan-fields">
+            <thead className="text-xs text-slate-500">
+              <tr>
+                <th className="py-1 pr-3 font-medium">Field</th>
+                <th className="py-1 pr-3 font-medium">{columns.from}</th>
+                <th className="py-1 pr-3 font-medium">{columns.to}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {plan.fields.map((f, i) => (
+                <tr key={i} className="border-t border-slate-100 align-top">
+                  <td className="py-1 pr-3">
+                    <div className="font-mono text-xs">{f.name}</div>
+                    <div className="font-mono text-[11px] break-all text-slate-500">
+                      {f.file} → {f.field}
+                    </div>
+                  </td>
+                  <td className="py-1 pr-3 font-mono text-xs text-red-700">{f.from ?? "—"}</td>
+                  <td className="py-1 font-mono text-xs text-emerald-700">{f.to ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {plan.skipped.length ? (
         <details open={plan.skipped.length <= 5}>

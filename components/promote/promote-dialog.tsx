@@ -202,7 +202,7 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
                   <p className="text-sm text-slate-700">
                     This updates the open{" "}
                     <Link className="text-sky-700 underline" href={`/changes/${preview.data.existingChange.id}`}>
-                      change #{preview.data.existingChange.number ?? preview.data.existingChange.id}
+                      {preview.data.existingChange.label}
                     </Link>{" "}
                     instead of opening another.
                   </p>
@@ -221,7 +221,7 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
               <p role="status" data-testid="promote-result" className="rounded border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
                 {done.status === "identical" ? "Nothing new: the open " : done.status === "updated" ? "Updated " : "Opened "}
                 <Link className="font-medium underline" href={`/changes/${done.change.id}`}>
-                  change #{done.change.number ?? done.change.id}
+                  {done.change.label}
                 </Link>
                 {done.change.url ? (
                   <>

@@ -39,7 +39,7 @@ test("an Argo CD ApplicationSet repository: a promotion opens a change whose tar
   await expect(fields).toContainText("3.0");
   await expect(dialog.getByTestId("diff")).toContainText("apps/invoices/envs/prod-us/version.yml");
   await dialog.getByRole("button", { name: "Open change request" }).click();
-  await expect(dialog.getByTestId("promote-result")).toContainText(/Opened change #\d+/);
+  await expect(dialog.getByTestId("promote-result")).toContainText(/Opened \S+#\d+/);
 
   // The change is a branch of the real repository: its prod-us folder renders prod-eu's image, and
   // nothing but the version file changed.

@@ -54,7 +54,7 @@ const FORGES: ForgeUnderTest[] = [
   {
     forge: "github",
     repository: GITHUB.repository,
-    label: (n) => `PR #${n}`,
+    label: (n) => `${GITHUB.repository}#${n}`,
     changeUrl: (n) => `${urls.githubRepository}/pull/${n}`,
     // Inline contents in one new tree, the commit, the branch, the pull request.
     promotionWrites: ["POST git/create-tree", "POST git/create-commit", "POST git/create-ref", "POST pulls/create"],
@@ -84,7 +84,7 @@ const FORGES: ForgeUnderTest[] = [
   {
     forge: "gitlab",
     repository: GITLAB.repository,
-    label: (n) => `MR !${n}`,
+    label: (n) => `${GITLAB.repository}!${n}`,
     changeUrl: (n) => `${urls.gitlabProject}/-/merge_requests/${n}`,
     // One commit with the file action (start_sha = the planned base), then the merge request.
     promotionWrites: ["POST repository/commits", "POST merge_requests"],
@@ -153,7 +153,7 @@ for (const f of FORGES) {
     const beforeOpen = (await served(f.forge)).length;
     await dialog.getByRole("button", { name: "Open change request" }).click();
     const result = dialog.getByTestId("promote-result");
-    await expect(result).toContainText(/Opened change #\d+/);
+    await expect(result).toContainText(/Opened \S+[#!]\d+/);
 
     // On the forge: exactly one open change request from the promotion branch, opened with the documented writes.
     const open = await f.openFromBranch();
@@ -161,7 +161,7 @@ for (const f of FORGES) {
     const { number, headSha } = open[0] ?? { number: -1, headSha: "" };
     const opening = (await served(f.forge)).slice(beforeOpen);
     expect(opening.filter((r) => r.method !== "GET").map(f.describe)).toEqual(f.promotionWrites);
-    await expect(result).toContainText(`Opened change #${number}`);
+    await expect(result).toContainText(`Opened ${f.label(number)}`);
     await expect(result.getByRole("link", { name: "open on the forge" })).toHaveAttribute("href", f.changeUrl(number));
     await dialog.getByRole("button", { name: "Close" }).first().click();
     await expect(production.getByRole("link", { name: `${f.label(number)} open` })).toBeVisible();

@@ -135,7 +135,8 @@ function forgeFlow(forge: () => Forge) {
     const tip = f.tip(BRANCH);
     expect(tip).not.toBeNull();
     expect(row).toMatchObject({ state: "OPEN", kind: "PROMOTION", number, url: f.changeUrl(number), branch: BRANCH, baseSha: mainBefore, headSha: tip, appName: "checkout" });
-    expect(result.change).toEqual({ id: row.id, number, url: f.changeUrl(number) });
+    // The portal-wide name carries the repository, in the forge's cross-reference syntax.
+    expect(result.change).toEqual({ id: row.id, number, url: f.changeUrl(number), label: expect.stringMatching(new RegExp(`^payments-git(hub#|lab!)${number}$`)) });
 
     const head = tip ?? "";
     expect(f.parents(head)).toEqual([mainBefore]);

@@ -152,7 +152,7 @@ function scaffoldFlow(portalOf: () => { modules: Portal; prisma: PrismaClient },
 
     const row = await prisma.changeRequest.findUniqueOrThrow({ where: { id: result.change.id } });
     expect(row).toMatchObject({ state: "OPEN", kind: "APP", appName: "refunds", number, url: f.payments.changeUrl(number), branch: APP_BRANCH, baseSha: mainBefore, headSha: head, authorId: dana.id });
-    expect(result.change).toEqual({ id: row.id, number, url: f.payments.changeUrl(number) });
+    expect(result.change).toEqual({ id: row.id, number, url: f.payments.changeUrl(number), label: `payments-gitops${f.provider === "gitlab" ? "!" : "#"}${number}` });
     openedApp = { id: row.id, number, headSha: head, baseSha: mainBefore };
 
     const againFrom = f.payments.requests();

@@ -10,6 +10,7 @@ import { refreshChangeRequest } from "./refresh-change";
 import { linkChangePage, reserveChangeId } from "./change-page-link";
 import { assertFerryWroteTip, failureMessage, mayHaveWritten, readBranchTip, tryCleanup, WRITTEN_HEAD, type Leftover } from "./branch-guard";
 import { assertWriteLockHeld, withBranchWriteLock, WriteLockLapsedError } from "./write-lock";
+import { changeLabel } from "./change-label";
 
 export interface Requester {
   id: string;
@@ -21,6 +22,8 @@ export interface ChangeLink {
   id: number;
   number: number | null;
   url: string | null;
+  /** Portal-wide name, e.g. "payments-gitops#3" (see lib/changes/change-label.ts). */
+  label: string;
 }
 
 /** What a planner hands over to be opened as a change request. */
@@ -110,7 +113,7 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       }
 
       if (existing) {
-        const link = { id: existing.id, number: existing.number, url: existing.url };
+        const link = { id: existing.id, number: existing.number, url: existing.url, label: changeLabel({ provider: row.provider, repository: row.name, number: existing.number, id: existing.id }) };
         const previous = existing.changeSet as { diff?: string } | null;
         if (existing.baseSha === repo.headSha && previous?.diff === changeSet.diff) return { status: "identical" as const, change: link, plan, baseSha: repo.headSha };
         // Only a branch whose tip Ferry wrote is rewritten; knowing the tip, GitHub goes straight to updating the ref.
@@ -168,7 +171,8 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       const saved = recorded
         ? await prisma.changeRequest.update({ where: { id: recorded.id }, data: { ...data, body: linkChangePage(changeSet.body, input.portalUrl, recorded.id) } })
         : await prisma.changeRequest.create({ data: { ...data, ...(reservedId !== null ? { id: reservedId } : {}), repositoryId: row.id, number: opened.number } });
-      return { status: "opened" as const, change: { id: saved.id, number: saved.number, url: saved.url }, plan, baseSha: repo.headSha };
+      const label = changeLabel({ provider: row.provider, repository: row.name, number: saved.number, id: saved.id });
+      return { status: "opened" as const, change: { id: saved.id, number: saved.number, url: saved.url, label }, plan, baseSha: repo.headSha };
     });
   } catch (error) {
     // Forge refusals (conflict, stale base, unreachable) and a lapsed write lock are the user's to know:

@@ -126,7 +126,14 @@ describe("openPromotion on the payments demo repository", () => {
     expect(merged.number).toBe(row.number);
     await git(world.payments, ["merge-base", "--is-ancestor", row.headSha ?? "", "main"]);
     expect(await readFile(path.join(world.payments, file), "utf8")).toContain("checkout:2.5.0");
-    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "MERGED", mergedAt: expect.any(Date) });
+    // Who merged, and the commit that reached main, are kept next to the reviewed head.
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      state: "MERGED",
+      mergedAt: expect.any(Date),
+      mergedById: bob.id,
+      headSha: row.headSha,
+      mergeCommitSha: await git(world.payments, ["rev-parse", "main"]),
+    });
 
     await syncRepositoryNow(prisma, "payments-gitops");
     const cell = await prisma.deployment.findFirstOrThrow({ where: { app: { name: "checkout", repository: { name: "payments-gitops" } }, environment: { name: "production" } } });
@@ -225,9 +232,9 @@ describe("concurrency", () => {
 
   it("closing deletes the branch and marks the change CLOSED", async () => {
     const row = await prisma.changeRequest.findFirstOrThrow({ where: { repository: { name: "many" }, appName: "app-0" } });
-    await closeChange(prisma, row.id);
+    await closeChange(prisma, row.id, bob);
     expect(await branchTip(dir, row.branch)).toBeNull();
-    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "CLOSED", closedAt: expect.any(Date) });
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ state: "CLOSED", closedAt: expect.any(Date), closedById: bob.id });
     // Promoting again after a close opens a new change request on a fresh branch.
     const again = changed(await openPromotion(prisma, request({ repository: "many", app: "app-0", from: "staging", to: "production" }), alice));
     expect(again.status).toBe("opened");

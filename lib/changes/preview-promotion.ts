@@ -9,6 +9,7 @@ import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-r
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import type { PromotionRequest } from "./promotion-request";
 import { unreadableFiles } from "./unreadable-files";
+import { changeLabel } from "./change-label";
 
 export interface PromotionPreview {
   repositoryId: number;
@@ -16,7 +17,7 @@ export interface PromotionPreview {
   branch: string;
   plan: PromotionPlan;
   /** The open change request this promotion would update, if any. */
-  existingChange: { id: number; number: number | null; url: string | null } | null;
+  existingChange: { id: number; number: number | null; url: string | null; label: string } | null;
 }
 
 export interface PreviewOptions {
@@ -43,9 +44,12 @@ export async function promotionPreview(prisma: PrismaClient, repo: Pick<CachedRe
   const branch = promotionBranch(request.app, request.to);
   const open = await prisma.changeRequest.findFirst({
     where: { repositoryId: repo.id, branch, state: { in: ["OPEN", "DRAFT"] } },
-    select: { id: true, number: true, url: true },
+    select: { id: true, number: true, url: true, repository: { select: { name: true, provider: true } } },
   });
-  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange: open };
+  const existingChange = open
+    ? { id: open.id, number: open.number, url: open.url, label: changeLabel({ provider: open.repository.provider, repository: open.repository.name, number: open.number, id: open.id }) }
+    : null;
+  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange };
 }
 
 /** The pure part: the plan for `request` against a repository as the cache holds it. */

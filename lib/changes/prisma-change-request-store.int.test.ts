@@ -93,7 +93,8 @@ describe("PrismaChangeRequestStore", () => {
       const merged = await repo.mergeChangeRequest(cr.number, { expectedHeadSha: cr.headSha });
       expect(src.git("rev-parse", "main").trim()).toBe(merged.mergeCommitSha);
       const row = await db.prisma.changeRequest.findFirstOrThrow({ where: { repository: { name: "e2e" }, number: 1 } });
-      expect(row).toMatchObject({ state: "MERGED", headSha: merged.mergeCommitSha, baseSha: base });
+      // The reviewed head and the merge commit are both kept (the merge commit used to overwrite headSha).
+      expect(row).toMatchObject({ state: "MERGED", headSha: cr.headSha, mergeCommitSha: merged.mergeCommitSha, baseSha: base });
       expect(row.mergedAt).toBeInstanceOf(Date);
 
       await repo.createBranchWithCommit({ baseSha: base, branch: "ferry/q", message: "q", author: { name: "A", email: "a@x" }, changes: [{ path: "q.txt", content: "q\n" }] });

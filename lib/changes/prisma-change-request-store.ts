@@ -1,12 +1,13 @@
 // Plain-git change requests recorded in the portal's ChangeRequest table, so every portal replica
 // sharing the database sees the same numbers and states.
 //
-// The table was designed for forge pull requests and has no column yet for three provider fields:
+// Two provider fields are not stored as such:
 // - baseBranch: taken from the repository's default branch (the only base Ferry targets);
 //   another base is refused rather than silently recorded as the default;
-// - mergeCommitSha: a MERGED row keeps it in `headSha` (the commit that reached the base branch;
-//   for a merge commit the reviewed head is its second parent);
 // - labels: not stored (plain git has no labels to show them on); reported as [].
+// A MERGED row keeps the reviewed head in `headSha` and the commit that reached the base branch in
+// `mergeCommitSha` (rows merged before that column was written had it in `headSha`; the
+// 20261202150000_change_merged_by migration copied it over).
 import type { ChangeKind, ChangeRequest as ChangeRequestRow, ChangeState, PrismaClient } from "@/lib/db/generated/client";
 import {
   changeRequestNotFound,
@@ -118,7 +119,9 @@ export class PrismaChangeRequestStore implements ChangeRequestStore {
     const repo = await this.repository(repository);
     const at = transition.at ?? new Date();
     const data =
-      transition.state === "merged" ? { state: "MERGED" as const, mergedAt: at, headSha: transition.mergeCommitSha } : { state: "CLOSED" as const, closedAt: at };
+      transition.state === "merged"
+        ? { state: "MERGED" as const, mergedAt: at, headSha: transition.headSha, mergeCommitSha: transition.mergeCommitSha }
+        : { state: "CLOSED" as const, closedAt: at };
     // The state condition makes this a compare-and-swap: of two concurrent merges/closes one updates the row.
     const { count } = await this.prisma.changeRequest.updateMany({ where: { repositoryId: repo.id, number, state: { in: OPEN_STATES } }, data });
     const record = await this.require(repo, number);
@@ -151,7 +154,7 @@ function toRecord(repo: RepositoryRow, row: ChangeRequestRow): ChangeRequestReco
     baseBranch: repo.defaultBranch,
     baseSha: row.baseSha,
     headSha: row.headSha,
-    mergeCommitSha: state === "merged" ? row.headSha : null,
+    mergeCommitSha: state === "merged" ? (row.mergeCommitSha ?? row.headSha) : null,
     author: row.authorId,
     labels: [],
     createdAt: row.createdAt,

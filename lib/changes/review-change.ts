@@ -3,14 +3,15 @@ import { DomainError } from "@/lib/actions/domain-error";
 import { isScmError } from "@/lib/scm/errors";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { changeLabel } from "./change-label";
 import type { Requester } from "./open-promotion";
 
 async function changeWithRepository(prisma: PrismaClient, id: number) {
   const row = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: true } });
   if (!row) throw new DomainError(`There is no change #${id}.`);
   if (row.number === null) throw new DomainError(`Change #${id} has no number on its forge yet.`);
-  if (row.state !== "OPEN" && row.state !== "DRAFT") throw new DomainError(`Change #${row.number} is already ${row.state.toLowerCase()}.`);
-  return { ...row, number: row.number };
+  if (row.state !== "OPEN" && row.state !== "DRAFT") throw new DomainError(`${changeLabel({ provider: row.repository.provider, repository: row.repository.name, number: row.number, id })} is already ${row.state.toLowerCase()}.`);
+  return { ...row, number: row.number, label: changeLabel({ provider: row.repository.provider, repository: row.repository.name, number: row.number, id: row.id }) };
 }
 
 function explain(error: unknown): never {
@@ -22,25 +23,33 @@ function explain(error: unknown): never {
  * Merges exactly the reviewed head (a moved branch is refused), then syncs so the matrix shows the
  * new version straight away. On plain git this is a real merge into the default branch.
  */
-export async function mergeChange(prisma: PrismaClient, id: number, reviewer: Requester): Promise<{ number: number; headSha: string | null }> {
+export async function mergeChange(prisma: PrismaClient, id: number, reviewer: Requester): Promise<{ number: number; label: string; headSha: string | null }> {
   const row = await changeWithRepository(prisma, id);
   const scm = openScmRepository(row.repository);
+  let mergeCommitSha: string | null = null;
   try {
-    await scm.mergeChangeRequest(row.number, {
+    const merged = await scm.mergeChangeRequest(row.number, {
       expectedHeadSha: row.headSha ?? undefined,
       mergedBy: { name: reviewer.name, email: reviewer.email },
     });
+    mergeCommitSha = merged.mergeCommitSha;
   } catch (error) {
     explain(error);
   }
   // Forges report the merge through webhooks; record it now so the portal does not wait for one.
+  // Who merged and the merge commit are recorded whatever wrote the state first (plain git's store
+  // marks the row merged itself; a fast webhook may have too).
   await prisma.changeRequest.updateMany({ where: { id, state: { in: ["OPEN", "DRAFT"] } }, data: { state: "MERGED", mergedAt: new Date() } });
+  await prisma.changeRequest.updateMany({
+    where: { id, state: "MERGED", mergedById: null },
+    data: { mergedById: reviewer.id, ...(mergeCommitSha ? { mergeCommitSha } : {}) },
+  });
   await syncRepositoryNow(prisma, row.repository.name);
-  return { number: row.number, headSha: row.headSha };
+  return { number: row.number, label: row.label, headSha: row.headSha };
 }
 
 /** Closes without merging and deletes the branch: nothing is deployed. */
-export async function closeChange(prisma: PrismaClient, id: number): Promise<{ number: number }> {
+export async function closeChange(prisma: PrismaClient, id: number, closer?: Pick<Requester, "id">): Promise<{ number: number; label: string }> {
   const row = await changeWithRepository(prisma, id);
   try {
     await openScmRepository(row.repository).closeChangeRequest(row.number, { deleteBranch: true });
@@ -48,5 +57,6 @@ export async function closeChange(prisma: PrismaClient, id: number): Promise<{ n
     explain(error);
   }
   await prisma.changeRequest.updateMany({ where: { id, state: { in: ["OPEN", "DRAFT"] } }, data: { state: "CLOSED", closedAt: new Date() } });
-  return { number: row.number };
+  if (closer) await prisma.changeRequest.updateMany({ where: { id, state: "CLOSED", closedById: null }, data: { closedById: closer.id } });
+  return { number: row.number, label: row.label };
 }

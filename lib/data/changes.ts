@@ -8,7 +8,7 @@ export interface ChangeSummary {
   number: number | null;
   url: string | null;
   title: string;
-  /** "PR #12", "MR !12" or "change #12". */
+  /** Portal-wide name: "payments-gitops#12" (GitHub, plain git) or "platform!12" (GitLab). */
   label: string;
   repository: string;
   provider: string;
@@ -29,8 +29,7 @@ export async function listChanges(prisma: PrismaClient, filter: { state?: Change
     take: limit,
     include: { repository: { select: { name: true, provider: true } } },
   });
-  const authorIds = [...new Set(rows.flatMap((r) => (r.authorId ? [r.authorId] : [])))];
-  const authors = new Map((await prisma.user.findMany({ where: { id: { in: authorIds } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+  const people = await describeActors(prisma, rows.map((r) => r.authorId));
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -38,7 +37,7 @@ export async function listChanges(prisma: PrismaClient, filter: { state?: Change
     number: r.number,
     url: r.url,
     title: r.title,
-    label: changeLabel(r.repository.provider, r.number, r.id),
+    label: changeLabel({ provider: r.repository.provider, repository: r.repository.name, number: r.number, id: r.id }),
     repository: r.repository.name,
     provider: r.repository.provider,
     reviewState: r.reviewState,
@@ -46,8 +45,101 @@ export async function listChanges(prisma: PrismaClient, filter: { state?: Change
     appName: r.appName,
     fromEnv: r.fromEnv,
     toEnv: r.toEnv,
-    author: r.authorId ? (authors.get(r.authorId) ?? r.authorId) : null,
+    author: r.authorId ? (people.get(r.authorId) ?? r.authorId) : null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   }));
+}
+
+const TOKEN_ACTOR = /^token:(\d+)$/;
+
+/**
+ * Names for the actor ids stored with changes: a user id is the user's name; `token:<id>` (a change
+ * opened through the API) is the token's name and who created it, e.g. "payments CI (API token of
+ * Alex Admin)". Ids that resolve to nothing are left out, so callers can fall back to the raw id.
+ */
+export async function describeActors(prisma: PrismaClient, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+  const tokenIds = wanted.flatMap((id) => {
+    const m = TOKEN_ACTOR.exec(id);
+    return m ? [Number(m[1])] : [];
+  });
+  const tokens = tokenIds.length ? await prisma.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true, createdById: true } }) : [];
+  const userIds = [...new Set([...wanted.filter((id) => !TOKEN_ACTOR.test(id)), ...tokens.flatMap((t) => (t.createdById ? [t.createdById] : []))])];
+  const users = new Map(
+    (userIds.length ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : []).map((u) => [u.id, u.name]),
+  );
+  const names = new Map<string, string>();
+  for (const id of wanted) if (users.has(id)) names.set(id, users.get(id)!);
+  for (const t of tokens) {
+    const owner = t.createdById ? (users.get(t.createdById) ?? t.createdById) : null;
+    names.set(`token:${t.id}`, owner ? `${t.name} (API token of ${owner})` : `${t.name} (API token)`);
+  }
+  for (const id of tokenIds) if (!names.has(`token:${id}`)) names.set(`token:${id}`, `API token ${id} (deleted)`);
+  return names;
+}
+
+export interface ChangeDetail {
+  id: number;
+  label: string;
+  title: string;
+  body: string;
+  kind: string;
+  state: ChangeState;
+  reviewState: string | null;
+  checksState: string | null;
+  url: string | null;
+  branch: string;
+  baseBranch: string;
+  baseSha: string;
+  headSha: string | null;
+  repository: { id: number; name: string; provider: string; team: string | null; url: string };
+  appName: string | null;
+  fromEnv: string | null;
+  toEnv: string | null;
+  authorId: string | null;
+  /** The author's name; an API token as "<token> (API token of <owner>)". */
+  author: string | null;
+  createdAt: string;
+  changeSet: unknown;
+  /** Set once merged: who (null when merged on the forge and not through Ferry), when, and the commit that reached the base branch. */
+  merged: { by: string | null; at: string | null; commitSha: string | null } | null;
+  closed: { by: string | null; at: string | null } | null;
+}
+
+/** Everything the change page shows, or null when there is no such change. */
+export async function getChangeDetail(prisma: PrismaClient, id: number): Promise<ChangeDetail | null> {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const r = await prisma.changeRequest.findUnique({
+    where: { id },
+    include: { repository: { select: { id: true, name: true, team: true, provider: true, url: true, defaultBranch: true } } },
+  });
+  if (!r) return null;
+  const people = await describeActors(prisma, [r.authorId, r.mergedById, r.closedById]);
+  const name = (actor: string | null) => (actor ? (people.get(actor) ?? actor) : null);
+  return {
+    id: r.id,
+    label: changeLabel({ provider: r.repository.provider, repository: r.repository.name, number: r.number, id: r.id }),
+    title: r.title,
+    body: r.body,
+    kind: r.kind,
+    state: r.state,
+    reviewState: r.reviewState,
+    checksState: r.checksState,
+    url: r.url,
+    branch: r.branch,
+    baseBranch: r.baseBranch ?? r.repository.defaultBranch,
+    baseSha: r.baseSha,
+    headSha: r.headSha,
+    repository: { id: r.repository.id, name: r.repository.name, provider: r.repository.provider, team: r.repository.team, url: r.repository.url },
+    appName: r.appName,
+    fromEnv: r.fromEnv,
+    toEnv: r.toEnv,
+    authorId: r.authorId,
+    author: name(r.authorId),
+    createdAt: r.createdAt.toISOString(),
+    changeSet: r.changeSet,
+    merged: r.state === "MERGED" ? { by: name(r.mergedById), at: r.mergedAt?.toISOString() ?? null, commitSha: r.mergeCommitSha } : null,
+    closed: r.state === "CLOSED" ? { by: name(r.closedById), at: r.closedAt?.toISOString() ?? null } : null,
+  };
 }

@@ -104,7 +104,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
     }),
     prisma.changeRequest.findMany({
       where: { state: { in: ["OPEN", "DRAFT"] }, appName: { not: null }, toEnv: { not: null } },
-      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true, repository: { select: { provider: true } } },
+      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true, repository: { select: { provider: true, name: true } } },
     }),
   ]);
   const openByCell = new Map(openChanges.map((c) => [`${c.repositoryId}/${c.appName}/${c.toEnv}`, c]));
@@ -129,7 +129,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
         driftFields: (d.driftFields as FieldDrift[] | null) ?? [],
         previousEnv,
         lastCommit: d.lastCommitSha ? { sha: d.lastCommitSha.slice(0, 12), by: d.lastCommitBy, at: d.lastCommitAt?.toISOString() ?? null } : null,
-        openChange: change ? { id: change.id, label: changeLabel(change.repository.provider, change.number, change.id), url: change.url } : null,
+        openChange: change ? { id: change.id, label: changeLabel({ provider: change.repository.provider, repository: change.repository.name, number: change.number, id: change.id }), url: change.url } : null,
       };
     }
     return [{ appId: app.id, app: app.name, team: app.team?.name ?? null, repository: app.repository.name, cells }];

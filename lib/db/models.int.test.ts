@@ -258,7 +258,9 @@ describe("every model round-trips through the migrated database", () => {
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
       mergedAt: null,
+      mergedById: null,
       closedAt: null,
+      closedById: null,
     });
 
     const merged = await prisma.changeRequest.update({
@@ -270,9 +272,10 @@ describe("every model round-trips through the migrated database", () => {
         headSha: "f".repeat(40),
         mergeCommitSha: "9".repeat(40),
         mergedAt: at("2026-11-21T12:00:00.000Z"),
+        mergedById: "u-bob",
       },
     });
-    expect(merged).toMatchObject({ state: "MERGED", number: 42, mergeCommitSha: "9".repeat(40), mergedAt: at("2026-11-21T12:00:00.000Z") });
+    expect(merged).toMatchObject({ state: "MERGED", number: 42, mergeCommitSha: "9".repeat(40), mergedAt: at("2026-11-21T12:00:00.000Z"), mergedById: "u-bob", closedById: null });
     // One change request per PR number and repository; requests without a number yet do not collide.
     await expect(
       prisma.changeRequest.create({ data: { repositoryId: repo.id, kind: "APP", number: 42, branch: "b", baseSha: "0", title: "t", body: "", changeSet: [] } }),

@@ -5,29 +5,35 @@ import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
 import type { StoredChangeSet } from "@/lib/changes/open-promotion";
-import { changeLabel } from "@/lib/changes/change-label";
+import { getChangeDetail } from "@/lib/data/changes";
 import { DiffView } from "@/components/changes/diff-view";
 import { ReviewButtons } from "@/components/changes/review-buttons";
+import { SafeMarkdown } from "@/components/markdown/markdown";
 import { PlanSummary } from "@/components/promote/plan-summary";
 import { relativeTime } from "@/components/matrix/relative-time";
 
 type Params = Promise<{ id: string }>;
 
+function parseId(raw: string): number | null {
+  return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
+}
+
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  return { title: `Change ${(await params).id}` };
+  const id = parseId((await params).id);
+  const change = id === null ? null : await getChangeDetail(getPrisma(), id).catch(() => null);
+  return { title: change ? `${change.label} ${change.title}` : "Change not found" };
 }
 
 export default async function ChangePage({ params }: { params: Params }) {
   const user = await requireUser();
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const id = parseId((await params).id);
+  if (id === null) notFound();
   const prisma = getPrisma();
-  const change = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: { select: { name: true, team: true, provider: true } } } });
+  const change = await getChangeDetail(prisma, id);
   if (!change) notFound();
-  const [app, env, author] = await Promise.all([
-    change.appName ? prisma.app.findFirst({ where: { repositoryId: change.repositoryId, name: change.appName }, select: { team: { select: { name: true } } } }) : null,
+  const [app, env] = await Promise.all([
+    change.appName ? prisma.app.findFirst({ where: { repositoryId: change.repository.id, name: change.appName }, select: { team: { select: { name: true } } } }) : null,
     change.toEnv ? prisma.environment.findUnique({ where: { name: change.toEnv }, select: { protected: true } }) : null,
-    change.authorId ? prisma.user.findUnique({ where: { id: change.authorId }, select: { name: true } }) : null,
   ]);
   const resource = {
     team: app?.team?.name ?? change.repository.team ?? null,
@@ -39,8 +45,10 @@ export default async function ChangePage({ params }: { params: Params }) {
     const d = authorize(user, action, resource);
     return d.allowed ? null : d.reason;
   };
-  const stored = change.changeSet as unknown as Partial<StoredChangeSet>;
+  const stored = change.changeSet as Partial<StoredChangeSet>;
   const isOpen = change.state === "OPEN" || change.state === "DRAFT";
+  const consequence =
+    stored.fields?.length && change.toEnv ? `${change.toEnv} will run ${stored.fields.map((f) => `${f.name} ${f.to ?? "(removed)"}`).join(", ")}.` : null;
 
   return (
     <div className="flex flex-col gap-5">
@@ -48,10 +56,10 @@ export default async function ChangePage({ params }: { params: Params }) {
         <Link href="/changes" className="text-sm text-sky-700 underline">
           ← changes
         </Link>
-        <h1 className="mt-1 text-xl font-semibold">
-          {changeLabel(change.repository.provider, change.number, change.id)} {change.title}
+        <h1 className="mt-1 text-xl font-semibold break-words">
+          {change.label} {change.title}
         </h1>
-        <p className="mt-1 text-sm text-slate-600">
+        <p className="mt-1 text-sm break-words text-slate-600">
           <span data-testid="change-state" className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase">
             {change.state.toLowerCase()}
           </span>{" "}
@@ -59,9 +67,11 @@ export default async function ChangePage({ params }: { params: Params }) {
           {change.checksState ? <span className="text-xs">(checks: {change.checksState}) </span> : null}
           {change.kind.toLowerCase()} in {change.repository.name}
           {change.appName ? ` · ${change.appName}` : ""}
-          {change.fromEnv && change.toEnv ? ` · ${change.fromEnv} → ${change.toEnv}` : ""} · by {author?.name ?? change.authorId ?? "unknown"} ·{" "}
-          {relativeTime(change.createdAt.toISOString())} · branch <span className="font-mono">{change.branch}</span> on{" "}
-          <span className="font-mono">{change.baseSha.slice(0, 10)}</span>
+          {change.fromEnv && change.toEnv ? ` · ${change.fromEnv} → ${change.toEnv}` : ""} · by <span data-testid="change-author">{change.author ?? "unknown"}</span> ·{" "}
+          <time dateTime={change.createdAt} title={change.createdAt}>
+            {relativeTime(change.createdAt)}
+          </time>{" "}
+          · branch <span className="font-mono">{change.branch}</span> on <span className="font-mono">{change.baseSha.slice(0, 10)}</span>
           {change.url ? (
             <>
               {" · "}
@@ -73,9 +83,63 @@ export default async function ChangePage({ params }: { params: Params }) {
         </p>
       </div>
 
-      {isOpen ? <ReviewButtons id={change.id} mergeRefusal={decide("change.merge")} closeRefusal={decide("change.close")} /> : null}
+      {change.merged ? (
+        <p data-testid="change-merged" className="rounded border border-violet-200 bg-violet-50 p-3 text-sm text-violet-900">
+          Merged into <span className="font-mono">{change.baseBranch}</span> by <strong>{change.merged.by ?? `someone on ${forgeName(change.repository.provider)}`}</strong>
+          {change.merged.at ? (
+            <>
+              {" "}
+              <time dateTime={change.merged.at} title={change.merged.at}>
+                {formatAt(change.merged.at)}
+              </time>{" "}
+              ({relativeTime(change.merged.at)})
+            </>
+          ) : null}
+          {change.merged.commitSha ? (
+            <>
+              {" "}
+              as merge commit{" "}
+              <span className="font-mono" title={change.merged.commitSha}>
+                {change.merged.commitSha.slice(0, 10)}
+              </span>
+            </>
+          ) : null}
+          .
+        </p>
+      ) : null}
+      {change.closed ? (
+        <p data-testid="change-closed" className="rounded border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800">
+          Closed without merging{change.closed.by ? ` by ${change.closed.by}` : ""}
+          {change.closed.at ? (
+            <>
+              {" "}
+              <time dateTime={change.closed.at} title={change.closed.at}>
+                {formatAt(change.closed.at)}
+              </time>
+            </>
+          ) : null}
+          : nothing was deployed.
+        </p>
+      ) : null}
 
-      {stored.fields ? <PlanSummary plan={{ fields: stored.fields, skipped: stored.skipped ?? [], notes: stored.notes ?? [], downgrade: stored.downgrade ?? false }} /> : null}
+      {isOpen ? (
+        <ReviewButtons
+          id={change.id}
+          label={change.label}
+          baseBranch={change.baseBranch}
+          consequence={consequence}
+          mergeRefusal={decide("change.merge")}
+          closeRefusal={decide("change.close")}
+        />
+      ) : null}
+
+      {stored.fields ? (
+        <PlanSummary
+          plan={{ fields: stored.fields, skipped: stored.skipped ?? [], notes: stored.notes ?? [], downgrade: stored.downgrade ?? false }}
+          // Once merged, "Now" would be wrong: the old value is what ran before the merge.
+          columns={change.state === "MERGED" ? { from: "Before merge", to: "After merge" } : change.state === "CLOSED" ? { from: "Kept", to: "Proposed" } : undefined}
+        />
+      ) : null}
 
       <section aria-labelledby="diff-title">
         <h2 id="diff-title" className="mb-2 text-lg font-medium">
@@ -88,8 +152,19 @@ export default async function ChangePage({ params }: { params: Params }) {
         <h2 id="body-title" className="mb-2 text-lg font-medium">
           Description for reviewers
         </h2>
-        <pre className="whitespace-pre-wrap rounded border border-slate-200 bg-white p-3 font-sans text-sm">{change.body}</pre>
+        <div className="rounded border border-slate-200 bg-white p-3">
+          <SafeMarkdown source={change.body} testId="change-body" />
+        </div>
       </section>
     </div>
   );
+}
+
+function forgeName(provider: string): string {
+  return provider === "github" ? "GitHub" : provider === "gitlab" ? "GitLab" : "the repository";
+}
+
+/** "2026-12-02 14:05 UTC": the server renders it, so it says which time zone it means. */
+function formatAt(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }

@@ -44,7 +44,7 @@ export const mergeChangeAction = defineAction({
   handler: async ({ input, prisma, user, audit }) => {
     if (user.kind !== "user") throw new Error("unreachable: tokens may not merge");
     const merged = await mergeChange(prisma, input.id, { id: user.id, name: user.name, email: user.email });
-    audit({ link: `/changes/${input.id}`, message: `merged change #${merged.number}` });
+    audit({ link: `/changes/${input.id}`, message: `merged ${merged.label}` });
     return merged;
   },
 });
@@ -54,9 +54,9 @@ export const closeChangeAction = defineAction({
   input,
   permission: async (i, { prisma }) => ({ action: "change.close", resource: await changeResource(prisma, i.id) }),
   audit: { resourceId: (i) => String(i.id) },
-  handler: async ({ input, prisma, audit }) => {
-    const closed = await closeChange(prisma, input.id);
-    audit({ link: `/changes/${input.id}`, message: `closed change #${closed.number}` });
+  handler: async ({ input, prisma, user, audit }) => {
+    const closed = await closeChange(prisma, input.id, { id: user.kind === "user" ? user.id : `token:${user.id}` });
+    audit({ link: `/changes/${input.id}`, message: `closed ${closed.label}` });
     return closed;
   },
 });
