@@ -10,7 +10,9 @@ import type { ReactNode } from "react";
  */
 export function DataTable({ testId, headers, empty, children }: { testId: string; headers: ReactNode[]; empty?: ReactNode; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // `relative`: the containing block of screen-reader-only (absolutely positioned) header text, so it
+    // scrolls with the table instead of widening the page on a phone.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-sm" data-testid={testId}>
         <thead className="bg-slate-50 text-left text-slate-600">
           <tr>

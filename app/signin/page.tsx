@@ -29,7 +29,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
   const current = await getCurrentUser().catch(() => null);
 
   return (
-    <main className="mx-auto flex min-h-screen max-w-lg flex-col justify-center gap-6 p-6">
+    <div className="mx-auto flex max-w-lg flex-col justify-center gap-6 py-6 sm:min-h-[60vh]">
       <header className="space-y-1">
         <h1 className="text-2xl font-semibold text-gray-900">Sign in to Ferry</h1>
         <p className="text-sm text-gray-600">
@@ -71,7 +71,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
           ))}
         </ul>
       </form>
-    </main>
+    </div>
   );
 }
 

@@ -20,7 +20,7 @@ export function NavLinks({ isAdmin, canAddApps }: { isAdmin: boolean; canAddApps
       : []),
   ];
   return (
-    <nav aria-label="Main" className="flex gap-1 text-sm">
+    <nav aria-label="Main" className="order-last flex w-full flex-wrap gap-1 text-sm lg:order-none lg:w-auto lg:flex-nowrap">
       {links.map((link) => {
         const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
         return (
@@ -28,7 +28,7 @@ export function NavLinks({ isAdmin, canAddApps }: { isAdmin: boolean; canAddApps
             key={link.href}
             href={link.href}
             aria-current={active ? "page" : undefined}
-            className={`rounded px-3 py-1.5 ${active ? "bg-sky-50 font-medium text-sky-800" : "text-slate-600 hover:bg-slate-100"}`}
+            className={`rounded px-3 py-1.5 whitespace-nowrap ${active ? "bg-sky-50 font-medium text-sky-800" : "text-slate-600 hover:bg-slate-100"}`}
           >
             {link.label}
           </Link>
