@@ -60,8 +60,27 @@ describe("ApplicationSet clusters generator over the cluster secrets in the repo
       "apps/shop/clusters/spoke-b/kustomization.yaml": overlay("3.1.0"),
     };
     expect(cells({ ...tree, "fleet/clusters/a.yaml": external, "fleet/clusters/b.yaml": encoded }).cells.filter((c) => c.startsWith("shop@spoke"))).toEqual(["shop@spoke-a=3.0.0", "shop@spoke-b=3.1.0"]);
-    const { model } = cells(tree);
+    // Without a declared cluster, the folders per cluster the template points at say which clusters there are.
+    const inferred = cells(tree);
+    expect(inferred.cells).toEqual(["shop@spoke-a=3.0.0", "shop@spoke-b=3.1.0"]);
+    expect(inferred.model.notes.join("\n")).toContain(
+      "ApplicationSet shop: the repository declares no cluster secret; the clusters generator's 2 cluster(s) are inferred from the folders matching apps/shop/clusters/{{name}} (spoke-a, spoke-b)",
+    );
+    // No folder matches: nothing is guessed, the note says why.
+    const { model } = cells({ ...base, "fleet/appsets/shop.yaml": tree["fleet/appsets/shop.yaml"] ?? "" });
     expect(model.notes.join("\n")).toContain("clusters generator not evaluated: it lists the clusters registered in Argo CD");
+  });
+
+  it("infers clusters from a Go template path over metadata labels, naming the app without the cluster", () => {
+    const set = `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: shop\nspec:\n  goTemplate: true\n  generators:\n    - clusters:\n        selector:\n          matchLabels:\n            team: shop\n  template:\n    metadata:\n      name: 'shop-{{ .metadata.labels.stage }}'\n    spec:\n      project: default\n      source:\n        repoURL: https://git.example.com/fleet.git\n        path: 'apps/shop/overlays/{{ .metadata.labels.stage }}'\n      destination:\n        server: '{{ .server }}'\n        namespace: shop\n`;
+    const { model, cells: got } = cells({
+      ...base,
+      "fleet/appsets/shop.yaml": set,
+      "apps/shop/overlays/qa/kustomization.yaml": overlay("7.1.0"),
+      "apps/shop/overlays/production/kustomization.yaml": overlay("7.0.0"),
+    });
+    expect(got).toEqual(["shop@production=7.0.0", "shop@qa=7.1.0"]);
+    expect(model.deployments.map((d) => `${d.env}:${d.destination?.wiredBy}:${d.destination?.namespace}`).sort()).toEqual(["production:fleet/appsets/shop.yaml:shop", "qa:fleet/appsets/shop.yaml:shop"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Version } from "../model";
 import { asString, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import { clustersFromFolders } from "./argocd-cluster-folders";
 import { declaredClusters } from "./argocd-clusters";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { renderTemplate, type TemplateSyntax } from "./argocd-template";
@@ -390,7 +391,12 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
   const out: ExpandedSet = { apps: [], teams: run.teams };
   // Files generators over tenant folders: each match was a tenant (team), not an app.
   if (run.teams.length > 0) ctx.conventions.add("tenants");
-  for (const note of run.notes) ctx.note(`${file}: ApplicationSet ${setName}: ${note}`);
+  const inferred = run.results.length === 0 && declared.clusters.length === 0 ? clustersFromFolders(spec, tree.dirs(), syntax) : undefined;
+  if (inferred && isRecord(spec.template)) {
+    run.results.push({ params: inferred.params, template: spec.template });
+    const names = new Set(inferred.params.map((p) => String(p.name ?? "")));
+    ctx.note(`${file}: ApplicationSet ${setName}: the repository declares no cluster secret; the clusters generator's ${names.size} cluster(s) are inferred from the folders matching ${inferred.pattern} (${listSome(names)})`);
+  } else for (const note of run.notes) ctx.note(`${file}: ApplicationSet ${setName}: ${note}`);
   const unresolved = new Set<string>();
   const unnamed = new Set<string>();
   for (const { params, template } of run.results) {
