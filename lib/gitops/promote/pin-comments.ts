@@ -15,7 +15,7 @@ export interface PinCommentFix {
 }
 
 const SETTER = /\{\s*"\$[a-z]+"\s*:/i;
-const ABOUT_DIGEST = /digest|sha256|\bpinned\b.*@/i;
+const ABOUT_DIGEST = /digest|sha256/i;
 /** How many bare ancestor key lines (`image:`, `images:`) a comment may sit above. */
 const MAX_ANCESTORS = 2;
 
