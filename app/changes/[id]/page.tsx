@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { changeResource } from "@/lib/actions/changes/review-change";
 import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
@@ -31,16 +32,9 @@ export default async function ChangePage({ params }: { params: Params }) {
   const prisma = getPrisma();
   const change = await getChangeDetail(prisma, id);
   if (!change) notFound();
-  const [app, env] = await Promise.all([
-    change.appName ? prisma.app.findFirst({ where: { repositoryId: change.repository.id, name: change.appName }, select: { team: { select: { name: true } } } }) : null,
-    change.toEnv ? prisma.environment.findUnique({ where: { name: change.toEnv }, select: { protected: true } }) : null,
-  ]);
-  const resource = {
-    team: app?.team?.name ?? change.repository.team ?? null,
-    env: change.toEnv ?? undefined,
-    protectedEnv: env?.protected ?? false,
-    authorId: change.authorId ?? undefined,
-  };
+  // The same resource the merge and close actions authorize against: every protected environment the
+  // change alters, and the team an add-app change was requested for.
+  const resource = await changeResource(prisma, change.id);
   const decide = (action: "change.merge" | "change.close") => {
     const d = authorize(user, action, resource);
     return d.allowed ? null : d.reason;
