@@ -21,6 +21,21 @@ export interface PromoteTarget {
 
 type Mode = "version" | "folder";
 
+/** What the user explicitly confirmed; each is a request option the planner asks for by name. */
+interface Confirmations {
+  allowDowngrade: boolean;
+  allowFloating: boolean;
+  allowReplaceDigestPin: boolean;
+}
+
+const NONE_CONFIRMED: Confirmations = { allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false };
+
+const CONFIRM_LABEL: Record<keyof Confirmations, (to: string) => string> = {
+  allowDowngrade: (to) => `Yes, roll ${to} back to the older version`,
+  allowFloating: (to) => `Yes, promote a floating version into ${to}`,
+  allowReplaceDigestPin: (to) => `Replace ${to}'s digest pin with a version that has none`,
+};
+
 /**
  * Preview → confirm → change request. The preview is computed on the server against the current
  * branch head; confirming sends that head back so a moved branch is re-planned, never overwritten.
@@ -30,7 +45,7 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
   const router = useRouter();
   const [from, setFrom] = useState(target.defaultSource);
   const [mode, setMode] = useState<Mode>("version");
-  const [allowDowngrade, setAllowDowngrade] = useState(false);
+  const [confirmed, setConfirmed] = useState<Confirmations>(NONE_CONFIRMED);
   const [preview, setPreview] = useState<ActionResult<PromotionPreview> | null>(null);
   const [outcome, setOutcome] = useState<ActionResult<OpenPromotionResult> | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -39,19 +54,26 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
   const [open, setOpen] = useState(false);
 
   const request = useCallback(
-    (overrides: Partial<{ from: string; mode: Mode; allowDowngrade: boolean }> = {}) => ({
+    (overrides: Partial<{ from: string; mode: Mode } & Confirmations> = {}) => ({
       repository: target.repository,
       app: target.app,
       to: target.to,
       from: overrides.from ?? from,
       mode: overrides.mode ?? mode,
-      allowDowngrade: overrides.allowDowngrade ?? allowDowngrade,
+      allowDowngrade: overrides.allowDowngrade ?? confirmed.allowDowngrade,
+      allowFloating: overrides.allowFloating ?? confirmed.allowFloating,
+      allowReplaceDigestPin: overrides.allowReplaceDigestPin ?? confirmed.allowReplaceDigestPin,
     }),
-    [target, from, mode, allowDowngrade],
+    [target, from, mode, confirmed],
   );
 
+  const setConfirmation = (option: keyof Confirmations, value: boolean) => {
+    setConfirmed((c) => ({ ...c, [option]: value }));
+    load({ [option]: value });
+  };
+
   const load = useCallback(
-    (overrides: Partial<{ from: string; mode: Mode; allowDowngrade: boolean }> = {}) => {
+    (overrides: Partial<{ from: string; mode: Mode } & Confirmations> = {}) => {
       setOutcome(null);
       startLoading(async () => setPreview(await previewPromotion(request(overrides))));
     },
@@ -178,23 +200,24 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
                 Already up to date: {plan.message}
               </p>
             ) : plan?.status === "refused" ? (
-              <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
-                {plan.reason}
-              </p>
+              <div role="alert" className="flex flex-col gap-2 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+                <p>{plan.reason}</p>
+                {plan.override ? (
+                  <label className="flex items-center gap-2 font-medium">
+                    <input type="checkbox" checked={confirmed[plan.override]} onChange={(e) => setConfirmation(plan.override ?? "allowReplaceDigestPin", e.target.checked)} />
+                    {CONFIRM_LABEL[plan.override](target.to)}
+                  </label>
+                ) : null}
+              </div>
             ) : plan?.status === "needs-confirmation" ? (
               <div role="alert" className="flex flex-col gap-2 rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
                 <p>{plan.reason}</p>
-                <label className="flex items-center gap-2 font-medium">
-                  <input
-                    type="checkbox"
-                    checked={allowDowngrade}
-                    onChange={(e) => {
-                      setAllowDowngrade(e.target.checked);
-                      load({ allowDowngrade: e.target.checked });
-                    }}
-                  />
-                  Yes, roll {target.to} back to the older version
-                </label>
+                {(plan.confirm ?? ["allowDowngrade"]).map((option) => (
+                  <label key={option} className="flex items-center gap-2 font-medium">
+                    <input type="checkbox" checked={confirmed[option]} onChange={(e) => setConfirmation(option, e.target.checked)} />
+                    {CONFIRM_LABEL[option](target.to)}
+                  </label>
+                ))}
               </div>
             ) : plan?.status === "changes" ? (
               <div className="flex flex-col gap-3">

@@ -16,6 +16,10 @@ export const promotionRequestSchema = z.object({
   to: dnsName,
   mode: z.enum(["version", "folder"]).default("version"),
   allowDowngrade: z.coerce.boolean().default(false),
+  /** The user confirmed promoting a floating version (`latest`, a range, a branch) into an unprotected environment. */
+  allowFloating: z.coerce.boolean().default(false),
+  /** The user chose to replace the target's digest pin with a source that has no digest. */
+  allowReplaceDigestPin: z.coerce.boolean().default(false),
   /** The base commit the user previewed; when the branch moved since, the plan is redone and shown again. */
   expectedBaseSha: z
     .string()

@@ -92,6 +92,19 @@ describe("ferry promote <dir> (local plan)", () => {
     expect(json.diff).toContain("+          image: ghcr.io/acme/checkout:2.4.0");
   });
 
+  it("asks for --allow-floating before promoting a floating version, and plans it once given", async () => {
+    const dir = await checkout("payments-gitops");
+    const args = ["promote", dir, "--app", "invoices", "--from", "dev", "--to", "staging"];
+    const asked = await ferry(args);
+    expect(asked.code).toBe(1);
+    expect(asked.stdout).toMatch(/^Needs confirmation: .*\(use --allow-floating\)/);
+    const confirmed = await ferry([...args, "--allow-floating", "--json"]);
+    expect(confirmed.code).toBe(0);
+    const json = promoteJsonSchema.parse(JSON.parse(confirmed.stdout));
+    expect(json.status).toBe("changes");
+    expect(json.diff).toContain("invoices:latest");
+  });
+
   it("says when the target is already up to date (exit 0)", async () => {
     const dir = await checkout("payments-gitops");
     const run = await ferry(["promote", dir, "--app", "ledger", "--from", "staging", "--to", "production", "--json"]);
@@ -217,7 +230,7 @@ describe("ferry promote --server (ask a portal)", () => {
     expect(run.stdout).toContain(`${url}/changes/7`);
     expect(seen.at(-1)).toEqual({
       auth: "Bearer ferry_t",
-      body: { repository: "payments-gitops", app: "checkout", from: "staging", to: "production", mode: "version", allowDowngrade: false },
+      body: { repository: "payments-gitops", app: "checkout", from: "staging", to: "production", mode: "version", allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false },
     });
   });
 

@@ -11,8 +11,8 @@ import { loadTree } from "./load-tree";
 import { CliError, type CliIO } from "./scan";
 
 export const PROMOTE_USAGE = `Usage:
-  ferry promote <dir> --app A --from ENV --to ENV [--mode version|folder] [--allow-downgrade] [--json] [--write]
-  ferry promote --server URL --token T --repository R --app A --from ENV --to ENV [--mode …] [--allow-downgrade] [--json]
+  ferry promote <dir> --app A --from ENV --to ENV [--mode version|folder] [--allow-downgrade] [--allow-floating] [--allow-replace-digest-pin] [--json] [--write]
+  ferry promote --server URL --token T --repository R --app A --from ENV --to ENV [--mode …] [--allow-…] [--json]
 
 Plan promoting an app between environments of a GitOps repository.
   <dir>               a local checkout: print the plan (fields, skipped files, diff); nothing is written
@@ -29,6 +29,8 @@ const OPTIONS = {
   to: { type: "string" },
   mode: { type: "string" },
   "allow-downgrade": { type: "boolean" },
+  "allow-floating": { type: "boolean" },
+  "allow-replace-digest-pin": { type: "boolean" },
   json: { type: "boolean" },
   write: { type: "boolean" },
   server: { type: "string" },
@@ -46,6 +48,8 @@ interface PromoteArgs {
   to: string;
   mode: "version" | "folder";
   allowDowngrade: boolean;
+  allowFloating: boolean;
+  allowReplaceDigestPin: boolean;
   json: boolean;
   write: boolean;
   server: string | undefined;
@@ -81,6 +85,8 @@ function parse(args: string[], env: NodeJS.ProcessEnv): PromoteArgs | "help" {
     to: v.to ?? "",
     mode,
     allowDowngrade: v["allow-downgrade"] ?? false,
+    allowFloating: v["allow-floating"] ?? false,
+    allowReplaceDigestPin: v["allow-replace-digest-pin"] ?? false,
     json: v.json ?? false,
     write: v.write ?? false,
     server: remote ? server : undefined,
@@ -139,6 +145,9 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
           mode: args.mode,
           neverPromote: config?.neverPromote,
           allowDowngrade: args.allowDowngrade,
+          allowFloating: args.allowFloating,
+          allowReplaceDigestPin: args.allowReplaceDigestPin,
+          targetProtected: model.environments.find((e) => e.name === args.to)?.protected ?? false,
           // A working tree has no single commit (it may have local edits); the PR body just says so.
           baseSha: "working tree",
           repository: path.basename(dir),
@@ -183,10 +192,15 @@ export function toPromoteJson(plan: PromotionPlan, branch: string): PromoteJson 
     case "up-to-date":
       return { ...empty, status: plan.status, message: plan.message };
     case "needs-confirmation":
-      return { ...empty, status: plan.status, message: `${plan.reason} (use --allow-downgrade)`, fields: plan.fields };
+      return { ...empty, status: plan.status, message: `${plan.reason} (use ${(plan.confirm ?? ["allowDowngrade"]).map(flagOf).join(" ")})`, fields: plan.fields };
     case "refused":
-      return { ...empty, status: plan.status, message: plan.reason };
+      return { ...empty, status: plan.status, message: plan.override ? `${plan.reason} (use ${flagOf(plan.override)} to replace it)` : plan.reason };
   }
+}
+
+/** `allowReplaceDigestPin` → `--allow-replace-digest-pin`. */
+function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 function formatPlan(r: PromoteJson, written: boolean): string {
@@ -279,7 +293,7 @@ async function promoteRemote(args: PromoteArgs, server: string, io: CliIO): Prom
   } catch {
     throw new CliError(`--server is not a URL: ${server}`);
   }
-  const request = { repository: args.repository, app: args.app, from: args.from, to: args.to, mode: args.mode, allowDowngrade: args.allowDowngrade };
+  const request = { repository: args.repository, app: args.app, from: args.from, to: args.to, mode: args.mode, allowDowngrade: args.allowDowngrade, allowFloating: args.allowFloating, allowReplaceDigestPin: args.allowReplaceDigestPin };
   let response: Response;
   try {
     response = await fetch(url, {

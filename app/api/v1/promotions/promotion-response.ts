@@ -23,9 +23,9 @@ export function summarizePlan(plan: PromotionPlan) {
     case "up-to-date":
       return { status: plan.status, message: plan.message };
     case "needs-confirmation":
-      return { status: plan.status, reason: plan.reason, fields: plan.fields };
+      return { status: plan.status, reason: plan.reason, fields: plan.fields, confirm: plan.confirm ?? ["allowDowngrade"] };
     case "refused":
-      return { status: plan.status, reason: plan.reason };
+      return { status: plan.status, reason: plan.reason, ...(plan.override ? { override: plan.override } : {}) };
   }
 }
 
