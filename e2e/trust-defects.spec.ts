@@ -139,3 +139,21 @@ test("cells already up to date with the environment they are promoted from offer
   // invoices production (0.8.3) is behind staging (0.9.0): Promote stays.
   await expect(page.getByTestId("cell-invoices-production").getByRole("button", { name: "Promote invoices to production" })).toBeVisible();
 });
+
+test("promoting a floating version asks for an explicit confirmation, then plans it", async ({ page }) => {
+  await signInAs(page, DEMO.developer);
+  await page.goto("/");
+  // invoices dev runs :latest; staging runs a pinned 0.9.0.
+  await expect(page.getByTestId("cell-invoices-dev")).toContainText(/floating/i);
+  await page.getByTestId("cell-invoices-staging").getByRole("button", { name: "Promote invoices to staging" }).click();
+  const dialog = page.getByTestId("promote-dialog");
+  const confirmation = dialog.getByLabel("Yes, promote a floating version into staging");
+  await expect(confirmation).not.toBeChecked();
+  await expect(dialog.getByRole("button", { name: "Open change request" })).toBeDisabled();
+  // Confirming re-plans: the confirmation gives way to the plan.
+  await confirmation.click();
+  await expect(dialog.getByTestId("plan-fields")).toContainText("latest");
+  await expect(dialog.getByTestId("diff").locator('[data-line="add"]')).toContainText([/invoices:latest/]);
+  await expect(dialog.getByRole("button", { name: "Open change request" })).toBeEnabled();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});

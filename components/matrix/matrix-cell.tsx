@@ -61,7 +61,7 @@ export function MatrixCellView({ cell, promote, upToDate = null, now }: Props) {
         </Link>
       ) : null}
       {promote ? <PromoteDialog target={promote} /> : null}
-      {!promote && upToDate ? (
+      {upToDate ? (
         <span className="mx-meta" data-testid="up-to-date" title={`Nothing to promote: every release field matches ${upToDate}`}>
           ✓ up to date with {upToDate}
         </span>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import type { Matrix, MatrixRow } from "@/lib/data/matrix";
+import type { Matrix, MatrixCell, MatrixRow } from "@/lib/data/matrix";
 import type { PromoteTarget } from "@/components/promote/promote-dialog";
 import { MatrixCellView } from "./matrix-cell";
 import { MatrixKeyboard } from "./matrix-keyboard";
@@ -97,9 +97,22 @@ function promoteTarget(matrix: Matrix, row: MatrixRow, env: string): PromoteTarg
   if (sources.length === 0) return null;
   // Promotion goes forward; the first environment has nothing before it to promote from.
   if (!cell.previousEnv) return null;
-  // Every release field already matches the environment it is promoted from: nothing to promote.
-  if (upToDateWith(row, env)) return null;
+  if (upToDateWith(row, env)) {
+    // Up to date with the environment it is promoted from: Promote stays only for the environments that
+    // run something else (a sibling region, a stage skipped on purpose), the first of them preselected.
+    const differing = sources.filter((e) => {
+      const other = row.cells[e];
+      return other !== undefined && releaseKey(other) !== releaseKey(cell);
+    });
+    const first = differing[0];
+    return first === undefined ? null : { repository: row.repository, app: row.app, to: env, sources: differing, defaultSource: first };
+  }
   return { repository: row.repository, app: row.app, to: env, sources, defaultSource: cell.previousEnv };
+}
+
+/** What a cell runs, comparable across cells: every release field's kind, name, value and digest. */
+function releaseKey(cell: MatrixCell): string {
+  return JSON.stringify(cell.versions.map((v) => [v.kind, v.name, v.value, v.digest ?? null]).sort());
 }
 
 /** The environment this cell is promoted from when every release field already matches it, else null. */
