@@ -97,11 +97,7 @@ function namespaceFolders(kinds: DocsByKind): Set<string> {
  */
 function inferredRoots(ctx: ReadContext, kinds: DocsByKind): { dir: string; evidence: string }[] {
   const declared = new Set((kinds.get("GitRepository") ?? []).map((d) => asString(getAtPath(d.value, ["metadata", "name"])) ?? ""));
-  const self = selfSourceNames(
-    (kinds.get("Kustomization") ?? []).filter((d) => isFluxKustomization(d.value)).map((d) => ({ obj: d.value })),
-    (kinds.get("GitRepository") ?? []).map((d) => ({ obj: d.value })),
-    (dir) => ctx.index.hasDir(dir),
-  );
+  const self = selfSourceNames(kinds, (dir) => ctx.index.hasDir(dir));
   const ks: { file: string; path: string }[] = [];
   for (const d of kinds.get("Kustomization") ?? []) {
     if (!isFluxKustomization(d.value)) continue;

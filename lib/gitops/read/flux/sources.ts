@@ -1,7 +1,8 @@
 import { asString, getAtPath, isRecord } from "../../yaml";
 import type { BuiltResource } from "../kustomize/built-resource";
 import { joinInRepo, normalizeRepoPath } from "../paths";
-import { nameOf, type SourceRef } from "./objects";
+import type { DocsByKind } from "../documents";
+import { isFluxKustomization, isFluxSource, nameOf, type SourceRef } from "./objects";
 
 /** Where a Flux Kustomization's `spec.path` is read from. */
 export type ResolvedSource =
@@ -111,18 +112,20 @@ function resolveExternalArtifact(scope: SourceScope, name: string, path: string)
  * no `flux-system` GitRepository is declared and every Flux Kustomization reading it names a folder that
  * exists here below the root: a team repository wired from a platform repository is read at `./`.
  */
-export function selfSourceNames(kustomizations: readonly { obj: Record<string, unknown> }[], gitRepositories: readonly { obj: Record<string, unknown> }[], hasDir: (dir: string) => boolean): Set<string> {
+export function selfSourceNames(kinds: DocsByKind, hasDir: (dir: string) => boolean): Set<string> {
+  const kustomizations = (kinds.get("Kustomization") ?? []).map((d) => d.value).filter(isFluxKustomization);
+  const gitRepositories = (kinds.get("GitRepository") ?? []).map((d) => d.value).filter(isFluxSource);
   const out = new Set<string>();
-  if (gitRepositories.some((g) => nameOf(g.obj) === "flux-system")) return out;
+  if (gitRepositories.some((g) => nameOf(g) === "flux-system")) return out;
   const paths = new Map<string, string[]>();
   for (const k of kustomizations) {
-    const ref = getAtPath(k.obj, ["spec", "sourceRef"]);
+    const ref = getAtPath(k, ["spec", "sourceRef"]);
     if (!isRecord(ref) || (ref.kind !== undefined && ref.kind !== "GitRepository") || typeof ref.name !== "string") continue;
-    const raw = asString(getAtPath(k.obj, ["spec", "path"])) ?? "";
+    const raw = asString(getAtPath(k, ["spec", "path"])) ?? "";
     paths.set(ref.name, [...(paths.get(ref.name) ?? []), raw]);
   }
   for (const g of gitRepositories) {
-    const name = nameOf(g.obj);
+    const name = nameOf(g);
     const used = paths.get(name) ?? [];
     if (used.length > 0 && used.every((p) => !p.includes("${") && (normalizeRepoPath(p) ?? "") !== "" && hasDir(normalizeRepoPath(p) ?? ""))) out.add(name);
   }

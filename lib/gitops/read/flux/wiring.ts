@@ -50,7 +50,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
   if (clusters.length === 0) return out;
   ctx.conventions.add("flux-clusters");
   const repoWide = repoSources(kinds);
-  const self = selfSources(r, kinds);
+  const self = selfSourceNames(kinds, (dir) => ctx.index.hasDir(dir));
   const envMap = ctx.config?.clusters ?? {};
   for (const cluster of clusters) {
     const env = envMap[cluster.name] ?? cluster.name;
@@ -84,12 +84,6 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
     if (queue.length > 0) ctx.note(`${cluster.dir}: cluster ${cluster.name}: stopped after ${MAX_UNITS_PER_CLUSTER} Flux Kustomizations`);
   }
   return out;
-}
-
-export function selfSources(r: { ctx: DirReaders["ctx"] }, kinds: DocsByKind): Set<string> {
-  const ks = (kinds.get("Kustomization") ?? []).filter((d) => isFluxKustomization(d.value)).map((d) => ({ obj: d.value }));
-  const git = (kinds.get("GitRepository") ?? []).filter((d) => isFluxSource(d.value)).map((d) => ({ obj: d.value }));
-  return selfSourceNames(ks, git, (dir) => r.ctx.index.hasDir(dir));
 }
 
 function repoSources(kinds: DocsByKind): BuiltResource[] {
