@@ -14,6 +14,7 @@ import {
 import { getCurrentUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, databaseErrorSummary } from "@/lib/db/unavailable";
 import { isDomainError } from "./domain-error";
 
 /**
@@ -27,7 +28,8 @@ import { isDomainError } from "./domain-error";
  * handler leaves no `ok` audit row.
  */
 
-export type ActionFailureCode = "invalid" | "unauthenticated" | "forbidden" | "failed" | "error";
+/** `unavailable`: the database cannot be reached right now (API routes answer 503 with Retry-After). */
+export type ActionFailureCode = "invalid" | "unauthenticated" | "forbidden" | "failed" | "unavailable" | "error";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -156,6 +158,11 @@ async function runAction<S extends z.ZodType, T>(
     if (isDomainError(error)) {
       await writeAudit(prisma, def.name, auditFor("error", error.message));
       return { ok: false, code: "failed", error: error.message };
+    }
+    // No audit row: it would need the very database that is gone. Not a bug, so no error id either.
+    if (isDatabaseUnavailable(error)) {
+      console.warn(`[action ${def.name}] database unavailable: ${databaseErrorSummary(error)}`);
+      return { ok: false, code: "unavailable", error: DATABASE_UNAVAILABLE_MESSAGE };
     }
     const id = randomUUID().slice(0, 8);
     console.error(`[action ${def.name}] unexpected error ${id}`, error);

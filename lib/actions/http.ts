@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { getUserForSessionToken } from "@/lib/auth/session-store";
 import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, databaseErrorSummary } from "@/lib/db/unavailable";
 import type { ActionFailureCode, ActionResult, DefinedAction } from "./action";
 
 // Glue between API route handlers and the action chain: who is calling, and the chain's result as
@@ -14,6 +15,7 @@ const STATUS: Record<ActionFailureCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   failed: 422,
+  unavailable: 503,
   error: 500,
 };
 
@@ -32,7 +34,30 @@ export async function getApiActor(request: Request, prisma: PrismaClient = getPr
 
 export function actionResponse<T>(result: ActionResult<T>, successStatus = 200): Response {
   if (result.ok) return Response.json(result, { status: successStatus });
-  return Response.json(result, { status: STATUS[result.code] });
+  const headers: HeadersInit = result.code === "unavailable" ? { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } : {};
+  return Response.json(result, { status: STATUS[result.code], headers });
+}
+
+/** 503 with the reason and Retry-After, in the action chain's failure shape. */
+export function databaseUnavailableResponse(): Response {
+  return actionResponse({ ok: false, code: "unavailable", error: DATABASE_UNAVAILABLE_MESSAGE });
+}
+
+/**
+ * Wraps a route handler so that a database outage anywhere in it (looking up the caller, a read
+ * outside the action chain) answers 503 with a reason instead of Next's bare 500. Other errors are
+ * rethrown untouched.
+ */
+export function withDatabaseErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      console.warn(`[api] database unavailable: ${databaseErrorSummary(error)}`);
+      return databaseUnavailableResponse();
+    }
+  };
 }
 
 /** Runs `action` for an API request with `input` (the parsed body or query) and answers JSON. */

@@ -1,11 +1,13 @@
 import { NextResponse } from "next/server";
 import { getPrisma } from "@/lib/db/client";
 import { describeDatabaseError } from "@/lib/db/describe-error";
+import { DATABASE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { branchNotices } from "@/lib/sync/branch-notices";
 
 export const dynamic = "force-dynamic";
 
-// Health is public on purpose (load balancers, the fresh-start check): it exposes sync state and
+// The summary for people and the fresh-start check; orchestrators probe /api/health/live and
+// /api/health/ready instead. Health is public on purpose (load balancers, the fresh-start check): it exposes sync state and
 // error summaries, never URLs with credentials or tokens.
 export async function GET() {
   const prisma = getPrisma();
@@ -34,7 +36,7 @@ export async function GET() {
   } catch (error) {
     return NextResponse.json(
       { status: "down", database: { status: "down", error: describeDatabaseError(error) }, repositories: [] },
-      { status: 503 },
+      { status: 503, headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } },
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { ActionResult } from "@/lib/actions/action";
+import { actionResponse } from "@/lib/actions/http";
 import type { OpenPromotionResult } from "@/lib/changes/open-promotion";
 import type { PromotionPlan } from "@/lib/gitops/promote";
 
@@ -37,7 +38,7 @@ function reasonOf(plan: PromotionPlan): string {
 
 /** Maps the action's outcome to an HTTP status and body; failures of the chain keep its shape. */
 export function promotionResponse(result: ActionResult<OpenPromotionResult>, linkBase: string): Response {
-  if (!result.ok) return Response.json(result, { status: FAILURE_STATUS[result.code] });
+  if (!result.ok) return actionResponse(result);
   const data = result.data;
   switch (data.status) {
     case "opened":
@@ -68,5 +69,3 @@ export function promotionResponse(result: ActionResult<OpenPromotionResult>, lin
       );
   }
 }
-
-const FAILURE_STATUS = { invalid: 400, unauthenticated: 401, forbidden: 403, failed: 422, error: 500 } as const;

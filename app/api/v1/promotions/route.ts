@@ -1,4 +1,4 @@
-import { getApiActor } from "@/lib/actions/http";
+import { getApiActor, withDatabaseErrors } from "@/lib/actions/http";
 import { openPromotionAction } from "@/lib/actions/promotions/open-promotion";
 import { getPrisma } from "@/lib/db/client";
 import { promotionResponse } from "./promotion-response";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
  * Not `respondWithAction`: its status is fixed per route, while here it depends on the outcome
  * (201 opened, 409 base moved, 422 refused); the chain and the actor lookup are the same.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = withDatabaseErrors(async (request: Request): Promise<Response> => {
   let input: unknown;
   try {
     input = await request.json();
@@ -26,7 +26,7 @@ export async function POST(request: Request): Promise<Response> {
   const prisma = getPrisma();
   const result = await openPromotionAction.run(input, { actor: () => getApiActor(request, prisma), prisma });
   return promotionResponse(result, linkBase(request));
-}
+});
 
 /** Where the portal's own change page lives, for forges without a web page (plain git). */
 function linkBase(request: Request): string {
