@@ -1,0 +1,44 @@
+// What a live-state source reports about one deployed application, in Ferry's terms. Sources
+// (Argo CD today) reshape their own objects into this; nothing here depends on one source's wire format.
+
+/** Argo CD's sync status: does the cluster match what git says? */
+export type LiveSync = "Synced" | "OutOfSync" | "Unknown";
+/** Argo CD's health status of the application's resources, taken as is. */
+export type LiveHealth = "Healthy" | "Progressing" | "Degraded" | "Suspended" | "Missing" | "Unknown";
+
+export interface LiveSource {
+  /** Git repository or Helm repository URL, as the reconciler has it. */
+  repoURL: string;
+  /** Folder in a git repository. */
+  path?: string;
+  /** Chart name in a Helm repository. */
+  chart?: string;
+  targetRevision?: string;
+}
+
+export interface LiveDestination {
+  server?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export interface LiveApplication {
+  /** Unique within its source: `<namespace>/<name>` of the reconciler object. */
+  key: string;
+  name: string;
+  namespace: string | null;
+  sync: LiveSync;
+  health: LiveHealth;
+  /** The git commit (or chart version) the cluster was last compared with. */
+  revision: string | null;
+  /** Container images running, from the application's resources (`status.summary.images`). */
+  images: string[];
+  sources: LiveSource[];
+  destination: LiveDestination;
+  /** When the last sync operation finished: when the revision was applied. */
+  appliedAt: string | null;
+  /** Kubernetes resourceVersion of the object, when the source reports it. */
+  resourceVersion: string | null;
+}
+
+export type LiveEvent = { type: "upsert"; application: LiveApplication } | { type: "delete"; key: string };
