@@ -35,6 +35,11 @@ export interface LogOptions {
   paths?: string[];
   /** Newest first; at most this many. */
   limit?: number;
+  /**
+   * Only the branch's own line (`git log --first-parent`): a change merged from a branch appears as its
+   * merge commit, when it reached the branch, as in lastCommitByPath. Honoured by the git provider.
+   */
+  firstParent?: boolean;
 }
 
 /**

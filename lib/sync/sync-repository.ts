@@ -5,6 +5,7 @@ import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
 import { emptyBranchNotice, rewrittenBranchNotice } from "./branch-notices";
 import { rememberRepository } from "./cached-repository";
+import { refreshCellHistory } from "./cell-history";
 import { storeModel, type StoredCells } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
 
@@ -142,8 +143,11 @@ export async function syncRepository(
       storedCells.set(repositoryId, result.stored);
       storedFiles.set(repositoryId, { headSha: result.headSha, files: result.files });
       rememberRepository({ id: repositoryId, name: repo.name, headSha: result.headSha, tree: result.tree, model: result.model });
+      await refreshHistory(prisma, repositoryId, scm, repo.name);
       return { repository: repo.name, status: "synced", headSha: result.headSha, changedFiles: result.changedFiles, durationMs: elapsed() };
     }
+    // Cells left over when the last sync spent its history budget are done on the next poll.
+    if (result.status === "unchanged") await refreshHistory(prisma, repositoryId, scm, repo.name);
     return { repository: repo.name, ...result, durationMs: elapsed() };
   } catch (error) {
     storedCells.delete(repositoryId);
@@ -155,5 +159,17 @@ export async function syncRepository(
       data: { syncError: message, lastSyncAt: new Date(), lastSyncMs: elapsed() },
     });
     return { repository: repo.name, status: "error", headSha: repo.headSha, durationMs: elapsed(), changedFiles: 0, error: message };
+  }
+}
+
+/**
+ * The cells' history is a cache beside the model (outside the sync's transaction): a failure to read
+ * it is logged and retried at the next sync, and never fails the sync itself.
+ */
+async function refreshHistory(prisma: PrismaClient, repositoryId: number, scm: ScmRepository, name: string): Promise<void> {
+  try {
+    await refreshCellHistory(prisma, repositoryId, scm);
+  } catch (error) {
+    console.warn(`[sync] ${name}: the history of its cells could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
 }

@@ -212,6 +212,8 @@ describe("GitRepository (local path)", () => {
       expect((await r.lastCommitByPath("main", ["apps/a"])).get("apps/a")?.sha).toBe(merge);
       // The branch commit is still in the history log.
       expect((await r.log({ ref: "main", paths: ["apps/a"] })).map((c) => c.sha)).toContain(branchCommit);
+      // On the branch's own line it is the merge commit, as in lastCommitByPath.
+      expect((await r.log({ ref: "main", paths: ["apps/a"], firstParent: true })).map((c) => c.message)).toEqual(["Merge promote", "base"]);
     } finally {
       m.remove();
     }

@@ -135,6 +135,7 @@ export class GitRepository implements ScmRepository {
     const gitDir = await this.gitDir();
     const sha = await this.revParse(gitDir, opts.ref);
     const args = ["--literal-pathspecs", "log", "-z", "--no-renames", LOG_FORMAT];
+    if (opts.firstParent) args.push("--first-parent");
     if (opts.limit !== undefined) {
       if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new InvalidInputError(this.name, `Invalid log limit ${opts.limit}.`);
       args.push(`--max-count=${opts.limit}`);
