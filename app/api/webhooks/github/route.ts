@@ -1,6 +1,7 @@
 import { getPrisma } from "@/lib/db/client";
 import { enqueueChangeRefresh, enqueueRepositorySync } from "@/lib/sync/worker";
 import { handleGitHubWebhook } from "@/lib/webhooks/github";
+import { readBoundedBody, webhookMaxBytes } from "@/lib/webhooks/read-body";
 import { readWebhookSecret } from "@/lib/webhooks/secret";
 
 export const dynamic = "force-dynamic";
@@ -10,11 +11,20 @@ export const dynamic = "force-dynamic";
  * pull_request_review, check_suite, check_run, status, ping). Authenticated by the
  * X-Hub-Signature-256 HMAC, not by a session or token. A secret that is not configured or cannot
  * be read answers 503: the portal is misconfigured, the delivery is not at fault. See docs/github.md.
+ * The body is read with a cap (FERRY_WEBHOOK_MAX_BYTES) before the signature can be checked: 413 past it.
  */
 export async function POST(request: Request): Promise<Response> {
-  const body = await request.text();
   const configured = readWebhookSecret("github");
   if ("reply" in configured) return Response.json(configured.reply.body, { status: configured.reply.status });
+  let limit: number;
+  try {
+    limit = webhookMaxBytes();
+  } catch (error) {
+    console.error("[webhooks] github:", error instanceof Error ? error.message : String(error));
+    return Response.json({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, { status: 503 });
+  }
+  const read = await readBoundedBody(request, limit);
+  if (!read.ok) return Response.json({ error: read.error }, { status: read.status });
   let prisma;
   try {
     prisma = getPrisma();
@@ -23,7 +33,7 @@ export async function POST(request: Request): Promise<Response> {
   }
   const result = await handleGitHubWebhook(
     { prisma, secret: configured.secret, enqueueRepositorySync, enqueueChangeRefresh },
-    { body, headers: request.headers },
+    { body: read.body, headers: request.headers },
   );
   return Response.json(result.body, { status: result.status });
 }

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { getPrisma } from "@/lib/db/client";
 import { enqueueChangeRefresh, enqueueRepositorySync } from "@/lib/sync/worker";
 import { handleGitLabWebhook, MAX_GITLAB_PAYLOAD_BYTES } from "@/lib/webhooks/gitlab";
+import { readBoundedBody, webhookMaxBytes } from "@/lib/webhooks/read-body";
 import { readWebhookSecret } from "@/lib/webhooks/secret";
 
 export const dynamic = "force-dynamic";
@@ -9,12 +10,21 @@ export const dynamic = "force-dynamic";
 /**
  * POST /api/webhooks/gitlab — GitLab Push, Merge Request and Pipeline events (see docs/gitlab.md).
  * A secret token that is not configured or cannot be read answers 503, like the database being down.
+ * The body is streamed with a cap (the smaller of FERRY_WEBHOOK_MAX_BYTES and GitLab's 5 MiB): 413 past it,
+ * also for chunked uploads that send no Content-Length.
  */
 export async function POST(request: Request) {
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_GITLAB_PAYLOAD_BYTES) return NextResponse.json({ error: "Payload too large." }, { status: 413 });
   const configured = readWebhookSecret("gitlab");
   if ("reply" in configured) return NextResponse.json(configured.reply.body, { status: configured.reply.status });
+  let limit: number;
+  try {
+    limit = Math.min(webhookMaxBytes(), MAX_GITLAB_PAYLOAD_BYTES);
+  } catch (error) {
+    console.error("[webhooks] gitlab:", error instanceof Error ? error.message : String(error));
+    return NextResponse.json({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, { status: 503 });
+  }
+  const read = await readBoundedBody(request, limit);
+  if (!read.ok) return NextResponse.json({ error: read.error }, { status: read.status });
   let prisma;
   try {
     prisma = getPrisma();
@@ -23,7 +33,7 @@ export async function POST(request: Request) {
     return NextResponse.json({ error: "The portal cannot process webhooks right now." }, { status: 503 });
   }
   const reply = await handleGitLabWebhook(
-    { headers: request.headers, body: await request.text() },
+    { headers: request.headers, body: read.body },
     { prisma, secret: configured.secret, enqueueRepositorySync, enqueueChangeRefresh, apiUrl: process.env.FERRY_GITLAB_URL },
   );
   return NextResponse.json(reply.body, { status: reply.status });
