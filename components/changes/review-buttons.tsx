@@ -3,9 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, useTransition } from "react";
 import { closeChange, mergeChange } from "@/app/changes/[id]/actions";
+import type { ReviewedVersion } from "@/lib/changes/reviewed-version";
 
 interface Props {
   id: number;
+  /** The head commit and plan digest this page shows: Merge sends them, and a change updated since is refused. */
+  reviewed: ReviewedVersion;
   /** The portal-wide name, e.g. "payments-gitops#3". */
   label: string;
   /** The branch a merge lands on. */
@@ -25,7 +28,7 @@ type Result = { ok: true } | { ok: false; error: string };
  * so neither happens on one stray click. The confirmation is a modal <dialog> (focus moves into it,
  * Escape cancels, focus returns to the button that opened it), starting on Cancel.
  */
-export function ReviewButtons({ id, label, baseBranch, consequence, mergeRefusal, closeRefusal }: Props) {
+export function ReviewButtons({ id, reviewed, label, baseBranch, consequence, mergeRefusal, closeRefusal }: Props) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -45,7 +48,7 @@ export function ReviewButtons({ id, label, baseBranch, consequence, mergeRefusal
   const run = (action: Action) => {
     dialog.current?.close();
     start(async () => {
-      const result: Result = await (action === "merge" ? mergeChange : closeChange)({ id });
+      const result: Result = await (action === "merge" ? mergeChange({ id, ...reviewed }) : closeChange({ id }));
       if (!result.ok) setError(result.error);
       else router.refresh();
     });

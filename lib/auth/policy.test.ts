@@ -122,6 +122,25 @@ describe("authorize: reasons a person can read", () => {
     expect(authorize(dana, "change.close", SCENARIOS.ownAuthoredByDana)).toEqual({ allowed: true });
   });
 
+  it("nobody merges their own change into a protected environment, admins included (four eyes)", () => {
+    const prodByAlex = { ...SCENARIOS.ownProd, authorId: "alex" };
+    expect(reason(alex, "change.merge", prodByAlex)).toBe(
+      "Alex Admin authored this change, which alters production: a protected environment needs a second person to merge it (four eyes, platform admins included)",
+    );
+    expect(authorize(alex, "change.merge", { ...SCENARIOS.ownProd, authorId: "bea" })).toEqual({ allowed: true });
+    expect(authorize(alex, "change.close", prodByAlex)).toEqual({ allowed: true });
+  });
+
+  it("merging needs the authority to open the change: a tenant onboarding is merged by admins only", () => {
+    const tenant: Resource = { team: "payments", authorId: "alex", openAction: "tenant.onboard" };
+    expect(reason(dana, "change.merge", tenant)).toBe(
+      "Dana Developer cannot merge this change: merging it needs the authority to open it, and Dana Developer is a developer and cannot onboard tenants: only platform admins may",
+    );
+    expect(authorize(alex, "change.merge", { ...tenant, authorId: "bea" })).toEqual({ allowed: true });
+    expect(authorize(dana, "change.merge", { ...SCENARIOS.own, authorId: "sam", openAction: "deployment.promote" })).toEqual({ allowed: true });
+    expect(reason(dana, "change.merge", { team: "search", authorId: "sam", openAction: "app.create" })).toBe("Dana Developer is not a member of team search");
+  });
+
   it("a merge into a protected env needs the protected role", () => {
     expect(reason(dana, "change.merge", SCENARIOS.ownProd)).toBe(
       "production is protected: only platform admins may merge into it",

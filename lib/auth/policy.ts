@@ -14,8 +14,12 @@ import { ForbiddenError } from "./errors";
  *   write: developers may sync their teams' repositories and shared ones (no team).
  * - A resource with no team (an app not yet assigned) can only be changed by platform admins.
  * - Four eyes: nobody merges a change they authored, unless they are a platform admin (admins
- *   must be able to unblock a platform change when they are the only one around). Closing your own
- *   change is fine: it withdraws it and deploys nothing.
+ *   must be able to unblock a platform change when they are the only one around) and the change
+ *   alters no protected environment: what reaches a protected environment always needs a second
+ *   person, admins included. Closing your own change is fine: it withdraws it and deploys nothing.
+ * - A change is merged with at least the authority needed to open it (`Resource.openAction`): a
+ *   tenant onboarding, which only platform admins may open, is merged only by a platform admin,
+ *   not by a developer of the team that owns the repository.
  * - A protected environment (e.g. production) needs `protectedEnvRole` to MERGE a change targeting it.
  *   Opening the promotion (the pull request) is open to the app's team: "Promote to production" is
  *   the developer's button, and the change request is the gate a reviewer with the role passes.
@@ -75,7 +79,12 @@ export interface Resource {
   env?: string;
   protectedEnv?: boolean;
   authorId?: string;
+  /** For `change.merge`: the action that opens a change of this kind; merging needs it too. */
+  openAction?: OpenAction;
 }
+
+/** The actions that open a change request (one per change kind). */
+export type OpenAction = "deployment.promote" | "tenant.onboard" | "app.create";
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
@@ -148,6 +157,10 @@ export function assertAuthorized(
 
 function authorizeUser(user: UserActor, action: Action, resource: Resource, config: PolicyConfig): Decision {
   if (action === "repository.read" || action === "audit.read") return ALLOW;
+  if (action === "change.merge") {
+    const refusal = protectedSelfMerge(user, resource);
+    if (!refusal.allowed) return refusal;
+  }
   if (user.role === "ADMIN") return ALLOW;
   if (user.role === "VIEWER") return deny(`${user.name} is a viewer and cannot ${VERB[action]}`);
 
@@ -170,6 +183,7 @@ function authorizeUser(user: UserActor, action: Action, resource: Resource, conf
           ? deny(`${user.name} authored this change and cannot merge it: another reviewer must (four eyes)`)
           : ALLOW,
         protectedEnvCheck(user.role, "merge into", resource, config),
+        openCheck(user, resource, config),
       );
     case "change.close":
       return teamCheck(user, action, resource);
@@ -198,6 +212,21 @@ function protectedEnvCheck(role: Role, verb: string, resource: Resource, config:
   if (!resource.protectedEnv || RANK[role] >= RANK[config.protectedEnvRole]) return ALLOW;
   const env = resource.env ?? "this environment";
   return deny(`${env} is protected: only ${ROLE_PLURAL[config.protectedEnvRole]} may ${verb} it`);
+}
+
+/** Four eyes without exception: the author of a change that alters a protected environment never merges it. */
+function protectedSelfMerge(user: UserActor, resource: Resource): Decision {
+  if (!resource.protectedEnv || resource.authorId === undefined || resource.authorId !== user.id) return ALLOW;
+  const env = resource.env ?? "a protected environment";
+  return deny(`${user.name} authored this change, which alters ${env}: a protected environment needs a second person to merge it (four eyes, platform admins included)`);
+}
+
+/** Merging a change needs what opening it needs: a tenant onboarding is merged by a platform admin. */
+function openCheck(user: UserActor, resource: Resource, config: PolicyConfig): Decision {
+  if (!resource.openAction) return ALLOW;
+  const open = authorizeUser(user, resource.openAction, { team: resource.team }, config);
+  if (open.allowed) return ALLOW;
+  return deny(`${user.name} cannot merge this change: merging it needs the authority to open it, and ${open.reason}`);
 }
 
 function firstRefusal(...decisions: Decision[]): Decision {

@@ -95,14 +95,15 @@ async function idsByName(
  */
 export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput): Promise<StoredCells> {
   const { repositoryId, headSha, model, scm, changed, previous } = input;
-  const repo = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { team: true } });
+  const repo = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { team: true, protectedEnvironments: true } });
 
   const envByName = new Map(model.environments.map((e) => [e.name, e]));
+  const protectedNames = new Set(protectedEnvironmentNames(model));
   const envIds = await idsByName(
     (names) => tx.environment.findMany({ where: { name: { in: names } }, select: { id: true, name: true } }),
     (names) =>
       tx.environment.createMany({
-        data: names.map((name) => ({ name, order: envByName.get(name)?.order ?? 99, protected: envByName.get(name)?.protected ?? PROTECTED_BY_DEFAULT.test(name) })),
+        data: names.map((name) => ({ name, order: envByName.get(name)?.order ?? 99, protected: protectedNames.has(name) })),
         skipDuplicates: true,
       }),
     [...envByName.keys()],
@@ -257,8 +258,40 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   }
 
   await dropEnvironmentsNoOneHas(tx, [...emptiedEnvIds].filter((id) => ![...envIds.values()].includes(id)));
+  await storeProtection(tx, repositoryId, repo.protectedEnvironments, [...protectedNames], [...envByName.keys()]);
 
   return { headSha, fingerprints: new Map([...wanted].map(([k, w]) => [k, w.fingerprint])) };
+}
+
+/** The environments a repository protects: those its config marks `protected: true`, and every prod* name. */
+export function protectedEnvironmentNames(model: RepoModel): string[] {
+  return model.environments.filter((e) => e.protected === true || PROTECTED_BY_DEFAULT.test(e.name)).map((e) => e.name).sort();
+}
+
+/**
+ * Records which environments this repository protects and, when that changed, sets each affected
+ * Environment's `protected` to whether ANY repository protects it. Environments are shared by name
+ * across repositories; when they disagree the stricter one wins, so no repository can lift another's
+ * protection (and adding `protected: true` to a repository's config takes effect at its next sync).
+ * The rows are locked (in id order; FOR NO KEY UPDATE does not wait for other syncs' new cells) before
+ * the lists are read, so two syncs changing protection at once leave the result of both.
+ */
+async function storeProtection(tx: Prisma.TransactionClient, repositoryId: number, before: string[], after: string[], modelNames: string[]): Promise<void> {
+  const names = [...new Set([...before, ...after, ...modelNames])];
+  if (before.length === after.length && before.every((name, i) => name === after[i])) {
+    // Unchanged list: only an environment out of step (re-created by another repository after it was
+    // emptied, or written before protection was per repository) needs the locked update below.
+    const stale = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Environment" e WHERE e."name" = ANY(${names}::text[])
+      AND e."protected" IS DISTINCT FROM EXISTS (SELECT 1 FROM "Repository" r WHERE e."name" = ANY(r."protectedEnvironments"))`;
+    if ((stale[0]?.n ?? 0) === 0) return;
+  } else {
+    await tx.repository.update({ where: { id: repositoryId }, data: { protectedEnvironments: after } });
+  }
+  await tx.$queryRaw`SELECT "id" FROM "Environment" WHERE "name" = ANY(${names}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
+  await tx.$executeRaw`UPDATE "Environment" e SET "protected" = x."protected"
+      FROM (SELECT e2."id", EXISTS (SELECT 1 FROM "Repository" r WHERE e2."name" = ANY(r."protectedEnvironments")) AS "protected"
+              FROM "Environment" e2 WHERE e2."name" = ANY(${names}::text[])) x
+     WHERE e."id" = x."id" AND e."protected" IS DISTINCT FROM x."protected"`;
 }
 
 /**

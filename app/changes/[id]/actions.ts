@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { closeChangeAction, mergeChangeAction } from "@/lib/actions/changes/review-change";
 
-export async function mergeChange(input: { id: number }) {
+export async function mergeChange(input: { id: number; headSha: string; planDigest: string }) {
   const result = await mergeChangeAction(input);
   if (result.ok) revalidatePath("/", "layout");
   return result;

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { changeResource } from "@/lib/actions/changes/review-change";
+import { parseRecordId } from "@/lib/actions/input";
+import { reviewedVersion } from "@/lib/changes/reviewed-version";
 import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
@@ -15,9 +17,8 @@ import { relativeTime } from "@/components/matrix/relative-time";
 
 type Params = Promise<{ id: string }>;
 
-function parseId(raw: string): number | null {
-  return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
-}
+// Beyond int4 is no change either: a 404, not a database error.
+const parseId = parseRecordId;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const id = parseId((await params).id);
@@ -119,6 +120,7 @@ export default async function ChangePage({ params }: { params: Params }) {
       {isOpen ? (
         <ReviewButtons
           id={change.id}
+          reviewed={reviewedVersion(change)}
           label={change.label}
           baseBranch={change.baseBranch}
           consequence={consequence}

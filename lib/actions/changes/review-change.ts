@@ -1,10 +1,22 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/action";
-import type { Resource } from "@/lib/auth/policy";
+import { recordId } from "@/lib/actions/input";
+import type { OpenAction, Resource } from "@/lib/auth/policy";
 import { closeChange, mergeChange } from "@/lib/changes/review-change";
+import { describeActors } from "@/lib/data/changes";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import type { ChangeKind } from "@/lib/db/generated/enums";
 
-const input = z.object({ id: z.coerce.number().int().positive() });
+const input = z.object({ id: recordId });
+
+/** Merge says which version of the change was reviewed: the head commit and plan digest the page showed. */
+const mergeInput = z.object({
+  id: recordId,
+  headSha: z.string().regex(/^(|[0-9a-f]{40}|[0-9a-f]{64})$/, "must be the full commit id the change page showed"),
+  planDigest: z.string().regex(/^[0-9a-f]{64}$/, "must be the plan digest the change page showed"),
+});
+
+const OPEN_ACTION: Record<ChangeKind, OpenAction> = { PROMOTION: "deployment.promote", TENANT: "tenant.onboard", APP: "app.create" };
 
 /**
  * What a merge is judged by: the app's team, and every environment the change alters (recorded when it
@@ -22,7 +34,7 @@ export async function changeResource(prisma: PrismaClient, id: number): Promise<
   const env = guarded.length === 0 ? (row.toEnv ?? undefined) : guarded.includes(row.toEnv ?? "") ? (row.toEnv ?? undefined) : `${guarded.join(", ")} (altered by this change to ${row.toEnv ?? "its target"})`;
   // An app being added is not in the cache until merged: its team is the one the add-app request named (and was authorized for).
   const team = app?.team?.name ?? (row.kind === "APP" ? recordedTeam(row.changeSet) : null) ?? row.repository.team ?? null;
-  return { team, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined };
+  return { team, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined, openAction: OPEN_ACTION[row.kind] };
 }
 
 /** The team an add-app change was requested for (`details.team`, stored with its change set). */
@@ -38,14 +50,20 @@ function affectedEnvironments(changeSet: unknown): string[] {
 
 export const mergeChangeAction = defineAction({
   name: "change.merge",
-  input,
+  input: mergeInput,
   permission: async (i, { prisma }) => ({ action: "change.merge", resource: await changeResource(prisma, i.id) }),
   audit: { resourceId: (i) => String(i.id) },
   handler: async ({ input, prisma, user, audit }) => {
     if (user.kind !== "user") throw new Error("unreachable: tokens may not merge");
-    const merged = await mergeChange(prisma, input.id, { id: user.id, name: user.name, email: user.email });
-    audit({ link: `/changes/${input.id}`, message: `merged ${merged.label}` });
-    return merged;
+    const merged = await mergeChange(prisma, input.id, { id: user.id, name: user.name, email: user.email }, { headSha: input.headSha, planDigest: input.planDigest });
+    // Both people of a four-eyes merge are named: who merged (the actor) and who authored it.
+    const author = merged.authorId ? ((await describeActors(prisma, [merged.authorId])).get(merged.authorId) ?? merged.authorId) : "unknown";
+    audit({
+      link: `/changes/${input.id}`,
+      message: `merged ${merged.label} (authored by ${author})`,
+      details: { input, authorId: merged.authorId, mergedById: user.id, headSha: merged.headSha },
+    });
+    return { number: merged.number, label: merged.label, headSha: merged.headSha };
   },
 });
 
