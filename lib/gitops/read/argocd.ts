@@ -1,5 +1,6 @@
 import type { Version } from "../model";
 import { asString, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import { appOfAppsCharts, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { declaredClusters } from "./argocd-clusters";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
@@ -28,6 +29,12 @@ export interface ArgoApp {
   templated?: Record<string, unknown>;
   /** An ApplicationSet's template read as is, because its generators yield no Application from this repository. */
   unexpanded?: boolean;
+  /** Rendered from an app-of-apps Helm chart: the environment of the Application that renders the chart. */
+  inheritedEnv?: string;
+  /** Rendered from an app-of-apps Helm chart: moves a version to the values file that sets it. */
+  relocate?: (v: Version) => Version;
+  /** How many app-of-apps charts rendered this Application (bounded: charts may render each other). */
+  depth?: number;
 }
 
 interface ArgoSource {
@@ -105,13 +112,15 @@ function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<
   for (const hint of [app.namespace, app.project, app.cluster, ...hydratedEnvHints(app.spec)]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
   }
-  return { env: SINGLE_ENV_NAME, app: app.name, fromName: false };
+  return { env: app.inheritedEnv ?? SINGLE_ENV_NAME, app: app.name, fromName: false };
 }
 
 export interface ArgoResult {
   candidates: Candidate[];
   /** Teams from AppProjects and tenant files generators. */
   teams: string[];
+  /** Charts whose templates are Argo CD Applications: wiring, whatever a layout detector made of them. */
+  appCharts: ReadonlySet<string>;
 }
 
 /** Read Argo CD Applications and ApplicationSets: wire existing deployments, add chart/path deployments. */
@@ -133,6 +142,11 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     const expanded = expandApplicationSet(r, d.file, d.doc, d.value, clusterSecrets());
     apps.push(...expanded.apps);
     teams.push(...expanded.teams);
+  }
+  const appCharts = appOfAppsCharts(r);
+  if (appCharts.size > 0) {
+    ctx.conventions.add("argocd-app-of-apps");
+    apps.push(...renderAppCharts(r, apps, appCharts, clusterSecrets().clusters));
   }
   for (const d of kinds.get("AppProject") ?? []) {
     const name = asString(getAtPath(d.value, ["metadata", "name"]));
@@ -156,7 +170,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       const path = asString(s.value.path);
       if (app.unexpanded && (chart === undefined || chart.includes("{{"))) continue;
       if (chart) {
-        const versions = chartSourceVersions(r, app, s, chart, refs, appName).filter((v) => !app.unexpanded || !v.value?.includes("{{"));
+        const read = chartSourceVersions(r, app, s, chart, refs, appName).filter((v) => !app.unexpanded || !v.value?.includes("{{"));
+        const versions = app.relocate ? read.map((v) => (v.file === app.file && app.relocate ? app.relocate(v) : v)) : read;
         if (app.unexpanded && !versions.some((v) => v.kind === "chart")) continue;
         created.push({
           app: appName,
@@ -165,7 +180,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
           appDir: app.file,
           versions,
           errors: [],
-          files: [app.file],
+          files: [...new Set([app.file, ...versions.map((v) => v.file)])],
           destination,
           team,
           source: "argocd",
@@ -175,6 +190,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       if (path === undefined || asString(s.value.ref)) continue;
       const dir = normalizeRepoPath(path);
       if (dir === null || !ctx.index.hasDir(dir)) continue;
+      // The chart renders Applications (renderAppCharts added them): wiring, not a deployment.
+      if (appCharts.has(dir)) continue;
       // A folder another Application already deploys into another environment (one chart, a values file
       // per env) is a cell of its own here, not wiring for that one.
       const wired = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
@@ -214,7 +231,80 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     }
   }
   separateByCluster(created, clusterSecrets().clusters);
-  return { candidates: created, teams };
+  return { candidates: created, teams, appCharts };
+}
+
+const MAX_CHART_DEPTH = 4;
+
+/**
+ * The Applications app-of-apps charts render: once per Application of this repository that deploys the
+ * chart (its values files and inline values on top of the chart's), and once with the chart's own values
+ * for a chart nothing here deploys (its root Application was applied from outside). A rendered Application
+ * that deploys another such chart is followed, to a bounded depth.
+ */
+function renderAppCharts(r: DirReaders, written: readonly ArgoApp[], charts: ReadonlySet<string>, declared: readonly { name: string; server: string }[]): ArgoApp[] {
+  const { ctx } = r;
+  const out: ArgoApp[] = [];
+  const rendered = new Set<string>();
+  const queue = [...written];
+  const render = (dir: string, release: ChartRelease | undefined, parent: ArgoApp | undefined) => {
+    const result = renderAppChart(r, dir, release);
+    for (const p of result.problems) ctx.note(p);
+    const inherited = parent ? envOf(parent, ctx.configuredEnvNames, ctx.config?.clusters ?? {}, clusterNameOf(parent.cluster, declared)).env : undefined;
+    const fromFiles = release?.files.map((f) => /^values[-_.]([\w-]+)\.ya?ml$/.exec(basename(f.file))?.[1]).find((e) => e !== undefined && isEnvLikeName(e, ctx.configuredEnvNames));
+    const env = inherited !== undefined && inherited !== SINGLE_ENV_NAME ? inherited : fromFiles;
+    for (const a of result.apps) {
+      if (apiGroup(a.value) !== "argoproj.io" || a.value.kind !== "Application") continue;
+      const app = toArgoApp(a.template, a.doc, a.value.metadata, a.value.spec, ["spec"]);
+      if (!app) continue;
+      const child: ArgoApp = { ...app, inheritedEnv: env, relocate: a.relocate, depth: (parent?.depth ?? 0) + 1 };
+      out.push(child);
+      if (child.depth !== undefined && child.depth < MAX_CHART_DEPTH) queue.push(child);
+    }
+  };
+  for (let i = 0; i < queue.length; i++) {
+    const app = queue[i];
+    if (!app) continue;
+    const sources = sourcesOf(app);
+    const refs = new Map(sources.flatMap((s) => (asString(s.value.ref) ? [[asString(s.value.ref) ?? "", normalizeRepoPath(asString(s.value.path) ?? "") ?? ""]] : [])));
+    for (const s of sources) {
+      const dir = normalizeRepoPath(asString(s.value.path) ?? "");
+      if (dir === null || asString(s.value.ref) || !charts.has(dir)) continue;
+      const key = `${dir}\u0000${app.file}\u0000${app.doc}\u0000${app.name}`;
+      if (rendered.has(key)) continue;
+      rendered.add(key);
+      rendered.add(dir);
+      render(dir, chartRelease(r, app, s, dir, refs), app);
+    }
+  }
+  for (const dir of charts) if (!rendered.has(dir)) render(dir, undefined, undefined);
+  return out;
+}
+
+/** What an Application tells Helm when it renders a chart: release name, namespace, values. */
+function chartRelease(r: DirReaders, app: ArgoApp, s: ArgoSource, dir: string, refs: Map<string, string>): ChartRelease {
+  const helm = isRecord(s.value.helm) ? s.value.helm : {};
+  const inline: ChartRelease["inline"][number][] = [];
+  const helmPath = [...s.path, "helm"];
+  if (typeof helm.values === "string") {
+    const doc = parseYamlDocuments(helm.values).documents[0];
+    if (doc) inline.push({ values: doc.value, file: app.file, doc: app.doc, path: [...helmPath, "values"], embedded: true });
+  } else if (isRecord(helm.values)) inline.push({ values: helm.values, file: app.file, doc: app.doc, path: [...helmPath, "values"] });
+  if (isRecord(helm.valuesObject)) inline.push({ values: helm.valuesObject, file: app.file, doc: app.doc, path: [...helmPath, "valuesObject"] });
+  (Array.isArray(helm.parameters) ? helm.parameters : []).forEach((p: unknown, i) => {
+    const name = isRecord(p) ? asString(p.name) : undefined;
+    if (!isRecord(p) || !name || p.value === undefined) return;
+    // `a.b.c=v`: a layer of its own, located at the parameter's value.
+    const keys = name.split(".");
+    const values = keys.reduceRight<unknown>((acc, k) => ({ [k]: acc }), p.value);
+    inline.push({ values, file: app.file, doc: app.doc, path: [...helmPath, "parameters", i, "value"], embedded: true });
+  });
+  return {
+    name: asString(helm.releaseName) ?? app.name,
+    namespace: app.namespace,
+    files: helmValueLayers(r, s, dir, refs),
+    inline,
+  };
 }
 
 /** A destination's cluster name: `destination.name`, or the cluster secret that declares `destination.server`. */

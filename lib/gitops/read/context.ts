@@ -52,6 +52,11 @@ export class ReadContext {
     return this.chartDirs.has(dir);
   }
 
+  /** Every folder holding a Chart.yaml. */
+  charts(): readonly string[] {
+    return [...this.chartDirs];
+  }
+
   /** Under `<chart>/templates/` (any depth) of a directory that holds a Chart.yaml. */
   inChartTemplates(path: string): boolean {
     const segs = segments(dirname(path));

@@ -88,6 +88,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
     candidates = [...overlays.candidates, ...plain, ...detectHelmValues(readers)];
   }
   const argo = readArgo(readers, kinds, candidates);
+  if (argo.appCharts.size > 0) candidates = candidates.filter((c) => !argo.appCharts.has(c.appDir ?? c.path));
   candidates.push(...argo.candidates);
   candidates = splitByHelmRelease(readers, candidates);
   if (!templates || templates.length === 0) candidates = preferFluxWiring(ctx, readFluxWiring(readers, kinds, candidates), candidates);

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { changeImpact } from "../impact";
+import { planPromotion } from "../promote";
+import { readRepository } from "./index";
+
+// An app of apps written as a Helm chart, in the shape real repositories use: `range` over the apps in
+// values.yaml, one values file per environment, one root Application per environment.
+
+const root = (env: string, extra = "") =>
+  `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: platform-${env}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://git.example.com/platform.git
+    targetRevision: main
+    path: platform/apps
+    helm:
+      valueFiles:
+        - values-${env}.yaml
+${extra}  destination:
+    server: https://kubernetes.default.svc
+    namespace: argocd
+`;
+
+const template = `{{- range $name, $app := .Values.applications }}
+{{- if $app.enabled }}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {{ $name }}-{{ $.Values.env }}
+  namespace: argocd
+  labels: {{- include "apps.labels" $ | nindent 4 }}
+spec:
+  project: {{ $app.project | default "default" }}
+  {{- if $app.chart }}
+  source:
+    repoURL: {{ $app.repoURL | quote }}
+    chart: {{ $app.chart }}
+    targetRevision: {{ $app.version | quote }}
+  {{- else }}
+  source:
+    repoURL: {{ $.Values.repoURL }}
+    targetRevision: {{ $.Values.targetRevision }}
+    path: {{ $app.path }}/{{ $.Values.env }}
+  {{- end }}
+  destination:
+    server: {{ $.Values.server }}
+    namespace: {{ $app.namespace | default $name }}
+{{- end }}
+{{- end }}
+`;
+
+const tree: Record<string, string> = {
+  "bootstrap/staging.yaml": root("staging"),
+  "bootstrap/production.yaml": root("production"),
+  "platform/apps/Chart.yaml": "apiVersion: v2\nname: apps\nversion: 0.1.0\n",
+  "platform/apps/templates/_helpers.tpl": '{{- define "apps.labels" -}}\napp.kubernetes.io/managed-by: {{ .Release.Service }}\nplatform/root: {{ .Release.Name }}\n{{- end }}\n',
+  "platform/apps/templates/applications.yaml": template,
+  "platform/apps/values.yaml": `repoURL: https://git.example.com/platform.git
+targetRevision: main
+server: https://kubernetes.default.svc
+env: dev
+applications:
+  cache:
+    enabled: true
+    repoURL: https://charts.example.com
+    chart: cache
+    version: 3.0.0
+  ledger:
+    enabled: true
+    path: services/ledger
+  legacy:
+    enabled: false
+    path: services/legacy
+`,
+  "platform/apps/values-staging.yaml": "env: staging\napplications:\n  cache:\n    version: 3.1.0 # staging runs ahead\n",
+  "platform/apps/values-production.yaml": "env: production\n",
+  "services/ledger/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+  "services/ledger/base/deployment.yaml":
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger\nspec:\n  template:\n    spec:\n      containers:\n        - name: ledger\n          image: registry.example.com/ledger:0.0.0\n",
+  "services/ledger/staging/kustomization.yaml": 'resources:\n  - ../base\nimages:\n  - name: registry.example.com/ledger\n    newTag: "5.2.0"\n',
+  "services/ledger/production/kustomization.yaml": 'resources:\n  - ../base\nimages:\n  - name: registry.example.com/ledger\n    newTag: "5.1.0"\n',
+  "services/legacy/staging/kustomization.yaml": 'resources:\n  - ../base\nimages:\n  - name: registry.example.com/legacy\n    newTag: "0.9.0"\n',
+};
+
+function read(files: Record<string, string>) {
+  const model = readRepository(new Map(Object.entries(files)));
+  const cells = model.deployments.map((d) => `${d.app}@${d.env}=${d.versions.map((v) => `${v.value}`).join(",")}`).sort();
+  return { model, cells };
+}
+
+describe("app of apps written as a Helm chart", () => {
+  it("renders the chart once per root Application with its values file, and places each Application in the root's environment", () => {
+    const { model, cells } = read(tree);
+    expect(cells).toEqual(["cache@production=3.0.0", "cache@staging=3.1.0", "ledger@production=5.1.0", "ledger@staging=5.2.0"]);
+    // Disabled in values: Argo CD would not create it, so it is no cell.
+    expect(cells.some((c) => c.startsWith("legacy"))).toBe(false);
+    expect(model.conventions).toContain("argocd-app-of-apps");
+  });
+
+  it("traces a rendered chart version to the values file that sets it for that environment", () => {
+    const { model } = read(tree);
+    const cache = (env: string) => model.deployments.find((d) => d.app === "cache" && d.env === env)?.versions[0];
+    expect(cache("staging")).toMatchObject({ kind: "chart", name: "cache", file: "platform/apps/values-staging.yaml", path: ["applications", "cache", "version"] });
+    expect(cache("staging")?.field).toContain("applications.cache.version");
+    // Production sets no version of its own: the chart's values.yaml holds it.
+    expect(cache("production")).toMatchObject({ file: "platform/apps/values.yaml", path: ["applications", "cache", "version"] });
+  });
+
+  it("a promotion edits the values file that sets the target's version, and the impact names every environment it feeds", () => {
+    const files = new Map(Object.entries(tree));
+    const model = readRepository(files);
+    const cell = (env: string) => model.deployments.find((d) => d.app === "cache" && d.env === env);
+    const plan = planPromotion({ tree: files, source: cell("staging")!, target: cell("production")!, mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    // Production's version comes from the chart's values.yaml, which staging overrides: that file is
+    // the one to edit, and only production moves.
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["platform/apps/values.yaml"]);
+    expect(changeImpact(files, model, plan.changeSet)).toEqual([{ app: "cache", env: "production", versions: [{ name: "cache", from: "3.0.0", to: "3.1.0" }] }]);
+    const after = new Map(files);
+    for (const e of plan.changeSet.edits) if (e.content !== undefined && e.content !== null) after.set(e.path, e.content);
+    expect(after.get("platform/apps/values.yaml")).toMatch(/chart: cache\n {4}version: 3\.1\.0\n/);
+    expect(read(Object.fromEntries(after)).cells).toEqual(expect.arrayContaining(["cache@production=3.1.0", "cache@staging=3.1.0"]));
+  });
+
+  it("renders a chart no Application of the repository deploys with its own values (the root was applied from outside)", () => {
+    const files = { ...tree };
+    delete files["bootstrap/staging.yaml"];
+    delete files["bootstrap/production.yaml"];
+    const { cells } = read(files);
+    // values.yaml names the environment dev, and the Applications carry it in their names; ledger-dev
+    // points at a folder that does not exist, and the ledger overlays stay what the folders say.
+    expect(cells).toEqual(["cache@dev=3.0.0", "ledger@production=5.1.0", "ledger@staging=5.2.0"]);
+  });
+
+  it("takes inline values and parameters of the root Application over the values files", () => {
+    const params = "      parameters:\n        - name: applications.cache.version\n          value: 3.2.0\n";
+    const files = { ...tree, "bootstrap/staging.yaml": root("staging", params) };
+    const { model, cells } = read(files);
+    expect(cells).toContain("cache@staging=3.2.0");
+    const v = model.deployments.find((d) => d.app === "cache" && d.env === "staging")?.versions[0];
+    expect(v).toMatchObject({ file: "bootstrap/staging.yaml", path: ["spec", "source", "helm", "parameters", 0, "value"] });
+  });
+
+  it("reports a template it cannot evaluate instead of guessing", () => {
+    const files = { ...tree, "platform/apps/templates/extra.yaml": "{{ now | date \"2006\" }}\nkind: Application\n" };
+    const { model } = read(files);
+    expect(model.notes.join("\n")).toMatch(/platform\/apps\/templates\/extra\.yaml: not rendered: function (now|date) is not evaluated/);
+  });
+});

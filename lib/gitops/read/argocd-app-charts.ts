@@ -1,0 +1,151 @@
+import type { Version } from "../model";
+import { getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import type { DirReaders } from "./dir-versions";
+import { ChartRenderer, type PrintedValue } from "./helm/template-exec";
+import { TemplateError } from "./helm/template-parse";
+import { mergeValues, type ValuesPath } from "./helm/template-values";
+import { basename, joinInRepo } from "./paths";
+import type { ValuesLayer } from "./values-images";
+
+// App of apps written as a Helm chart: the chart's templates are Argo CD Applications, filled from its
+// values (`range .Values.applications`), often with one values file per environment. Argo CD renders the
+// chart and applies what comes out; Ferry renders it the same way to see which Applications exist and
+// traces every version back to the values file that sets it, which is the file a promotion edits.
+
+const ARGO_TEMPLATE = /^\s*kind:\s*["']?Application(Set)?["']?\s*$/m;
+
+/** Charts whose templates render Argo CD Applications or ApplicationSets. */
+export function appOfAppsCharts(r: DirReaders): Set<string> {
+  const { ctx } = r;
+  const out = new Set<string>();
+  for (const dir of ctx.charts()) {
+    if (templateFiles(r, dir).some((f) => !basename(f).startsWith("_") && ARGO_TEMPLATE.test(ctx.index.read(f) ?? ""))) out.add(dir);
+  }
+  return out;
+}
+
+function templateFiles(r: DirReaders, dir: string): string[] {
+  const templates = joinInRepo(dir, "templates");
+  if (templates === null || !r.ctx.index.hasDir(templates)) return [];
+  return r.ctx.index.filesUnder(templates).filter((f) => /\.(ya?ml|tpl)$/.test(f));
+}
+
+/** Values set by the Application that renders the chart, with where each layer lives for edits. */
+export interface InlineValues {
+  values: unknown;
+  file: string;
+  doc: number;
+  /** Path of the values inside that document (of the string, when `embedded`). */
+  path: YamlPath;
+  /** The values are a YAML string (`helm.values`): a promotion cannot edit inside it. */
+  embedded?: boolean;
+}
+
+export interface ChartRelease {
+  name: string;
+  namespace?: string;
+  /** `helm.valueFiles`, in order. */
+  files: readonly ValuesLayer[];
+  /** `helm.values` / `valuesObject`, then `helm.parameters` (each one a layer of its own). */
+  inline: readonly InlineValues[];
+}
+
+export interface RenderedApplication {
+  template: string;
+  doc: number;
+  value: Record<string, unknown>;
+  /** Moves a version read from the rendered Application to the values file that sets it. */
+  relocate(v: Version): Version;
+}
+
+type Layer = InlineValues;
+
+/**
+ * Render `dir` as Argo CD would for `release` (the chart's own values only when no Application in this
+ * repository renders it: it was applied from outside). Templates Ferry cannot evaluate are named in `problems`.
+ */
+export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease | undefined): { apps: RenderedApplication[]; problems: string[] } {
+  const { ctx } = r;
+  const layers: Layer[] = [];
+  const valuesFile = ctx.index.findFileIn(dir, ["values.yaml", "values.yml"]);
+  const baseDoc = valuesFile ? ctx.load(valuesFile).docs[0] : undefined;
+  if (valuesFile && baseDoc) layers.push({ values: baseDoc.value, file: valuesFile, doc: baseDoc.index, path: [] });
+  for (const l of release?.files ?? []) layers.push({ values: l.values, file: l.file, doc: l.doc, path: [] });
+  for (const l of release?.inline ?? []) layers.push(l);
+  const chartFile = ctx.index.findFileIn(dir, ["Chart.yaml"]);
+  const chart = chartFile ? ctx.load(chartFile).docs[0]?.value : undefined;
+  const chartMeta = isRecord(chart) ? chart : {};
+  const root: Record<string, unknown> = {
+    Values: mergeValues(layers.map((l) => l.values)),
+    Release: { Name: release?.name ?? basename(dir), Namespace: release?.namespace ?? "argocd", Service: "Helm", IsInstall: true, IsUpgrade: false, Revision: 1 },
+    Chart: { Name: chartMeta.name ?? basename(dir), Version: chartMeta.version ?? "", AppVersion: chartMeta.appVersion ?? "" },
+    Capabilities: { KubeVersion: { Version: "v1.33.0", Major: "1", Minor: "33" }, APIVersions: [] },
+    Template: { BasePath: `${basename(dir)}/templates` },
+  };
+  const files = templateFiles(r, dir).map((path) => ({ path, text: ctx.index.read(path) ?? "" }));
+  const renderer = new ChartRenderer(root, files);
+  const apps: RenderedApplication[] = [];
+  const problems: string[] = [];
+  for (const f of files) {
+    if (basename(f.path).startsWith("_") || !ARGO_TEMPLATE.test(f.text)) continue;
+    let out: ReturnType<ChartRenderer["render"]>;
+    try {
+      out = renderer.render(f.text);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      problems.push(`${f.path}: not rendered: ${e.message}`);
+      continue;
+    }
+    let doc = 0;
+    for (const { chunk, start } of documentChunks(out.text)) {
+      const parsed = parseYamlDocuments(chunk);
+      const value = parsed.documents[0]?.value;
+      if (parsed.errors.length > 0) {
+        problems.push(`${f.path}: rendered document ${doc + 1} is not valid YAML (${parsed.errors[0]?.message ?? "parse error"})`);
+        doc++;
+        continue;
+      }
+      if (!isRecord(value)) continue;
+      const printed = out.printed.filter((p) => p.start >= start && p.end <= start + chunk.length);
+      apps.push({ template: f.path, doc: doc++, value, relocate: (v) => relocate(v, printed, layers, dir, f.path) });
+    }
+  }
+  return { apps, problems };
+}
+
+/** The one place in the values a rendered version was printed from, or the version unchanged when it is written in the template. */
+function relocate(v: Version, printed: readonly PrintedValue[], layers: readonly Layer[], dir: string, template: string): Version {
+  if (v.value === null) return v;
+  const paths = new Map<string, ValuesPath>();
+  for (const p of printed) {
+    if (p.value === v.value) paths.set(JSON.stringify(p.path), p.path);
+    if (p.subtree !== undefined) for (const leaf of leavesEqual(p.subtree, v.value, [])) paths.set(JSON.stringify([...p.path, ...leaf]), [...p.path, ...leaf]);
+  }
+  const written = ` (written in the Helm template ${template})`;
+  if (paths.size !== 1) return { ...v, field: paths.size === 0 ? `${v.field}${written}` : `${v.field} (rendered by ${template} from one of several values)` };
+  const path = [...paths.values()][0] ?? [];
+  const layer = [...layers].reverse().find((l) => getAtPath(l.values, path) !== undefined);
+  if (!layer) return v;
+  const dotted = path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+  const where = `values of the app-of-apps chart ${dir}, rendered by ${template}`;
+  if (layer.embedded) return { ...v, file: layer.file, doc: layer.doc, path: layer.path, field: `${dotted} (${where}; inside a YAML string)` };
+  return { ...v, file: layer.file, doc: layer.doc, path: [...layer.path, ...path], field: `${dotted} (${where})` };
+}
+
+/** The documents of a rendered template, with where each starts in the text. */
+function documentChunks(text: string): { chunk: string; start: number }[] {
+  const out: { chunk: string; start: number }[] = [];
+  let start = 0;
+  for (const m of text.matchAll(/^---[ \t]*$/gm)) {
+    out.push({ chunk: text.slice(start, m.index), start });
+    start = m.index + m[0].length;
+  }
+  out.push({ chunk: text.slice(start), start });
+  return out;
+}
+
+function leavesEqual(value: unknown, want: string, at: ValuesPath): ValuesPath[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leavesEqual(v, want, [...at, i]));
+  if (isRecord(value)) return Object.entries(value).flatMap(([k, v]) => leavesEqual(v, want, [...at, k]));
+  return (typeof value === "string" || typeof value === "number") && String(value) === want ? [at] : [];
+}

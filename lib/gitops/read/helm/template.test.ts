@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { ChartRenderer } from "./template-exec";
+import { TemplateError } from "./template-parse";
+import { mergeValues } from "./template-values";
+
+function render(text: string, values: Record<string, unknown>, helpers = "") {
+  const r = new ChartRenderer({ Values: values, Release: { Name: "root", Namespace: "argocd" } }, helpers ? [{ path: "_helpers.tpl", text: helpers }] : []);
+  return r.render(text);
+}
+
+describe("Go templates as Helm renders them", () => {
+  it("ranges over a map in key order, with else, trim markers, and variables scoped to their block", () => {
+    const out = render("{{- range $k, $v := .Values.apps }}\n{{ $k }}={{ $v }}{{- $last := $k }}\n{{- end }}\n{{- range .Values.none }}x{{ else }}\nnone{{ end }}", { apps: { b: 2, a: 1 } });
+    expect(out.text).toBe("\na=1\nb=2\nnone");
+    expect(() => render("{{ range .Values.apps }}{{ $x := 1 }}{{ end }}{{ $x }}", { apps: [1] })).toThrow(TemplateError);
+  });
+
+  it("chains else if and else with, and rebinds the dot in with and range", () => {
+    const tpl = "{{ if eq .Values.kind \"a\" }}A{{ else if eq .Values.kind \"b\" }}B{{ else }}C{{ end }}|{{ with .Values.obj }}{{ .name }}{{ else }}-{{ end }}|{{ range .Values.list }}{{ if eq . 2 }}{{ break }}{{ end }}{{ . }}{{ end }}";
+    expect(render(tpl, { kind: "b", obj: { name: "n" }, list: [1, 2, 3] }).text).toBe("B|n|1");
+    expect(render(tpl, { kind: "z", list: [] }).text).toBe("C|-|");
+  });
+
+  it("includes named templates from helper files, indents them, and renders tpl strings", () => {
+    const helpers = '{{- define "labels" -}}\napp: {{ .Release.Name }}\ntier: {{ .Values.tier | default "web" }}\n{{- end }}';
+    const out = render('metadata:\n  labels: {{- include "labels" . | nindent 4 }}\n  note: {{ tpl .Values.note . }}', { note: "in {{ .Release.Namespace }}" }, helpers);
+    expect(out.text).toBe("metadata:\n  labels:\n    app: root\n    tier: web\n  note: in argocd");
+  });
+
+  it("fails loudly on what it does not evaluate, and on required values that are missing", () => {
+    expect(() => render("{{ now }}", {})).toThrow(/function now is not evaluated/);
+    expect(() => render('{{ required "set image.tag" .Values.image.tag }}', { image: {} })).toThrow(/required: set image.tag/);
+    expect(() => render("{{ if .Values.x }}", {})).toThrow(/missing end/);
+  });
+
+  it("records where each printed value came from, through quote, default and toYaml", () => {
+    const values = mergeValues([{ defaults: { rev: "main" }, apps: { shop: { version: "1.2.0", spec: { chart: "shop", targetRevision: "9.9.9" } }, cart: {} } }]);
+    const out = render('{{ range $n, $a := .Values.apps }}{{ $n }}: {{ $a.version | default $.Values.defaults.rev | quote }}\n{{ with $a.spec }}{{ toYaml . | nindent 2 }}{{ end }}\n{{ end }}', values);
+    expect(out.text).toBe('cart: "main"\n\nshop: "1.2.0"\n\n  chart: shop\n  targetRevision: 9.9.9\n');
+    const printed = out.printed.map((p) => ({ text: out.text.slice(p.start, p.end).trim(), path: p.path.join("."), value: p.value, subtree: p.subtree !== undefined }));
+    expect(printed).toEqual([
+      { text: '"main"', path: "defaults.rev", value: "main", subtree: false },
+      { text: '"1.2.0"', path: "apps.shop.version", value: "1.2.0", subtree: false },
+      { text: "chart: shop\n  targetRevision: 9.9.9", path: "apps.shop.spec", value: undefined, subtree: true },
+    ]);
+  });
+
+  it("merges values files as Helm does: maps deeply, lists replaced, null deletes", () => {
+    expect(mergeValues([{ a: { x: 1, y: 2 }, l: [1, 2], d: 1 }, { a: { y: 3 }, l: [9], d: null }])).toEqual({ a: { x: 1, y: 3 }, l: [9] });
+  });
+});
