@@ -5,6 +5,7 @@ import { loadRepositoriesConfig, type RepositoryConfig } from "@/lib/config/repo
 import { createDemoRepositories } from "@/lib/demo/create-demo-repos";
 import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { retireRemovedRepositories } from "@/lib/sync/retire-repositories";
 import { syncAllRepositories } from "@/lib/sync/sync-now";
 
 // Demo repositories that belong to one team as a whole (repo per team); the others say per app.
@@ -33,7 +34,7 @@ export async function bootstrap({ connectionString, dataDir, log = console.log }
   if (identity.id === "demo") await seedDemoUsers(prisma);
 
   const repositories = await configuredRepositories(dataDir, log);
-  await registerRepositories(prisma, repositories);
+  await registerRepositories(prisma, repositories, log);
 
   const started = Date.now();
   const results = await syncAllRepositories(prisma);
@@ -61,13 +62,16 @@ async function configuredRepositories(dataDir: string, log: (line: string) => vo
   }));
 }
 
-async function registerRepositories(prisma: PrismaClient, repositories: RegisteredRepository[]): Promise<void> {
+async function registerRepositories(prisma: PrismaClient, repositories: RegisteredRepository[], log: (line: string) => void): Promise<void> {
   for (const repo of repositories) {
-    const data = { provider: repo.provider, url: repo.url, defaultBranch: repo.branch ?? "main", team: repo.team ?? null };
+    // archivedAt: null brings back a repository configured again after it was removed.
+    const data = { provider: repo.provider, url: repo.url, defaultBranch: repo.branch ?? "main", team: repo.team ?? null, archivedAt: null };
     await prisma.repository.upsert({
       where: { name: repo.name },
       create: { name: repo.name, ...data, syncError: repo.error ?? null },
       update: { ...data, ...(repo.error ? { syncError: repo.error } : {}) },
     });
   }
+  const retired = await retireRemovedRepositories(prisma, repositories.map((r) => r.name));
+  if (retired.length > 0) log(`ferry: archived ${retired.join(", ")}: no longer in the configuration (no more syncs or changes; change requests kept)`);
 }

@@ -17,6 +17,7 @@ export function RefreshButton({ repository }: { repository: string }) {
             if (!result.ok) setMessage(result.error);
             else if (result.data.status === "error") setMessage(`Sync failed: ${result.data.error}`);
             else if (result.data.status === "locked") setMessage("Another sync of this repository is running; try again in a moment.");
+            else if (result.data.status === "archived") setMessage("This repository was removed from the configuration and is archived.");
             else setMessage(result.data.status === "unchanged" ? "Already up to date" : `Synced (${result.data.changedFiles} files changed)`);
           })
         }

@@ -31,7 +31,11 @@ export function RepositoryTable({ repositories }: { repositories: RepositorySumm
                 {n}
               </div>
             ))}
-            {r.syncError ? (
+            {r.archivedAt ? (
+              <span className="text-slate-500" data-testid="archived" title={r.archivedAt}>
+                archived: removed from the configuration, no longer synced or changed
+              </span>
+            ) : r.syncError ? (
               <span className="text-red-800">error: {r.syncError}</span>
             ) : r.headSha ? (
               <span className="text-emerald-700">
@@ -70,9 +74,7 @@ export function RepositoryTable({ repositories }: { repositories: RepositorySumm
               </details>
             ) : null}
           </DataCell>
-          <DataCell>
-            <RefreshButton repository={r.name} />
-          </DataCell>
+          <DataCell>{r.archivedAt ? null : <RefreshButton repository={r.name} />}</DataCell>
         </DataRow>
       ))}
     </DataTable>

@@ -5,6 +5,7 @@ import { isScmError } from "@/lib/scm/errors";
 import type { FileChange } from "@/lib/scm/types";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { openScmRepository } from "@/lib/sync/open-scm";
+import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { refreshChangeRequest } from "./refresh-change";
 import { linkChangePage, reserveChangeId } from "./change-page-link";
@@ -79,6 +80,7 @@ export async function freshRepository(prisma: PrismaClient, name: string): Promi
 export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput<P>): Promise<OpenChangeResult<P>> {
   const row = await prisma.repository.findUnique({ where: { name: input.repository } });
   if (!row) throw new DomainError(`Repository ${input.repository} is not configured.`);
+  assertRepositoryActive(row);
   await freshRepository(prisma, input.repository);
 
   // What a failure half-way left on the forge, so the message says it (a revoked token once left a

@@ -47,7 +47,7 @@ const POLL_LIMIT = 50;
  */
 export async function refreshOpenChanges(prisma: PrismaClient): Promise<string[]> {
   const open = await prisma.changeRequest.findMany({
-    where: { state: { in: ["OPEN", "DRAFT"] }, number: { not: null }, repository: { provider: { in: ["github", "gitlab"] } } },
+    where: { state: { in: ["OPEN", "DRAFT"] }, number: { not: null }, repository: { provider: { in: ["github", "gitlab"] }, archivedAt: null } },
     orderBy: { syncedAt: { sort: "asc", nulls: "first" } },
     take: POLL_LIMIT,
     select: { number: true, repository: { select: { name: true } } },

@@ -2,9 +2,9 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
 import { isScmError } from "@/lib/scm/errors";
 import { openScmRepository } from "@/lib/sync/open-scm";
+import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { changeLabel } from "./change-label";
-import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
 import type { Requester } from "./open-promotion";
 
 async function changeWithRepository(prisma: PrismaClient, id: number) {
@@ -12,6 +12,8 @@ async function changeWithRepository(prisma: PrismaClient, id: number) {
   if (!row) throw new DomainError(`There is no change #${id}.`);
   if (row.number === null) throw new DomainError(`Change #${id} has no number on its forge yet.`);
   if (row.state !== "OPEN" && row.state !== "DRAFT") throw new DomainError(`${changeLabel({ provider: row.repository.provider, repository: row.repository.name, number: row.number, id })} is already ${row.state.toLowerCase()}.`);
+  // Merging or closing writes to the repository, which a retired one no longer allows.
+  assertRepositoryActive(row.repository);
   return { ...row, number: row.number, label: changeLabel({ provider: row.repository.provider, repository: row.repository.name, number: row.number, id: row.id }) };
 }
 
@@ -24,23 +26,13 @@ function explain(error: unknown): never {
  * Merges exactly the reviewed head (a moved branch is refused), then syncs so the matrix shows the
  * new version straight away. On plain git this is a real merge into the default branch.
  */
-export async function mergeChange(
-  prisma: PrismaClient,
-  id: number,
-  reviewer: Requester,
-  seen?: ReviewedVersion,
-): Promise<{ number: number; label: string; headSha: string | null; authorId: string | null }> {
+export async function mergeChange(prisma: PrismaClient, id: number, reviewer: Requester): Promise<{ number: number; label: string; headSha: string | null }> {
   const row = await changeWithRepository(prisma, id);
-  // The portal's Merge always says what the reviewer saw (the action requires it); the forge is then
-  // asked to merge exactly that commit, so a push between this check and the merge is refused too.
-  const moved = seen ? changedSinceReview(row, seen) : null;
-  if (moved) throw new DomainError(moved);
-  const expectedHeadSha = (seen ? seen.headSha : row.headSha) || undefined;
   const scm = openScmRepository(row.repository);
   let mergeCommitSha: string | null = null;
   try {
     const merged = await scm.mergeChangeRequest(row.number, {
-      expectedHeadSha,
+      expectedHeadSha: row.headSha ?? undefined,
       mergedBy: { name: reviewer.name, email: reviewer.email },
     });
     mergeCommitSha = merged.mergeCommitSha;
@@ -56,7 +48,7 @@ export async function mergeChange(
     data: { mergedById: reviewer.id, ...(mergeCommitSha ? { mergeCommitSha } : {}) },
   });
   await syncRepositoryNow(prisma, row.repository.name);
-  return { number: row.number, label: row.label, headSha: row.headSha, authorId: row.authorId };
+  return { number: row.number, label: row.label, headSha: row.headSha };
 }
 
 /** Closes without merging and deletes the branch: nothing is deployed. */

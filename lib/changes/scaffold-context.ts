@@ -3,6 +3,7 @@ import { DomainError } from "@/lib/actions/domain-error";
 import { repoUrlOf } from "@/lib/gitops/scaffold";
 import type { CachedRepository } from "@/lib/sync/cached-repository";
 import { openScmRepository } from "@/lib/sync/open-scm";
+import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 
 /** What a scaffold needs to know about a configured repository beyond its cached tree. */
 export interface RepositoryRow {
@@ -15,9 +16,11 @@ export interface RepositoryRow {
 }
 
 export async function repositoryRow(prisma: PrismaClient, name: string): Promise<RepositoryRow> {
-  const row = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, provider: true, url: true, defaultBranch: true, team: true } });
+  const row = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, provider: true, url: true, defaultBranch: true, team: true, archivedAt: true } });
   if (!row) throw new DomainError(`Repository ${name} is not configured in Ferry.`);
-  return row;
+  assertRepositoryActive(row);
+  const { archivedAt: _archived, ...active } = row;
+  return active;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { detectTenantPreset, planTenant, tenantBranch, type PresetName, type ScaffoldPlan } from "@/lib/gitops/scaffold";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
+import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { freshRepository, openChange, type OpenChangeResult, type Requester } from "./open-change";
 import { notPreviewed, scaffoldPlanDigest } from "./plan-digest";
 import { newRepositoryRefusal, publicUrl, repositoryRow, symlinksAt, type RepositoryRow } from "./scaffold-context";
@@ -28,8 +29,10 @@ interface TenantWorld {
 async function world(prisma: PrismaClient, input: TenantInput): Promise<TenantWorld> {
   const platform = await repositoryRow(prisma, input.repository);
   if (input.apps.newRepository) throw newRepositoryRefusal(input.apps.repository, platform.provider);
-  const apps = await prisma.repository.findUnique({ where: { name: input.apps.repository }, select: { id: true, name: true, provider: true, url: true, defaultBranch: true, team: true } });
-  if (!apps) throw newRepositoryRefusal(input.apps.repository, platform.provider);
+  const found = await prisma.repository.findUnique({ where: { name: input.apps.repository }, select: { id: true, name: true, provider: true, url: true, defaultBranch: true, team: true, archivedAt: true } });
+  if (!found) throw newRepositoryRefusal(input.apps.repository, platform.provider);
+  assertRepositoryActive(found);
+  const { archivedAt: _archived, ...apps } = found;
   return { platform, apps, appsRepo: await readCachedRepository(prisma, apps.name) };
 }
 

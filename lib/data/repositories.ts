@@ -18,6 +18,8 @@ export interface RepositorySummary {
   readNotes: string[];
   /** What the last sync found about the branch itself: empty, or rewritten by a force-push. */
   branchNotices: string[];
+  /** When it was removed from the configuration (see lib/sync/retire-repositories.ts); null while configured. */
+  archivedAt: string | null;
 }
 
 /** Strips credentials from a remote URL before it is shown anywhere. */
@@ -26,7 +28,8 @@ export function displayUrl(url: string): string {
 }
 
 export async function listRepositories(prisma: PrismaClient): Promise<RepositorySummary[]> {
-  const rows = await prisma.repository.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { apps: true } } } });
+  // Configured repositories first, then the archived ones (kept for their change requests).
+  const rows = await prisma.repository.findMany({ orderBy: [{ archivedAt: { sort: "desc", nulls: "first" } }, { name: "asc" }], include: { _count: { select: { apps: true } } } });
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -43,6 +46,7 @@ export async function listRepositories(prisma: PrismaClient): Promise<Repository
     readErrors: (r.readErrors as RepositorySummary["readErrors"] | null) ?? [],
     readNotes: otherNotes(r.readNotes),
     branchNotices: branchNotices(r.readNotes),
+    archivedAt: r.archivedAt?.toISOString() ?? null,
   }));
 }
 
@@ -53,6 +57,6 @@ export interface RepositoryProblem {
 }
 
 export async function listRepositoryProblems(prisma: PrismaClient): Promise<RepositoryProblem[]> {
-  const rows = await prisma.repository.findMany({ where: { syncError: { not: null } }, orderBy: { name: "asc" }, select: { name: true, syncError: true, lastSyncAt: true } });
+  const rows = await prisma.repository.findMany({ where: { syncError: { not: null }, archivedAt: null }, orderBy: { name: "asc" }, select: { name: true, syncError: true, lastSyncAt: true } });
   return rows.map((r) => ({ name: r.name, syncError: r.syncError ?? "", lastSyncAt: r.lastSyncAt?.toISOString() ?? null }));
 }

@@ -1,21 +1,23 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
 import { openScmRepository } from "./open-scm";
+import { assertRepositoryActive } from "./retire-repositories";
 import { syncRepository, type SyncResult } from "./sync-repository";
 
 /** Syncs one configured repository by name. Unknown names are a user error, not a crash. */
 export async function syncRepositoryNow(prisma: PrismaClient, name: string, options: { force?: boolean } = {}): Promise<SyncResult> {
   const repo = await prisma.repository.findUnique({ where: { name } });
   if (!repo) throw new DomainError(`No repository named "${name}" is configured.`);
+  assertRepositoryActive(repo);
   return syncRepository(prisma, repo.id, openScmRepository(repo), options);
 }
 
 /** Repositories synced at once: forge and database waits overlap while one is being read. */
 const SYNC_CONCURRENCY = 3;
 
-/** Syncs every configured repository, a few at a time; one failing repository never stops the rest. */
+/** Syncs every configured (not archived) repository, a few at a time; one failing repository never stops the rest. */
 export async function syncAllRepositories(prisma: PrismaClient, options: { force?: boolean } = {}): Promise<SyncResult[]> {
-  const repos = await prisma.repository.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+  const repos = await prisma.repository.findMany({ where: { archivedAt: null }, orderBy: { name: "asc" }, select: { name: true } });
   const results: SyncResult[] = new Array(repos.length);
   let next = 0;
   const worker = async () => {

@@ -22,7 +22,7 @@ const storedFiles = new Map<number, { headSha: string; files: Map<string, string
 
 export interface SyncResult {
   repository: string;
-  status: "synced" | "unchanged" | "locked" | "error";
+  status: "synced" | "unchanged" | "locked" | "archived" | "error";
   headSha: string | null;
   durationMs: number;
   changedFiles: number;
@@ -63,6 +63,9 @@ export async function syncRepository(
         const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
           SELECT pg_try_advisory_xact_lock(${SYNC_LOCK_NAMESPACE}::int, ${repositoryId}::int) AS locked`;
         if (!lock?.locked) return { status: "locked" as const, headSha: repo.headSha, changedFiles: 0 };
+        // Retired while this sync waited to start (see retire-repositories.ts): its model must not come back.
+        const { archivedAt } = await tx.repository.findUniqueOrThrow({ where: { id: repositoryId }, select: { archivedAt: true } });
+        if (archivedAt) return { status: "archived" as const, headSha: null, changedFiles: 0 };
 
         phase("lock");
         const headSha = await scm.resolveRef(repo.defaultBranch);

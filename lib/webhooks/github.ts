@@ -108,7 +108,7 @@ async function findRepository(prisma: PrismaClient, payload: Record<string, unkn
   const repo = record(payload.repository);
   const htmlUrl = typeof repo.html_url === "string" ? normaliseRepositoryUrl(repo.html_url) : null;
   if (!htmlUrl) return null;
-  const rows = await prisma.repository.findMany({ where: { provider: "github" }, select: { id: true, name: true, url: true, defaultBranch: true } });
+  const rows = await prisma.repository.findMany({ where: { provider: "github", archivedAt: null }, select: { id: true, name: true, url: true, defaultBranch: true } });
   return rows.find((row) => normaliseRepositoryUrl(row.url) === htmlUrl) ?? null;
 }
 

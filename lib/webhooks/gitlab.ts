@@ -49,7 +49,7 @@ export async function handleGitLabWebhook(delivery: WebhookDelivery, deps: GitLa
 
   let plan: DeliveryPlan;
   try {
-    const rows = await deps.prisma.repository.findMany({ where: { provider: "gitlab" }, select: { name: true, url: true, defaultBranch: true } });
+    const rows = await deps.prisma.repository.findMany({ where: { provider: "gitlab", archivedAt: null }, select: { name: true, url: true, defaultBranch: true } });
     plan = planGitLabDelivery(event, payload, rows, deps.apiUrl);
   } catch (error) {
     return unavailable(error);

@@ -14,6 +14,7 @@ export async function GET() {
   try {
     await prisma.$queryRaw`SELECT 1`;
     const repositories = await prisma.repository.findMany({
+      where: { archivedAt: null },
       orderBy: { name: "asc" },
       select: { name: true, provider: true, defaultBranch: true, headSha: true, lastSyncAt: true, lastSyncMs: true, syncError: true, readNotes: true },
     });

@@ -12,7 +12,7 @@ export default async function AddAppPage() {
   const prisma = getPrisma();
   const isAdmin = user.role === "ADMIN";
   const [repositories, teams, environments] = await Promise.all([
-    prisma.repository.findMany({ select: { name: true, team: true }, orderBy: { name: "asc" } }),
+    prisma.repository.findMany({ where: { archivedAt: null }, select: { name: true, team: true }, orderBy: { name: "asc" } }),
     prisma.team.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
     prisma.environment.findMany({ select: { name: true }, orderBy: [{ order: "asc" }, { name: "asc" }] }),
   ]);

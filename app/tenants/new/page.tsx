@@ -25,7 +25,7 @@ export default async function OnboardTenantPage() {
 async function Form() {
   const prisma = getPrisma();
   const [repositories, environments] = await Promise.all([
-    prisma.repository.findMany({ select: { name: true, provider: true, id: true }, orderBy: { name: "asc" } }),
+    prisma.repository.findMany({ where: { archivedAt: null }, select: { name: true, provider: true, id: true }, orderBy: { name: "asc" } }),
     prisma.environment.findMany({ select: { name: true }, orderBy: [{ order: "asc" }, { name: "asc" }] }),
   ]);
   // The platform repository is the one that already declares tenants in folders.
