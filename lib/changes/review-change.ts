@@ -5,6 +5,7 @@ import { openScmRepository } from "@/lib/sync/open-scm";
 import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { changeLabel } from "./change-label";
+import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
 import type { Requester } from "./open-promotion";
 
 async function changeWithRepository(prisma: PrismaClient, id: number) {
@@ -26,13 +27,23 @@ function explain(error: unknown): never {
  * Merges exactly the reviewed head (a moved branch is refused), then syncs so the matrix shows the
  * new version straight away. On plain git this is a real merge into the default branch.
  */
-export async function mergeChange(prisma: PrismaClient, id: number, reviewer: Requester): Promise<{ number: number; label: string; headSha: string | null }> {
+export async function mergeChange(
+  prisma: PrismaClient,
+  id: number,
+  reviewer: Requester,
+  seen?: ReviewedVersion,
+): Promise<{ number: number; label: string; headSha: string | null; authorId: string | null }> {
   const row = await changeWithRepository(prisma, id);
+  // The portal's Merge always says what the reviewer saw (the action requires it); the forge is then
+  // asked to merge exactly that commit, so a push between this check and the merge is refused too.
+  const moved = seen ? changedSinceReview(row, seen) : null;
+  if (moved) throw new DomainError(moved);
+  const expectedHeadSha = (seen ? seen.headSha : row.headSha) || undefined;
   const scm = openScmRepository(row.repository);
   let mergeCommitSha: string | null = null;
   try {
     const merged = await scm.mergeChangeRequest(row.number, {
-      expectedHeadSha: row.headSha ?? undefined,
+      expectedHeadSha,
       mergedBy: { name: reviewer.name, email: reviewer.email },
     });
     mergeCommitSha = merged.mergeCommitSha;
@@ -48,7 +59,7 @@ export async function mergeChange(prisma: PrismaClient, id: number, reviewer: Re
     data: { mergedById: reviewer.id, ...(mergeCommitSha ? { mergeCommitSha } : {}) },
   });
   await syncRepositoryNow(prisma, row.repository.name);
-  return { number: row.number, label: row.label, headSha: row.headSha };
+  return { number: row.number, label: row.label, headSha: row.headSha, authorId: row.authorId };
 }
 
 /** Closes without merging and deletes the branch: nothing is deployed. */
