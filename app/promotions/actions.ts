@@ -2,7 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { openPromotionAction } from "@/lib/actions/promotions/open-promotion";
+import { cellHistoryAction } from "@/lib/actions/promotions/cell-history";
 import { previewPromotionAction } from "@/lib/actions/promotions/preview-promotion";
+import { unpinCellAction } from "@/lib/actions/promotions/unpin-cell";
 
 export async function previewPromotion(input: unknown) {
   return previewPromotionAction(input);
@@ -11,5 +13,15 @@ export async function previewPromotion(input: unknown) {
 export async function promote(input: unknown) {
   const result = await openPromotionAction(input);
   if (result.ok && "change" in result.data) revalidatePath("/", "layout");
+  return result;
+}
+
+export async function cellHistory(input: unknown) {
+  return cellHistoryAction(input);
+}
+
+export async function unpinCell(input: unknown) {
+  const result = await unpinCellAction(input);
+  if (result.ok) revalidatePath("/", "layout");
   return result;
 }

@@ -17,6 +17,8 @@ export interface PromoteTarget {
   /** Other environments of the app, in promotion order; the first entry before `to` is the default source. */
   sources: string[];
   defaultSource: string;
+  /** Roll `to` back to what it ran at this commit of its history (the source is `to` itself, as it was then). */
+  rollback?: { sha: string; version: string };
 }
 
 type Mode = "version" | "folder";
@@ -26,14 +28,16 @@ interface Confirmations {
   allowDowngrade: boolean;
   allowFloating: boolean;
   allowReplaceDigestPin: boolean;
+  allowUnpin: boolean;
 }
 
-const NONE_CONFIRMED: Confirmations = { allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false };
+const NONE_CONFIRMED: Confirmations = { allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false, allowUnpin: false };
 
 const CONFIRM_LABEL: Record<keyof Confirmations, (to: string) => string> = {
   allowDowngrade: (to) => `Yes, roll ${to} back to the older version`,
   allowFloating: (to) => `Yes, promote a floating version into ${to}`,
   allowReplaceDigestPin: (to) => `Replace ${to}'s digest pin with a version that has none`,
+  allowUnpin: (to) => `Yes, move ${to} off its rollback pin (and clear the pin)`,
 };
 
 /**
@@ -52,6 +56,8 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
   const [loading, startLoading] = useTransition();
   const [submitting, startSubmitting] = useTransition();
   const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const rollback = target.rollback;
 
   const request = useCallback(
     (overrides: Partial<{ from: string; mode: Mode } & Confirmations> = {}) => ({
@@ -63,8 +69,10 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
       allowDowngrade: overrides.allowDowngrade ?? confirmed.allowDowngrade,
       allowFloating: overrides.allowFloating ?? confirmed.allowFloating,
       allowReplaceDigestPin: overrides.allowReplaceDigestPin ?? confirmed.allowReplaceDigestPin,
+      allowUnpin: overrides.allowUnpin ?? confirmed.allowUnpin,
+      ...(target.rollback ? { rollbackTo: target.rollback.sha, reason: reason || undefined } : {}),
     }),
-    [target, from, mode, confirmed],
+    [target, from, mode, confirmed, reason],
   );
 
   const setConfirmation = (option: keyof Confirmations, value: boolean) => {
@@ -119,9 +127,9 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
         type="button"
         onClick={openDialog}
         className="mx-promote"
-        aria-label={`Promote ${target.app} to ${target.to}`}
+        aria-label={rollback ? `Roll back ${target.app} in ${target.to} to ${rollback.version}` : `Promote ${target.app} to ${target.to}`}
       >
-        Promote
+        {rollback ? "Roll back to this" : "Promote"}
       </button>
       {open ? (
         <dialog
@@ -135,7 +143,7 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
             <header className="flex items-start justify-between gap-4">
               <div>
                 <h2 id={`promote-title-${target.app}-${target.to}`} className="text-lg font-semibold">
-                  Promote {target.app} to {target.to}
+                  {rollback ? `Roll back ${target.app} in ${target.to} to ${rollback.version}` : `Promote ${target.app} to ${target.to}`}
                 </h2>
                 <p className="text-xs text-slate-500">repository {target.repository}</p>
               </div>
@@ -144,7 +152,19 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
               </button>
             </header>
 
-            <div className="flex flex-wrap gap-6 text-sm">
+            {rollback ? (
+              <label className="flex flex-col gap-1 text-sm">
+                Why roll back? (kept with the pin; later promotions into {target.to} ask before moving it)
+                <input
+                  value={reason}
+                  maxLength={500}
+                  onChange={(e) => setReason(e.target.value)}
+                  className="rounded border border-slate-300 px-2 py-1"
+                  placeholder={`rolled back to ${rollback.sha.slice(0, 7)}`}
+                />
+              </label>
+            ) : null}
+            <div className={rollback ? "hidden" : "flex flex-wrap gap-6 text-sm"}>
               <label className="flex items-center gap-2">
                 From
                 <select

@@ -5,13 +5,21 @@ import { promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
 import { openChange, type ChangeLink, type Requester } from "./open-change";
 import { planPromotionAt, promotionPreview, type PromotionPreview } from "./preview-promotion";
 import type { PromotionRequest } from "./promotion-request";
+import { rollbackContext, updatePin } from "./rollback";
 
 export type { ChangeLink, Requester } from "./open-change";
 
 type ChangesPlan = Extract<PromotionPlan, { status: "changes" }>;
 
 export type OpenPromotionResult =
-  | { status: "opened" | "updated" | "identical"; change: ChangeLink; plan: ChangesPlan; baseSha: string }
+  | {
+      status: "opened" | "updated" | "identical";
+      change: ChangeLink;
+      plan: ChangesPlan;
+      baseSha: string;
+      /** A rollback pinned the cell; a promotion confirmed through its pin cleared it. */
+      pin?: "pinned" | "unpinned" | null;
+    }
   /** The branch moved since the preview: here is the new plan; confirm again to open it. */
   | { status: "base-moved"; preview: PromotionPreview }
   | { status: "up-to-date" | "needs-confirmation" | "refused"; preview: PromotionPreview };
@@ -39,7 +47,8 @@ export async function openPromotion(
   requester: Requester,
   options: { portalUrl?: string } = {},
 ): Promise<OpenPromotionResult> {
-  const planOptions = { requestedBy: requester.name, portalUrl: options.portalUrl };
+  const context = await rollbackContext(prisma, request);
+  const planOptions = { requestedBy: requester.name, portalUrl: options.portalUrl, context };
   let repoRef: { id: number; headSha: string } | undefined;
   const result = await openChange<PromotionPlan>(prisma, {
     repository: request.repository,
@@ -66,7 +75,8 @@ export async function openPromotion(
   });
   if (result.status === "opened" || result.status === "updated" || result.status === "identical") {
     if (result.plan.status !== "changes") throw new Error("unreachable: a change was opened from a plan without changes");
-    return { status: result.status, change: result.change, plan: result.plan, baseSha: result.baseSha };
+    const pin = await updatePin(prisma, request, context, { changeId: result.change.id, by: requester });
+    return { status: result.status, change: result.change, plan: result.plan, baseSha: result.baseSha, pin };
   }
   if (!repoRef) throw new DomainError(`Repository ${request.repository} could not be planned against.`);
   const preview = await promotionPreview(prisma, repoRef, request, result.plan);

@@ -8,6 +8,7 @@ import { sharedParseCache } from "@/lib/sync/load-file-tree";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import type { PromotionRequest } from "./promotion-request";
+import { rollbackContext, type RollbackContext } from "./rollback";
 import { unreadableFiles } from "./unreadable-files";
 import { changeLabel } from "./change-label";
 
@@ -25,6 +26,8 @@ export interface PreviewOptions {
   sync?: boolean;
   requestedBy?: string;
   portalUrl?: string;
+  /** The target's rollback pin and, for a rollback, the cell it returns to (see ./rollback.ts). */
+  context?: RollbackContext;
 }
 
 /** Plans a promotion against the repository's current head, from the cache. Writes nothing. */
@@ -35,7 +38,7 @@ export async function previewPromotion(prisma: PrismaClient, request: PromotionR
   }
   const repo = await readCachedRepository(prisma, request.repository);
   if (!repo) throw new DomainError(`Repository ${request.repository} is unknown or has not been synced yet.`);
-  const plan = planPromotionAt(repo, request, options);
+  const plan = planPromotionAt(repo, request, { ...options, context: options.context ?? (await rollbackContext(prisma, request)) });
   return promotionPreview(prisma, repo, request, plan);
 }
 
@@ -53,10 +56,12 @@ export async function promotionPreview(prisma: PrismaClient, repo: Pick<CachedRe
 }
 
 /** The pure part: the plan for `request` against a repository as the cache holds it. */
-export function planPromotionAt(repo: CachedRepository, request: PromotionRequest, options: Pick<PreviewOptions, "requestedBy" | "portalUrl"> = {}): PromotionPlan {
+export function planPromotionAt(repo: CachedRepository, request: PromotionRequest, options: Pick<PreviewOptions, "requestedBy" | "portalUrl" | "context"> = {}): PromotionPlan {
   const cell = (env: string) => repo.model.deployments.find((d) => d.app === request.app && d.env === env);
   if (!repo.model.apps.some((a) => a.name === request.app)) throw new DomainError(`There is no app ${request.app} in repository ${request.repository}.`);
-  const source = cell(request.from);
+  const rollback = request.rollbackTo ? options.context?.source : undefined;
+  if (request.rollbackTo && !rollback) throw new DomainError(`The version of ${request.app} in ${request.to} at ${request.rollbackTo.slice(0, 12)} was not read. Nothing was changed.`);
+  const source = rollback ?? cell(request.from);
   const target = cell(request.to);
   if (!source) throw new DomainError(`${request.app} has no ${request.from} environment in ${request.repository}.`);
   if (!target) throw new DomainError(`${request.app} has no ${request.to} environment in ${request.repository}: add the environment first (Add app).`);
@@ -73,10 +78,13 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
     allowDowngrade: request.allowDowngrade,
     allowFloating: request.allowFloating,
     allowReplaceDigestPin: request.allowReplaceDigestPin,
+    rollback: request.rollbackTo ? { commitSha: request.rollbackTo } : undefined,
+    targetPin: options.context?.pin ?? undefined,
+    allowUnpin: request.allowUnpin,
     targetProtected: repo.model.environments.find((e) => e.name === request.to)?.protected ?? false,
     baseSha: repo.headSha,
     repository: repo.name,
-    sourceSha: repo.headSha,
+    sourceSha: request.rollbackTo ?? repo.headSha,
     portalUrl: options.portalUrl,
     requestedBy: options.requestedBy,
   });

@@ -20,6 +20,18 @@ export const promotionRequestSchema = z.object({
   allowFloating: z.coerce.boolean().default(false),
   /** The user chose to replace the target's digest pin with a source that has no digest. */
   allowReplaceDigestPin: z.coerce.boolean().default(false),
+  /** The user confirmed moving a cell pinned by rollback; the pin is cleared when the change opens. */
+  allowUnpin: z.coerce.boolean().default(false),
+  /**
+   * Roll back: `to` returns to what it ran at this commit of its history (`from` names the same environment).
+   * The change opened pins the cell, so a later promotion asks before moving it.
+   */
+  rollbackTo: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/, "must be a full commit sha")
+    .optional(),
+  /** Why the rollback (kept with the pin). */
+  reason: z.string().trim().max(500).optional(),
   /** The base commit the user previewed; when the branch moved since, the plan is redone and shown again. */
   expectedBaseSha: z
     .string()

@@ -175,7 +175,7 @@ async function main(): Promise<void> {
 
     log("promotion plan from the cache: previewPromotion({ sync: false }) ×10…");
     const benchRepo = byName(org.repos, setup.repo);
-    const request = { repository: benchRepo.name, app: appName(benchRepo.firstApp + 10), from: setup.from, to: setup.to, mode: "version" as const, allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false };
+    const request = { repository: benchRepo.name, app: appName(benchRepo.firstApp + 10), from: setup.from, to: setup.to, mode: "version" as const, allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false, allowUnpin: false };
     const previews: number[] = [];
     for (let i = 0; i < 10; i++) {
       const { ms: took, value: preview } = await timed(() => previewPromotion(prisma, request, { sync: false }));

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runGit } from "@/lib/scm/git/run-git";
+import { SHOP_BASE as BASE, shopOverlay as overlay } from "@/lib/gitops/testing/shop-history";
 
 // A kustomize repository with a known history: staging ran 1.0.0, then 1.1.0, then (merged from a
 // promotion branch) 1.2.0, with a commit between that changed its replicas but not its version.
@@ -39,43 +40,6 @@ async function commit(dir: string, files: Record<string, string>, message: strin
   await historyGit(dir, ["commit", "-q", "-m", message], who, date);
   return historyGit(dir, ["rev-parse", "HEAD"]);
 }
-
-export const overlay = (tag: string, replicas?: number) =>
-  [
-    "apiVersion: kustomize.config.k8s.io/v1beta1",
-    "kind: Kustomization",
-    "resources:",
-    "  - ../../base",
-    "images:",
-    "  - name: ghcr.io/acme/shop",
-    `    newTag: "${tag}"`,
-    ...(replicas ? ["replicas:", "  - name: shop", `    count: ${replicas}`] : []),
-    "",
-  ].join("\n");
-
-const BASE = {
-  "apps/shop/base/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n",
-  "apps/shop/base/deployment.yaml": [
-    "apiVersion: apps/v1",
-    "kind: Deployment",
-    "metadata:",
-    "  name: shop",
-    "spec:",
-    "  replicas: 1",
-    "  selector:",
-    "    matchLabels:",
-    "      app: shop",
-    "  template:",
-    "    metadata:",
-    "      labels:",
-    "        app: shop",
-    "    spec:",
-    "      containers:",
-    "        - name: shop",
-    "          image: ghcr.io/acme/shop:0.9.0",
-    "",
-  ].join("\n"),
-};
 
 export interface HistoryShas {
   v100: string;

@@ -27,6 +27,7 @@ function versionSummary(fields: FieldChange[]): string {
 export function promotionTitle(d: DescribeInput): string {
   const { source, target } = d.input;
   const summary = versionSummary(d.fields);
+  if (d.input.rollback) return `Roll back ${target.app} in ${target.env}: ${summary}`;
   if (summary) return `Promote ${target.app} to ${target.env}: ${summary}`;
   const n = d.edits.length;
   return `Promote ${target.app} to ${target.env}: copy ${source.env} folder (${n} file${n === 1 ? "" : "s"})`;
@@ -36,7 +37,12 @@ export function promotionBody(d: DescribeInput): string {
   const { input, fields, edits, skipped, notes, downgrade } = d;
   const { source, target } = input;
   const out: string[] = [];
-  out.push(`## Promote \`${target.app}\` from ${source.env} to ${target.env}`, "");
+  out.push(
+    input.rollback
+      ? `## Roll back \`${target.app}\` in ${target.env} to what it ran at ${code(short(input.rollback.commitSha))}`
+      : `## Promote \`${target.app}\` from ${source.env} to ${target.env}`,
+    "",
+  );
   out.push("| | |", "|---|---|");
   out.push(`| App | ${cell(target.app)} |`);
   out.push(`| From | ${cell(source.env)} (${code(source.path)})${input.sourceSha ? ` at ${code(short(input.sourceSha))}` : ""} |`);

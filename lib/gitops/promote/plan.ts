@@ -12,6 +12,12 @@ import { planVersionFields, readable } from "./version-mode";
 function refusalOf(input: PromotionInput): string | null {
   const { source, target } = input;
   if (source.app !== target.app) return `cannot promote across apps (${source.app} → ${target.app})`;
+  if (input.rollback) {
+    if (source.env !== target.env) return `a rollback returns ${target.env} to a version it ran, not to ${source.env}'s`;
+    if (input.mode !== "version") return "a rollback promotes the versions it ran, not a whole folder: use version mode";
+    if (source.versions.length === 0) return `${target.env} had no release fields Ferry can read at ${input.rollback.commitSha.slice(0, 12)}; nothing to roll back to`;
+    return null;
+  }
   if (source.env === target.env) return `source and target are the same environment (${source.env})`;
   if (source.path === target.path) {
     const generated = target.versions.length > 0 && target.versions.every((v) => /\(rendered from ApplicationSet generator parameters\)/.test(v.field));
@@ -53,7 +59,11 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
       const plan = planFolder(input.tree, input.source, input.target, input.neverPromote ?? [], { allowReplaceDigestPin: input.allowReplaceDigestPin });
       ({ buffer, fields, skipped, notes, downgrades, floating } = plan);
     } else {
-      const plan = planVersionFields(input.tree, input.source, input.target, undefined, { addMissing: true, allowReplaceDigestPin: input.allowReplaceDigestPin });
+      const plan = planVersionFields(input.tree, input.source, input.target, undefined, {
+        addMissing: true,
+        allowReplaceDigestPin: input.allowReplaceDigestPin,
+        rollback: input.rollback !== undefined,
+      });
       ({ buffer, fields, downgrades, floating, notes } = plan);
       skipped = plan.notPromoted;
     }
@@ -87,7 +97,15 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
       reason: `${source.env} runs a floating version (${floatingList}): it does not pin one release, so ${target.env} would follow whatever it points to later. Confirm to promote a floating version.`,
     });
   }
+  const pin = input.rollback ? undefined : input.targetPin;
+  if (pin && !input.allowUnpin) {
+    asks.push({
+      option: "allowUnpin",
+      reason: `${target.env} is pinned by a rollback to ${pin.version} (${pin.by}: ${pin.reason}); promoting would move it off that version. Confirm to unpin it.`,
+    });
+  }
   if (asks.length > 0) return { status: "needs-confirmation", reason: asks.map((a) => a.reason).join(" "), fields, confirm: asks.map((a) => a.option) };
+  if (pin) notes = [...notes, `Moves ${target.env} off its rollback pin (${pin.version}, pinned by ${pin.by}: ${pin.reason}), confirmed explicitly; the pin is cleared.`];
   if (floating.length > 0) {
     notes = [...notes, `Promotes a floating version into ${target.env} (${floatingList}), confirmed explicitly: ${target.env} will follow whatever it points to, not one release.`];
   }

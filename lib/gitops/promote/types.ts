@@ -8,7 +8,15 @@ export type PromotionMode = "version" | "folder";
 export type RefusalOverride = "allowReplaceDigestPin";
 
 /** Request options a needs-confirmation plan asks for. */
-export type ConfirmOption = "allowDowngrade" | "allowFloating";
+export type ConfirmOption = "allowDowngrade" | "allowFloating" | "allowUnpin";
+
+/** A target cell held at a version by a rollback (stored by the portal, not in the repository). */
+export interface RollbackPin {
+  /** What the rollback promoted, as shown. */
+  version: string;
+  by: string;
+  reason: string;
+}
 
 export interface PromotionInput {
   /** Repository content at the base commit the change will be built on. */
@@ -22,6 +30,15 @@ export interface PromotionInput {
   neverPromote?: string[];
   /** The user confirmed promoting an older version (rollback). */
   allowDowngrade?: boolean;
+  /**
+   * A rollback: `source` is the target environment itself as it was at `commitSha` (read from that
+   * commit), so the same environment and folder are expected, and only versions are promoted.
+   */
+  rollback?: { commitSha: string };
+  /** The target is pinned by a rollback: moving it needs allowUnpin (a new rollback re-pins it without asking). */
+  targetPin?: RollbackPin;
+  /** The user confirmed moving a cell pinned by rollback; the pin is cleared when the change opens. */
+  allowUnpin?: boolean;
   /**
    * The user confirmed promoting a floating version (`latest`, no tag, a semver range, a branch) into an
    * unprotected environment. Into a protected one it is refused whatever this says. Default off.

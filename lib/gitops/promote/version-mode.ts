@@ -29,6 +29,8 @@ export interface FieldPlanOptions {
   addMissing: boolean;
   /** The user chose to replace a target's digest pin by the source's tag (the source has no digest). */
   allowReplaceDigestPin?: boolean;
+  /** The source is the target at an older commit: its files are the target's own, not shared with another env. */
+  rollback?: boolean;
 }
 
 /** The refusal for target fields pinned by digest whose source has no digest. */
@@ -138,7 +140,7 @@ export function planVersionFields(
   const unpinning: VersionPair[] = [];
   const { pairs, unmatched } = matchVersions(source.versions, target.versions);
   const overlay = kustomizationOf(tree, target.path);
-  const sourceFiles = new Set(source.versions.map((v) => v.file));
+  const sourceFiles = new Set(options.rollback ? [] : source.versions.map((v) => v.file));
 
   for (const pair of pairs) {
     const { source: s, target: t } = pair;
