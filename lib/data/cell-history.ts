@@ -3,7 +3,6 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import type { HistoryEntry } from "@/lib/sync/cell-history";
 
 export type { HistoryEntry, HistoryVersion } from "@/lib/sync/cell-history";
-export { HISTORY_DEPTH } from "@/lib/sync/cell-history";
 
 export interface CellHistoryItem extends HistoryEntry {
   /** The change request whose merge (or fast-forward) is this commit, when Ferry opened it. */

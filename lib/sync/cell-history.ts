@@ -2,11 +2,10 @@ import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import type { Version } from "@/lib/gitops/model";
 import { KustomizeBuildCache } from "@/lib/gitops/read";
 import type { CommitInfo, ScmRepository } from "@/lib/scm/types";
+import { HISTORY_DEPTH } from "./history-depth";
 import { cellHistoryPaths } from "./history-paths";
 import { readRepositoryAt } from "./read-at-commit";
 
-/** Changes kept per cell: the last 50 commits that changed its files, of which those that changed what it runs. */
-export const HISTORY_DEPTH = 50;
 /** Old commits read (a whole repository each) per refresh; cells left over are done at the next sync. */
 export const MAX_COMMITS_READ = 60;
 /** Cells whose history is looked up (one git log each) per refresh. */

@@ -1,0 +1,131 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, useTransition, type KeyboardEvent } from "react";
+import { cellHistory } from "@/app/promotions/actions";
+import { CellHistoryList } from "@/components/history/cell-history-list";
+import type { ActionResult } from "@/lib/actions/action";
+import type { CellHistory, RollbackPinView } from "@/lib/data/cell-history";
+import { relativeTime } from "./relative-time";
+
+export interface CellHistoryTarget {
+  repository: string;
+  app: string;
+  env: string;
+  /** Decided on the server by the policy (as Promote): may this person roll back or unpin the cell? */
+  canRollBack: boolean;
+  pin: RollbackPinView | null;
+}
+
+const WIDTH = 352;
+
+/**
+ * The cell's pin, and a "History" button opening the versions it ran (read from the cache when opened,
+ * so the matrix page carries none of it). Keyboard: Enter/Space opens and focuses the panel, Escape
+ * closes it and returns to the button; arrow keys inside stay inside (the matrix moves between cells).
+ */
+export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget; now: Date }) {
+  const [open, setOpen] = useState(false);
+  const [history, setHistory] = useState<ActionResult<CellHistory> | null>(null);
+  const [loading, start] = useTransition();
+  const [place, setPlace] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  const id = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    panel.current?.focus();
+    // A click outside closes it, as a popover does; clicks inside (and in the promote dialog it opens) do not.
+    const outside = (event: MouseEvent) => {
+      const node = event.target as Node;
+      if (!panel.current?.contains(node) && !button.current?.contains(node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", outside);
+    return () => document.removeEventListener("mousedown", outside);
+  }, [open]);
+
+  function toggle() {
+    if (open) return setOpen(false);
+    // Fixed to the viewport: the matrix scrolls sideways in a clipping box a positioned panel could not leave.
+    const rect = button.current?.getBoundingClientRect();
+    if (rect) setPlace({ top: rect.bottom + 4, left: Math.max(8, Math.min(rect.left, window.innerWidth - WIDTH - 8)) });
+    setOpen(true);
+    start(async () => setHistory(await cellHistory({ repository: target.repository, app: target.app, env: target.env })));
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    event.stopPropagation();
+    // Escape in the promote dialog closes that dialog, not this panel.
+    if (event.key !== "Escape" || (event.target as Element).closest("dialog")) return;
+    event.preventDefault();
+    setOpen(false);
+    button.current?.focus();
+  }
+
+  const pin = target.pin;
+  return (
+    <span className="flex flex-wrap items-center gap-1">
+      {pin ? (
+        <span
+          className="rounded bg-amber-100 px-1 text-[10px] font-medium uppercase text-amber-900"
+          title={`Pinned by rollback to ${pin.version} by ${pin.by} ${relativeTime(pin.at, now)}: ${pin.reason}`}
+          data-testid="pin-badge"
+        >
+          pinned by rollback
+        </span>
+      ) : null}
+      <button
+        ref={button}
+        type="button"
+        onClick={toggle}
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        aria-label={`History of ${target.app} in ${target.env}`}
+        className="rounded px-1 text-[11px] text-sky-800 underline decoration-dotted hover:bg-sky-50"
+      >
+        History
+      </button>
+      {open ? (
+        <div
+          ref={panel}
+          id={id}
+          role="dialog"
+          aria-label={`Versions ${target.app} ran in ${target.env}`}
+          tabIndex={-1}
+          onKeyDown={onKeyDown}
+          style={{ top: place.top, left: place.left, width: WIDTH }}
+          className="fixed z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-slate-300 bg-white p-3 text-left shadow-xl"
+          data-testid="history-popover"
+        >
+          <div className="mb-2 flex items-center justify-between gap-2">
+            <h3 className="text-sm font-semibold">
+              {target.app} in {target.env}
+            </h3>
+            <button
+              type="button"
+              onClick={() => {
+                setOpen(false);
+                button.current?.focus();
+              }}
+              className="rounded px-1 text-sm text-slate-600 hover:bg-slate-100"
+              aria-label="Close history"
+            >
+              ✕
+            </button>
+          </div>
+          {loading || !history ? (
+            <p role="status" className="text-xs text-slate-500">
+              Loading history…
+            </p>
+          ) : history.ok ? (
+            <CellHistoryList repository={target.repository} app={target.app} env={target.env} history={history.data} canRollBack={target.canRollBack} now={now.toISOString()} />
+          ) : (
+            <p role="alert" className="text-xs text-red-800">
+              {history.error}
+            </p>
+          )}
+        </div>
+      ) : null}
+    </span>
+  );
+}
