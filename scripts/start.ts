@@ -10,6 +10,7 @@ import { FerryStartupError } from "../lib/db/errors.ts";
 import { isPortFree } from "../lib/db/free-port.ts";
 import { applyMigrations } from "../lib/db/migrate.ts";
 import type { EmbeddedPostgresHandle } from "../lib/db/embedded.ts";
+import type { EmbeddedSupervisor } from "../lib/db/embedded-supervisor.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -22,6 +23,7 @@ const SOURCE_FILES = ["next.config.ts", "package.json", "package-lock.json", "ts
 const SKIP_DIRS = new Set(["node_modules", "generated", ".next"]);
 
 let embedded: EmbeddedPostgresHandle | undefined;
+let supervisor: EmbeddedSupervisor | undefined;
 let current: ChildProcess | undefined; // the build or the web server
 let server: ChildProcess | undefined;
 let watchdog: ChildProcess | undefined;
@@ -64,6 +66,20 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir, log: say });
     connectionString = embedded.connectionString;
     say(`embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${path.join(dataDir, "pg")} (${Date.now() - started} ms)`);
+    // From here on a dead PostgreSQL is started again (same port and data) rather than left down.
+    const { superviseEmbeddedPostgres } = await import("../lib/db/embedded-supervisor.ts");
+    supervisor = await superviseEmbeddedPostgres(embedded, {
+      dataDir,
+      log: say,
+      onRestart: (handle) => {
+        embedded = handle;
+        // The watchdog stops PostgreSQL by PID if the launcher is SIGKILLed: give it the new one.
+        if (server?.pid && !stopping) {
+          watchdog?.kill("SIGKILL");
+          watchdog = startWatchdog(server.pid);
+        }
+      },
+    });
   }
   if (stopping) return;
 
@@ -214,7 +230,7 @@ function shutdown(code: number): Promise<void> {
     stopping = true;
     watchdog?.kill("SIGKILL");
     try {
-      await embedded?.stop();
+      await (supervisor ? supervisor.stop() : embedded?.stop());
     } catch (error) {
       say(`could not stop the embedded PostgreSQL cleanly: ${firstLine(error)}`);
     }

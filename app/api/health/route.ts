@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getPrisma } from "@/lib/db/client";
 import { describeDatabaseError } from "@/lib/db/describe-error";
+import { readSupervisorState } from "@/lib/db/supervisor-state";
 import { DATABASE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { branchNotices } from "@/lib/sync/branch-notices";
 
@@ -35,8 +36,11 @@ export async function GET() {
       })),
     });
   } catch (error) {
+    // The launcher restarts a dead embedded database by itself (see lib/db/embedded-supervisor.ts).
+    const supervisor = process.env.FERRY_DB_MODE === "embedded" ? await readSupervisorState() : null;
+    const status = supervisor?.state === "restarting" ? "restarting" : "down";
     return NextResponse.json(
-      { status: "down", database: { status: "down", error: describeDatabaseError(error) }, repositories: [] },
+      { status, database: { status, error: describeDatabaseError(error) }, repositories: [] },
       { status: 503, headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } },
     );
   }
