@@ -24,6 +24,14 @@ describe("parseMatrixQuery", () => {
     expect(again).toEqual(query);
   });
 
+  it("reads and writes the live-state filter (only out of sync or unhealthy)", () => {
+    const query = parseMatrixQuery({ live: "problems" });
+    expect(query.onlyLiveProblems).toBe(true);
+    expect(matrixQueryString(query)).toBe("?live=problems");
+    expect(parseMatrixQuery({ live: "other" }).onlyLiveProblems).toBeUndefined();
+    expect(activeFilters(query, []).map((f) => [f.label, matrixQueryString(f.without)])).toEqual([["only out of sync or unhealthy", ""]]);
+  });
+
   it("omits defaults from the query string", () => {
     expect(matrixQueryString({ page: 1, envs: [], onlyDrift: false })).toBe("");
   });

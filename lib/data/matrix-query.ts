@@ -8,6 +8,8 @@ export interface MatrixQuery {
   envs: string[];
   q: string | null;
   onlyDrift: boolean;
+  /** Only apps with a cell whose live state is out of sync or not healthy (`live=problems`). */
+  onlyLiveProblems?: boolean;
   page: number;
 }
 
@@ -30,6 +32,7 @@ export function parseMatrixQuery(params: Params): MatrixQuery {
     envs: [...new Set(envList)],
     q: q ? q : null,
     onlyDrift: first(params.drift) === "1",
+    ...(first(params.live) === "problems" ? { onlyLiveProblems: true } : {}),
     page: Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1,
   };
 }
@@ -68,6 +71,7 @@ export function activeFilters(query: MatrixQuery, all: readonly string[]): Activ
   if (query.app) out.push({ key: "app", label: `app ${query.app}`, without: { ...base, app: null } });
   if (query.q) out.push({ key: "q", label: `search "${query.q}"`, without: { ...base, q: null } });
   if (query.onlyDrift) out.push({ key: "drift", label: "only drift", without: { ...base, onlyDrift: false } });
+  if (query.onlyLiveProblems) out.push({ key: "live", label: "only out of sync or unhealthy", without: { ...base, onlyLiveProblems: false } });
   if (query.envs.length) {
     for (const env of all) {
       if (!query.envs.includes(env)) out.push({ key: `env-${env}`, label: `${env} hidden`, without: { ...base, envs: toggleEnvironment(query.envs, all, env) } });
@@ -89,6 +93,7 @@ export function matrixQueryString(query: Partial<MatrixQuery>): string {
   if (query.envs?.length) out.set("env", query.envs.join(","));
   if (query.q) out.set("q", query.q);
   if (query.onlyDrift) out.set("drift", "1");
+  if (query.onlyLiveProblems) out.set("live", "problems");
   if (query.page && query.page > 1) out.set("page", String(query.page));
   const s = out.toString();
   return s ? `?${s}` : "";

@@ -2,6 +2,8 @@ import { changeLabel } from "@/lib/changes/change-label";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { DriftState, FieldDrift } from "@/lib/gitops/drift";
 import type { Version } from "@/lib/gitops/model";
+import type { CellLive } from "@/lib/live/cell-live";
+import { getLiveCells, liveCellKey } from "./live-cells";
 import type { MatrixQuery } from "./matrix-query";
 
 export interface MatrixEnvironment {
@@ -19,6 +21,8 @@ export interface MatrixCell {
   previousEnv: string | null;
   lastCommit: { sha: string; by: string | null; at: string | null } | null;
   openChange: { id: number; label: string; url: string | null } | null;
+  /** What the cluster runs, where a live-state source reports this cell; null otherwise. */
+  live: CellLive | null;
 }
 
 export interface MatrixRow {
@@ -66,6 +70,11 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
     const envFilter = query.envs.length ? Prisma.sql`AND e."name" IN (${Prisma.join(query.envs)})` : Prisma.empty;
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
       WHERE d."appId" = a."id" AND d."drift" IN (${Prisma.join(DRIFTING)}) ${envFilter})`);
+  }
+  if (query.onlyLiveProblems) {
+    const envFilter = query.envs.length ? Prisma.sql`AND l."env" IN (${Prisma.join(query.envs)})` : Prisma.empty;
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "LiveApplication" l
+      WHERE l."repository" = r."name" AND l."app" = a."name" AND (l."sync" <> 'Synced' OR l."health" <> 'Healthy') ${envFilter})`);
   }
   const where = Prisma.join(conditions, " AND ");
   const from = Prisma.sql`FROM "App" a JOIN "Repository" r ON r."id" = a."repositoryId" LEFT JOIN "Team" t ON t."id" = a."teamId"`;
@@ -130,10 +139,17 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
         previousEnv,
         lastCommit: d.lastCommitSha ? { sha: d.lastCommitSha.slice(0, 12), by: d.lastCommitBy, at: d.lastCommitAt?.toISOString() ?? null } : null,
         openChange: change ? { id: change.id, label: changeLabel({ provider: change.repository.provider, repository: change.repository.name, number: change.number, id: change.id }), url: change.url } : null,
+        live: null,
       };
     }
     return [{ appId: app.id, app: app.name, team: app.team?.name ?? null, repository: app.repository.name, cells }];
   });
+
+  const live = await getLiveCells(
+    prisma,
+    rows.flatMap((r) => Object.values(r.cells).map((c) => ({ repository: r.repository, app: r.app, env: c.env, versions: c.versions, lastCommitSha: c.lastCommit?.sha ?? null }))),
+  );
+  for (const r of rows) for (const c of Object.values(r.cells)) c.live = live.get(liveCellKey(r.repository, r.app, c.env)) ?? null;
 
   return { environments: shownEnvs, rows, total: Number(countRows[0]?.count ?? 0), page, pageSize: PAGE_SIZE, teams: teams.map((t) => t.name) };
 }

@@ -3,6 +3,7 @@ import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
+import { startLiveFollowers, stopLiveFollowers } from "@/lib/live/worker";
 import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
 import { syncCron } from "./sync-schedule";
 
@@ -62,6 +63,8 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
   });
   await instance.schedule(SYNC_ALL, syncCron(), {});
   await instance.schedule(PRUNE, PRUNE_CRON, {});
+  // Live state (Argo CD) is followed by the same workers; a wrong liveSources entry must not stop syncing.
+  await startLiveFollowers(instance, connectionString).catch((error: unknown) => console.error("[live] could not start following live-state sources:", error instanceof Error ? error.message : error));
 }
 
 /**
@@ -85,6 +88,7 @@ export async function enqueueChangeRefresh(repository: string, number: number): 
 }
 
 export async function stopSyncWorker(): Promise<void> {
+  stopLiveFollowers();
   const instance = await boss?.catch(() => undefined);
   boss = undefined;
   working = false;

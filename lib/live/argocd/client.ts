@@ -62,26 +62,30 @@ export class ArgoCdClient {
 
   /**
    * Follows `/api/v1/stream/applications` from `resourceVersion`: yields the events of each network
-   * chunk together (one write per burst), ends when the server closes the stream, throws
+   * chunk together (one write per burst), first an empty batch once the stream is open, ends when the server closes the stream, throws
    * LiveSourceError (reason `expired` when the server asks for a relist).
    */
   async *watchApplications(resourceVersion: string | null, signal: AbortSignal): AsyncGenerator<{ events: LiveEvent[]; resourceVersion: string | null }> {
     const query = new URLSearchParams({ fields: WATCH_FIELDS });
     if (resourceVersion) query.set("resourceVersion", resourceVersion);
     const response = await this.request(`/api/v1/stream/applications?${query}`, "follow applications", signal, "text/event-stream");
+    yield { events: [], resourceVersion: null };
     if (!response.body) return;
     const parser = new SseParser();
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of response.body) {
-        const messages = parser.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const messages = parser.push(decoder.decode(value, { stream: true }));
         if (messages.length === 0) continue;
         const batch = parseStreamMessages(this.options.name, messages);
         if (batch.events.length > 0) yield batch;
       }
     } catch (error) {
       if (signal.aborted || error instanceof LiveSourceError) throw error;
-      throw new LiveSourceError(`${this.options.name}: the application stream broke off (${error instanceof Error ? error.message : String(error)})`, "unavailable");
+      throw new LiveSourceError(`${this.options.name}: the application stream broke off (${error instanceof Error ? error.message : String(error)})`, "interrupted");
     }
   }
 }

@@ -1,12 +1,13 @@
 /**
  * A live-state source could not answer. `expired` means the resourceVersion Ferry resumed from is no
- * longer served (410 Gone): list again. `unauthorized` means the token was refused.
+ * longer served (410 Gone): list again. `unauthorized` means the token was refused. `interrupted` means
+ * an open stream broke off: reconnecting says whether the source is still there.
  */
 export class LiveSourceError extends Error {
   override readonly name = "LiveSourceError";
   constructor(
     message: string,
-    readonly reason: "expired" | "unauthorized" | "unavailable" | "invalid",
+    readonly reason: "expired" | "unauthorized" | "unavailable" | "invalid" | "interrupted",
     readonly status?: number,
   ) {
     super(message);

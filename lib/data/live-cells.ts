@@ -1,0 +1,47 @@
+import type { PrismaClient } from "@/lib/db/client";
+import type { Version } from "@/lib/gitops/model";
+import { cellLive, type CellLive, type LiveRow, type SourceState } from "@/lib/live/cell-live";
+import { FOLLOW_WINDOW_SECONDS } from "@/lib/live/worker-window";
+
+/** A follower reconnects at least once per window; silence for longer means nobody follows the source. */
+const MAX_SILENCE_MS = (FOLLOW_WINDOW_SECONDS + 5 * 60) * 1000;
+
+export interface LiveCellInput {
+  repository: string;
+  app: string;
+  env: string;
+  versions: Pick<Version, "kind" | "name" | "value" | "floating" | "digest">[];
+  lastCommitSha: string | null;
+}
+
+export const liveCellKey = (repository: string, app: string, env: string) => `${repository}\u0000${app}\u0000${env}`;
+
+/** The live state of each given cell that a live object is placed in, read from the stored snapshot. */
+export async function getLiveCells(prisma: PrismaClient, cells: readonly LiveCellInput[], now: Date = new Date()): Promise<Map<string, CellLive>> {
+  const out = new Map<string, CellLive>();
+  if (cells.length === 0) return out;
+  const repositories = [...new Set(cells.map((c) => c.repository))];
+  const apps = [...new Set(cells.map((c) => c.app))];
+  const [rows, sources, heads] = await Promise.all([
+    prisma.liveApplication.findMany({
+      where: { repository: { in: repositories }, app: { in: apps } },
+      select: { sourceName: true, name: true, sync: true, health: true, revision: true, images: true, appliedAt: true, repository: true, app: true, env: true },
+    }),
+    prisma.liveSource.findMany({ select: { name: true, staleSince: true, lastContactAt: true } }),
+    prisma.repository.findMany({ where: { name: { in: repositories } }, select: { name: true, headSha: true } }),
+  ]);
+  if (rows.length === 0) return out;
+  const byCell = new Map<string, LiveRow[]>();
+  for (const r of rows) {
+    const key = liveCellKey(r.repository ?? "", r.app ?? "", r.env ?? "");
+    byCell.set(key, [...(byCell.get(key) ?? []), r]);
+  }
+  const sourceStates = new Map<string, SourceState>(sources.map((s) => [s.name, s]));
+  const headOf = new Map(heads.map((h) => [h.name, h.headSha]));
+  for (const c of cells) {
+    const key = liveCellKey(c.repository, c.app, c.env);
+    const live = cellLive(byCell.get(key) ?? [], { versions: c.versions, head: headOf.get(c.repository) ?? null, lastCommit: c.lastCommitSha }, sourceStates, now, MAX_SILENCE_MS);
+    if (live) out.set(key, live);
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+import type { PrismaClient } from "@/lib/db/client";
+import type { Version } from "@/lib/gitops/model";
+import { CellIndex, type PlaceableCell } from "./place";
+
+// The cells live objects are placed in, read from the cache. Cells change only when a repository's
+// head (or its URL or branch) does, so the index is kept until one of those moves.
+
+let cached: { signature: string; index: CellIndex } | undefined;
+
+export async function loadCellIndex(prisma: PrismaClient): Promise<CellIndex> {
+  const repositories = await prisma.repository.findMany({ select: { id: true, name: true, url: true, defaultBranch: true, headSha: true }, orderBy: { id: "asc" } });
+  const signature = repositories.map((r) => `${r.id}:${r.name}:${r.url}:${r.defaultBranch}:${r.headSha ?? ""}`).join(",");
+  if (cached?.signature === signature) return cached.index;
+  const byId = new Map(repositories.map((r) => [r.id, r]));
+  const deployments = await prisma.deployment.findMany({
+    select: { path: true, versions: true, app: { select: { name: true, repositoryId: true } }, environment: { select: { name: true } } },
+  });
+  const cells: PlaceableCell[] = [];
+  for (const d of deployments) {
+    const repo = byId.get(d.app.repositoryId);
+    if (!repo) continue;
+    const charts = (d.versions as unknown as Version[]).filter((v) => v.kind === "chart").map((v) => v.name);
+    cells.push({ repository: repo.name, repositoryUrl: repo.url, branch: repo.defaultBranch, app: d.app.name, env: d.environment.name, path: d.path, charts });
+  }
+  cached = { signature, index: new CellIndex(cells) };
+  return cached.index;
+}

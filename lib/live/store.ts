@@ -1,0 +1,105 @@
+import type { PrismaClient } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { loadCellIndex } from "./cell-index";
+import type { LiveStateStore } from "./follow";
+import { placeApplication, type CellIndex } from "./place";
+import type { LiveApplication, LiveEvent } from "./types";
+
+// Live state in Postgres, one row per reconciler object and source, placed in its cell when written:
+// every portal replica serves the same state, and a restart keeps it.
+
+const CHUNK = 1_000;
+
+function row(sourceName: string, app: LiveApplication, index: CellIndex, observedAt: Date): Prisma.LiveApplicationCreateManyInput {
+  const placed = placeApplication(app, index);
+  return {
+    sourceName,
+    key: app.key,
+    name: app.name,
+    sync: app.sync,
+    health: app.health,
+    revision: app.revision,
+    images: app.images,
+    sources: app.sources as unknown as Prisma.InputJsonValue,
+    destination: app.destination as unknown as Prisma.InputJsonValue,
+    appliedAt: app.appliedAt ? new Date(app.appliedAt) : null,
+    observedAt,
+    ...("reason" in placed ? { repository: null, app: null, env: null, unplacedReason: placed.reason } : { ...placed, unplacedReason: null }),
+  };
+}
+
+export class PrismaLiveStateStore implements LiveStateStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly source: { name: string; kind: string },
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Creates the source's row; called before following it. */
+  async register(): Promise<void> {
+    await this.prisma.liveSource.upsert({ where: { name: this.source.name }, create: { name: this.source.name, kind: this.source.kind }, update: { kind: this.source.kind } });
+  }
+
+  async resumePoint(): Promise<{ resourceVersion: string | null; stale: boolean }> {
+    const s = await this.prisma.liveSource.findUnique({ where: { name: this.source.name }, select: { resourceVersion: true, staleSince: true, lastContactAt: true } });
+    return { resourceVersion: s?.resourceVersion ?? null, stale: !s?.lastContactAt || s.staleSince !== null };
+  }
+
+  private contact(resourceVersion: string | null | undefined): Prisma.LiveSourceUpdateInput {
+    return { lastContactAt: this.now(), staleSince: null, lastError: null, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+  }
+
+  async replaceAll(applications: LiveApplication[], resourceVersion: string | null): Promise<void> {
+    const index = await loadCellIndex(this.prisma);
+    const at = this.now();
+    const rows = applications.map((a) => row(this.source.name, a, index, at));
+    await this.prisma.$transaction(
+      async (tx) => {
+        await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name } });
+        for (let i = 0; i < rows.length; i += CHUNK) await tx.liveApplication.createMany({ data: rows.slice(i, i + CHUNK) });
+        await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
+      },
+      { timeout: 60_000 },
+    );
+  }
+
+  async apply(events: LiveEvent[], resourceVersion: string | null): Promise<void> {
+    const index = await loadCellIndex(this.prisma);
+    const at = this.now();
+    // Only the last event of each object in a burst matters.
+    const last = new Map<string, LiveEvent>();
+    for (const e of events) last.set(e.type === "delete" ? e.key : e.application.key, e);
+    const upserts = [...last.values()].flatMap((e) => (e.type === "upsert" ? [row(this.source.name, e.application, index, at)] : []));
+    const deletes = [...last.values()].flatMap((e) => (e.type === "delete" ? [e.key] : []));
+    await this.prisma.$transaction(async (tx) => {
+      await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name, key: { in: [...deletes, ...upserts.map((u) => u.key)] } } });
+      if (upserts.length > 0) await tx.liveApplication.createMany({ data: upserts });
+      await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
+    });
+  }
+
+  async reachable(): Promise<void> {
+    await this.prisma.liveSource.update({ where: { name: this.source.name }, data: this.contact(undefined) });
+  }
+
+  async unreachable(error: string): Promise<void> {
+    // Stale since the first failure, not the latest retry.
+    await this.prisma.$executeRaw`UPDATE "LiveSource" SET "staleSince" = COALESCE("staleSince", ${this.now()}), "lastError" = ${error.slice(0, 1000)}, "updatedAt" = ${this.now()} WHERE "name" = ${this.source.name}`;
+  }
+
+  /** Places every stored object again (the repositories' cells may have changed since they were written). */
+  async placeAgain(): Promise<number> {
+    const index = await loadCellIndex(this.prisma);
+    const rows = await this.prisma.liveApplication.findMany({ where: { sourceName: this.source.name } });
+    let changed = 0;
+    for (const r of rows) {
+      const app = { key: r.key, name: r.name, destination: r.destination, sources: r.sources } as unknown as LiveApplication;
+      const placed = placeApplication(app, index);
+      const next = "reason" in placed ? { repository: null, app: null, env: null, unplacedReason: placed.reason } : { ...placed, unplacedReason: null };
+      if (next.repository === r.repository && next.app === r.app && next.env === r.env && next.unplacedReason === r.unplacedReason) continue;
+      await this.prisma.liveApplication.update({ where: { sourceName_key: { sourceName: r.sourceName, key: r.key } }, data: next });
+      changed++;
+    }
+    return changed;
+  }
+}
