@@ -230,8 +230,18 @@ describe("ferry promote --server (ask a portal)", () => {
     expect(run.stdout).toContain(`${url}/changes/7`);
     expect(seen.at(-1)).toEqual({
       auth: "Bearer ferry_t",
-      body: { repository: "payments-gitops", app: "checkout", from: "staging", to: "production", mode: "version", allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false },
+      body: { repository: "payments-gitops", app: "checkout", from: "staging", to: "production", mode: "version", allowDowngrade: false, allowFloating: false, allowReplaceDigestPin: false, allowUnpin: false },
     });
+  });
+
+  it("passes --allow-unpin, and says which flag a plan into a pinned cell needs", async () => {
+    reply = { status: 422, body: { ok: false, status: "needs-confirmation", error: "staging is pinned by a rollback to shop:1.1.0", plan: { status: "needs-confirmation", confirm: ["allowUnpin"] } } };
+    const asked = await ferry([...args, "--server", url, "--token", "ferry_t"]);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toContain("--allow-unpin");
+    reply = { status: 201, body: { ok: true, status: "opened", change: { id: 8, number: 4, url: null, link: `${url}/changes/8` }, plan: { title: "Promote checkout to production" } } };
+    expect((await ferry([...args, "--server", url, "--token", "ferry_t", "--allow-unpin"])).code).toBe(0);
+    expect((seen.at(-1)?.body as { allowUnpin?: boolean }).allowUnpin).toBe(true);
   });
 
   it("exits 1 with the portal's reason on a refusal, reading FERRY_URL and FERRY_TOKEN", async () => {

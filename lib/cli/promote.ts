@@ -20,6 +20,7 @@ Plan promoting an app between environments of a GitOps repository.
   --json              print the result as JSON only
   --server, --token   ask a Ferry portal to open the change request instead (env FERRY_URL, FERRY_TOKEN)
   --repository        the repository's name in the portal (with --server)
+  --allow-unpin       move a cell a rollback pinned in the portal, clearing the pin (with --server)
 
 Exit codes: 0 planned, opened or up to date; 1 refused or failed; 2 usage error.`;
 
@@ -31,6 +32,7 @@ const OPTIONS = {
   "allow-downgrade": { type: "boolean" },
   "allow-floating": { type: "boolean" },
   "allow-replace-digest-pin": { type: "boolean" },
+  "allow-unpin": { type: "boolean" },
   json: { type: "boolean" },
   write: { type: "boolean" },
   server: { type: "string" },
@@ -50,6 +52,7 @@ interface PromoteArgs {
   allowDowngrade: boolean;
   allowFloating: boolean;
   allowReplaceDigestPin: boolean;
+  allowUnpin: boolean;
   json: boolean;
   write: boolean;
   server: string | undefined;
@@ -87,6 +90,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv): PromoteArgs | "help" {
     allowDowngrade: v["allow-downgrade"] ?? false,
     allowFloating: v["allow-floating"] ?? false,
     allowReplaceDigestPin: v["allow-replace-digest-pin"] ?? false,
+    allowUnpin: v["allow-unpin"] ?? false,
     json: v.json ?? false,
     write: v.write ?? false,
     server: remote ? server : undefined,
@@ -282,7 +286,7 @@ const remoteBodySchema = z.looseObject({
   error: z.string().optional(),
   message: z.string().optional(),
   change: z.object({ id: z.number(), number: z.number().nullable(), url: z.string().nullable(), link: z.string() }).optional(),
-  plan: z.looseObject({ title: z.string().optional() }).optional(),
+  plan: z.looseObject({ title: z.string().optional(), confirm: z.array(z.string()).optional() }).optional(),
 });
 
 async function promoteRemote(args: PromoteArgs, server: string, io: CliIO): Promise<number> {
@@ -293,7 +297,17 @@ async function promoteRemote(args: PromoteArgs, server: string, io: CliIO): Prom
   } catch {
     throw new CliError(`--server is not a URL: ${server}`);
   }
-  const request = { repository: args.repository, app: args.app, from: args.from, to: args.to, mode: args.mode, allowDowngrade: args.allowDowngrade, allowFloating: args.allowFloating, allowReplaceDigestPin: args.allowReplaceDigestPin };
+  const request = {
+    repository: args.repository,
+    app: args.app,
+    from: args.from,
+    to: args.to,
+    mode: args.mode,
+    allowDowngrade: args.allowDowngrade,
+    allowFloating: args.allowFloating,
+    allowReplaceDigestPin: args.allowReplaceDigestPin,
+    allowUnpin: args.allowUnpin,
+  };
   let response: Response;
   try {
     response = await fetch(url, {
@@ -316,7 +330,8 @@ async function promoteRemote(args: PromoteArgs, server: string, io: CliIO): Prom
   if (args.json) io.stdout(JSON.stringify(json, null, 2));
   const b = body.data;
   if (!response.ok) {
-    if (!args.json) io.stderr(`ferry promote: ${b.status ?? b.code ?? response.status}: ${b.error ?? "refused"}`);
+    const flags = b.status === "needs-confirmation" && b.plan?.confirm?.length ? ` (use ${b.plan.confirm.map(flagOf).join(" ")})` : "";
+    if (!args.json) io.stderr(`ferry promote: ${b.status ?? b.code ?? response.status}: ${b.error ?? "refused"}${flags}`);
     return 1;
   }
   if (!args.json) {
