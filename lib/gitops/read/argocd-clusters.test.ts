@@ -109,3 +109,58 @@ describe("Argo CD source hydrator", () => {
     expect(got).toEqual(["web@staging=5.0.0"]);
   });
 });
+
+describe("add-on ApplicationSets whose clusters generators select by environment (no cluster secret in the repository)", () => {
+  const addon = (name: string, chart: string, envs: string) => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: addons-${name}
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - merge:
+        mergeKeys: [server]
+        generators:
+          - clusters:
+              values:
+                addonChart: ${chart}
+                addonChartVersion: 3.12.0
+                addonChartRepository: https://charts.example.com
+              selector:
+                matchExpressions:
+                  - key: enable_${name.replace(/-/g, "_")}
+                    operator: In
+                    values: ['true']
+${envs}  template:
+    metadata:
+      name: addon-{{.name}}-{{.values.addonChart}}
+    spec:
+      project: default
+      source:
+        repoURL: '{{.values.addonChartRepository}}'
+        chart: '{{.values.addonChart}}'
+        targetRevision: '{{.values.addonChartVersion}}'
+        helm:
+          releaseName: '{{.values.addonChart}}'
+      destination:
+        namespace: kube-system
+        name: '{{.name}}'
+`;
+  const env = (label: string, version: string) => `          - clusters:\n              selector:\n                matchLabels:\n                  environment: ${label}\n              values:\n                addonChartVersion: ${version}\n`;
+
+  it("infers one cluster per environment from the selectors and takes each environment's version from its generator", () => {
+    const { model, cells: got } = cells({ "bootstrap/addons/metrics-server.yaml": addon("metrics-server", "metrics-server", env("staging", "3.12.1") + env("prod", "3.11.0")) });
+    expect(got).toEqual(["addon-metrics-server@prod=3.11.0", "addon-metrics-server@staging=3.12.1"]);
+    const prod = model.deployments.find((d) => d.env === "prod");
+    expect(prod?.versions[0]).toMatchObject({ kind: "chart", name: "metrics-server", file: "bootstrap/addons/metrics-server.yaml" });
+    expect(model.notes.join("\n")).toContain("one cluster per environment is inferred from the clusters generators' selectors on environment (staging, prod)");
+  });
+
+  it("an environment without a generator of its own gets the base version; selectors on no environment infer nothing", () => {
+    const withDev = addon("metrics-server", "metrics-server", env("staging", "3.12.1") + "          - clusters:\n              selector:\n                matchExpressions:\n                  - key: environment\n                    operator: In\n                    values: [dev]\n");
+    expect(cells({ "a.yaml": withDev }).cells).toEqual(["addon-metrics-server@dev=3.12.0", "addon-metrics-server@staging=3.12.1"]);
+    const none = addon("metrics-server", "metrics-server", "");
+    expect(cells({ "a.yaml": none }).cells.some((c) => c.includes("@staging"))).toBe(false);
+  });
+});

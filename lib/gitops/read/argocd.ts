@@ -3,6 +3,7 @@ import { asString, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from
 import { appOfAppsCharts, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { declaredClusters } from "./argocd-clusters";
+import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
@@ -102,7 +103,15 @@ export function envFromName(name: string, envNames: readonly string[]): { app: s
 function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<Record<string, string>>, clusterName: string | undefined): { env: string; app: string; fromName: boolean } {
   // `shop-edge-1` deployed to cluster edge-1 (an ApplicationSet over clusters): app shop, in that cluster.
   if (clusterName && app.name !== clusterName) {
-    const rest = app.name.endsWith(`-${clusterName}`) ? app.name.slice(0, -clusterName.length - 1) : app.name.startsWith(`${clusterName}-`) ? app.name.slice(clusterName.length + 1) : undefined;
+    // `addon-staging-metrics-server` (add-on ApplicationSets put the cluster in the middle) too.
+    const middle = app.name.indexOf(`-${clusterName}-`);
+    const rest = app.name.endsWith(`-${clusterName}`)
+      ? app.name.slice(0, -clusterName.length - 1)
+      : app.name.startsWith(`${clusterName}-`)
+        ? app.name.slice(clusterName.length + 1)
+        : middle > 0
+          ? app.name.slice(0, middle) + app.name.slice(middle + clusterName.length + 1)
+          : undefined;
     if (rest) return { app: rest, env: clusterEnvs[clusterName] ?? clusterName, fromName: true };
   }
   const byName = envFromName(app.name, envNames);
@@ -473,7 +482,17 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
     load: (path) => ((ctx.index.read(path) ?? "").trim() === "" ? null : ctx.loadJson(path)),
     clusters: () => declared.clusters,
   };
-  const run = evaluateGenerators(spec, tree);
+  let run = evaluateGenerators(spec, tree);
+  const bySelectors = run.results.every((r) => r.params.length === 0) && declared.clusters.length === 0 && !clustersFromFolders(spec, tree.dirs(), syntax) ? clustersFromSelectors(spec, ctx.configuredEnvNames) : undefined;
+  if (bySelectors) {
+    const inferredRun = evaluateGenerators(spec, { ...tree, clusters: () => bySelectors.clusters });
+    if (inferredRun.results.some((r) => r.params.length > 0)) {
+      run = inferredRun;
+      ctx.note(
+        `${file}: ApplicationSet ${setName}: the repository declares no cluster secret; one cluster per environment is inferred from the clusters generators' selectors on ${bySelectors.keys.join(", ")} (${bySelectors.clusters.map((c) => c.name).join(", ")})`,
+      );
+    }
+  }
   if (declared.clusters.length > 0 && JSON.stringify(spec.generators ?? null).includes('"clusters"')) {
     const hidden = declared.hidden > 0 ? `; ${declared.hidden} sealed or templated cluster secret(s) could not be read` : "";
     ctx.note(`${file}: ApplicationSet ${asString(getAtPath(value, ["metadata", "name"])) ?? file}: clusters generator evaluated over the ${declared.clusters.length} cluster secret(s) declared in this repository (${declared.clusters.map((c) => c.name).join(", ")})${hidden}; clusters registered only in Argo CD are not seen`);
