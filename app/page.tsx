@@ -6,6 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { getMatrix } from "@/lib/data/matrix";
 import { activeFilters, parseMatrixQuery } from "@/lib/data/matrix-query";
 import { listRepositoryProblems } from "@/lib/data/repositories";
+import { messageFor } from "@/lib/data/server-paths";
 import { ActiveFilters, NoMatch } from "@/components/matrix/active-filters";
 import { MatrixFilters } from "@/components/matrix/matrix-filters";
 import { MatrixTable } from "@/components/matrix/matrix-table";
@@ -36,7 +37,7 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
         <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} />
       </div>
       <ActiveFilters filters={filters} />
-      <RepositoryProblems problems={problems} />
+      <RepositoryProblems problems={problems.map((p) => ({ ...p, syncError: messageFor(user.role, p.syncError) }))} />
       {matrix.rows.length === 0 ? (
         filters.length > 0 ? (
           <NoMatch filters={filters} />

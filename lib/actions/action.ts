@@ -16,6 +16,7 @@ import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, databaseErrorSummary } from "@/lib/db/unavailable";
 import { isDomainError } from "./domain-error";
+import { findNulByte } from "./input";
 
 /**
  * The action-client chain every server action and API route goes through, so none can forget a step:
@@ -111,7 +112,11 @@ async function runAction<S extends z.ZodType, T>(
   rawInput: unknown,
   ctx: RunContext,
 ): Promise<ActionResult<T>> {
-  const parsed = def.input.safeParse(rawInput instanceof FormData ? formDataToObject(rawInput) : rawInput);
+  const raw = rawInput instanceof FormData ? formDataToObject(rawInput) : rawInput;
+  // Postgres text cannot hold a NUL byte: refused here for every action, with the field it is in.
+  const nul = findNulByte(raw);
+  if (nul !== null) return { ok: false, code: "invalid", error: `Invalid input: ${nul}: must not contain NUL bytes`, fieldErrors: { [nul]: ["must not contain NUL bytes"] } };
+  const parsed = def.input.safeParse(raw);
   if (!parsed.success) return invalid(parsed.error);
   const input: z.output<S> = parsed.data;
 

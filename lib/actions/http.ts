@@ -1,4 +1,6 @@
 import { authenticateBearer } from "@/lib/auth/api-token";
+import { UnauthenticatedError } from "@/lib/auth/errors";
+import { isSameOrigin } from "@/lib/auth/request-origin";
 import type { Actor } from "@/lib/auth/policy";
 import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { getUserForSessionToken } from "@/lib/auth/session-store";
@@ -53,6 +55,8 @@ export function withDatabaseErrors<A extends unknown[]>(handler: (...args: A) =>
     try {
       return await handler(...args);
     } catch (error) {
+      // An expired API token, found while looking up the caller outside the action chain.
+      if (error instanceof UnauthenticatedError) return actionResponse({ ok: false, code: "unauthenticated", error: error.message });
       if (!isDatabaseUnavailable(error)) throw error;
       console.warn(`[api] database unavailable: ${databaseErrorSummary(error)}`);
       return databaseUnavailableResponse();
@@ -82,15 +86,3 @@ function readCookie(header: string | null, name: string): string | undefined {
   return undefined;
 }
 
-function isSameOrigin(request: Request): boolean {
-  const site = request.headers.get("sec-fetch-site");
-  if (site) return site === "same-origin";
-  const origin = request.headers.get("origin");
-  if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}

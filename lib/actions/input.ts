@@ -20,6 +20,20 @@ export function parseRecordId(raw: string): number | null {
   return n <= INT4_MAX ? n : null;
 }
 
+/**
+ * A name from a URL segment, decoded; null when it cannot be a name (bad percent-encoding, a NUL byte,
+ * longer than any name), so the page answers 404 instead of a 500 from decodeURIComponent or Postgres.
+ */
+export function urlName(raw: string): string | null {
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return name.length === 0 || name.length > 253 || name.includes("\u0000") ? null : name;
+}
+
 /** The path (e.g. "name" or "details.team") of the first string holding a NUL byte, or null. */
 export function findNulByte(value: unknown, path: string[] = []): string | null {
   if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "input" : null;

@@ -27,6 +27,13 @@ describe("safeNextPath", () => {
     expect(safeNextPath(input)).toBe("/");
   });
 
+  it("percent-encodes characters outside ASCII, which a Location header cannot hold", () => {
+    expect(safeNextPath("/apps/ä?q=größe")).toBe("/apps/%C3%A4?q=gr%C3%B6%C3%9Fe");
+    expect(safeNextPath("/中文")).toBe("/%E4%B8%AD%E6%96%87");
+    expect(safeNextPath("/x\uD800")).toBe("/");
+    expect(signInPath("/änderungen")).toBe("/signin?next=%2F%25C3%25A4nderungen");
+  });
+
   it("does not mistake /signing-keys for the sign-in page", () => {
     expect(safeNextPath("/signing-keys")).toBe("/signing-keys");
   });

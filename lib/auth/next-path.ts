@@ -9,7 +9,20 @@ export function safeNextPath(next: unknown): string {
   // Control characters (tabs and newlines are stripped by URL parsers, turning "/\t/x" into "//x").
   if ([...next].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return "/";
   if (/^\/signin(?:[/?#]|$)/.test(next)) return "/";
-  return next;
+  return asciiPath(next);
+}
+
+/**
+ * The path with every character outside printable ASCII percent-encoded (UTF-8), as a browser sends
+ * it: a Location header holding "/apps/ä" is not a valid header, and Next answered 500 for it.
+ * A lone surrogate cannot be encoded: "/" then.
+ */
+function asciiPath(path: string): string {
+  try {
+    return path.replace(/[^\x20-\x7e]+/gu, (run) => encodeURIComponent(run));
+  } catch {
+    return "/";
+  }
 }
 
 /** `/signin?next=<path>`, or plain `/signin` when there is nowhere worth returning to. */

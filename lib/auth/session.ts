@@ -4,7 +4,8 @@ import { cache } from "react";
 import { getPrisma } from "@/lib/db/client";
 import { UnauthenticatedError } from "./errors";
 import { signInPath } from "./next-path";
-import { REQUEST_PATH_HEADER, SESSION_COOKIE, isHttpsRequest, sessionCookieOptions } from "./session-cookie";
+import { wantsSecureCookie } from "./request-origin";
+import { REQUEST_PATH_HEADER, SESSION_COOKIE, sessionCookieOptions } from "./session-cookie";
 import { createSessionRecord, deleteSessionRecord, getUserForSessionToken, type SessionUser } from "./session-store";
 
 // Server-only: reads and writes the `ferry_session` cookie through Next's request context.
@@ -15,7 +16,7 @@ export type { SessionUser };
 /** Starts a session for `userId` and sets the cookie. Server actions and route handlers only. */
 export async function createSession(userId: string): Promise<void> {
   const { token, expiresAt } = await createSessionRecord(getPrisma(), userId);
-  const secure = isHttpsRequest(await headers());
+  const secure = wantsSecureCookie(await headers());
   (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, secure));
 }
 

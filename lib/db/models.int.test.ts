@@ -92,6 +92,8 @@ describe("every model round-trips through the migrated database", () => {
       syncError: null,
       readErrors: [{ path: "apps/bad/kustomization.yaml", message: "bad indentation" }],
       readNotes: ["convention pinned by .ferry/config.yaml"],
+      protectedEnvironments: [],
+      archivedAt: null,
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
     });
@@ -347,6 +349,7 @@ describe("every model round-trips through the migrated database", () => {
       createdById: "u-alice",
       createdAt: expect.any(Date),
       lastUsedAt: null,
+      expiresAt: null,
       revokedAt: null,
     });
     await expect(prisma.apiToken.create({ data: { name: "dup", tokenHash: token.tokenHash, teams: [] } })).rejects.toThrow();

@@ -24,7 +24,7 @@ function validate(data: FormData): FieldErrors {
  * Errors: each invalid field is marked aria-invalid and points at its message with aria-describedby,
  * the messages are announced (role=alert), and focus moves to the first invalid field.
  */
-export function CreateTokenForm({ teams }: { teams: TeamOption[] }) {
+export function CreateTokenForm({ teams, defaultDays }: { teams: TeamOption[]; defaultDays: number }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -96,6 +96,23 @@ export function CreateTokenForm({ teams }: { teams: TeamOption[] }) {
               {fieldErrors.name}
             </p>
           ) : null}
+        </div>
+        <div className="flex flex-col gap-1 text-sm">
+          <label htmlFor={`${ids.name}-days`}>Valid for (days)</label>
+          <input
+            id={`${ids.name}-days`}
+            name="days"
+            type="number"
+            min={1}
+            max={3650}
+            step={1}
+            placeholder={String(defaultDays)}
+            aria-describedby={`${ids.name}-days-hint`}
+            className="w-28 rounded border border-slate-300 px-2 py-1"
+          />
+          <p id={`${ids.name}-days-hint`} className="text-xs text-slate-600">
+            Empty: {defaultDays} days. An expired token is refused with a message saying so; create a new one before then.
+          </p>
         </div>
         <fieldset
           ref={teamsFieldset}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DataCell, DataRow, DataTable } from "@/components/data-table";
 import { relativeTime } from "@/components/matrix/relative-time";
+import { defaultTokenDays, tokenExpiry } from "@/lib/auth/api-token";
 import { authorize } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
@@ -22,6 +23,7 @@ export default async function TokensPage() {
     );
   }
   const prisma = getPrisma();
+  const now = new Date();
   const [tokens, teams] = await Promise.all([
     prisma.apiToken.findMany({ orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] }),
     prisma.team.findMany({ orderBy: { name: "asc" }, select: { name: true, displayName: true } }),
@@ -38,8 +40,8 @@ export default async function TokensPage() {
           <code className="font-mono text-xs">ferry promote --server</code>). They cannot merge. Only a hash is stored.
         </p>
       </div>
-      <CreateTokenForm teams={teams.map((t) => ({ name: t.name, label: t.displayName ?? t.name }))} />
-      <DataTable testId="tokens" headers={["Name", "Teams", "Created", "Last used", "Status"]} empty={tokens.length === 0 ? "No tokens yet." : undefined}>
+      <CreateTokenForm teams={teams.map((t) => ({ name: t.name, label: t.displayName ?? t.name }))} defaultDays={defaultTokenDays()} />
+      <DataTable testId="tokens" headers={["Name", "Teams", "Created", "Last used", "Expires", "Status"]} empty={tokens.length === 0 ? "No tokens yet." : undefined}>
         {tokens.map((t) => (
           <DataRow key={t.id} top>
             <DataCell className="font-medium">{t.name}</DataCell>
@@ -49,6 +51,9 @@ export default async function TokensPage() {
             </DataCell>
             <DataCell className="text-xs text-slate-600" title={t.lastUsedAt?.toISOString()}>
               {t.lastUsedAt ? relativeTime(t.lastUsedAt.toISOString()) : "never"}
+            </DataCell>
+            <DataCell className="text-xs text-slate-600" title={tokenExpiry(t).toISOString()}>
+              {tokenExpiry(t) <= now ? <span className="font-medium text-red-800">expired {tokenExpiry(t).toISOString().slice(0, 10)}</span> : tokenExpiry(t).toISOString().slice(0, 10)}
             </DataCell>
             <DataCell className="text-xs">
               {t.revokedAt ? (

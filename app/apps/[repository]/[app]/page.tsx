@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
+import { urlName } from "@/lib/actions/input";
 import { getPrisma } from "@/lib/db/client";
 import { getAppDetail, getRecentCommits } from "@/lib/data/app-detail";
 import { relativeTime } from "@/components/matrix/relative-time";
@@ -10,14 +11,16 @@ type Params = Promise<{ repository: string; app: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { app } = await params;
-  return { title: decodeURIComponent(app) };
+  return { title: urlName(app) ?? "App not found" };
 }
 
 export default async function AppPage({ params }: { params: Params }) {
   await requireUser();
   const { repository, app } = await params;
   const prisma = getPrisma();
-  const detail = await getAppDetail(prisma, decodeURIComponent(repository), decodeURIComponent(app));
+  const [repositoryName, appName] = [urlName(repository), urlName(app)];
+  if (repositoryName === null || appName === null) notFound();
+  const detail = await getAppDetail(prisma, repositoryName, appName);
   if (!detail) notFound();
   const recent = await getRecentCommits(prisma, detail);
 
