@@ -1,5 +1,5 @@
 import { changeLabel } from "@/lib/changes/change-label";
-import type { PrismaClient } from "@/lib/db/generated/client";
+import type { PrismaClient, RollbackPin } from "@/lib/db/generated/client";
 import type { HistoryEntry } from "@/lib/sync/cell-history";
 
 export type { HistoryEntry, HistoryVersion } from "@/lib/sync/cell-history";
@@ -27,6 +27,10 @@ export interface CellHistory {
   /** Null until the history was read (the first sync after the cell changed, plain git only). */
   readAt: string | null;
   pin: RollbackPinView | null;
+}
+
+export function pinView(pin: RollbackPin | undefined): RollbackPinView | null {
+  return pin ? { version: pin.version, commitSha: pin.commitSha, reason: pin.reason, by: pin.pinnedByName, at: pin.pinnedAt.toISOString(), changeId: pin.changeRequestId } : null;
 }
 
 /** Histories of an app's cells per environment, from the cache (never from git). */
@@ -62,7 +66,7 @@ export async function getAppHistories(prisma: PrismaClient, appId: number): Prom
       env: d.environment.name,
       entries: entries.map((e, i) => ({ ...e, change: changeOf.get(e.sha) ?? null, current: i === 0 })),
       readAt: d.history?.updatedAt.toISOString() ?? null,
-      pin: pin ? { version: pin.version, commitSha: pin.commitSha, reason: pin.reason, by: pin.pinnedByName, at: pin.pinnedAt.toISOString(), changeId: pin.changeRequestId } : null,
+      pin: pinView(pin),
     });
   }
   return out;

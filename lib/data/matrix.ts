@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { DriftState, FieldDrift } from "@/lib/gitops/drift";
 import type { Version } from "@/lib/gitops/model";
 import type { CellLive } from "@/lib/live/cell-live";
+import { pinView, type RollbackPinView } from "./cell-history";
 import { getLiveCells, liveCellKey } from "./live-cells";
 import type { MatrixQuery } from "./matrix-query";
 
@@ -23,6 +24,8 @@ export interface MatrixCell {
   openChange: { id: number; label: string; url: string | null } | null;
   /** What the cluster runs, where a live-state source reports this cell; null otherwise. */
   live: CellLive | null;
+  /** Held at a version by a rollback: promotions into it ask first. */
+  pin: RollbackPinView | null;
 }
 
 export interface MatrixRow {
@@ -109,6 +112,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
             environment: { select: { name: true } },
           },
         },
+        rollbackPins: { include: { environment: { select: { name: true } } } },
       },
     }),
     prisma.changeRequest.findMany({
@@ -140,6 +144,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
         lastCommit: d.lastCommitSha ? { sha: d.lastCommitSha.slice(0, 12), by: d.lastCommitBy, at: d.lastCommitAt?.toISOString() ?? null } : null,
         openChange: change ? { id: change.id, label: changeLabel({ provider: change.repository.provider, repository: change.repository.name, number: change.number, id: change.id }), url: change.url } : null,
         live: null,
+        pin: pinView(app.rollbackPins.find((p) => p.environment.name === env)),
       };
     }
     return [{ appId: app.id, app: app.name, team: app.team?.name ?? null, repository: app.repository.name, cells }];
