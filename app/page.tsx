@@ -26,7 +26,7 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
   const user = await requireUser();
   const query = parseMatrixQuery(await searchParams);
   const prisma = getPrisma();
-  const [matrix, problems] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma)]);
+  const [matrix, problems, liveSources] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma), prisma.liveSource.count()]);
   const allEnvs = query.envs.length ? (await prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true } })).map((e) => e.name) : matrix.environments.map((e) => e.name);
   const filters = activeFilters(query, allEnvs);
 
@@ -34,7 +34,7 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-xl font-semibold">Where everything runs</h1>
-        <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} />
+        <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} liveState={liveSources > 0} />
       </div>
       <ActiveFilters filters={filters} />
       <RepositoryProblems problems={problems.map((p) => ({ ...p, syncError: messageFor(user.role, p.syncError) }))} />

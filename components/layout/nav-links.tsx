@@ -10,6 +10,7 @@ export function NavLinks({ isAdmin, canAddApps }: { isAdmin: boolean; canAddApps
     { href: "/", label: "Matrix" },
     { href: "/changes", label: "Changes" },
     { href: "/repositories", label: "Repositories" },
+    { href: "/live", label: "Live state" },
     ...(canAddApps ? [{ href: "/apps/new", label: "Add app" }] : []),
     ...(isAdmin
       ? [

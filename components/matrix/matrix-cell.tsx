@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { MatrixCell as Cell } from "@/lib/data/matrix";
 import { PromoteDialog, type PromoteTarget } from "@/components/promote/promote-dialog";
+import { LiveBadges } from "./live-badges";
 import { relativeTime } from "./relative-time";
 import { versionLabel, versionTitle } from "./version-label";
 
@@ -45,6 +46,7 @@ export function MatrixCellView({ cell, promote, upToDate = null, now }: Props) {
           {drift}
         </span>
       ) : null}
+      {cell.live ? <LiveBadges live={cell.live} now={now} /> : null}
       {cell.errors.length ? (
         <span title={cell.errors.join("\n")} className="mx-badge mx-err">
           {cell.errors.length === 1 ? "1 problem" : `${cell.errors.length} problems`}: {cell.errors[0]?.slice(0, 60)}

@@ -8,10 +8,12 @@ interface Props {
   query: MatrixQuery;
   teams: string[];
   environments: string[];
+  /** Whether a live-state source is connected: only then can cells be out of sync or unhealthy. */
+  liveState?: boolean;
 }
 
 // Every change rewrites the URL (replace, not push, for typing) so the view is shareable.
-export function MatrixFilters({ query, teams, environments }: Props) {
+export function MatrixFilters({ query, teams, environments, liveState = false }: Props) {
   const router = useRouter();
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
@@ -93,6 +95,12 @@ export function MatrixFilters({ query, teams, environments }: Props) {
         <input type="checkbox" checked={query.onlyDrift} onChange={(e) => go({ onlyDrift: e.target.checked })} />
         Only drift
       </label>
+      {liveState || query.onlyLiveProblems ? (
+        <label className="flex items-center gap-2 pb-1.5 text-sm">
+          <input type="checkbox" checked={query.onlyLiveProblems ?? false} onChange={(e) => go({ onlyLiveProblems: e.target.checked })} />
+          Only out of sync or unhealthy
+        </label>
+      ) : null}
       {pending ? <span className="pb-1.5 text-xs text-slate-500" role="status">Updating…</span> : null}
     </form>
   );

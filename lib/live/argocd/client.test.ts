@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseStreamMessages } from "./client";
 import { LiveSourceError } from "./errors";
+import { withoutCredentials } from "./reshape";
 
 const event = (type: string, name: string, rv: string, sync = "Synced") =>
   JSON.stringify({ result: { type, application: { metadata: { name, namespace: "argocd", resourceVersion: rv }, status: { sync: { status: sync }, health: { status: "Healthy" } } } } });
@@ -21,5 +22,13 @@ describe("parseStreamMessages", () => {
 
   it("refuses a message that is not JSON", () => {
     expect(() => parseStreamMessages("argo", ["nope"])).toThrow(LiveSourceError);
+  });
+});
+
+describe("withoutCredentials", () => {
+  it("drops the user and token of a repository URL, and leaves scp-style and plain URLs alone", () => {
+    expect(withoutCredentials("https://bot:ghp_secret@github.com/acme/gitops.git")).toBe("https://github.com/acme/gitops.git");
+    expect(withoutCredentials("git@github.com:acme/gitops.git")).toBe("git@github.com:acme/gitops.git");
+    expect(withoutCredentials("https://github.com/acme/gitops")).toBe("https://github.com/acme/gitops");
   });
 });

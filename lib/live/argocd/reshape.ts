@@ -4,9 +4,14 @@ import type { WireApplication, WireSource } from "./wire";
 const SYNC: ReadonlySet<string> = new Set<LiveSync>(["Synced", "OutOfSync", "Unknown"]);
 const HEALTH: ReadonlySet<string> = new Set<LiveHealth>(["Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"]);
 
+/** Credentials in a repository URL (`https://user:token@host/…`) are never stored or shown. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
+}
+
 function source(s: WireSource | undefined): LiveSource | undefined {
   if (!s?.repoURL || s.ref) return undefined;
-  return { repoURL: s.repoURL, path: s.path || undefined, chart: s.chart || undefined, targetRevision: s.targetRevision || undefined };
+  return { repoURL: withoutCredentials(s.repoURL), path: s.path || undefined, chart: s.chart || undefined, targetRevision: s.targetRevision || undefined };
 }
 
 /** An Argo CD Application as Ferry keeps it; undefined when it has no name (nothing to key it by). */
