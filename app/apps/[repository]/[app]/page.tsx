@@ -5,6 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 import { urlName } from "@/lib/actions/input";
 import { getPrisma } from "@/lib/db/client";
 import { getAppDetail, getRecentCommits } from "@/lib/data/app-detail";
+import { AppHistory } from "@/components/history/app-history";
 import { relativeTime } from "@/components/matrix/relative-time";
 
 type Params = Promise<{ repository: string; app: string }>;
@@ -15,7 +16,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function AppPage({ params }: { params: Params }) {
-  await requireUser();
+  const user = await requireUser();
   const { repository, app } = await params;
   const prisma = getPrisma();
   const [repositoryName, appName] = [urlName(repository), urlName(app)];
@@ -99,6 +100,8 @@ export default async function AppPage({ params }: { params: Params }) {
           </article>
         ))}
       </section>
+
+      <AppHistory detail={detail} user={user} />
 
       <section aria-labelledby="commits">
         <h2 id="commits" className="text-lg font-medium">
