@@ -19,14 +19,16 @@ interface Props {
   canRollBack: boolean;
   /** Render time (ISO), so relative times match between server and browser. */
   now: string;
+  /** Called after an unpin, for a holder that loaded the history itself (the matrix popover). */
+  onChanged?: () => void;
 }
 
 /** The versions one environment ran, newest first, each with "Roll back to this" for those who may promote. */
-export function CellHistoryList({ repository, app, env, history, canRollBack, now }: Props) {
+export function CellHistoryList({ repository, app, env, history, canRollBack, now, onChanged }: Props) {
   const renderedAt = new Date(now);
   return (
     <div className="flex flex-col gap-2" data-testid={`history-${app}-${env}`}>
-      {history.pin ? <PinNotice repository={repository} app={app} env={env} pin={history.pin} canUnpin={canRollBack} now={renderedAt} /> : null}
+      {history.pin ? <PinNotice repository={repository} app={app} env={env} pin={history.pin} canUnpin={canRollBack} now={renderedAt} onChanged={onChanged} /> : null}
       {history.entries.length === 0 ? (
         <p className="text-xs text-slate-500">
           {history.readAt ? "No change to its versions in the history read so far." : "Its history is read from git at the next sync (plain git repositories)."}
@@ -66,15 +68,26 @@ export function CellHistoryList({ repository, app, env, history, canRollBack, no
   );
 }
 
-function PinNotice({ repository, app, env, pin, canUnpin, now }: { repository: string; app: string; env: string; pin: RollbackPinView; canUnpin: boolean; now: Date }) {
+interface PinNoticeProps {
+  repository: string;
+  app: string;
+  env: string;
+  pin: RollbackPinView;
+  canUnpin: boolean;
+  now: Date;
+  onChanged?: () => void;
+}
+
+function PinNotice({ repository, app, env, pin, canUnpin, now, onChanged }: PinNoticeProps) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const unpin = () =>
     start(async () => {
       const result = await unpinCell({ repository, app, to: env });
-      if (result.ok) router.refresh();
-      else setError(result.error);
+      if (!result.ok) return setError(result.error);
+      onChanged?.();
+      router.refresh();
     });
   return (
     <div className="flex flex-col gap-1 rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-950" data-testid="rollback-pin">

@@ -44,13 +44,15 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
     return () => document.removeEventListener("mousedown", outside);
   }, [open]);
 
+  const load = () => start(async () => setHistory(await cellHistory({ repository: target.repository, app: target.app, env: target.env })));
+
   function toggle() {
     if (open) return setOpen(false);
     // Fixed to the viewport: the matrix scrolls sideways in a clipping box a positioned panel could not leave.
     const rect = button.current?.getBoundingClientRect();
     if (rect) setPlace({ top: rect.bottom + 4, left: Math.max(8, Math.min(rect.left, window.innerWidth - WIDTH - 8)) });
     setOpen(true);
-    start(async () => setHistory(await cellHistory({ repository: target.repository, app: target.app, env: target.env })));
+    load();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -118,7 +120,7 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
               Loading history…
             </p>
           ) : history.ok ? (
-            <CellHistoryList repository={target.repository} app={target.app} env={target.env} history={history.data} canRollBack={target.canRollBack} now={now.toISOString()} />
+            <CellHistoryList repository={target.repository} app={target.app} env={target.env} history={history.data} canRollBack={target.canRollBack} now={now.toISOString()} onChanged={load} />
           ) : (
             <p role="alert" className="text-xs text-red-800">
               {history.error}

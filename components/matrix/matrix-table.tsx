@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { Matrix, MatrixCell, MatrixRow } from "@/lib/data/matrix";
 import type { PromoteTarget } from "@/components/promote/promote-dialog";
+import { CellHistoryPopover } from "./cell-history-popover";
 import { MatrixCellView } from "./matrix-cell";
 import { MatrixKeyboard } from "./matrix-keyboard";
 
@@ -75,6 +76,12 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
                       upToDate={canPromote(row.team) ? upToDateWith(row, env.name) : null}
                       now={renderedAt}
                     />
+                    {row.cells[env.name] ? (
+                      <CellHistoryPopover
+                        target={{ repository: row.repository, app: row.app, env: env.name, canRollBack: canPromote(row.team), pin: row.cells[env.name]?.pin ?? null }}
+                        now={renderedAt}
+                      />
+                    ) : null}
                   </td>
                 ))}
               </tr>,
