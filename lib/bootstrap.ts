@@ -15,6 +15,10 @@ export interface BootstrapOptions {
   connectionString: string;
   dataDir: string;
   log?: (line: string) => void;
+  /** With nothing configured, create and use the demo repositories (`npm start`); off in the image's prepare step. */
+  demo?: boolean;
+  /** Sync every repository before returning (default), so the first page already shows the matrix. */
+  sync?: boolean;
 }
 
 interface RegisteredRepository extends RepositoryConfig {
@@ -26,15 +30,18 @@ interface RegisteredRepository extends RepositoryConfig {
  * users of the sign-in provider, the configured (or demo) repositories, and a first sync so the
  * first page already shows the matrix. Idempotent: a restart changes nothing that is in place.
  */
-export async function bootstrap({ connectionString, dataDir, log = console.log }: BootstrapOptions): Promise<void> {
+export async function bootstrap({ connectionString, dataDir, log = console.log, demo = true, sync = true }: BootstrapOptions): Promise<void> {
   process.env.DATABASE_URL ??= connectionString;
   const prisma = getPrisma();
 
   const identity = getIdentityProvider();
   if (identity.id === "demo") await seedDemoUsers(prisma);
 
-  const repositories = await configuredRepositories(dataDir, log);
+  const repositories = await configuredRepositories(dataDir, log, demo);
+  // No configuration at all is more likely a missing variable than a wish to retire every repository.
+  if (repositories === null) return;
   await registerRepositories(prisma, repositories, log);
+  if (!sync) return;
 
   const started = Date.now();
   const results = await syncAllRepositories(prisma);
@@ -44,11 +51,15 @@ export async function bootstrap({ connectionString, dataDir, log = console.log }
   log(`ferry: synced ${results.filter((r) => r.status !== "error").length}/${results.length} repositories in ${Date.now() - started} ms`);
 }
 
-async function configuredRepositories(dataDir: string, log: (line: string) => void): Promise<RegisteredRepository[]> {
+async function configuredRepositories(dataDir: string, log: (line: string) => void, useDemo: boolean): Promise<RegisteredRepository[] | null> {
   const config = loadRepositoriesConfig();
   if (config.source !== "none") {
     log(`ferry: ${config.repositories.length} repositories from ${config.source === "env" ? "FERRY_REPOSITORIES" : "the config file"}`);
     return config.repositories;
+  }
+  if (!useDemo) {
+    log("ferry: warning: no repositories configured (set FERRY_REPOSITORIES or FERRY_CONFIG); the registered ones are left as they are");
+    return null;
   }
   const demo = await createDemoRepositories({ targetDir: path.join(dataDir, "repos") });
   log(`ferry: no repositories configured; using ${demo.length} demo repositories in ${path.join(dataDir, "repos")}`);
