@@ -17,6 +17,15 @@ export interface CellHistoryTarget {
 }
 
 const WIDTH = 352;
+/** Below the button when this much room is left there (or more than above it), else above it. */
+const ROOM_BELOW = 240;
+
+interface Place {
+  top?: number;
+  bottom?: number;
+  left: number;
+  maxHeight: number;
+}
 
 /**
  * The cell's pin, and a "History" button opening the versions it ran (read from the cache when opened,
@@ -27,7 +36,7 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
   const [open, setOpen] = useState(false);
   const [history, setHistory] = useState<ActionResult<CellHistory> | null>(null);
   const [loading, start] = useTransition();
-  const [place, setPlace] = useState<{ top: number; left: number }>({ top: 0, left: 0 });
+  const [place, setPlace] = useState<Place>({ top: 0, left: 0, maxHeight: 320 });
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const id = useId();
@@ -50,7 +59,12 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
     if (open) return setOpen(false);
     // Fixed to the viewport: the matrix scrolls sideways in a clipping box a positioned panel could not leave.
     const rect = button.current?.getBoundingClientRect();
-    if (rect) setPlace({ top: rect.bottom + 4, left: Math.max(8, Math.min(rect.left, window.innerWidth - WIDTH - 8)) });
+    if (rect) {
+      const left = Math.max(8, Math.min(rect.left, window.innerWidth - WIDTH - 8));
+      const below = window.innerHeight - rect.bottom - 12;
+      const above = rect.top - 12;
+      setPlace(below >= ROOM_BELOW || below >= above ? { top: rect.bottom + 4, left, maxHeight: below } : { bottom: window.innerHeight - rect.top + 4, left, maxHeight: above });
+    }
     setOpen(true);
     load();
   }
@@ -95,8 +109,8 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
           aria-label={`Versions ${target.app} ran in ${target.env}`}
           tabIndex={-1}
           onKeyDown={onKeyDown}
-          style={{ top: place.top, left: place.left, width: WIDTH }}
-          className="fixed z-30 max-h-[60vh] overflow-y-auto rounded-lg border border-slate-300 bg-white p-3 text-left shadow-xl"
+          style={{ ...place, width: WIDTH }}
+          className="fixed z-30 overflow-y-auto rounded-lg border border-slate-300 bg-white p-3 text-left shadow-xl"
           data-testid="history-popover"
         >
           <div className="mb-2 flex items-center justify-between gap-2">
