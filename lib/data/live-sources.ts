@@ -49,3 +49,15 @@ export async function listUnplacedLiveObjects(prisma: PrismaClient, limit = 500)
   });
   return rows.map((r) => ({ source: r.sourceName, key: r.key, sync: r.sync, health: r.health, reason: r.unplacedReason ?? "", sources: r.sources as UnplacedLiveObject["sources"] }));
 }
+
+/**
+ * Changes whenever stored live state does (an object written, a source going stale or coming back):
+ * an open matrix polls it and re-renders only when it moved.
+ */
+export async function liveStateStamp(prisma: PrismaClient): Promise<string> {
+  const [row] = await prisma.$queryRaw<{ observed: Date | null; count: bigint; sources: string | null }[]>`
+    SELECT (SELECT max("observedAt") FROM "LiveApplication") AS observed,
+           (SELECT count(*) FROM "LiveApplication") AS count,
+           (SELECT string_agg("name" || ':' || COALESCE("staleSince"::text, 'ok'), ',' ORDER BY "name") FROM "LiveSource") AS sources`;
+  return `${row?.observed?.toISOString() ?? "-"}/${row?.count ?? 0}/${row?.sources ?? ""}`;
+}

@@ -22,15 +22,24 @@ export type Placement = { repository: string; app: string; env: string } | { rea
 /** One index over every cell, built once per batch of live objects. */
 export class CellIndex {
   private readonly byRepository = new Map<string, PlaceableCell[]>();
+  /** Repository, then folder: 10,000 objects must not each scan 10,000 cells. */
+  private readonly byFolder = new Map<string, Map<string, PlaceableCell[]>>();
   private readonly byChart = new Map<string, PlaceableCell[]>();
   constructor(readonly cells: readonly PlaceableCell[]) {
     for (const c of cells) {
-      push(this.byRepository, normalizeRepoUrl(c.repositoryUrl), c);
+      const repo = normalizeRepoUrl(c.repositoryUrl);
+      push(this.byRepository, repo, c);
+      let folders = this.byFolder.get(repo);
+      if (!folders) this.byFolder.set(repo, (folders = new Map()));
+      push(folders, normalizePath(c.path), c);
       for (const chart of c.charts) push(this.byChart, chart, c);
     }
   }
   inRepository(url: string): PlaceableCell[] | undefined {
     return this.byRepository.get(normalizeRepoUrl(url));
+  }
+  atFolder(url: string, folder: string): PlaceableCell[] {
+    return this.byFolder.get(normalizeRepoUrl(url))?.get(normalizePath(folder)) ?? [];
   }
   withChart(chart: string): PlaceableCell[] {
     return this.byChart.get(chart) ?? [];
@@ -102,7 +111,7 @@ function placeSource(source: LiveSource, live: LiveApplication, index: CellIndex
     return { reason: `it deploys revision ${source.targetRevision} of ${cells[0]?.repository}, and Ferry reads branch ${branch}` };
   }
   const path = normalizePath(source.path ?? ".");
-  const atPath = cells.filter((c) => normalizePath(c.path) === path);
+  const atPath = index.atFolder(source.repoURL, path);
   if (atPath.length === 0) return { reason: `no cell of ${cells[0]?.repository} is the folder ${path}` };
   return pick(atPath, live, `${cells[0]?.repository}/${path}`);
 }

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { loadCellIndex } from "./cell-index";
 import type { LiveStateStore } from "./follow";
 import { placeApplication, type CellIndex } from "./place";
@@ -8,7 +8,7 @@ import type { LiveApplication, LiveEvent } from "./types";
 // Live state in Postgres, one row per reconciler object and source, placed in its cell when written:
 // every portal replica serves the same state, and a restart keeps it.
 
-const CHUNK = 1_000;
+const CHUNK = 2_000;
 
 function row(sourceName: string, app: LiveApplication, index: CellIndex, observedAt: Date): Prisma.LiveApplicationCreateManyInput {
   const placed = placeApplication(app, index);
@@ -26,6 +26,23 @@ function row(sourceName: string, app: LiveApplication, index: CellIndex, observe
     observedAt,
     ...("reason" in placed ? { repository: null, app: null, env: null, unplacedReason: placed.reason } : { ...placed, unplacedReason: null }),
   };
+}
+
+type Tx = Pick<PrismaClient, "$executeRaw">;
+
+/**
+ * Inserts rows as one JSON parameter: Prisma's createMany spent ~30 s on 10,000 rows with JSON columns
+ * on this machine; jsonb_to_recordset takes well under one.
+ */
+async function insertRows(tx: Tx, rows: Prisma.LiveApplicationCreateManyInput[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const json = JSON.stringify(rows.slice(i, i + CHUNK));
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO "LiveApplication" ("sourceName", "key", "name", "sync", "health", "revision", "images", "sources", "destination", "appliedAt", "observedAt", "repository", "app", "env", "unplacedReason")
+      SELECT "sourceName", "key", "name", "sync", "health", "revision", COALESCE("images", ARRAY[]::TEXT[]), "sources", "destination", "appliedAt", "observedAt", "repository", "app", "env", "unplacedReason"
+      FROM jsonb_to_recordset(${json}::jsonb) AS x("sourceName" TEXT, "key" TEXT, "name" TEXT, "sync" TEXT, "health" TEXT, "revision" TEXT, "images" TEXT[], "sources" JSONB, "destination" JSONB,
+        "appliedAt" TIMESTAMP(3), "observedAt" TIMESTAMP(3), "repository" TEXT, "app" TEXT, "env" TEXT, "unplacedReason" TEXT)`);
+  }
 }
 
 export class PrismaLiveStateStore implements LiveStateStore {
@@ -56,7 +73,7 @@ export class PrismaLiveStateStore implements LiveStateStore {
     await this.prisma.$transaction(
       async (tx) => {
         await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name } });
-        for (let i = 0; i < rows.length; i += CHUNK) await tx.liveApplication.createMany({ data: rows.slice(i, i + CHUNK) });
+        await insertRows(tx, rows);
         await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
       },
       { timeout: 60_000 },
@@ -73,7 +90,7 @@ export class PrismaLiveStateStore implements LiveStateStore {
     const deletes = [...last.values()].flatMap((e) => (e.type === "delete" ? [e.key] : []));
     await this.prisma.$transaction(async (tx) => {
       await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name, key: { in: [...deletes, ...upserts.map((u) => u.key)] } } });
-      if (upserts.length > 0) await tx.liveApplication.createMany({ data: upserts });
+      await insertRows(tx, upserts);
       await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
     });
   }
