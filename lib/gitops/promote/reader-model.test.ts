@@ -1,3 +1,4 @@
+import { changeImpact } from "../impact";
 import { describe, expect, it } from "vitest";
 import { readRepository } from "../read";
 import { loadFixture } from "../testing/load-fixture";
@@ -77,16 +78,19 @@ describe("version promotion on the reader's model", () => {
     ]);
   });
 
-  it("an ApplicationSet-rendered version is not edited in the shared template: refused with the reason", () => {
+  it("an ApplicationSet-rendered version is edited where the generator reads it, and the impact names every environment that file feeds", () => {
     const tree = new Map(loadFixture("appset-matrix-platform"));
     const model = readRepository(tree);
     const cell = (env: string) => model.deployments.find((d) => d.app === "cert-manager" && d.env === env);
     const [source, target] = [cell("dev"), cell("staging")];
     expect(source?.versions[0]?.value).toBe("v1.15.1");
-    expect(target?.versions[0]?.value).toBe("v1.14.4");
+    expect(target?.versions[0]).toMatchObject({ value: "v1.14.4", file: "cluster-addons/cert-manager/addon.yaml" });
     if (!source || !target) return;
     const plan = planPromotion({ ...BASE, tree, source, target, mode: "version" });
-    expect(plan.status).toBe("refused");
-    if (plan.status === "refused") expect(plan.reason).toMatch(/generator parameters.*by hand/);
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    // Not the template (shared by every generated app), but the files generator's addon.yaml, which every
+    // cluster without an override of its own reads: staging and both production clusters move.
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["cluster-addons/cert-manager/addon.yaml"]);
+    expect(changeImpact(tree, model, plan.changeSet).map((i) => i.env).sort()).toEqual(["prod-eu", "prod-us", "staging"]);
   });
 });

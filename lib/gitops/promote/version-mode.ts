@@ -1,6 +1,7 @@
 import { compareVersions } from "../drift";
 import { appendToSequence, deleteKey, setKey, setScalar, valueAt, type EditPath } from "../edit";
 import type { Deployment, FileTree, Version } from "../model";
+import { locationKey } from "../read/kustomize/built-resource";
 import { EditBuffer } from "./edit-buffer";
 import { formatImageRef, parseImageRef } from "../image-ref";
 import { display, matchVersions, sameRelease, tagOf, type VersionPair } from "./match";
@@ -140,7 +141,9 @@ export function planVersionFields(
   const unpinning: VersionPair[] = [];
   const { pairs, unmatched } = matchVersions(source.versions, target.versions);
   const overlay = kustomizationOf(tree, target.path);
-  const sourceFiles = new Set(options.rollback ? [] : source.versions.map((v) => v.file));
+  // Shared means the very field the source reads: two environments' values in one file (a list
+  // element each, a document each) are still two places.
+  const sourceFields = new Set(options.rollback ? [] : source.versions.map(locationKey));
 
   for (const pair of pairs) {
     const { source: s, target: t } = pair;
@@ -177,7 +180,7 @@ export function planVersionFields(
       unpinning.push(pair);
       if (!options.allowReplaceDigestPin) continue;
     }
-    const shared = sourceFiles.has(t.file) || (overlay !== undefined && !isUnder(t.file, target.path));
+    const shared = sourceFields.has(locationKey(t)) || (overlay !== undefined && !isUnder(t.file, target.path));
     let change: FieldChange | null;
     if (shared) {
       if (t.kind !== "image" || overlay === undefined) {

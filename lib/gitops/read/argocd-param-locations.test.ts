@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { changeImpact } from "../impact";
+import type { FileTree } from "../model";
+import { planPromotion } from "../promote";
+import { readRepository } from "./index";
+
+// Versions an ApplicationSet renders from generator parameters are promoted where the parameter is written.
+
+const listSet = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: billing
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements:
+          - env: dev
+            version: 2.3.0
+          - env: staging
+            version: 2.2.0
+          - env: prod
+            version: 2.2.0 # same as staging: the element is told apart by its env
+  template:
+    metadata:
+      name: 'billing-{{ .env }}'
+    spec:
+      project: default
+      source:
+        repoURL: https://charts.example.com
+        chart: billing
+        targetRevision: '{{ .version }}'
+      destination:
+        name: '{{ .env }}'
+        namespace: billing
+`;
+
+const filesSet = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ledger
+spec:
+  generators:
+    - git:
+        repoURL: https://git.example.com/fleet.git
+        revision: HEAD
+        files:
+          - path: ledger/envs/*/config.json
+  template:
+    metadata:
+      name: 'ledger-{{path.basename}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://charts.example.com
+        chart: ledger
+        targetRevision: '{{chartVersion}}'
+      destination:
+        name: '{{path.basename}}'
+        namespace: ledger
+`;
+
+function setup(files: Record<string, string>) {
+  const tree: FileTree = new Map(Object.entries(files));
+  const model = readRepository(tree);
+  const cell = (app: string, env: string) => {
+    const d = model.deployments.find((x) => x.app === app && x.env === env);
+    if (!d) throw new Error(`no ${app}@${env} in ${model.deployments.map((x) => `${x.app}@${x.env}`).join(", ")}`);
+    return d;
+  };
+  return { tree, model, cell };
+}
+
+describe("versions rendered from ApplicationSet generator parameters", () => {
+  it("locates a list element's version by the element's other parameters, and a promotion edits that element only", () => {
+    const { tree, model, cell } = setup({ "appsets/billing.yaml": listSet });
+    expect(cell("billing", "prod").versions[0]).toMatchObject({ value: "2.2.0", file: "appsets/billing.yaml", path: ["spec", "generators", 0, "list", "elements", 2, "version"] });
+    const plan = planPromotion({ tree, source: cell("billing", "dev"), target: cell("billing", "prod"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    const text = plan.changeSet.edits[0]?.content ?? "";
+    expect(text).toContain("          - env: staging\n            version: 2.2.0\n");
+    expect(text).toContain("          - env: prod\n            version: 2.3.0 # same as staging: the element is told apart by its env\n");
+    expect(changeImpact(tree, model, plan.changeSet)).toEqual([{ app: "billing", env: "prod", versions: [{ name: "billing", from: "2.2.0", to: "2.3.0" }] }]);
+  });
+
+  it("locates a files-generator parameter in the file the match was read from", () => {
+    const { tree, cell } = setup({
+      "appsets/ledger.yaml": filesSet,
+      "ledger/envs/staging/config.json": '{"chartVersion": "1.8.0"}\n',
+      "ledger/envs/production/config.json": '{"chartVersion": "1.7.2"}\n',
+    });
+    expect(cell("ledger", "production").versions[0]).toMatchObject({ file: "ledger/envs/production/config.json", path: ["chartVersion"] });
+    const plan = planPromotion({ tree, source: cell("ledger", "staging"), target: cell("ledger", "production"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => [e.path, e.content])).toEqual([["ledger/envs/production/config.json", '{"chartVersion": "1.8.0"}\n']]);
+  });
+
+  it("leaves the version in the template when no single place holds it", () => {
+    const ambiguous = listSet.replace("          - env: prod\n            version: 2.2.0 # same as staging: the element is told apart by its env\n", "").replace("name: '{{ .env }}'", "name: in-cluster").replace("'billing-{{ .env }}'", "'billing-{{ .env }}'");
+    const { cell } = setup({ "appsets/billing.yaml": ambiguous.replace("targetRevision: '{{ .version }}'", "targetRevision: '{{ .version }}-{{ .env }}'") });
+    expect(cell("billing", "staging").versions[0]).toMatchObject({ value: "2.2.0-staging", file: "appsets/billing.yaml" });
+    expect(cell("billing", "staging").versions[0]?.field).toContain("rendered from ApplicationSet generator parameters");
+  });
+});
