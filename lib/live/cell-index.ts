@@ -8,9 +8,14 @@ import { CellIndex, type PlaceableCell } from "./place";
 let cached: { signature: string; index: CellIndex } | undefined;
 
 export async function loadCellIndex(prisma: PrismaClient): Promise<CellIndex> {
+  return (await loadSignedCellIndex(prisma)).index;
+}
+
+/** The index with a signature that changes whenever the cells may have. */
+export async function loadSignedCellIndex(prisma: PrismaClient): Promise<{ signature: string; index: CellIndex }> {
   const repositories = await prisma.repository.findMany({ select: { id: true, name: true, url: true, defaultBranch: true, headSha: true }, orderBy: { id: "asc" } });
   const signature = repositories.map((r) => `${r.id}:${r.name}:${r.url}:${r.defaultBranch}:${r.headSha ?? ""}`).join(",");
-  if (cached?.signature === signature) return cached.index;
+  if (cached?.signature === signature) return cached;
   const byId = new Map(repositories.map((r) => [r.id, r]));
   const deployments = await prisma.deployment.findMany({
     select: { path: true, versions: true, app: { select: { name: true, repositoryId: true } }, environment: { select: { name: true } } },
@@ -23,5 +28,5 @@ export async function loadCellIndex(prisma: PrismaClient): Promise<CellIndex> {
     cells.push({ repository: repo.name, repositoryUrl: repo.url, branch: repo.defaultBranch, app: d.app.name, env: d.environment.name, path: d.path, charts });
   }
   cached = { signature, index: new CellIndex(cells) };
-  return cached.index;
+  return cached;
 }

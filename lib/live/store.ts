@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
-import { loadCellIndex } from "./cell-index";
+import { loadCellIndex, loadSignedCellIndex } from "./cell-index";
 import type { LiveStateStore } from "./follow";
 import { placeApplication, type CellIndex } from "./place";
 import type { LiveApplication, LiveEvent } from "./types";
@@ -46,6 +46,9 @@ async function insertRows(tx: Tx, rows: Prisma.LiveApplicationCreateManyInput[])
 }
 
 export class PrismaLiveStateStore implements LiveStateStore {
+  /** The cells' signature the stored objects were last placed with, by this store. */
+  private placedWith: string | undefined;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly source: { name: string; kind: string },
@@ -67,7 +70,8 @@ export class PrismaLiveStateStore implements LiveStateStore {
   }
 
   async replaceAll(applications: LiveApplication[], resourceVersion: string | null): Promise<void> {
-    const index = await loadCellIndex(this.prisma);
+    const { index, signature } = await loadSignedCellIndex(this.prisma);
+    this.placedWith = signature;
     const at = this.now();
     const rows = applications.map((a) => row(this.source.name, a, index, at));
     await this.prisma.$transaction(
@@ -104,9 +108,14 @@ export class PrismaLiveStateStore implements LiveStateStore {
     await this.prisma.$executeRaw`UPDATE "LiveSource" SET "staleSince" = COALESCE("staleSince", ${this.now()}), "lastError" = ${error.slice(0, 1000)}, "updatedAt" = ${this.now()} WHERE "name" = ${this.source.name}`;
   }
 
-  /** Places every stored object again (the repositories' cells may have changed since they were written). */
+  /**
+   * Places every stored object again when the repositories' cells changed since this store last did
+   * (a sync moved a folder, added an app); 0 without a look at the rows otherwise.
+   */
   async placeAgain(): Promise<number> {
-    const index = await loadCellIndex(this.prisma);
+    const { index, signature } = await loadSignedCellIndex(this.prisma);
+    if (signature === this.placedWith) return 0;
+    this.placedWith = signature;
     const rows = await this.prisma.liveApplication.findMany({ where: { sourceName: this.source.name } });
     let changed = 0;
     for (const r of rows) {

@@ -23,6 +23,10 @@ export interface LiveWorkerOptions {
   prisma?: PrismaClient;
 }
 
+/** Every minute, objects are placed again where a repository sync changed the cells. */
+export const PLACE_QUEUE = "ferry-live-place";
+const stores = new Map<string, PrismaLiveStateStore>();
+
 export function liveQueueName(source: string): string {
   return `${LIVE_QUEUE_PREFIX}${source}`;
 }
@@ -45,6 +49,18 @@ export async function startLiveFollowers(boss: PgBoss, connectionString: string,
     await boss.schedule(queue, "* * * * *", {});
     await boss.send(queue, {});
   }
+  if (sources.length === 0) return;
+  await boss.createQueue(PLACE_QUEUE, { name: PLACE_QUEUE, policy: "singleton" });
+  await boss.work(PLACE_QUEUE, async () => {
+    for (const source of sources) await storeFor(prisma, source).placeAgain();
+  });
+  await boss.schedule(PLACE_QUEUE, "* * * * *", {});
+}
+
+function storeFor(prisma: PrismaClient, source: LiveSourceConfig): PrismaLiveStateStore {
+  let store = stores.get(source.name);
+  if (!store) stores.set(source.name, (store = new PrismaLiveStateStore(prisma, { name: source.name, kind: source.kind })));
+  return store;
 }
 
 let stopping = false;
@@ -54,7 +70,7 @@ async function followWindow(prisma: PrismaClient, source: LiveSourceConfig, wind
   controllers.add(controller);
   const timer = setTimeout(() => controller.abort(), windowSeconds * 1000);
   try {
-    const store = new PrismaLiveStateStore(prisma, { name: source.name, kind: source.kind });
+    const store = storeFor(prisma, source);
     await store.register();
     // The repositories may have synced since the last window: place what is stored again.
     await store.placeAgain();
