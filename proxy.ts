@@ -26,8 +26,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
-    // Everything except: API routes (they answer 401 JSON), Next's assets, the sign-in page itself,
-    // and static files by extension. Kept as one literal: Next reads it at build time.
-    "/((?!api(?:/|$)|_next/|signin(?:/|$)|favicon\\.ico$|.*\\.(?:ico|png|jpe?g|gif|svg|webp|avif|css|js|mjs|map|txt|xml|json|woff2?|ttf|otf|webmanifest)$).*)",
+    // Everything except: API routes (they answer 401 JSON), Prometheus' /metrics, Next's assets, the
+    // sign-in page itself, and static files by extension. Kept as one literal: Next reads it at build time.
+    "/((?!api(?:/|$)|metrics$|_next/|signin(?:/|$)|favicon\\.ico$|.*\\.(?:ico|png|jpe?g|gif|svg|webp|avif|css|js|mjs|map|txt|xml|json|woff2?|ttf|otf|webmanifest)$).*)",
   ],
 };

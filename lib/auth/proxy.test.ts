@@ -9,7 +9,7 @@ import { REQUEST_PATH_HEADER, SESSION_COOKIE } from "./session-cookie";
 const matches = (url: string) => unstable_doesMiddlewareMatch({ config, url });
 
 describe("proxy matcher", () => {
-  it.each(["/", "/apps", "/apps/checkout/production", "/apiary", "/signing-keys", "/repos/my.app"])(
+  it.each(["/", "/apps", "/apps/checkout/production", "/apiary", "/signing-keys", "/repos/my.app", "/metrics/x", "/metricsboard"])(
     "runs on the page %s",
     (url) => expect(matches(url)).toBe(true),
   );
@@ -18,6 +18,7 @@ describe("proxy matcher", () => {
     "/signin",
     "/signin/callback",
     "/api/health",
+    "/metrics",
     "/api/v1/promotions",
     "/api",
     "/_next/static/chunks/app.js",

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
+import { recordSync } from "@/lib/metrics/registry";
 import { openScmRepository } from "./open-scm";
 import { assertRepositoryActive } from "./retire-repositories";
 import { syncRepository, type SyncResult } from "./sync-repository";
@@ -9,7 +10,9 @@ export async function syncRepositoryNow(prisma: PrismaClient, name: string, opti
   const repo = await prisma.repository.findUnique({ where: { name } });
   if (!repo) throw new DomainError(`No repository named "${name}" is configured.`);
   assertRepositoryActive(repo);
-  return syncRepository(prisma, repo.id, openScmRepository(repo), options);
+  const result = await syncRepository(prisma, repo.id, openScmRepository(repo), options);
+  recordSync(result);
+  return result;
 }
 
 /** Repositories synced at once: forge and database waits overlap while one is being read. */

@@ -3,6 +3,7 @@ import { enqueueChangeRefresh, enqueueRepositorySync } from "@/lib/sync/worker";
 import { handleGitHubWebhook } from "@/lib/webhooks/github";
 import { readBoundedBody, webhookMaxBytes } from "@/lib/webhooks/read-body";
 import { readWebhookSecret } from "@/lib/webhooks/secret";
+import { recordWebhookDelivery } from "@/lib/metrics/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -15,25 +16,31 @@ export const dynamic = "force-dynamic";
  */
 export async function POST(request: Request): Promise<Response> {
   const configured = readWebhookSecret("github");
-  if ("reply" in configured) return Response.json(configured.reply.body, { status: configured.reply.status });
+  if ("reply" in configured) return answer(configured.reply.body, configured.reply.status);
   let limit: number;
   try {
     limit = webhookMaxBytes();
   } catch (error) {
     console.error("[webhooks] github:", error instanceof Error ? error.message : String(error));
-    return Response.json({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, { status: 503 });
+    return answer({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, 503);
   }
   const read = await readBoundedBody(request, limit);
-  if (!read.ok) return Response.json({ error: read.error }, { status: read.status });
+  if (!read.ok) return answer({ error: read.error }, read.status);
   let prisma;
   try {
     prisma = getPrisma();
   } catch {
-    return Response.json({ error: "The portal's database is not available; retry later." }, { status: 503 });
+    return answer({ error: "The portal's database is not available; retry later." }, 503);
   }
   const result = await handleGitHubWebhook(
     { prisma, secret: configured.secret, enqueueRepositorySync, enqueueChangeRefresh },
     { body: read.body, headers: request.headers },
   );
-  return Response.json(result.body, { status: result.status });
+  return answer(result.body, result.status);
+}
+
+/** Every answer goes through here, so ferry_webhook_deliveries_total counts each delivery once. */
+function answer(body: unknown, status: number): Response {
+  recordWebhookDelivery("github", status);
+  return Response.json(body, { status });
 }

@@ -4,6 +4,7 @@ import { enqueueChangeRefresh, enqueueRepositorySync } from "@/lib/sync/worker";
 import { handleGitLabWebhook, MAX_GITLAB_PAYLOAD_BYTES } from "@/lib/webhooks/gitlab";
 import { readBoundedBody, webhookMaxBytes } from "@/lib/webhooks/read-body";
 import { readWebhookSecret } from "@/lib/webhooks/secret";
+import { recordWebhookDelivery } from "@/lib/metrics/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -15,26 +16,32 @@ export const dynamic = "force-dynamic";
  */
 export async function POST(request: Request) {
   const configured = readWebhookSecret("gitlab");
-  if ("reply" in configured) return NextResponse.json(configured.reply.body, { status: configured.reply.status });
+  if ("reply" in configured) return answer(configured.reply.body, configured.reply.status);
   let limit: number;
   try {
     limit = Math.min(webhookMaxBytes(), MAX_GITLAB_PAYLOAD_BYTES);
   } catch (error) {
     console.error("[webhooks] gitlab:", error instanceof Error ? error.message : String(error));
-    return NextResponse.json({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, { status: 503 });
+    return answer({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, 503);
   }
   const read = await readBoundedBody(request, limit);
-  if (!read.ok) return NextResponse.json({ error: read.error }, { status: read.status });
+  if (!read.ok) return answer({ error: read.error }, read.status);
   let prisma;
   try {
     prisma = getPrisma();
   } catch (error) {
     console.warn("[webhooks] gitlab:", error instanceof Error ? error.message : String(error));
-    return NextResponse.json({ error: "The portal cannot process webhooks right now." }, { status: 503 });
+    return answer({ error: "The portal cannot process webhooks right now." }, 503);
   }
   const reply = await handleGitLabWebhook(
     { headers: request.headers, body: read.body },
     { prisma, secret: configured.secret, enqueueRepositorySync, enqueueChangeRefresh, apiUrl: process.env.FERRY_GITLAB_URL },
   );
-  return NextResponse.json(reply.body, { status: reply.status });
+  return answer(reply.body, reply.status);
+}
+
+/** Every answer goes through here, so ferry_webhook_deliveries_total counts each delivery once. */
+function answer(body: unknown, status: number): Response {
+  recordWebhookDelivery("gitlab", status);
+  return NextResponse.json(body, { status });
 }
