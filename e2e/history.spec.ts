@@ -29,7 +29,8 @@ test("a cell's history opens from the keyboard, and Roll back to this opens a pi
   await entries.nth(1).getByRole("button", { name: "Roll back checkout in staging to 2.3.1" }).click();
   const dialog = page.getByTestId("promote-dialog");
   // A downgrade asks, as any promotion to an older version does.
-  await dialog.getByRole("checkbox", { name: "Yes, roll staging back to the older version" }).check();
+  // Ticking it re-plans with the confirmation: the question gives way to the plan.
+  await dialog.getByRole("checkbox", { name: "Yes, roll staging back to the older version" }).click();
   await expect(dialog.getByTestId("diff").locator('[data-line="del"]')).toHaveText([/^-\s+image: ghcr.io\/acme\/checkout:2.4.0$/]);
   await expect(dialog.getByTestId("diff").locator('[data-line="add"]')).toHaveText([/^\+\s+image: ghcr.io\/acme\/checkout:2.3.1$/]);
   await dialog.getByRole("textbox", { name: /Why roll back/ }).fill("2.4.0 fails 3-D Secure in staging");
