@@ -78,7 +78,9 @@ export function loadRepositoriesConfig(opts: LoadRepositoriesConfigOptions = {})
   const file = path.resolve(cwd, explicit ? (env.FERRY_CONFIG ?? "") : DEFAULT_CONFIG_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    // The operator's file, read at run time: not something `next build` should trace into the standalone
+    // output (which would otherwise copy the whole project into the image).
+    text = fs.readFileSync(/*turbopackIgnore: true*/ file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!explicit && code === "ENOENT") return { repositories: [], source: "none" };
