@@ -6,6 +6,7 @@ import { CONFIG_FILE, parseRepoConfig } from "../gitops/config";
 import type { FileEdit } from "../gitops/change-set";
 import { planPromotion, promotionBranch, type PromotionPlan } from "../gitops/promote";
 import { readRepository } from "../gitops/read";
+import { checkedOutBranch } from "./checkout-branch";
 import { unreadableFiles } from "../changes/unreadable-files";
 import { loadTree } from "./load-tree";
 import { CliError, type CliIO } from "./scan";
@@ -123,7 +124,7 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
   if (!info?.isDirectory()) throw new CliError(`not a directory: ${args.dir}`);
   const loaded = await loadTree(dir);
   const tree = loaded.tree;
-  const model = readRepository(tree, { rootAppName: path.basename(dir) });
+  const model = readRepository(tree, { rootAppName: path.basename(dir), branch: await checkedOutBranch(dir) });
   // Files the loader could not read (symlink, too large, not UTF-8) count like files that do not parse.
   model.errors.unshift(...loaded.errors);
   if (!model.apps.some((a) => a.name === args.app)) {

@@ -78,6 +78,20 @@ describe("ferry scan (child process)", () => {
     }
   });
 
+  it("reads a checkout of a rendered-manifests branch (env/prod) as that environment", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ferry-hydrated-"));
+    mkdirSync(path.join(dir, "shop"));
+    writeFileSync(path.join(dir, "shop/manifest.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: registry.example.com/shop:4.2.0\n");
+    const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { stdio: "ignore" });
+    git("init", "-q", "-b", "env/prod");
+    git("add", ".");
+    git("commit", "-q", "-m", "rendered");
+    const envs = () => scanJson.parse(JSON.parse(ferry("scan", dir, "--json").stdout)).deployments.map((d) => `${d.app}@${d.env}`);
+    expect(envs()).toEqual(["shop@prod"]);
+    git("checkout", "-q", "-b", "main");
+    expect(envs()).toEqual(["shop@default"]);
+  });
+
   it("--help prints usage and exits 0", () => {
     for (const args of [["--help"], ["scan", "--help"]]) {
       const res = ferry(...args);

@@ -26,7 +26,7 @@ export function rememberRepository(repo: CachedRepository): void {
  * call. Callers that are about to write (promotions) sync first so the head is current.
  */
 export async function readCachedRepository(prisma: PrismaClient, name: string): Promise<CachedRepository | null> {
-  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true, readErrors: true } });
+  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true, readErrors: true, defaultBranch: true } });
   if (!repo?.headSha) return null;
   const known = memo.get(name);
   if (known && known.headSha === repo.headSha && known.id === repo.id) return known;
@@ -48,7 +48,7 @@ export async function readCachedRepository(prisma: PrismaClient, name: string): 
     tree.set(f.path, content);
     shaByPath.set(f.path, f.blobSha);
   }
-  const model = readRepository(withSkippedFiles(tree, skipped), { parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path) });
+  const model = readRepository(withSkippedFiles(tree, skipped), { parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path), branch: repo.defaultBranch });
   // As the sync does: a file that could not be read counts for promotions like one that does not parse.
   model.errors.unshift(...describeSkippedFiles(skipped).errors);
   const result = { id: repo.id, name: repo.name, headSha: repo.headSha, tree, model };

@@ -19,6 +19,6 @@ export async function readRepositoryAt(prisma: PrismaClient, scm: ScmRepository,
   const entries = await scm.readTree(sha);
   const loaded = await loadFileTree(prisma, scm, entries);
   const blobOf = new Map(entries.map((e) => [e.path, e.blobSha]));
-  const model = readRepository(loaded.files, { parseCache: loaded.parseCache, contentKey: (path) => blobOf.get(path), buildCache });
+  const model = readRepository(loaded.files, { parseCache: loaded.parseCache, contentKey: (path) => blobOf.get(path), buildCache, branch: scm.defaultBranch });
   return { sha, tree: loaded.files, model };
 }

@@ -97,7 +97,7 @@ export async function syncRepository(
         phase("blobs");
         let buildCache = buildCaches.get(repositoryId);
         if (!buildCache) buildCaches.set(repositoryId, (buildCache = new KustomizeBuildCache()));
-        const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path), buildCache });
+        const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path), buildCache, branch: scm.defaultBranch });
         // What the tree loader left out (symlinks, files over the limit, not UTF-8) is reported, never dropped silently.
         const skipped = describeSkippedFiles(tree.skipped);
         model.errors.unshift(...skipped.errors);

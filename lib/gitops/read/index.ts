@@ -3,6 +3,8 @@ import { CONFIG_FILE, configuredEnvironments, parseRepoConfig, type RepoConfig }
 import type { App, Deployment, FileTree, RepoModel, Version } from "../model";
 import { asString, getAtPath, isRecord, parseDottedPath } from "../yaml";
 import { readArgo } from "./argocd";
+import { branchEnvironment } from "./branch-env";
+import { SINGLE_ENV_NAME } from "./detect/standalone";
 import type { Candidate } from "./candidate";
 import { ReadContext } from "./context";
 import { detectConfiguredPaths } from "./detect/configured-paths";
@@ -46,6 +48,8 @@ export interface ReadOptions {
    * only with `contentKey`, which is how a build's inputs are recognised as unchanged.
    */
   buildCache?: KustomizeBuildCache;
+  /** The branch the tree was read at: a hydrated branch (`env/prod`) names the environment of a repository whose folders name none. */
+  branch?: string;
 }
 
 const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "flux", "kustomize", "plain", "helm-values", "argocd"];
@@ -66,7 +70,7 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
   const ctx = new ReadContext(index, config, { parseCache: options.parseCache, contentKey: options.contentKey, rootAppName: options.rootAppName });
   ctx.errors.push(...configErrors);
   try {
-    return readWithContext(ctx, options.buildCache);
+    return readWithContext(ctx, options.buildCache, options.branch);
   } catch (e) {
     // Last line of defence: a bug in one detector must not take down a sync.
     ctx.errors.push({ file: ".", message: `internal reader error: ${e instanceof Error ? e.message : String(e)}` });
@@ -74,7 +78,7 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
   }
 }
 
-function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | undefined): RepoModel {
+function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | undefined, branch: string | undefined): RepoModel {
   const kinds = scanKinds(ctx);
   const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx, buildCache), ociLookup: ociLookup(kinds) };
 
@@ -96,6 +100,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   // Last: folders nothing above claimed, in a repository without environments, are one app each.
   candidates.push(...detectStandaloneApps(readers, kinds, candidates));
   applyVersionFields(ctx, candidates);
+  applyBranchEnvironment(ctx, candidates, branch);
 
   const teams = [...Object.keys(ctx.config?.teams ?? {}), ...teamsFromTree(ctx, kinds), ...argo.teams];
   for (const d of kinds.get("Application") ?? []) {
@@ -105,6 +110,14 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   if (yamlContents(ctx).some((content) => content.includes("$imagepolicy"))) ctx.conventions.add("flux-image-automation");
   readers.resolver.finish();
   return assemble(ctx, candidates, teams);
+}
+
+/** Every cell in the one unnamed environment, on a branch named after an environment: that is the one. */
+function applyBranchEnvironment(ctx: ReadContext, candidates: Candidate[], branch: string | undefined): void {
+  const env = branchEnvironment(branch, ctx.configuredEnvNames);
+  if (!env || candidates.length === 0 || !candidates.every((c) => c.env === SINGLE_ENV_NAME)) return;
+  for (const c of candidates) c.env = env;
+  ctx.note(`no folder or reconciler names an environment; the branch ${branch ?? ""} does: every app is in ${env}`);
 }
 
 /**
