@@ -23,7 +23,8 @@ test("cells show what Argo CD reports, follow its stream without a reload, and t
   await expect(page.getByTestId("cell-checkout-dev").locator("[data-live-sync]")).toHaveCount(0);
 
   // Only out of sync or unhealthy: checkout (production is degraded), no app Argo CD says nothing about.
-  await page.getByLabel("Only out of sync or unhealthy").check();
+  // A controlled checkbox: it reflects the URL, which changes after the click.
+  await page.getByRole("checkbox", { name: "Only out of sync or unhealthy" }).click();
   await expect(page).toHaveURL(/live=problems/);
   await expect(page.getByTestId("row-checkout")).toBeVisible();
   await expect(page.getByTestId("row-ledger")).toHaveCount(0);
