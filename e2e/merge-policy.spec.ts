@@ -85,9 +85,10 @@ test("every response carries the security headers, and the pages run under the C
 });
 
 test("signing in with a non-ASCII return path lands there instead of failing", async ({ page }) => {
-  await page.goto(`/signin?next=${encodeURIComponent("/changes?q=größe")}`);
+  // "€" is outside Latin-1: as a raw Location header it made the sign-in answer 500; "ö" came back as Latin-1 (%F6).
+  await page.goto(`/signin?next=${encodeURIComponent("/changes?q=größe€")}`);
   await page.getByRole("button", { name: new RegExp(DEMO.developer) }).click();
-  await expect(page).toHaveURL(/\/changes\?q=gr%C3%B6%C3%9Fe$/);
+  await expect(page).toHaveURL(/\/changes\?q=gr%C3%B6%C3%9Fe%E2%82%AC$/);
   await expect(page.getByTestId("current-user")).toContainText(DEMO.developer);
 });
 
