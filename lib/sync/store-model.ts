@@ -2,6 +2,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { compareVersions, type Drift } from "@/lib/gitops/drift";
 import type { Deployment, RepoModel } from "@/lib/gitops/model";
 import type { CommitInfo, ScmRepository } from "@/lib/scm/types";
+import { cellHistoryPaths } from "./history-paths";
 import { stableStringify } from "./stable-json";
 import { touches } from "./tree-diff";
 
@@ -174,10 +175,7 @@ export async function storeModel(tx: Prisma.TransactionClient, input: StoreInput
   // for all of them with any file: such a cell's "last changed" is that of the files holding its versions.
   const cellsPerPath = new Map<string, number>();
   for (const w of wanted.values()) cellsPerPath.set(w.cell.path, (cellsPerPath.get(w.cell.path) ?? 0) + 1);
-  const historyPaths = (cell: Deployment): string[] => {
-    const own = [...new Set(cell.versions.map((v) => v.file))].sort();
-    return (cellsPerPath.get(cell.path) ?? 0) > 1 && own.length > 0 ? own : [cell.path];
-  };
+  const historyPaths = (cell: Deployment): string[] => cellHistoryPaths(cell, cellsPerPath.get(cell.path) ?? 0);
   const touched = (cell: Deployment): boolean => {
     if (changed === null) return true;
     const paths = historyPaths(cell);
