@@ -3,6 +3,7 @@ import { argoApplication, startArgoCdTestServer, type ArgoCdTestServer } from ".
 import type { LiveEvent } from "../types";
 import { ArgoCdClient } from "./client";
 import { LiveSourceError } from "./errors";
+import { LIST_FIELDS, WATCH_FIELDS } from "./fields";
 
 // Ferry's Argo CD client against the swagger-validated test server, over real HTTP.
 let server: ArgoCdTestServer;
@@ -41,6 +42,23 @@ describe("ArgoCdClient", () => {
       expect.objectContaining({ key: "argocd/checkout-production", sync: "OutOfSync", health: "Degraded", appliedAt: null }),
     ]);
     expect(server.requests.list).toBe(1);
+    // Only the projected fields came back: nothing of spec but sources and destination.
+    expect(server.fields).toEqual([LIST_FIELDS]);
+    expect(LIST_FIELDS.split(",")).toContain("metadata.resourceVersion");
+  });
+
+  it("says the server is unavailable on a 5xx, naming the status", async () => {
+    server.failNext(503);
+    await expect(client().listApplications(AbortSignal.timeout(5_000))).rejects.toMatchObject({ reason: "unavailable", status: 503, message: expect.stringContaining("HTTP 503") });
+    server.failNext(502);
+    await expect(take(client().watchApplications("1", AbortSignal.timeout(5_000)), 1)).rejects.toMatchObject({ reason: "unavailable", status: 502 });
+  });
+
+  it("asks the stream for the watch projection", async () => {
+    const controller = new AbortController();
+    await take(client().watchApplications(null, controller.signal), 1);
+    controller.abort();
+    expect(server.fields).toEqual([WATCH_FIELDS]);
   });
 
   it("is refused without the token, and says so", async () => {

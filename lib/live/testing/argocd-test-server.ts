@@ -19,6 +19,10 @@ export interface ArgoCdTestServer {
   /** Requests received, by route (`list`, `stream`, `unauthorized`). */
   requests: { list: number; stream: number; unauthorized: number };
   violations: string[];
+  /** The `fields` of every request, in order (the projection Ferry asked for). */
+  fields: (string | null)[];
+  /** The next `count` requests answer `status` (a runtimeError body), as a failing API server does. */
+  failNext(status: number, count?: number): void;
   /** Adds or replaces an application (MODIFIED/ADDED to open streams), bumping the resourceVersion. */
   upsert(app: WireApplication): void;
   remove(name: string): void;
@@ -85,6 +89,8 @@ export async function startArgoCdTestServer(options: { token?: string; port?: nu
   const sockets = new Set<Socket>();
   const violations: string[] = [];
   const requests = { list: 0, stream: 0, unauthorized: 0 };
+  const fieldsSeen: (string | null)[] = [];
+  let failing: { status: number; count: number } | null = null;
 
   const check = (what: string, value: unknown, schema: object): boolean => {
     const problems = validateSwagger(value, schema, definitions);
@@ -125,6 +131,11 @@ export async function startArgoCdTestServer(options: { token?: string; port?: nu
     }
     const fieldsParam = url.searchParams.get("fields");
     const fields = fieldsParam ? fieldsParam.split(",") : null;
+    fieldsSeen.push(fieldsParam);
+    if (failing && failing.count > 0) {
+      failing.count--;
+      return fail(res, failing.status, 14, "the API server is unavailable");
+    }
 
     if (url.pathname === LIST) {
       requests.list++;
@@ -164,6 +175,10 @@ export async function startArgoCdTestServer(options: { token?: string; port?: nu
     token,
     requests,
     violations,
+    fields: fieldsSeen,
+    failNext(status, count = 1) {
+      failing = { status, count };
+    },
     upsert(app) {
       const name = app.metadata?.name;
       if (!name) throw new Error("an application needs metadata.name");
