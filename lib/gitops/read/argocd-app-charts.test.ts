@@ -152,4 +152,41 @@ describe("app of apps written as a Helm chart", () => {
     const { model } = read(files);
     expect(model.notes.join("\n")).toMatch(/platform\/apps\/templates\/extra\.yaml: not rendered: function (now|date) is not evaluated/);
   });
+
+  it("renders charts that read their own files and print values subtrees, and traces a version inside a printed subtree", () => {
+    const chart = {
+      "addons/Chart.yaml": "apiVersion: v2\nname: addons\nversion: 1.0.0\n",
+      "addons/values.yaml": "apps:\n  redis:\n    chart: redis\n    url: https://charts.example.com\n    version: 19.0.1\n    values:\n      image:\n        tag: 7.2.4\n",
+      "addons/files/redis.yaml": "replica:\n  count: 2\n",
+      "addons/templates/apps.yaml": `{{- range $app, $v := .Values.apps }}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {{ $app }}
+spec:
+  project: default
+  source:
+    chart: {{ $v.chart }}
+    repoURL: {{ $v.url }}
+    targetRevision: {{ $v.version | quote }}
+    helm:
+      releaseName: {{ $v.chart }}
+      values: |
+        {{- $.Files.Get (printf "files/%s.yaml" $app) | nindent 8 }}
+      {{- if $v.values }}
+      valuesObject: {{ toYaml $v.values | nindent 8 }}
+      {{- end }}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {{ $app }}
+{{- end }}
+`,
+    };
+    const { model, cells } = read(chart);
+    expect(cells).toEqual(["redis@default=19.0.1,7.2.4"]);
+    const [chartVersion, image] = model.deployments[0]?.versions ?? [];
+    expect(chartVersion).toMatchObject({ file: "addons/values.yaml", path: ["apps", "redis", "version"] });
+    expect(image).toMatchObject({ kind: "image", file: "addons/values.yaml", path: ["apps", "redis", "values", "image", "tag"] });
+  });
 });

@@ -1,7 +1,7 @@
 import type { Version } from "../model";
 import { getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
 import type { DirReaders } from "./dir-versions";
-import { ChartRenderer, type PrintedValue } from "./helm/template-exec";
+import { ChartFiles, ChartRenderer, type PrintedValue } from "./helm/template-exec";
 import { TemplateError } from "./helm/template-parse";
 import { mergeValues, type ValuesPath } from "./helm/template-values";
 import { basename, joinInRepo } from "./paths";
@@ -81,6 +81,10 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
     Chart: { Name: chartMeta.name ?? basename(dir), Version: chartMeta.version ?? "", AppVersion: chartMeta.appVersion ?? "" },
     Capabilities: { KubeVersion: { Version: "v1.33.0", Major: "1", Minor: "33" }, APIVersions: [] },
     Template: { BasePath: `${basename(dir)}/templates` },
+    Files: new ChartFiles((path) => {
+      const file = joinInRepo(dir, path);
+      return file === null ? undefined : ctx.index.read(file);
+    }),
   };
   const files = templateFiles(r, dir).map((path) => ({ path, text: ctx.index.read(path) ?? "" }));
   const renderer = new ChartRenderer(root, files);

@@ -98,7 +98,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   if (!templates || templates.length === 0) candidates = preferFluxWiring(ctx, readFluxWiring(readers, kinds, candidates), candidates);
   applyFluxWiring(ctx, kinds, candidates);
   // Last: folders nothing above claimed, in a repository without environments, are one app each.
-  candidates.push(...detectStandaloneApps(readers, kinds, candidates));
+  candidates.push(...detectStandaloneApps(readers, kinds, candidates).filter((c) => !argo.appCharts.has(c.appDir ?? c.path)));
   applyVersionFields(ctx, candidates);
   applyBranchEnvironment(ctx, candidates, branch);
 

@@ -186,6 +186,15 @@ export class ChartRenderer {
   private command(cmd: Operand[], dot: unknown, vars: Map<string, unknown>[], piped: { value: unknown } | undefined): unknown {
     const [head, ...rest] = cmd;
     if (!head) throw new TemplateError("empty command");
+    // `.Files.Get "path"`: the one method call charts make on their own files.
+    if ((head.t === "field" || head.t === "var") && head.path.length > 0) {
+      const method = head.path[head.path.length - 1] ?? "";
+      const owner = head.t === "field" ? this.walk(dot, head.path.slice(0, -1)) : this.operand({ ...head, path: head.path.slice(0, -1) }, dot, vars);
+      if (owner instanceof ChartFiles) {
+        const args = [...rest.map((o) => this.operand(o, dot, vars)), ...(piped ? [piped.value] : [])];
+        return owner.call(method, args.map((a) => printValue(a)));
+      }
+    }
     if (head.t !== "ident") {
       if (rest.length > 0 || piped) throw new TemplateError("method calls are not evaluated");
       return this.operand(head, dot, vars);
@@ -294,6 +303,16 @@ export class ChartRenderer {
       cur = this.origins.child(x, step);
     }
     return cur;
+  }
+}
+
+/** `.Files` of a chart: `Get` reads a file of the chart (its path relative to the chart folder). */
+export class ChartFiles {
+  constructor(private readonly read: (path: string) => string | undefined) {}
+
+  call(method: string, args: string[]): unknown {
+    if (method === "Get") return this.read(args[0] ?? "") ?? "";
+    throw new TemplateError(`.Files.${method} is not evaluated`);
   }
 }
 
