@@ -86,7 +86,8 @@ const integrationReport = path.join(reports, "integration.json");
 const e2eReport = path.join(reports, "e2e.json");
 const e2eForgesReport = path.join(reports, "e2e-forges.json");
 const e2eFieldReport = path.join(reports, "e2e-field.json");
-for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport]) rmSync(file, { force: true });
+const e2eLiveReport = path.join(reports, "e2e-live.json");
+for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport, e2eLiveReport]) rmSync(file, { force: true });
 
 // The ferry CLI runs from its prebuilt bundle when that matches the sources (bin/ferry.js): refresh it
 // first so the CLI tests run what users run. A failed build is only a warning here (the CLI then runs
@@ -129,6 +130,7 @@ if (built) {
   const e2eData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-"));
   const e2eForgesData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-forges-"));
   const e2eFieldData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-field-"));
+  const e2eLiveData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-live-"));
   // The third portal reads two field-corpus repositories (playwright.field.config.ts): only where shared/ is.
   const fieldBundles = path.join(root, "..", "shared", "field-corpus", "bundles");
   const fieldStep = existsSync(fieldBundles)
@@ -150,11 +152,19 @@ if (built) {
         env: { FERRY_E2E_FORGES_DATA_DIR: e2eForgesData, FERRY_E2E_FORGES_REPORT: e2eForgesReport },
         counts: playwrightCounts(e2eForgesReport),
       },
+      // Live state from the Argo CD test server (playwright.live.config.ts).
+      {
+        command: bin("playwright"),
+        args: ["test", "-c", "playwright.live.config.ts"],
+        env: { FERRY_E2E_LIVE_DATA_DIR: e2eLiveData, FERRY_E2E_LIVE_REPORT: e2eLiveReport },
+        counts: playwrightCounts(e2eLiveReport),
+      },
       ...fieldStep,
     ]) && ok;
   rmSync(e2eData, { recursive: true, force: true });
   rmSync(e2eForgesData, { recursive: true, force: true });
   rmSync(e2eFieldData, { recursive: true, force: true });
+  rmSync(e2eLiveData, { recursive: true, force: true });
 }
 
 console.log("\nstage        result  seconds  tests");
