@@ -99,6 +99,8 @@ describe("roll back to a version from the history", () => {
     if (!("change" in result)) throw new Error(result.status);
     expect(result).toMatchObject({ status: "opened", pin: "pinned" });
     expect(result.plan.changeSet.title).toBe("Roll back shop in staging: 1.2.0 → 1.1.0");
+    const audit = await prisma.auditEvent.findFirst({ where: { action: "deployment.promote", result: "ok" }, orderBy: { id: "desc" } });
+    expect(audit).toMatchObject({ actorId: "dana", message: expect.stringContaining("(pinned the cell by rollback)") });
 
     if (existsSync("/usr/bin/kubectl")) {
       const rendered = await renderStagingAt(PROMOTION_BRANCH);

@@ -19,7 +19,7 @@ export const openPromotionAction = defineAction({
       audit({
         resourceType: "change",
         resourceId: String(result.change.id),
-        message: `${result.status} ${result.change.label}: ${result.plan.changeSet.title}`,
+        message: `${result.status} ${result.change.label}: ${result.plan.changeSet.title}${result.pin ? ` (${result.pin === "pinned" ? "pinned the cell by rollback" : "cleared its rollback pin"})` : ""}`,
         details: { request: input, fields: result.plan.fields, skipped: result.plan.skipped, files: result.plan.changeSet.edits.map((e) => e.path) },
         link: result.change.url ?? `/changes/${result.change.id}`,
       });
