@@ -18,6 +18,11 @@ describe("parseMatrixQuery", () => {
     expect(q).toEqual({ team: null, app: null, envs: ["ok"], q: null, onlyDrift: false, page: 1 });
   });
 
+  it("drops NUL bytes from the search text, which Postgres cannot hold", () => {
+    expect(parseMatrixQuery({ q: "check\u0000out" }).q).toBe("checkout");
+    expect(parseMatrixQuery({ q: "\u0000" }).q).toBeNull();
+  });
+
   it("round-trips through the query string", () => {
     const query = parseMatrixQuery({ team: "search", env: "dev", drift: "1", page: "2" });
     const again = parseMatrixQuery(Object.fromEntries(new URLSearchParams(matrixQueryString(query).slice(1))));

@@ -24,7 +24,8 @@ export function parseMatrixQuery(params: Params): MatrixQuery {
   const envList = (Array.isArray(params.env) ? params.env : (params.env ?? "").split(","))
     .map((e) => e.trim())
     .filter((e) => name.safeParse(e).success);
-  const q = first(params.q)?.trim().slice(0, 100);
+  // A NUL byte cannot reach Postgres (the search would fail the page): it is dropped like other malformed input.
+  const q = first(params.q)?.replaceAll("\u0000", "").trim().slice(0, 100);
   const page = Number.parseInt(first(params.page) ?? "1", 10);
   return {
     team: team.success ? team.data : null,
