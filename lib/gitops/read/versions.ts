@@ -29,7 +29,7 @@ function locate(loc: FieldLocation, ctx: VersionContext): Pick<Version, "file" |
 }
 
 function originOf(res: BuiltResource, path: (string | number)[]): FieldLocation {
-  return { file: res.file, doc: res.doc, path, field: formatPath(path) };
+  return { file: res.file, doc: res.doc, path: [...(res.rootPath ?? []), ...path], field: formatPath(path) };
 }
 
 /** Release fields of one resource after the build: container images, chart versions, git refs. */

@@ -11,6 +11,7 @@ import { dedupeVersions, refVersion, versionsOfResource, type OciLookup } from "
 import { dirname, isUnder, isYamlPath, relativeEntry } from "../paths";
 import { discoverClusters, type ClusterRoot } from "./clusters";
 import { isFluxKustomization, isFluxSource, isHelmRelease, nameOf, namespaceOf, sourceRefOf } from "./objects";
+import { isResourceSet, renderResourceSet } from "./resource-sets";
 import { resolveSource, selfSourceNames, type SourceScope } from "./sources";
 import { substituteVersions, substitutionsOf, type Substitutions } from "./substitute";
 import { valuesFromLayers } from "./values-from";
@@ -62,7 +63,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
       const unit = queue.shift();
       if (!unit) break;
       units++;
-      const build = applyUnit(r, unit);
+      const build = withResourceSetsRendered(r, applyUnit(r, unit));
       clusterResources.push(...build.resources);
       const scope: SourceScope = { resources: [...clusterResources, ...repoWide], self };
       const target = unit.remote ? { ...cluster, name: unit.remote } : cluster;
@@ -198,6 +199,23 @@ function applyUnit(r: DirReaders, unit: Unit): BuildResult {
   const build = r.resolver.buildSynthetic(k);
   if (ctx.index.filesUnder(unit.dir).length === 0) build.errors.push(`${unit.dir || "."}: folder is empty`);
   return build;
+}
+
+/** ResourceSets in what a unit applies are replaced by what they generate, as the Flux Operator would. */
+function withResourceSetsRendered(r: DirReaders, build: BuildResult): BuildResult {
+  if (!build.resources.some((res) => isResourceSet(res.obj))) return build;
+  const resources: BuiltResource[] = [];
+  for (const res of build.resources) {
+    if (!isResourceSet(res.obj)) {
+      resources.push(res);
+      continue;
+    }
+    const rendered = renderResourceSet(res);
+    for (const p of rendered.problems) r.ctx.note(p);
+    resources.push(...rendered.resources);
+  }
+  r.ctx.conventions.add("flux-resourcesets");
+  return { ...build, resources };
 }
 
 /** `resources:` of the kustomization Flux uses for `dir`: its own, or the one it generates. */

@@ -1,6 +1,6 @@
 import { isRecord } from "../../yaml";
-import { FUNCS, isEmpty, printValue, toYaml } from "./template-funcs";
-import { parseTemplate, TemplateError, type Node, type Operand, type Pipe } from "./template-parse";
+import { FUNCS, isEmpty, printValue, toYaml, type Func } from "./template-funcs";
+import { parseTemplate, TemplateError, type Delimiters, type Node, type Operand, type Pipe } from "./template-parse";
 import { plain, Sourced, ValuesOrigins, type ValuesPath } from "./template-values";
 
 /** Where a value of the chart's values was printed in the output: `[start, end)` of the rendered text. */
@@ -35,12 +35,17 @@ export class ChartRenderer {
   private printed: PrintedValue[] = [];
   private depth = 0;
 
+  private readonly funcs: Record<string, Func>;
+
   constructor(
     private readonly root: Record<string, unknown>,
     /** Every template file of the chart: `define`s anywhere are visible everywhere. */
     files: readonly { path: string; text: string }[],
+    /** Where printed values are traced from (Helm: `.Values`), and functions of the caller's own (`inputs`). */
+    options: { traced?: unknown; funcs?: Record<string, Func> } = {},
   ) {
-    this.origins.register(root.Values, []);
+    this.origins.register(options.traced ?? root.Values, []);
+    this.funcs = { ...FUNCS, ...options.funcs };
     for (const f of files) {
       try {
         for (const [name, body] of parseTemplate(f.text).defines) this.defines.set(name, body);
@@ -50,8 +55,8 @@ export class ChartRenderer {
     }
   }
 
-  render(text: string): Rendered {
-    const parsed = parseTemplate(text);
+  render(text: string, delimiters?: Delimiters): Rendered {
+    const parsed = parseTemplate(text, delimiters);
     for (const [name, body] of parsed.defines) if (!this.defines.has(name)) this.defines.set(name, body);
     this.out = "";
     this.printed = [];
@@ -243,11 +248,11 @@ export class ChartRenderer {
       case "indent": {
         const a = args();
         const [, v] = a;
-        const text = FUNCS[head.name]?.(a.map((x) => (x instanceof PrintedYaml ? x.text : x))) as string;
+        const text = this.funcs[head.name]?.(a.map((x) => (x instanceof PrintedYaml ? x.text : x))) as string;
         return v instanceof PrintedYaml ? new PrintedYaml(text, v.path, v.subtree) : text;
       }
       default: {
-        const fn = FUNCS[head.name];
+        const fn = this.funcs[head.name];
         if (!fn) throw new TemplateError(`function ${head.name} is not evaluated`);
         return fn(args().map((x) => (x instanceof PrintedYaml ? x.text : x)));
       }
@@ -280,7 +285,7 @@ export class ChartRenderer {
       case "lit":
         return o.value;
       case "ident":
-        if (FUNCS[o.name] && !["include", "tpl"].includes(o.name)) return FUNCS[o.name]?.([]);
+        if (this.funcs[o.name] && !["include", "tpl"].includes(o.name)) return this.funcs[o.name]?.([]);
         throw new TemplateError(`${o.name} used as a value`);
       case "field":
         return this.walk(dot, o.path);

@@ -33,22 +33,26 @@ export interface ParsedTemplate {
 
 type Item = { t: "text"; text: string } | { t: "action"; body: string };
 
+export type Delimiters = readonly [open: string, close: string];
+
+const BRACES: Delimiters = ["{{", "}}"];
+
 /** Split text into literal text and actions, applying the `{{-` / `-}}` trim markers. */
-function lex(text: string): Item[] {
+function lex(text: string, [open, close]: Delimiters): Item[] {
   const items: Item[] = [];
   let pos = 0;
   let trimNext = false;
   for (;;) {
-    const start = text.indexOf("{{", pos);
+    const start = text.indexOf(open, pos);
     let literal = text.slice(pos, start < 0 ? undefined : start);
     if (trimNext) literal = literal.replace(/^\s+/, "");
     if (start < 0) {
       if (literal !== "") items.push({ t: "text", text: literal });
       return items;
     }
-    const end = actionEnd(text, start + 2);
+    const end = actionEnd(text, start + open.length, close);
     if (end < 0) throw new TemplateError("unclosed action");
-    let body = text.slice(start + 2, end);
+    let body = text.slice(start + open.length, end);
     if (/^-\s/.test(body)) {
       literal = literal.replace(/\s+$/, "");
       body = body.slice(1);
@@ -58,12 +62,12 @@ function lex(text: string): Item[] {
     if (literal !== "") items.push({ t: "text", text: literal });
     body = body.trim();
     if (!/^\/\*[\s\S]*\*\/$/.test(body)) items.push({ t: "action", body });
-    pos = end + 2;
+    pos = end + close.length;
   }
 }
 
 /** The `}}` that closes the action opened before `from`, outside string literals and comments. */
-function actionEnd(text: string, from: number): number {
+function actionEnd(text: string, from: number, close: string): number {
   let quote: string | null = null;
   for (let i = from; i < text.length - 1; i++) {
     const ch = text[i];
@@ -75,7 +79,7 @@ function actionEnd(text: string, from: number): number {
       if (close < 0) return -1;
       i = close + 1;
     } else if (ch === '"' || ch === "`" || ch === "'") quote = ch;
-    else if (ch === "}" && text[i + 1] === "}") return i;
+    else if (text.startsWith(close, i)) return i;
   }
   return -1;
 }
@@ -188,7 +192,15 @@ function parsePipe(expr: string): Pipe {
     if (tok.t === "field") return { t: "field", path: tok.path };
     if (tok.t === "var") return { t: "var", name: tok.name, path: tok.path };
     if (tok.t === "lit") return { t: "lit", value: tok.value };
-    if (tok.t === "ident") return { t: "ident", name: tok.name };
+    if (tok.t === "ident") {
+      // `inputs.tenant` (ResourceSets): a function's result, then a field of it.
+      const next = peek();
+      if (next?.t === "field" && next.glued) {
+        pos++;
+        return { t: "sub", pipe: { cmds: [[{ t: "ident", name: tok.name }]] }, path: next.path };
+      }
+      return { t: "ident", name: tok.name };
+    }
     throw new TemplateError(`unexpected ${tok.t}`);
   };
   const result = pipe();
@@ -199,8 +211,8 @@ function parsePipe(expr: string): Pipe {
 const KEYWORD = /^(if|else|end|range|with|define|template|block|break|continue)\b\s*([\s\S]*)$/;
 
 /** Parse a template file; `{{ define }}` blocks are collected by name (Helm shares them across a chart's files). */
-export function parseTemplate(text: string): ParsedTemplate {
-  const items = lex(text);
+export function parseTemplate(text: string, delimiters: Delimiters = BRACES): ParsedTemplate {
+  const items = lex(text, delimiters);
   const defines = new Map<string, Node[]>();
   let pos = 0;
 

@@ -21,6 +21,8 @@ export interface BuiltResource {
   originalName: string;
   /** Tracked field key → where its current value comes from. */
   prov: Map<string, FieldLocation>;
+  /** Where the object sits inside its document, when it is not the document (a ResourceSet's `spec.resources[i]`). */
+  rootPath?: YamlPath;
 }
 
 /**
