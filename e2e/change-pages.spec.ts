@@ -196,7 +196,7 @@ test("the header fits a 390 px phone: no page scrolls sideways and every link st
     await noHorizontalScroll(page);
   }
   const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-  await expect(links).toHaveCount(7);
+  await expect(links).toHaveCount(8);
   for (const link of await links.all()) {
     const box = await link.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390, `${await link.textContent()} is on screen`).toBe(true);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Definitions, SwaggerSchema } from "./swagger-schema";
 
@@ -19,8 +19,15 @@ interface Description {
   definitions: Definitions;
 }
 
-/** FERRY_SPECS_DIR points elsewhere than ../shared/specs next to the checkout (e.g. in a clone under /tmp). */
-export const ARGOCD_SWAGGER = path.join(process.env.FERRY_SPECS_DIR ?? path.resolve(import.meta.dirname, "../../../../shared/specs"), "argocd-swagger.json");
+/**
+ * `FERRY_SPECS_DIR`, else `../shared/specs` next to the checkout, else the unchanged copy in ./specs (a
+ * clone elsewhere, such as CI's, has no shared folder beside it).
+ */
+const SHARED_SPECS = path.resolve(import.meta.dirname, "../../../../shared/specs");
+export const ARGOCD_SWAGGER = path.join(
+  process.env.FERRY_SPECS_DIR ?? (existsSync(path.join(SHARED_SPECS, "argocd-swagger.json")) ? SHARED_SPECS : path.join(import.meta.dirname, "specs")),
+  "argocd-swagger.json",
+);
 
 let cached: Description | undefined;
 export function argoCdDescription(): Description {
