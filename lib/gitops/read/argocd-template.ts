@@ -1,5 +1,8 @@
 import { isRecord } from "../yaml";
-import { basename, dirname } from "./paths";
+import { ChartRenderer } from "./helm/template-exec";
+import { printValue, type Func } from "./helm/template-funcs";
+import { TemplateError } from "./helm/template-parse";
+import { basename } from "./paths";
 
 export type TemplateParams = Record<string, unknown>;
 
@@ -85,183 +88,20 @@ function renderFast(text: string, params: TemplateParams, unresolved: string[]):
   return out + text.slice(pos);
 }
 
-/** The Go template construct is outside the subset Ferry evaluates, or its value is missing. */
-class NotEvaluated extends Error {}
+/** Argo CD's own template function besides Sprig's: `normalize` (SanitizeName). */
+const APPSET_FUNCS: Record<string, Func> = { normalize: ([s]) => sanitizeName(printValue(s)) };
 
-type Token =
-  | { t: "(" | ")" | "|" }
-  /** `glued`: written right after the previous token, as in `(index .x 1).name`. */
-  | { t: "field"; path: string[]; glued: boolean }
-  | { t: "lit"; value: string | number | boolean | null }
-  | { t: "ident"; name: string };
+/** One renderer for every action: evaluating keeps no state between calls. */
+const goActions = new ChartRenderer({}, [], { traced: null, funcs: APPSET_FUNCS });
 
-function tokenize(expr: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < expr.length) {
-    const c = expr[i] ?? "";
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === "(" || c === ")" || c === "|") {
-      out.push({ t: c });
-      i++;
-    } else if (c === '"') {
-      let j = i + 1;
-      let s = "";
-      while (j < expr.length && expr[j] !== '"') {
-        if (expr[j] === "\\" && j + 1 < expr.length) {
-          const n = expr[j + 1];
-          s += n === "n" ? "\n" : n === "t" ? "\t" : (n ?? "");
-          j += 2;
-        } else s += expr[j++] ?? "";
-      }
-      if (j >= expr.length) throw new NotEvaluated("unterminated string");
-      out.push({ t: "lit", value: s });
-      i = j + 1;
-    } else if (c === "`") {
-      const j = expr.indexOf("`", i + 1);
-      if (j < 0) throw new NotEvaluated("unterminated raw string");
-      out.push({ t: "lit", value: expr.slice(i + 1, j) });
-      i = j + 1;
-    } else if (c === "." || c === "$") {
-      // `.a.b`, `.` (the params), `$.a.b` ($ is the params too: no range/with here to rebind the dot).
-      const m = /^(?:\$(?=\.|\s|\)|\||$))?(\.[A-Za-z_][\w]*)*\.?/.exec(expr.slice(i));
-      const text = m?.[0] ?? "";
-      if (text === "" || (c === "$" && /^\$[A-Za-z_]/.test(expr.slice(i)))) throw new NotEvaluated("template variables are not evaluated");
-      out.push({ t: "field", path: text.replace(/^\$/, "").split(".").filter((p) => p !== ""), glued: i > 0 && !/\s/.test(expr[i - 1] ?? "") });
-      i += text.length;
-    } else if (/[-+\d]/.test(c)) {
-      const m = /^[-+]?\d+(\.\d+)?/.exec(expr.slice(i));
-      if (!m) throw new NotEvaluated(`unexpected ${c}`);
-      out.push({ t: "lit", value: Number(m[0]) });
-      i += m[0].length;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_]\w*/.exec(expr.slice(i));
-      const name = m?.[0] ?? c;
-      if (name === "true" || name === "false") out.push({ t: "lit", value: name === "true" });
-      else if (name === "nil") out.push({ t: "lit", value: null });
-      else out.push({ t: "ident", name });
-      i += name.length;
-    } else throw new NotEvaluated(`unexpected ${c}`);
-  }
-  return out;
-}
-
-function isEmptyValue(v: unknown): boolean {
-  if (v === undefined || v === null || v === "" || v === 0 || v === false) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return isRecord(v) && Object.keys(v).length === 0;
-}
-
-function str(v: unknown): string {
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  throw new NotEvaluated("not a string");
-}
-
-function printf(format: string, args: unknown[]): string {
-  let n = 0;
-  return format.replace(/%([svdq%])/g, (_, verb: string) => {
-    if (verb === "%") return "%";
-    const a = args[n++];
-    if (a === undefined) throw new NotEvaluated("printf: missing argument");
-    return verb === "q" ? JSON.stringify(str(a)) : str(a);
-  });
-}
-
-/** The Go template and Sprig functions ApplicationSet templates use for names and paths; others are not evaluated. */
-const FUNCS: Record<string, (args: unknown[]) => unknown> = {
-  index: ([x, ...keys]) => {
-    let cur = x;
-    for (const k of keys) {
-      if (Array.isArray(cur) && typeof k === "number") cur = cur[k];
-      else if (isRecord(cur) && typeof k === "string") cur = Object.hasOwn(cur, k) ? cur[k] : undefined;
-      else return undefined;
-    }
-    return cur;
-  },
-  lower: ([s]) => str(s).toLowerCase(),
-  upper: ([s]) => str(s).toUpperCase(),
-  trim: ([s]) => str(s).trim(),
-  trimPrefix: ([p, s]) => (str(s).startsWith(str(p)) ? str(s).slice(str(p).length) : str(s)),
-  trimSuffix: ([p, s]) => (str(p) !== "" && str(s).endsWith(str(p)) ? str(s).slice(0, -str(p).length) : str(s)),
-  replace: ([a, b, s]) => str(s).split(str(a)).join(str(b)),
-  default: ([d, v]) => (isEmptyValue(v) ? d : v),
-  normalize: ([s]) => sanitizeName(str(s)),
-  quote: ([s]) => JSON.stringify(str(s)),
-  squote: ([s]) => `'${str(s)}'`,
-  toString: ([s]: unknown[]) => str(s),
-  base: ([s]) => basename(str(s).replace(/\/+$/, "")) || ".",
-  dir: ([s]) => dirname(str(s)) || ".",
-  join: ([sep, list]) => {
-    if (!Array.isArray(list)) throw new NotEvaluated("join: not a list");
-    return list.map(str).join(str(sep));
-  },
-  printf: ([f, ...args]) => printf(str(f), args),
-};
-
-/** Evaluate one Go template action (`.a.b`, `index .path.segments 1`, `.x | lower`, `default "a" .b`). */
+/** Evaluate one Go template action (`.a.b`, `index .path.segments 1`, `.x | lower`); undefined when Ferry cannot. */
 function evalGoAction(expr: string, params: TemplateParams): unknown {
-  const tokens = tokenize(expr);
-  let pos = 0;
-  const peek = () => tokens[pos];
-
-  const field = (root: unknown, path: string[]): unknown => {
-    let cur = root;
-    for (const step of path) {
-      if (!isRecord(cur)) return undefined;
-      cur = Object.hasOwn(cur, step) ? cur[step] : undefined;
-    }
-    return cur;
-  };
-
-  const operand = (): unknown => {
-    const tok = tokens[pos++];
-    if (!tok) throw new NotEvaluated("missing operand");
-    if (tok.t === "(") {
-      const v = pipeline();
-      if (tokens[pos++]?.t !== ")") throw new NotEvaluated("missing )");
-      const next = peek();
-      // `(index .x 1).name`
-      if (next?.t === "field" && next.glued) {
-        pos++;
-        return field(v, next.path);
-      }
-      return v;
-    }
-    if (tok.t === "field") return field(params, tok.path);
-    if (tok.t === "lit") return tok.value;
-    if (tok.t === "ident") throw new NotEvaluated(`function ${tok.name} used as a value`);
-    throw new NotEvaluated(`unexpected ${tok.t}`);
-  };
-
-  const command = (piped: { value: unknown } | undefined): unknown => {
-    const tok = peek();
-    if (tok?.t === "ident") {
-      pos++;
-      const fn = FUNCS[tok.name];
-      if (!fn) throw new NotEvaluated(`function ${tok.name} is not evaluated`);
-      const args: unknown[] = [];
-      while (pos < tokens.length && peek()?.t !== "|" && peek()?.t !== ")") args.push(operand());
-      if (piped) args.push(piped.value);
-      return fn(args);
-    }
-    if (piped) throw new NotEvaluated("cannot pipe into a value");
-    return operand();
-  };
-
-  const pipeline = (): unknown => {
-    let value = command(undefined);
-    while (peek()?.t === "|") {
-      pos++;
-      value = command({ value });
-    }
-    return value;
-  };
-
-  const value = pipeline();
-  if (pos !== tokens.length) throw new NotEvaluated("trailing tokens");
-  return value;
+  try {
+    return goActions.evaluate(expr, params);
+  } catch (e) {
+    if (e instanceof TemplateError) return undefined;
+    throw e;
+  }
 }
 
 /** Go text/template over the subset above; an action that cannot be evaluated is kept as written. */
@@ -303,13 +143,7 @@ function renderGo(text: string, params: TemplateParams, unresolved: string[]): s
     if (/^\/\*[\s\S]*\*\/$/.test(body)) {
       // A comment renders nothing.
     } else {
-      let value: unknown;
-      try {
-        value = /^(if|else|end|range|with|define|template|block|break|continue)\b/.test(body) ? undefined : evalGoAction(body, params);
-      } catch (e) {
-        if (!(e instanceof NotEvaluated)) throw e;
-        value = undefined;
-      }
+      const value = /^(if|else|end|range|with|define|template|block|break|continue)\b/.test(body) ? undefined : evalGoAction(body, params);
       if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out += String(value);
       else {
         unresolved.push(whole);

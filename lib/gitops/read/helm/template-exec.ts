@@ -1,6 +1,6 @@
 import { isRecord } from "../../yaml";
 import { FUNCS, isEmpty, printValue, toYaml, type Func } from "./template-funcs";
-import { parseTemplate, TemplateError, type Delimiters, type Node, type Operand, type Pipe } from "./template-parse";
+import { parsePipe, parseTemplate, TemplateError, type Delimiters, type Node, type Operand, type Pipe } from "./template-parse";
 import { plain, Sourced, ValuesOrigins, type ValuesPath } from "./template-values";
 
 /** Where a value of the chart's values was printed in the output: `[start, end)` of the rendered text. */
@@ -62,6 +62,11 @@ export class ChartRenderer {
     this.printed = [];
     this.nodes(parsed.nodes, this.root, [new Map([["", this.root]])]);
     return { text: this.out, printed: this.printed };
+  }
+
+  /** One action's pipeline (`.a.b | lower`), evaluated with `dot` as `.` and `$`: what ApplicationSets render field by field. */
+  evaluate(expr: string, dot: unknown): unknown {
+    return plain(this.pipe(parsePipe(expr), dot, [new Map([["", dot]])]));
   }
 
   private nodes(list: readonly Node[], dot: unknown, vars: Map<string, unknown>[]): void {

@@ -154,7 +154,7 @@ function tokenize(expr: string): Token[] {
   return out;
 }
 
-function parsePipe(expr: string): Pipe {
+export function parsePipe(expr: string): Pipe {
   const tokens = tokenize(expr);
   let pos = 0;
   const peek = () => tokens[pos];
