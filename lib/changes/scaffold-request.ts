@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { flag } from "./promotion-request";
 import { appRequestErrors, isPresetName, tenantRequestErrors, type FieldErrors } from "@/lib/gitops/scaffold";
 
 // One schema each for the onboarding/add-app forms and the HTTP API. Shapes are checked by zod, the
@@ -30,7 +31,7 @@ export const tenantRequestSchema = z
     displayName: text,
     owners: list,
     environments: z.array(z.object({ name: text, cluster: text, namespace: text })).max(20),
-    apps: z.object({ repository: text, path: text, newRepository: z.coerce.boolean().default(false) }),
+    apps: z.object({ repository: text, path: text, newRepository: flag }),
     preset,
     expectedBaseSha: sha,
     expectedPlanDigest: planDigest,
