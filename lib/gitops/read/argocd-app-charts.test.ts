@@ -189,4 +189,61 @@ spec:
     expect(chartVersion).toMatchObject({ file: "addons/values.yaml", path: ["apps", "redis", "version"] });
     expect(image).toMatchObject({ kind: "image", file: "addons/values.yaml", path: ["apps", "redis", "values", "image", "tag"] });
   });
+
+  it("reads the Applications declared in the values of Argo CD's argocd-apps chart where they are written", () => {
+    const files = {
+      "bootstrap/root.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: root
+  namespace: argocd
+spec:
+  project: default
+  sources:
+    - repoURL: https://argoproj.github.io/argo-helm
+      chart: argocd-apps
+      targetRevision: 2.0.2
+      helm:
+        valueFiles:
+          - $values/bootstrap/apps-values.yaml
+    - repoURL: https://git.example.com/platform.git
+      targetRevision: main
+      ref: values
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: argocd
+`,
+      "bootstrap/apps-values.yaml": `applications:
+  metrics-staging:
+    namespace: argocd
+    project: default
+    source:
+      repoURL: https://charts.example.com
+      chart: metrics
+      targetRevision: 1.4.0
+    destination:
+      server: https://kubernetes.default.svc
+      namespace: metrics
+  metrics-production:
+    namespace: argocd
+    project: default
+    source:
+      repoURL: https://charts.example.com
+      chart: metrics
+      targetRevision: 1.3.2
+    destination:
+      server: https://kubernetes.default.svc
+      namespace: metrics
+`,
+    };
+    const { model, cells } = read(files);
+    expect(cells).toEqual(expect.arrayContaining(["metrics@production=1.3.2", "metrics@staging=1.4.0"]));
+    const prod = model.deployments.find((d) => d.app === "metrics" && d.env === "production");
+    expect(prod?.versions[0]).toMatchObject({ file: "bootstrap/apps-values.yaml", path: ["applications", "metrics-production", "source", "targetRevision"] });
+    const tree = new Map(Object.entries(files));
+    const staging = model.deployments.find((d) => d.app === "metrics" && d.env === "staging");
+    const plan = planPromotion({ tree, source: staging!, target: prod!, mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits[0]?.content).toContain("  metrics-production:\n    namespace: argocd\n    project: default\n    source:\n      repoURL: https://charts.example.com\n      chart: metrics\n      targetRevision: 1.4.0\n");
+  });
 });

@@ -155,6 +155,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     apps.push(...expanded.apps);
     teams.push(...expanded.teams);
   }
+  apps.push(...argoAppsChartApplications(r, apps));
   const appCharts = appOfAppsCharts(r);
   if (appCharts.size > 0) {
     ctx.conventions.add("argocd-app-of-apps");
@@ -244,6 +245,40 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   }
   separateByCluster(created, clusterSecrets().clusters);
   return { candidates: created, teams, appCharts };
+}
+
+/**
+ * Applications declared in the values of Argo CD's own `argocd-apps` chart (argo-helm): `applications`
+ * maps a name to an Application spec (a list of them with `name` in chart 1.x). Each is read where it is
+ * written, in the last values layer that declares it, so its versions are edited there.
+ */
+function argoAppsChartApplications(r: DirReaders, apps: readonly ArgoApp[]): ArgoApp[] {
+  const out: ArgoApp[] = [];
+  for (const app of apps) {
+    for (const s of sourcesOf(app)) {
+      if (asString(s.value.chart) !== "argocd-apps") continue;
+      const refs = new Map(sourcesOf(app).flatMap((x) => (asString(x.value.ref) ? [[asString(x.value.ref) ?? "", normalizeRepoPath(asString(x.value.path) ?? "") ?? ""]] : [])));
+      const layers: { file: string; doc: number; values: unknown; path: YamlPath }[] = helmValueLayers(r, s, "", refs).map((l) => ({ ...l, path: [] }));
+      const inline = getAtPath(s.value, ["helm", "valuesObject"]);
+      if (isRecord(inline)) layers.push({ file: app.file, doc: app.doc, values: inline, path: [...s.path, "helm", "valuesObject"] });
+      const declared = new Map<string, ArgoApp>();
+      for (const layer of layers) {
+        const list = getAtPath(layer.values, ["applications"]);
+        const entries: [string, unknown, YamlPath][] = Array.isArray(list)
+          ? list.map((e: unknown, i) => [asString(getAtPath(e, ["name"])) ?? "", e, [...layer.path, "applications", i]])
+          : isRecord(list)
+            ? Object.entries(list).map(([k, e]) => [k, e, [...layer.path, "applications", k]])
+            : [];
+        for (const [name, entry, path] of entries) {
+          const found = name ? toArgoApp(layer.file, layer.doc, { name }, entry, path) : undefined;
+          if (found) declared.set(name, found);
+        }
+      }
+      out.push(...declared.values());
+    }
+  }
+  if (out.length > 0) r.ctx.conventions.add("argocd-apps-chart");
+  return out;
 }
 
 const MAX_CHART_DEPTH = 4;
@@ -389,7 +424,7 @@ function chartRevision(app: ArgoApp, s: ArgoSource, chart: string): Version[] {
 
 function formatField(path: YamlPath, specPath: YamlPath): string {
   const rel = path.slice(specPath.length - 1);
-  const prefix = specPath.length > 1 ? "template." : "";
+  const prefix = specPath.includes("template") ? "template." : "";
   return prefix + rel.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
