@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ChangeSummary } from "@/lib/data/changes";
 import { DataCell, DataRow, DataTable } from "@/components/data-table";
 import { relativeTime } from "@/components/matrix/relative-time";
+import { RolloutSummary } from "./rollout-summary";
 
 const STATE_STYLE: Record<ChangeSummary["state"], string> = {
   OPEN: "bg-emerald-50 text-emerald-800 ring-emerald-200",
@@ -43,6 +44,7 @@ export function ChangeTable({ changes, empty, now }: { changes: ChangeSummary[];
           </DataCell>
           <DataCell>
             <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[c.state]}`}>{c.state.toLowerCase()}</span>
+            <RolloutSummary changeId={c.id} now={now} />
             {c.reviewState ? <div className="mt-1 text-xs text-slate-600">{REVIEW[c.reviewState] ?? c.reviewState}</div> : null}
             {c.checksState ? (
               <div className={`text-xs ${c.checksState === "failure" ? "text-red-700" : c.checksState === "success" ? "text-emerald-700" : "text-slate-600"}`}>

@@ -48,6 +48,11 @@ export function LiveBadges({ live, now }: { live: CellLive; now: Date }) {
           {live.health.toLowerCase()}
         </span>
       </span>
+      {live.deploying ? (
+        <a href={`/changes/${live.deploying}`} className="mx-badge mx-live-warn" data-live-deploying={live.deploying} title="Merged, not healthy on the cluster yet: see the change's timeline">
+          deploying
+        </a>
+      ) : null}
       {live.applied === "head" ? (
         <span className="mx-meta" data-live-applied="head" title={`${live.revision ?? ""} applied${live.appliedAt ? ` at ${live.appliedAt}` : ""}`}>
           applied{live.appliedAt ? ` ${relativeTime(live.appliedAt, now)}` : ""}

@@ -1,10 +1,10 @@
 import type { PrismaClient } from "@/lib/db/client";
 import type { Version } from "@/lib/gitops/model";
 import { cellLive, type CellLive, type LiveRow, type SourceState } from "@/lib/live/cell-live";
-import { FOLLOW_WINDOW_SECONDS } from "@/lib/live/worker-window";
+import { deployingChanges } from "./change-rollouts";
+import { liveCellKey, MAX_SILENCE_MS } from "./live-cell-key";
 
-/** A follower reconnects at least once per window; silence for longer means nobody follows the source. */
-const MAX_SILENCE_MS = (FOLLOW_WINDOW_SECONDS + 5 * 60) * 1000;
+export { liveCellKey } from "./live-cell-key";
 
 export interface LiveCellInput {
   repository: string;
@@ -14,7 +14,6 @@ export interface LiveCellInput {
   lastCommitSha: string | null;
 }
 
-export const liveCellKey = (repository: string, app: string, env: string) => `${repository}\u0000${app}\u0000${env}`;
 
 /** The live state of each given cell that a live object is placed in, read from the stored snapshot. */
 export async function getLiveCells(prisma: PrismaClient, cells: readonly LiveCellInput[], now: Date = new Date()): Promise<Map<string, CellLive>> {
@@ -42,6 +41,11 @@ export async function getLiveCells(prisma: PrismaClient, cells: readonly LiveCel
     const key = liveCellKey(c.repository, c.app, c.env);
     const live = cellLive(byCell.get(key) ?? [], { versions: c.versions, head: headOf.get(c.repository) ?? null, lastCommit: c.lastCommitSha }, sourceStates, now, MAX_SILENCE_MS);
     if (live) out.set(key, live);
+  }
+  const deploying = await deployingChanges(prisma, cells.filter((c) => out.has(liveCellKey(c.repository, c.app, c.env))), now);
+  for (const [key, changeId] of deploying) {
+    const live = out.get(key);
+    if (live) live.deploying = changeId;
   }
   return out;
 }

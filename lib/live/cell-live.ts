@@ -40,6 +40,8 @@ export interface CellLive {
   applied: "head" | "behind" | "unknown";
   appliedAt: string | null;
   imageMismatches: ImageMismatch[];
+  /** The merged change request still on its way to healthy in this cell (set by the data layer). */
+  deploying?: number;
 }
 
 const SYNC_RANK: Record<string, number> = { OutOfSync: 2, Unknown: 1, Synced: 0 };
@@ -69,6 +71,19 @@ export function imageMismatches(versions: readonly Pick<Version, "kind" | "name"
   return out;
 }
 
+/** The earliest time any of the rows' sources went stale, or null while all of them are followed. */
+export function staleSinceOf(rows: readonly { sourceName: string }[], sources: ReadonlyMap<string, SourceState>, now: Date, maxSilenceMs: number): Date | null {
+  const times = rows.flatMap((r) => {
+    const s = sources.get(r.sourceName);
+    if (!s) return [];
+    if (s.staleSince) return [s.staleSince];
+    // No follower has heard from the source for longer than a follow window: nobody is following it.
+    if (!s.lastContactAt) return [now];
+    return now.getTime() - s.lastContactAt.getTime() > maxSilenceMs ? [s.lastContactAt] : [];
+  });
+  return times.sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+}
+
 /**
  * The live state of one cell. `rows` are the live objects placed in it (worst first is shown);
  * `head` is the repository head and `lastCommit` the last commit that changed the cell: either one as
@@ -83,17 +98,7 @@ export function cellLive(
 ): CellLive | null {
   if (rows.length === 0) return null;
   const worst = [...rows].sort((a, b) => (HEALTH_RANK[b.health] ?? 3) - (HEALTH_RANK[a.health] ?? 3) || (SYNC_RANK[b.sync] ?? 1) - (SYNC_RANK[a.sync] ?? 1))[0] as LiveRow;
-  const staleSince = rows
-    .map((r) => {
-      const s = sources.get(r.sourceName);
-      if (!s) return null;
-      if (s.staleSince) return s.staleSince;
-      // No follower has heard from the source for longer than a follow window: nobody is following it.
-      if (!s.lastContactAt) return now;
-      return now.getTime() - s.lastContactAt.getTime() > maxSilenceMs ? s.lastContactAt : null;
-    })
-    .filter((d): d is Date => d !== null)
-    .sort((a, b) => a.getTime() - b.getTime())[0];
+  const staleSince = staleSinceOf(rows, sources, now, maxSilenceMs);
   const revision = worst.revision;
   // The cell's last commit may be abbreviated (the matrix keeps 12 characters).
   const lastCommit = cell.lastCommit && cell.lastCommit.length >= 7 ? cell.lastCommit : null;

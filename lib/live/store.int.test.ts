@@ -82,6 +82,20 @@ describe("PrismaLiveStateStore", () => {
     expect(await store.placeAgain()).toBe(0);
   });
 
+  it("keeps since when the health is what it is across rewrites, and takes the source's own time when it reports one", async () => {
+    const since = async () => (await db.prisma.liveApplication.findFirstOrThrow({ where: { key: "argocd/shop-staging" } })).healthSince;
+    clock = new Date("2026-12-02T13:00:00Z");
+    await store.apply([{ type: "upsert", application: live("shop-staging", "apps/shop/staging", "Progressing") }], "20");
+    expect(await since()).toEqual(clock);
+    const turned = clock;
+    clock = new Date("2026-12-02T13:05:00Z");
+    await store.apply([{ type: "upsert", application: live("shop-staging", "apps/shop/staging", "Progressing") }], "21");
+    await store.replaceAll([live("shop-staging", "apps/shop/staging", "Progressing"), live("shop-canary", "apps/shop/canary")], "22");
+    expect(await since()).toEqual(turned);
+    await store.apply([{ type: "upsert", application: { ...live("shop-staging", "apps/shop/staging"), healthSince: "2026-12-02T13:04:00Z" } }], "23");
+    expect(await since()).toEqual(new Date("2026-12-02T13:04:00Z"));
+  });
+
   it("is stale since the first failure, and not stale once the source answers", async () => {
     const first = clock;
     await store.unreachable("cannot reach it");

@@ -10,7 +10,20 @@ import type { LiveApplication, LiveEvent } from "./types";
 
 const CHUNK = 2_000;
 
-function row(sourceName: string, app: LiveApplication, index: CellIndex, observedAt: Date): Prisma.LiveApplicationCreateManyInput {
+/** What a stored object's health was, and since when, so a rewrite with the same health keeps the time. */
+type HealthSeen = Map<string, { health: string; healthSince: Date | null }>;
+
+/**
+ * Since when the object's health is what it is: the source's own transition time, else the stored
+ * time while the health is unchanged, else now (the first write that saw it).
+ */
+function healthSince(app: LiveApplication, seen: HealthSeen, observedAt: Date): Date {
+  if (app.healthSince) return new Date(app.healthSince);
+  const before = seen.get(app.key);
+  return before && before.health === app.health && before.healthSince ? before.healthSince : observedAt;
+}
+
+function row(sourceName: string, app: LiveApplication, index: CellIndex, observedAt: Date, seen: HealthSeen): Prisma.LiveApplicationCreateManyInput {
   const placed = placeApplication(app, index);
   return {
     sourceName,
@@ -23,6 +36,7 @@ function row(sourceName: string, app: LiveApplication, index: CellIndex, observe
     sources: app.sources as unknown as Prisma.InputJsonValue,
     destination: app.destination as unknown as Prisma.InputJsonValue,
     appliedAt: app.appliedAt ? new Date(app.appliedAt) : null,
+    healthSince: healthSince(app, seen, observedAt),
     observedAt,
     ...("reason" in placed ? { repository: null, app: null, env: null, unplacedReason: placed.reason } : { ...placed, unplacedReason: null }),
   };
@@ -38,10 +52,10 @@ async function insertRows(tx: Tx, rows: Prisma.LiveApplicationCreateManyInput[])
   for (let i = 0; i < rows.length; i += CHUNK) {
     const json = JSON.stringify(rows.slice(i, i + CHUNK));
     await tx.$executeRaw(Prisma.sql`
-      INSERT INTO "LiveApplication" ("sourceName", "key", "name", "sync", "health", "revision", "images", "sources", "destination", "appliedAt", "observedAt", "repository", "app", "env", "unplacedReason")
-      SELECT "sourceName", "key", "name", "sync", "health", "revision", COALESCE("images", ARRAY[]::TEXT[]), "sources", "destination", "appliedAt", "observedAt", "repository", "app", "env", "unplacedReason"
+      INSERT INTO "LiveApplication" ("sourceName", "key", "name", "sync", "health", "revision", "images", "sources", "destination", "appliedAt", "healthSince", "observedAt", "repository", "app", "env", "unplacedReason")
+      SELECT "sourceName", "key", "name", "sync", "health", "revision", COALESCE("images", ARRAY[]::TEXT[]), "sources", "destination", "appliedAt", "healthSince", "observedAt", "repository", "app", "env", "unplacedReason"
       FROM jsonb_to_recordset(${json}::jsonb) AS x("sourceName" TEXT, "key" TEXT, "name" TEXT, "sync" TEXT, "health" TEXT, "revision" TEXT, "images" TEXT[], "sources" JSONB, "destination" JSONB,
-        "appliedAt" TIMESTAMP(3), "observedAt" TIMESTAMP(3), "repository" TEXT, "app" TEXT, "env" TEXT, "unplacedReason" TEXT)`);
+        "appliedAt" TIMESTAMP(3), "healthSince" TIMESTAMP(3), "observedAt" TIMESTAMP(3), "repository" TEXT, "app" TEXT, "env" TEXT, "unplacedReason" TEXT)`);
   }
 }
 
@@ -73,7 +87,8 @@ export class PrismaLiveStateStore implements LiveStateStore {
     const { index, signature } = await loadSignedCellIndex(this.prisma);
     this.placedWith = signature;
     const at = this.now();
-    const rows = applications.map((a) => row(this.source.name, a, index, at));
+    const seen = await this.healthSeen();
+    const rows = applications.map((a) => row(this.source.name, a, index, at, seen));
     await this.prisma.$transaction(
       async (tx) => {
         await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name } });
@@ -90,13 +105,22 @@ export class PrismaLiveStateStore implements LiveStateStore {
     // Only the last event of each object in a burst matters.
     const last = new Map<string, LiveEvent>();
     for (const e of events) last.set(e.type === "delete" ? e.key : e.application.key, e);
-    const upserts = [...last.values()].flatMap((e) => (e.type === "upsert" ? [row(this.source.name, e.application, index, at)] : []));
+    const seen = await this.healthSeen([...last.keys()]);
+    const upserts = [...last.values()].flatMap((e) => (e.type === "upsert" ? [row(this.source.name, e.application, index, at, seen)] : []));
     const deletes = [...last.values()].flatMap((e) => (e.type === "delete" ? [e.key] : []));
     await this.prisma.$transaction(async (tx) => {
       await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name, key: { in: [...deletes, ...upserts.map((u) => u.key)] } } });
       await insertRows(tx, upserts);
       await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
     });
+  }
+
+  private async healthSeen(keys?: string[]): Promise<HealthSeen> {
+    const rows = await this.prisma.liveApplication.findMany({
+      where: { sourceName: this.source.name, ...(keys ? { key: { in: keys } } : {}) },
+      select: { key: true, health: true, healthSince: true },
+    });
+    return new Map(rows.map((r) => [r.key, r]));
   }
 
   async reachable(): Promise<void> {

@@ -37,6 +37,8 @@ export interface LiveApplication {
   destination: LiveDestination;
   /** When the last sync operation finished: when the revision was applied. */
   appliedAt: string | null;
+  /** When the health became what it is, where the source reports it (Argo CD `status.health.lastTransitionTime`). */
+  healthSince?: string | null;
   /** Kubernetes resourceVersion of the object, when the source reports it. */
   resourceVersion: string | null;
 }

@@ -11,6 +11,7 @@ import type { StoredChangeSet } from "@/lib/changes/open-promotion";
 import { getChangeDetail } from "@/lib/data/changes";
 import { DiffView } from "@/components/changes/diff-view";
 import { ReviewButtons } from "@/components/changes/review-buttons";
+import { RolloutTimeline } from "@/components/changes/rollout-timeline";
 import { SafeMarkdown } from "@/components/markdown/markdown";
 import { PlanSummary } from "@/components/promote/plan-summary";
 import { relativeTime } from "@/components/matrix/relative-time";
@@ -116,6 +117,8 @@ export default async function ChangePage({ params }: { params: Params }) {
           : nothing was deployed.
         </p>
       ) : null}
+
+      <RolloutTimeline changeId={change.id} />
 
       {isOpen ? (
         <ReviewButtons

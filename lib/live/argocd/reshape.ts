@@ -39,6 +39,7 @@ export function reshapeApplication(app: WireApplication): LiveApplication | unde
     sources,
     destination: { server: spec.destination?.server || undefined, name: spec.destination?.name || undefined, namespace: spec.destination?.namespace || undefined },
     appliedAt: succeeded ? (status.operationState?.finishedAt ?? null) : null,
+    healthSince: status.health?.lastTransitionTime || null,
     resourceVersion: app.metadata?.resourceVersion || null,
   };
 }

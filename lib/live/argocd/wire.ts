@@ -21,7 +21,7 @@ export interface WireApplication {
   };
   status?: {
     sync?: { status?: string; revision?: string; revisions?: string[] };
-    health?: { status?: string; message?: string };
+    health?: { status?: string; message?: string; lastTransitionTime?: string };
     summary?: { images?: string[] };
     operationState?: { phase?: string; finishedAt?: string };
     reconciledAt?: string;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "LiveApplication" ADD COLUMN     "healthSince" TIMESTAMP(3);
