@@ -2,8 +2,27 @@
 // every portal process (one or many, on one database) takes part in the job queue.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  await refuseUnsafeSignIn();
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString || process.env.FERRY_SYNC_WORKER === "off") return;
   const { startBackgroundWork } = await import("./lib/sync/start-in-server");
   await startBackgroundWork(connectionString);
+}
+
+/**
+ * The image runs `node server.js` without scripts/start.ts, so the sign-in check happens here too: demo
+ * users in production or next to a real provider stop the process with what to set (npm start has
+ * already checked and said its warnings).
+ */
+async function refuseUnsafeSignIn() {
+  const { checkSignInConfig } = await import("./lib/auth/sign-in-config");
+  const { FerryStartupError } = await import("./lib/db/errors");
+  try {
+    const { warnings } = checkSignInConfig();
+    if (!process.env.FERRY_LAUNCHER_NODE_ENV) for (const warning of warnings) console.warn(`ferry: ${warning}`);
+  } catch (error) {
+    if (!(error instanceof FerryStartupError)) throw error;
+    console.error(`ferry: ${error.toLine()}`);
+    process.exit(1);
+  }
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { getIdentityProvider } from "@/lib/auth/identity";
+import { signInSettings } from "@/lib/auth/sign-in-config";
 import { seedDemoUsers } from "@/lib/auth/demo-users";
 import { loadRepositoriesConfig, type RepositoryConfig } from "@/lib/config/repositories";
 import { createDemoRepositories } from "@/lib/demo/create-demo-repos";
@@ -34,8 +34,7 @@ export async function bootstrap({ connectionString, dataDir, log = console.log, 
   process.env.DATABASE_URL ??= connectionString;
   const prisma = getPrisma();
 
-  const identity = getIdentityProvider();
-  if (identity.id === "demo") await seedDemoUsers(prisma);
+  if (signInSettings().demo) await seedDemoUsers(prisma);
 
   const repositories = await configuredRepositories(dataDir, log, demo);
   // No configuration at all is more likely a missing variable than a wish to retire every repository.

@@ -9,6 +9,7 @@ import { checkDatabase } from "../lib/db/connection.ts";
 import { FerryStartupError } from "../lib/db/errors.ts";
 import { isPortFree } from "../lib/db/free-port.ts";
 import { applyMigrations } from "../lib/db/migrate.ts";
+import { checkSignInConfig } from "../lib/auth/sign-in-config.ts";
 import type { EmbeddedPostgresHandle } from "../lib/db/embedded.ts";
 import type { EmbeddedSupervisor } from "../lib/db/embedded-supervisor.ts";
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   installSignalHandlers();
 
   const port = parsePort(process.env.PORT || "3000");
+  checkSignIn();
   // Checked before a build of a minute or more, so a taken port fails at once.
   if (!(await isPortFree(port))) {
     throw new FerryStartupError(`Port ${port} is in use`, "stop the other process or set PORT=<a free port>");
@@ -100,6 +102,18 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   startServer(port);
+}
+
+/**
+ * Refuses a sign-in configuration that cannot work or is unsafe (demo users next to a real provider or
+ * in production) before anything else starts, and says what to set. The server processes learn the
+ * NODE_ENV this launcher had: `next start` sets NODE_ENV=production in them whatever the operator set.
+ */
+function checkSignIn(): void {
+  const { warnings, oidc, demo } = checkSignInConfig();
+  for (const warning of warnings) say(warning);
+  if (oidc) say(`sign-in with OpenID Connect at ${oidc.issuer.href}; register the callback URL ${oidc.redirectUri}${demo ? " (demo users too)" : ""}`);
+  process.env.FERRY_LAUNCHER_NODE_ENV = process.env.NODE_ENV || "development";
 }
 
 function parsePort(raw: string): number {

@@ -3,10 +3,10 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { recordAudit } from "@/lib/auth/audit";
-import { seedDemoUsers } from "@/lib/auth/demo-users";
-import { getIdentityProvider } from "@/lib/auth/identity";
+import { demoIdentityProvider, seedDemoUsers } from "@/lib/auth/demo-users";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { createSession } from "@/lib/auth/session";
+import { signInSettings } from "@/lib/auth/sign-in-config";
 import { getPrisma } from "@/lib/db/client";
 
 const SignInInput = z.object({
@@ -14,7 +14,7 @@ const SignInInput = z.object({
   next: z.string().max(2048).optional(),
 });
 
-/** The sign-in form's action: the demo provider names the user by id (the button pressed). */
+/** The demo sign-in form's action: the user is named by id (the button pressed). */
 export async function signIn(formData: FormData): Promise<void> {
   const parsed = SignInInput.safeParse({
     userId: formData.get("userId"),
@@ -23,7 +23,9 @@ export async function signIn(formData: FormData): Promise<void> {
   const next = safeNextPath(formData.get("next"));
   if (!parsed.success) redirect(errorPath("invalid", next));
 
-  const provider = getIdentityProvider();
+  // Demo users are only offered where start-up allowed them; a form posted anyway is refused.
+  if (!signInSettings().demo) redirect(errorPath("demo-off", next));
+  const provider = demoIdentityProvider;
   const identity = await provider.completeSignIn({ userId: parsed.data.userId });
   const prisma = getPrisma();
   if (!identity) {
@@ -39,7 +41,7 @@ export async function signIn(formData: FormData): Promise<void> {
   }
 
   let user = await prisma.user.findUnique({ where: { id: identity.externalId }, select: { id: true } });
-  if (!user && provider.id === "demo") {
+  if (!user) {
     // The sign-in page lists the demo users from code; make sure they exist even if the database
     // was created without the demo seed.
     await seedDemoUsers(prisma);
@@ -47,6 +49,7 @@ export async function signIn(formData: FormData): Promise<void> {
   }
   if (!user) redirect(errorPath("unknown-user", next));
 
+  await prisma.user.update({ where: { id: user.id }, data: { provider: "demo", lastSignInAt: new Date() } });
   await createSession(user.id);
   await recordAudit(prisma, {
     actor: { kind: "user", id: user.id },
@@ -59,7 +62,7 @@ export async function signIn(formData: FormData): Promise<void> {
   redirect(next);
 }
 
-function errorPath(error: "invalid" | "unknown-user", next: string): string {
+function errorPath(error: "invalid" | "unknown-user" | "demo-off", next: string): string {
   const query = new URLSearchParams({ error });
   if (next !== "/") query.set("next", next);
   return `/signin?${query.toString()}`;

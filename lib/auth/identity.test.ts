@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_USERS } from "./demo-users";
-import { getIdentityProvider } from "./identity";
-
-describe("getIdentityProvider", () => {
-  it("is the demo provider when FERRY_AUTH is unset, empty or demo", async () => {
-    for (const env of [{}, { FERRY_AUTH: "" }, { FERRY_AUTH: "demo" }]) {
-      expect(getIdentityProvider(env).id).toBe("demo");
-    }
-  });
-
-  it("refuses any other value with a clear error", () => {
-    expect(() => getIdentityProvider({ FERRY_AUTH: "github" })).toThrow(
-      /FERRY_AUTH="github" is not supported: the only sign-in provider so far is "demo"/,
-    );
-  });
-});
+import { DEMO_USERS, demoIdentityProvider } from "./demo-users";
 
 describe("the demo provider", () => {
-  const demo = getIdentityProvider({});
+  const demo = demoIdentityProvider;
 
   it("signs in a listed demo user by id", async () => {
     await expect(demo.completeSignIn({ userId: "dana" })).resolves.toEqual({

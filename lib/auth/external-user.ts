@@ -1,0 +1,42 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { mapGroups, type GroupPolicy, type MappedAccess } from "./group-policy";
+import type { ExternalIdentity } from "./identity";
+
+// A person who signed in at an identity provider becomes (or stays) a Ferry User: their role and
+// teams are what the group policy grants their groups now, replacing what earlier sign-ins granted,
+// and the matching rules are kept so the admin page can say why.
+
+export class ExternalUserError extends Error {}
+
+/** The User id of an identity: the provider and its stable subject, so two providers never share one. */
+export function externalUserId(provider: string, externalId: string): string {
+  return `${provider}:${externalId}`;
+}
+
+export async function upsertExternalUser(
+  prisma: PrismaClient,
+  provider: string,
+  identity: ExternalIdentity,
+  policy: GroupPolicy,
+  now: Date = new Date(),
+): Promise<{ userId: string; access: MappedAccess }> {
+  const userId = externalUserId(provider, identity.externalId);
+  const groups = identity.groups ?? [];
+  const access = mapGroups(policy, groups);
+  const owner = await prisma.user.findUnique({ where: { email: identity.email }, select: { id: true } });
+  if (owner && owner.id !== userId) {
+    // E-mail is unique; another account holding it (a demo user, another provider) must not be taken over.
+    throw new ExternalUserError(`the e-mail address ${identity.email} already belongs to another Ferry user (${owner.id})`);
+  }
+  await prisma.$transaction(async (tx) => {
+    const data = { name: identity.name, email: identity.email, role: access.role, provider, groups, grants: access.because.map((b) => ({ ...b })), lastSignInAt: now };
+    await tx.user.upsert({ where: { id: userId }, create: { id: userId, ...data }, update: data });
+    await tx.teamMember.deleteMany({ where: { userId } });
+    for (const name of access.teams) {
+      // A team the policy names before any repository does still exists for its members.
+      const team = await tx.team.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
+      await tx.teamMember.create({ data: { userId, teamId: team.id } });
+    }
+  });
+  return { userId, access };
+}

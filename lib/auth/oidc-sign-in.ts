@@ -1,0 +1,123 @@
+import * as client from "openid-client";
+import type { ExternalIdentity } from "./identity";
+import type { OidcSettings } from "./sign-in-config";
+
+// OpenID Connect sign-in with openid-client (panva's certified relying party): discovery from the
+// issuer, authorization code with PKCE (S256), state and nonce, then the ID token's and userinfo's
+// claims. Ferry's own session store takes over from there; no provider token is kept.
+
+/** What the browser carries between the redirect and the callback (the `ferry_oidc` cookie). */
+export interface PendingSignIn {
+  state: string;
+  nonce: string;
+  verifier: string;
+  next: string;
+}
+
+export const PENDING_COOKIE = "ferry_oidc";
+/** The provider's login page may take a while (MFA), but not forever. */
+export const PENDING_TTL_SECONDS = 600;
+
+const discovered = new Map<string, Promise<client.Configuration>>();
+
+/** The provider's configuration from its discovery document, fetched once per process (a failure is retried next time). */
+export function oidcConfiguration(settings: OidcSettings): Promise<client.Configuration> {
+  const key = `${settings.issuer.href} ${settings.clientId}`;
+  let found = discovered.get(key);
+  if (!found) {
+    const insecure = settings.issuer.protocol === "http:";
+    found = client
+      .discovery(
+        settings.issuer,
+        settings.clientId,
+        undefined,
+        settings.clientSecret ? client.ClientSecretBasic(settings.clientSecret) : client.None(),
+        insecure ? { execute: [client.allowInsecureRequests], timeout: 10 } : { timeout: 10 },
+      )
+      .catch((error: unknown) => {
+        discovered.delete(key);
+        throw error;
+      });
+    discovered.set(key, found);
+  }
+  return found;
+}
+
+/** Where to send the browser, and what to remember until it comes back. */
+export async function startOidcSignIn(settings: OidcSettings, next: string): Promise<{ url: URL; pending: PendingSignIn }> {
+  const config = await oidcConfiguration(settings);
+  const pending: PendingSignIn = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), next };
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: settings.redirectUri,
+    scope: settings.scopes,
+    state: pending.state,
+    nonce: pending.nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(pending.verifier),
+    code_challenge_method: "S256",
+  });
+  return { url, pending };
+}
+
+/** A sign-in the provider refused or that failed its checks; the message is safe to log, not to show. */
+export class OidcSignInError extends Error {}
+
+/**
+ * Exchanges the callback's code (checking state, nonce and PKCE) and reads who signed in. `callbackUrl`
+ * is the URL the provider redirected to, rebuilt on FERRY_PUBLIC_URL (behind a proxy the request's own
+ * URL is not what the provider saw). Groups come from the ID token or, where the provider keeps them
+ * out of it (Okta, oidc-provider), from userinfo, each prefixed `oidc:`.
+ */
+export async function finishOidcSignIn(settings: OidcSettings, callbackUrl: URL, pending: PendingSignIn): Promise<ExternalIdentity> {
+  const config = await oidcConfiguration(settings);
+  const error = callbackUrl.searchParams.get("error");
+  if (error) throw new OidcSignInError(`the provider answered ${error}: ${callbackUrl.searchParams.get("error_description") ?? "no description"}`);
+  let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+  try {
+    tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: pending.verifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
+  } catch (cause) {
+    // openid-client says "invalid response encountered" and keeps the check that failed in `cause`.
+    const inner = (cause as { cause?: { message?: unknown } }).cause?.message;
+    throw new OidcSignInError(`the code exchange failed: ${(cause as Error).message}${typeof inner === "string" ? ` (${inner})` : ""}`, { cause });
+  }
+  const idClaims = tokens.claims();
+  if (!idClaims) throw new OidcSignInError("the provider returned no ID token");
+  let claims: Record<string, unknown> = { ...idClaims };
+  if (claims[settings.groupsClaim] === undefined || claims.email === undefined) {
+    const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub).catch(() => undefined);
+    if (info) claims = { ...info, ...claims, [settings.groupsClaim]: claims[settings.groupsClaim] ?? info[settings.groupsClaim] };
+  }
+  return identityFromClaims(claims as { sub: string } & Record<string, unknown>, settings.groupsClaim);
+}
+
+/** Ferry's view of the claims: a stable id from `sub`, a name and e-mail to show, and the groups. */
+export function identityFromClaims(claims: { sub: string } & Record<string, unknown>, groupsClaim: string): ExternalIdentity {
+  const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim() : undefined);
+  const email = text(claims.email) ?? text(claims.upn);
+  const name = text(claims.name) ?? text(claims.preferred_username) ?? email ?? claims.sub;
+  const rawGroups = claims[groupsClaim];
+  const groups = (Array.isArray(rawGroups) ? rawGroups : typeof rawGroups === "string" ? [rawGroups] : [])
+    .filter((g): g is string => typeof g === "string" && g.length > 0 && g.length <= 512)
+    // Keycloak writes group paths ("/platform-admins") when "full group path" is on: a rule names the group.
+    .map((g) => `oidc:${g.replace(/^\//, "")}`);
+  return { externalId: claims.sub, name, email: email ?? `${claims.sub}@oidc.invalid`, groups: [...new Set(groups)].sort() };
+}
+
+export function encodePending(pending: PendingSignIn): string {
+  return Buffer.from(JSON.stringify(pending)).toString("base64url");
+}
+
+export function decodePending(value: string | undefined): PendingSignIn | null {
+  if (!value || value.length > 4096) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as Partial<PendingSignIn>;
+    const fields = [parsed.state, parsed.nonce, parsed.verifier, parsed.next];
+    return fields.every((f) => typeof f === "string" && f.length > 0 && f.length <= 2048) ? (parsed as PendingSignIn) : null;
+  } catch {
+    return null;
+  }
+}

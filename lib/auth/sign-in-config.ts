@@ -1,0 +1,142 @@
+import { readFileSync } from "node:fs";
+import { readSecret } from "@/lib/config/secrets";
+import { FerryStartupError } from "@/lib/db/errors";
+import { describePolicyErrors, EMPTY_POLICY, parseGroupPolicy, type GroupPolicy } from "./group-policy";
+import { publicOrigin } from "./request-origin";
+
+// Which ways to sign in this portal offers, from the environment. Pure apart from reading the
+// secret and policy files, so start-up (scripts/start.ts), the sign-in page and the callback agree.
+
+type Env = Record<string, string | undefined>;
+
+/** A misconfiguration: what is wrong, and what to set. scripts/start.ts prints it as one `ferry:` line. */
+export class SignInConfigError extends FerryStartupError {}
+
+export interface OidcSettings {
+  issuer: URL;
+  clientId: string;
+  /** Absent for a public client (PKCE alone); otherwise sent with client_secret_basic. */
+  clientSecret?: string;
+  scopes: string;
+  groupsClaim: string;
+  label: string;
+  /** `<FERRY_PUBLIC_URL>/signin/oidc/callback`: what the provider must have registered. */
+  redirectUri: string;
+}
+
+export interface SignInSettings {
+  demo: boolean;
+  oidc?: OidcSettings;
+  /** Said loudly at start-up (demo sign-in allowed where it should not be, no policy file). */
+  warnings: string[];
+}
+
+const REAL_PROVIDERS = ["oidc"] as const;
+const KNOWN = new Set<string>(["demo", ...REAL_PROVIDERS]);
+
+/**
+ * Whether the operator runs Ferry in production. `next start` sets NODE_ENV=production in every server
+ * process, so the launcher (scripts/start.ts) passes on what NODE_ENV was when it was started.
+ */
+export function isProduction(env: Env = process.env): boolean {
+  return (env.FERRY_LAUNCHER_NODE_ENV ?? env.NODE_ENV) === "production";
+}
+
+/**
+ * FERRY_AUTH lists the ways to sign in (`oidc`, or `demo,oidc`); unset means `oidc` when FERRY_OIDC_ISSUER
+ * is set and `demo` otherwise. Demo sign-in (anyone may pick "platform admin") is refused next to a real
+ * provider or in production unless FERRY_ALLOW_DEMO_SIGNIN=1, which is then warned about.
+ */
+export function signInSettings(env: Env = process.env): SignInSettings {
+  const raw = env.FERRY_AUTH?.trim();
+  const wanted = raw ? raw.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean) : env.FERRY_OIDC_ISSUER?.trim() ? ["oidc"] : ["demo"];
+  const unknown = wanted.filter((p) => !KNOWN.has(p));
+  if (unknown.length || wanted.length === 0) {
+    throw new SignInConfigError(`FERRY_AUTH=${JSON.stringify(raw ?? "")} names no sign-in provider Ferry knows (${unknown.join(", ") || "empty"})`, 'set FERRY_AUTH to "oidc" (with FERRY_OIDC_ISSUER and FERRY_OIDC_CLIENT_ID), or unset it for the demo users');
+  }
+  const warnings: string[] = [];
+  const oidc = wanted.includes("oidc") ? oidcSettings(env) : undefined;
+  const demo = wanted.includes("demo");
+  if (demo) {
+    const allowed = /^(1|true|yes)$/i.test(env.FERRY_ALLOW_DEMO_SIGNIN?.trim() ?? "");
+    const configuredReal = oidc ? "FERRY_AUTH names a real provider (oidc)" : env.FERRY_OIDC_ISSUER?.trim() ? "FERRY_OIDC_ISSUER is set" : undefined;
+    const why = configuredReal ?? (isProduction(env) ? "NODE_ENV=production" : undefined);
+    if (why && !allowed) {
+      throw new SignInConfigError(
+        `demo sign-in is refused because ${why}: on it anyone may sign in as a platform admin`,
+        configuredReal ? 'set FERRY_AUTH=oidc (without "demo"), or FERRY_ALLOW_DEMO_SIGNIN=1 to offer the demo users anyway' : "configure a real provider (FERRY_AUTH=oidc, FERRY_OIDC_ISSUER, FERRY_OIDC_CLIENT_ID), or set FERRY_ALLOW_DEMO_SIGNIN=1 to run with demo users",
+      );
+    }
+    if (why) warnings.push(`WARNING: demo sign-in is on although ${why} (FERRY_ALLOW_DEMO_SIGNIN=1): anyone who reaches this portal can sign in as a platform admin`);
+  }
+  if (oidc && !env.FERRY_POLICY_FILE?.trim()) {
+    warnings.push("no FERRY_POLICY_FILE: everyone who signs in with OpenID Connect is a viewer of no team");
+  }
+  return { demo, oidc, warnings };
+}
+
+function oidcSettings(env: Env): OidcSettings {
+  const issuerRaw = env.FERRY_OIDC_ISSUER?.trim();
+  if (!issuerRaw) throw new SignInConfigError("FERRY_AUTH=oidc needs the provider's issuer URL", "set FERRY_OIDC_ISSUER (e.g. https://keycloak.example.com/realms/acme)");
+  let issuer: URL;
+  try {
+    issuer = new URL(issuerRaw);
+  } catch {
+    throw new SignInConfigError(`FERRY_OIDC_ISSUER=${JSON.stringify(issuerRaw)} is not a URL`, "set FERRY_OIDC_ISSUER to the issuer URL the provider's discovery document names");
+  }
+  if (issuer.protocol !== "https:" && !isLoopback(issuer)) {
+    throw new SignInConfigError(`FERRY_OIDC_ISSUER must be https (plain http only on localhost), not ${issuer.protocol}`, "set FERRY_OIDC_ISSUER to the https issuer URL");
+  }
+  const clientId = env.FERRY_OIDC_CLIENT_ID?.trim();
+  if (!clientId) throw new SignInConfigError("FERRY_AUTH=oidc needs the client id Ferry is registered under", "set FERRY_OIDC_CLIENT_ID (and FERRY_OIDC_CLIENT_SECRET or FERRY_OIDC_CLIENT_SECRET_FILE)");
+  const origin = publicOrigin(env);
+  if (!origin) throw new SignInConfigError("FERRY_AUTH=oidc needs the portal's own URL to build the callback URL", "set FERRY_PUBLIC_URL (e.g. https://ferry.example.com)");
+  let clientSecret: string | undefined;
+  try {
+    clientSecret = readSecret("FERRY_OIDC_CLIENT_SECRET", env)?.trim() || undefined;
+  } catch (error) {
+    throw new SignInConfigError((error as Error).message, "point FERRY_OIDC_CLIENT_SECRET_FILE at a readable file, or set FERRY_OIDC_CLIENT_SECRET");
+  }
+  const groupsClaim = env.FERRY_OIDC_GROUPS_CLAIM?.trim() || "groups";
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    scopes: env.FERRY_OIDC_SCOPES?.trim() || "openid profile email groups",
+    groupsClaim,
+    label: env.FERRY_OIDC_LABEL?.trim() || "single sign-on",
+    redirectUri: `${origin}/signin/oidc/callback`,
+  };
+}
+
+function isLoopback(url: URL): boolean {
+  return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+/**
+ * The group policy in FERRY_POLICY_FILE, read afresh at every sign-in so an edit applies at the next
+ * one. No file configured: no grants. A file that cannot be read throws (sign-in refused rather than
+ * everyone silently demoted); bad lines come back in `errors` and grant nothing.
+ */
+export function loadGroupPolicy(env: Env = process.env): { file?: string; policy: GroupPolicy } {
+  const file = env.FERRY_POLICY_FILE?.trim();
+  if (!file) return { policy: EMPTY_POLICY };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
+    throw new SignInConfigError(`FERRY_POLICY_FILE points at ${file}, which cannot be read (${code})`, "point FERRY_POLICY_FILE at the policy.csv file, or unset it");
+  }
+  return { file, policy: parseGroupPolicy(text) };
+}
+
+/** Start-up's check: the settings and a policy file without errors; throws SignInConfigError otherwise. */
+export function checkSignInConfig(env: Env = process.env): SignInSettings {
+  const settings = signInSettings(env);
+  const { file, policy } = loadGroupPolicy(env);
+  if (file && policy.errors.length) {
+    throw new SignInConfigError(`the group policy file has ${policy.errors.length === 1 ? "an error" : `${policy.errors.length} errors`}:\n${describePolicyErrors(file, policy.errors)}`, `fix those lines of ${file}`);
+  }
+  return settings;
+}
