@@ -26,13 +26,13 @@ export function RolloutSummary({ changeId, now }: { changeId: number; now: Date 
     <div className={`mt-1 text-xs ${PHASE_STYLE[r.phase] ?? "text-slate-600"}`} data-rollout={r.phase}>
       {r.steps
         .filter((s) => s.done)
-        .map((s) => (
+        .map((s, i) => (
           <span key={s.step} data-step={s.step} title={s.at ?? "time not reported"}>
+            {i > 0 ? " → " : ""}
             {s.step} {s.at ? relativeTime(s.at, now) : ""}
-            {" → "}
           </span>
         ))}
-      {word ?? "done"}
+      {word ? ` · ${word}` : null}
     </div>
   );
 }
