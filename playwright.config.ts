@@ -13,7 +13,7 @@ const dataDir = process.env.FERRY_E2E_DATA_DIR ?? path.join(os.tmpdir(), `ferry-
 export default defineConfig({
   ...runOptions,
   testDir: "e2e",
-  testIgnore: ["forges/**", "field/**", "live/**"],
+  testIgnore: ["forges/**", "field/**", "live/**", "oidc/**"],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: process.env.FERRY_E2E_REPORT ?? "test-results/e2e.json" }]],

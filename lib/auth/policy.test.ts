@@ -65,6 +65,7 @@ const TABLE: Record<Action, Partial<Record<Scenario, string>> & { default: strin
     noTeam: "N N Y N",
   },
   "token.manage": { default: "N N Y N" },
+  "people.read": { default: "N N Y N" },
 };
 
 const ACTORS = [vic, dana, alex, ci] as const;

@@ -24,6 +24,8 @@ import { ForbiddenError } from "./errors";
  *   Opening the promotion (the pull request) is open to the app's team: "Promote to production" is
  *   the developer's button, and the change request is the gate a reviewer with the role passes.
  *   Closing such a change needs no more than team membership.
+ * - Who is in which team, with the groups and policy-file rules that put them there (`people.read`),
+ *   is for platform admins: group names can say more about an organisation than the portal needs to.
  * - API tokens are team-scoped CI credentials: they may open promotions for their teams and do
  *   nothing else (never merge, never manage tokens).
  */
@@ -37,6 +39,7 @@ export type Action =
   | "tenant.onboard"
   | "app.create"
   | "token.manage"
+  | "people.read"
   | "audit.read";
 
 export const ACTIONS: readonly Action[] = [
@@ -48,6 +51,7 @@ export const ACTIONS: readonly Action[] = [
   "tenant.onboard",
   "app.create",
   "token.manage",
+  "people.read",
   "audit.read",
 ];
 
@@ -126,6 +130,7 @@ const VERB: Record<Action, string> = {
   "tenant.onboard": "onboard tenants",
   "app.create": "create apps",
   "token.manage": "manage API tokens",
+  "people.read": "see who is in which team and why",
   "audit.read": "read the audit log",
 };
 
@@ -168,6 +173,7 @@ function authorizeUser(user: UserActor, action: Action, resource: Resource, conf
   switch (action) {
     case "tenant.onboard":
     case "token.manage":
+    case "people.read":
       return deny(`${user.name} is a developer and cannot ${VERB[action]}: only platform admins may`);
     case "repository.sync":
       if (resource.team == null) return ALLOW;

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DataCell, DataRow, DataTable } from "@/components/data-table";
 import { relativeTime } from "@/components/matrix/relative-time";
 import { defaultTokenDays, tokenExpiry } from "@/lib/auth/api-token";
@@ -37,7 +38,8 @@ export default async function TokensPage() {
         <h1 className="text-xl font-semibold">API tokens</h1>
         <p className="text-sm text-slate-600">
           Tokens let CI promote the apps of their teams (<code className="font-mono text-xs">POST /api/v1/promotions</code>, or{" "}
-          <code className="font-mono text-xs">ferry promote --server</code>). They cannot merge. Only a hash is stored.
+          <code className="font-mono text-xs">ferry promote --server</code>). They cannot merge. Only a hash is stored.{" "}
+          <Link href="/settings/people" className="text-sky-700 underline">People and teams</Link>
         </p>
       </div>
       <CreateTokenForm teams={teams.map((t) => ({ name: t.name, label: t.displayName ?? t.name }))} defaultDays={defaultTokenDays()} />
