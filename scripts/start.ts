@@ -94,11 +94,8 @@ async function main(): Promise<void> {
   process.env.FERRY_DB_MODE = embedded ? "embedded" : "external";
   const { bootstrap } = await import("../lib/bootstrap.ts");
   await bootstrap({ connectionString, dataDir });
-  // The start-up sync reads its cells' history in the background: the portal starts meanwhile, and this
-  // process lets go of the database only once that is done.
-  const { historySettled } = await import("../lib/sync/sync-repository.ts");
-  const { disconnectPrisma } = await import("../lib/db/client.ts");
-  void historySettled().then(disconnectPrisma, disconnectPrisma);
+  // The cells' history of the start-up sync is read by the server's sync worker (a queued job), not here.
+  await (await import("../lib/db/client.ts")).disconnectPrisma();
   if (stopping) return;
 
   startServer(port);

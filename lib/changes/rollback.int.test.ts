@@ -14,18 +14,10 @@ import { createSessionRecord, getUserForSessionToken } from "@/lib/auth/session-
 import { disconnectPrisma, getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
-import { syncRepositoryNow } from "@/lib/sync/sync-now";
-import { historySettled } from "@/lib/sync/sync-repository";
+import { syncWithHistory } from "@/lib/sync/testing/sync-with-history";
 import type { OpenPromotionResult } from "./open-promotion";
 import type { PromotionPreview } from "./preview-promotion";
 import { createHistoryRepository, historyGit, PROMOTION_BRANCH, type HistoryShas } from "./testing/history-fixture";
-
-/** The sync, then the history it reads in the background. */
-async function syncWithHistory(name: string) {
-  const result = await syncRepositoryNow(prisma, name);
-  await historySettled();
-  return result;
-}
 
 // Roll back through the promotion actions, against real Postgres and a real git repository whose
 // history is known: the change opened renders the old version, the cell is pinned, a later
@@ -54,7 +46,7 @@ beforeAll(async () => {
     actors[id] = user;
   }
   await prisma.repository.create({ data: { name: "shop-gitops", provider: "git", url: dir, defaultBranch: "main", team: "payments" } });
-  expect((await syncWithHistory("shop-gitops")).status).toBe("synced");
+  expect((await syncWithHistory(prisma, "shop-gitops")).status).toBe("synced");
 }, 60_000);
 
 afterAll(async () => {

@@ -211,6 +211,12 @@ export interface ScmRepository {
    */
   lastCommitByPath(commitSha: string, paths: string[]): Promise<Map<string, CommitInfo>>;
 
+  /**
+   * As lastCommitByPath, but up to `limit` commits per path, newest first: one history walk where a
+   * log per path would cost one each (the cells' history). Optional: callers fall back to `log`.
+   */
+  commitsByPath?(commitSha: string, paths: string[], limit: number): Promise<Map<string, CommitInfo[]>>;
+
   // ---- write side ----
 
   /**

@@ -9,15 +9,7 @@ import { getAppHistories } from "@/lib/data/cell-history";
 import { ALICE, BOB, CAROL, commitOverlay, createHistoryRepository, DANA, PROMOTION_BRANCH, type HistoryShas } from "@/lib/changes/testing/history-fixture";
 import { refreshCellHistory } from "./cell-history";
 import { openScmRepository } from "./open-scm";
-import { syncRepositoryNow } from "./sync-now";
-import { historySettled } from "./sync-repository";
-
-/** The sync, then the history it reads in the background. */
-async function syncWithHistory(name: string) {
-  const result = await syncRepositoryNow(prisma, name);
-  await historySettled();
-  return result;
-}
+import { syncWithHistory } from "./testing/sync-with-history";
 
 // The history of a cell from a real git repository with known commits, through the sync, into
 // Postgres, and read back as the app page shows it.
@@ -59,7 +51,7 @@ describe("cell history", () => {
     await prisma.changeRequest.create({
       data: { repositoryId: repo.id, kind: "PROMOTION", state: "MERGED", number: 7, branch: PROMOTION_BRANCH, baseSha: shas.replicas, headSha: shas.branch120, mergeCommitSha: shas.merge120, title: "Promote shop", body: "", changeSet: {}, appName: "shop", fromEnv: "dev", toEnv: "staging" },
     });
-    const synced = await syncWithHistory("shop-gitops");
+    const synced = await syncWithHistory(prisma, "shop-gitops");
     expect(synced.status).toBe("synced");
 
     const h = await histories();
@@ -76,7 +68,7 @@ describe("cell history", () => {
     const v130 = await commitOverlay(dir, "staging", "1.3.0", CAROL, "2026-11-06T10:00:00Z", 2);
     const replicasOnly = await commitOverlay(dir, "staging", "1.3.0", BOB, "2026-11-07T10:00:00Z", 3);
     // The sync refreshes the history itself; run the refresh again to see what it costs once current.
-    expect((await syncWithHistory("shop-gitops")).status).toBe("synced");
+    expect((await syncWithHistory(prisma, "shop-gitops")).status).toBe("synced");
     const staging = (await histories()).get("staging");
     expect(staging?.entries.map((e) => [e.sha, e.versions[0]?.value])).toEqual([
       [v130, "1.3.0"],
@@ -92,7 +84,7 @@ describe("cell history", () => {
   it("follows a change in another environment, and rebuilds a lost cache whole", async () => {
     const repo = await prisma.repository.findUniqueOrThrow({ where: { name: "shop-gitops" } });
     await commitOverlay(dir, "dev", "1.4.0", DANA, "2026-11-08T10:00:00Z");
-    expect((await syncWithHistory("shop-gitops")).status).toBe("synced");
+    expect((await syncWithHistory(prisma, "shop-gitops")).status).toBe("synced");
     expect((await histories()).get("dev")?.entries.map((e) => e.versions[0]?.value)).toEqual(["1.4.0", "1.3.0"]);
 
     await prisma.deploymentHistory.deleteMany({});

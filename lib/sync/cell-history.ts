@@ -8,8 +8,11 @@ import { readRepositoryAt } from "./read-at-commit";
 
 /** Old commits read (a whole repository each) per refresh; cells left over are done at the next sync. */
 export const MAX_COMMITS_READ = 60;
-/** Cells whose history is looked up (one git log each) per refresh. */
-export const MAX_CELLS_PER_REFRESH = 200;
+/**
+ * Cells whose history is looked up per refresh. Their logs are one history walk, and cells of one
+ * refresh share the old commits read, so a larger batch reads fewer commits in all.
+ */
+export const MAX_CELLS_PER_REFRESH = 2000;
 
 export type HistoryVersion = Pick<Version, "kind" | "name" | "value" | "floating"> & { digest?: string };
 
@@ -59,9 +62,11 @@ export async function refreshCellHistory(prisma: PrismaClient, repositoryId: num
 
   // Which commits each cell's history still needs read.
   const work: { cell: (typeof stale)[number]; fresh: CommitInfo[]; base: HistoryEntry[] }[] = [];
-  for (const cell of stale.slice(0, MAX_CELLS_PER_REFRESH)) {
-    const versions = cell.versions as unknown as Version[];
-    const log = await scm.log({ ref: repo.headSha, paths: cellHistoryPaths({ path: cell.path, versions }, cellsAtPath.get(cell.path) ?? 0), limit: HISTORY_DEPTH, firstParent: true });
+  const batch = stale.slice(0, MAX_CELLS_PER_REFRESH);
+  const pathsOf = (cell: (typeof stale)[number]) => cellHistoryPaths({ path: cell.path, versions: cell.versions as unknown as Version[] }, cellsAtPath.get(cell.path) ?? 0);
+  const logOf = await cellLogs(scm, repo.headSha, batch.map(pathsOf));
+  for (const [i, cell] of batch.entries()) {
+    const log = await logOf(i);
     const known = cell.history ? log.findIndex((c) => c.sha === cell.history?.headSha) : -1;
     work.push(known >= 0 ? { cell, fresh: log.slice(0, known), base: cell.history?.entries as unknown as HistoryEntry[] } : { cell, fresh: log, base: [] });
   }
@@ -112,4 +117,21 @@ export async function refreshCellHistory(prisma: PrismaClient, repositoryId: num
     }
   }
   return done;
+}
+
+/**
+ * Each cell's first-parent log over its paths, newest first, HISTORY_DEPTH long. Cells over one path
+ * (nearly all) come from one history walk where the provider offers it: a git log per cell is a process
+ * each, 20 s for 200 cells. A cell over several files gets its own log: only git knows how their
+ * commits interleave on the branch (author dates need not).
+ */
+async function cellLogs(scm: ScmRepository, headSha: string, pathsPerCell: string[][]): Promise<(i: number) => Promise<CommitInfo[]>> {
+  const logOf = (i: number) => scm.log({ ref: headSha, paths: pathsPerCell[i], limit: HISTORY_DEPTH, firstParent: true });
+  if (!scm.commitsByPath) return logOf;
+  const single = [...new Set(pathsPerCell.filter((paths) => paths.length === 1).flat())];
+  const byPath = single.length ? await scm.commitsByPath(headSha, single, HISTORY_DEPTH) : new Map<string, CommitInfo[]>();
+  return async (i) => {
+    const paths = pathsPerCell[i]!;
+    return paths.length === 1 ? (byPath.get(paths[0]!) ?? []) : logOf(i);
+  };
 }

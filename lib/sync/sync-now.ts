@@ -5,6 +5,18 @@ import { openScmRepository } from "./open-scm";
 import { assertRepositoryActive } from "./retire-repositories";
 import { syncRepository, type SyncResult } from "./sync-repository";
 
+type SyncListener = (result: SyncResult) => void;
+const listeners = new Set<SyncListener>();
+
+/**
+ * Follow-up work of a sync that moved a repository (the worker queues the cells' history): kept off the
+ * sync's path, which promotion previews and webhooks wait for. Returns the unsubscribe function.
+ */
+export function onRepositorySynced(listener: SyncListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 /** Syncs one configured repository by name. Unknown names are a user error, not a crash. */
 export async function syncRepositoryNow(prisma: PrismaClient, name: string, options: { force?: boolean } = {}): Promise<SyncResult> {
   const repo = await prisma.repository.findUnique({ where: { name } });
@@ -12,6 +24,7 @@ export async function syncRepositoryNow(prisma: PrismaClient, name: string, opti
   assertRepositoryActive(repo);
   const result = await syncRepository(prisma, repo.id, openScmRepository(repo), options);
   recordSync(result);
+  if (result.status === "synced") for (const listener of listeners) listener(result);
   return result;
 }
 

@@ -7,7 +7,7 @@ import { createDemoRepositories } from "@/lib/demo/create-demo-repos";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
 import type { Version } from "@/lib/gitops/model";
 import { openScmRepository } from "./open-scm";
-import { historySettled, SYNC_LOCK_NAMESPACE, syncRepository } from "./sync-repository";
+import { SYNC_LOCK_NAMESPACE, syncRepository } from "./sync-repository";
 import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
 
 let db: TestDatabase;
@@ -63,8 +63,6 @@ describe("syncing repositories into the cache", () => {
   });
 
   it("re-reads only what a new commit changed", async () => {
-    // The history of earlier syncs reads old commits in the background and stores their blobs too.
-    await historySettled();
     const blobsBefore = await db.prisma.blob.count();
     const ledgerBefore = await cell("ledger", "production");
     const file = "apps/checkout/production/deployment.yaml";
@@ -72,7 +70,6 @@ describe("syncing repositories into the cache", () => {
 
     const result = await syncRepositoryNow(db.prisma, "payments-gitops");
     expect(result).toMatchObject({ status: "synced", changedFiles: 1 });
-    await historySettled();
     expect(await db.prisma.blob.count()).toBe(blobsBefore + 1);
     const checkout = await cell("checkout", "production");
     expect((checkout.versions as unknown as Version[]).map((v) => v.value)).toEqual(["2.4.0"]);

@@ -5,7 +5,6 @@ import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
 import { emptyBranchNotice, rewrittenBranchNotice } from "./branch-notices";
 import { rememberRepository } from "./cached-repository";
-import { refreshCellHistory } from "./cell-history";
 import { storeModel, type StoredCells } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
 
@@ -146,11 +145,8 @@ export async function syncRepository(
       storedCells.set(repositoryId, result.stored);
       storedFiles.set(repositoryId, { headSha: result.headSha, files: result.files });
       rememberRepository({ id: repositoryId, name: repo.name, headSha: result.headSha, tree: result.tree, model: result.model });
-      scheduleHistory(prisma, repositoryId, scm, repo.name);
       return { repository: repo.name, status: "synced", headSha: result.headSha, changedFiles: result.changedFiles, durationMs: elapsed() };
     }
-    // Cells left over when the last sync spent its history budget are done on the next poll.
-    if (result.status === "unchanged") scheduleHistory(prisma, repositoryId, scm, repo.name);
     return { repository: repo.name, ...result, durationMs: elapsed() };
   } catch (error) {
     storedCells.delete(repositoryId);
@@ -162,44 +158,5 @@ export async function syncRepository(
       data: { syncError: message, lastSyncAt: new Date(), lastSyncMs: elapsed() },
     });
     return { repository: repo.name, status: "error", headSha: repo.headSha, durationMs: elapsed(), changedFiles: 0, error: message };
-  }
-}
-
-const historyRuns = new Map<number, Promise<void>>();
-const historyAgain = new Set<number>();
-
-/**
- * The cells' history is read after the sync returns, never on its path: reading old commits costs
- * seconds on a large repository, and a sync is what a promotion preview or a webhook waits for. One run
- * per repository at a time; a sync during a run asks for one more.
- */
-function scheduleHistory(prisma: PrismaClient, repositoryId: number, scm: ScmRepository, name: string): void {
-  if (historyRuns.has(repositoryId)) {
-    historyAgain.add(repositoryId);
-    return;
-  }
-  const run = (async () => {
-    do {
-      historyAgain.delete(repositoryId);
-      await refreshHistory(prisma, repositoryId, scm, name);
-    } while (historyAgain.has(repositoryId));
-  })().finally(() => historyRuns.delete(repositoryId));
-  historyRuns.set(repositoryId, run);
-}
-
-/** Resolves when no history read is running (tests, and a shutdown that wants to finish them). */
-export async function historySettled(): Promise<void> {
-  while (historyRuns.size > 0) await Promise.all([...historyRuns.values()]);
-}
-
-/**
- * The cells' history is a cache beside the model (outside the sync's transaction): a failure to read
- * it is logged and retried at the next sync, and never fails the sync itself.
- */
-async function refreshHistory(prisma: PrismaClient, repositoryId: number, scm: ScmRepository, name: string): Promise<void> {
-  try {
-    await refreshCellHistory(prisma, repositoryId, scm);
-  } catch (error) {
-    console.warn(`[sync] ${name}: the history of its cells could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
 }

@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { disconnectPrisma } from "@/lib/db/client";
+import { createHistoryRepository } from "@/lib/changes/testing/history-fixture";
+import { disconnectPrisma, getPrisma } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
 import { DELIVERY_RETENTION_MS } from "@/lib/webhooks/deliveries";
+import { syncRepositoryNow } from "./sync-now";
 import { PRUNE, PRUNE_CRON, pruneExpiredRows, startSyncWorker, stopSyncWorker } from "./worker";
 
 // The housekeeping job: what it deletes and keeps, that startSyncWorker schedules it, and that the
@@ -91,4 +96,27 @@ describe("prune job", () => {
       await probe.stop({ graceful: false, wait: true });
     }
   });
+});
+
+describe("cell history job", () => {
+  it("reads the cells' history after a sync that moved the repository, as a queued job in the worker", async () => {
+    // Runs after the prune test, so the worker is started on this database.
+    const root = await mkdtemp(path.join(tmpdir(), "ferry-worker-history-"));
+    try {
+      process.env.FERRY_DATA_DIR = path.join(root, "data");
+      const shas = await createHistoryRepository(path.join(root, "shop-gitops"));
+      const prisma = getPrisma();
+      await prisma.repository.create({ data: { name: "shop-gitops", provider: "git", url: path.join(root, "shop-gitops"), defaultBranch: "main" } });
+
+      expect(await syncRepositoryNow(prisma, "shop-gitops")).toMatchObject({ status: "synced" });
+      const staging = () =>
+        prisma.deploymentHistory
+          .findFirst({ where: { deployment: { environment: { name: "staging" }, app: { name: "shop" } } }, select: { entries: true } })
+          .then((row) => (row?.entries as { sha: string }[] | undefined)?.map((e) => e.sha) ?? null);
+      // The history fixture's staging ran 1.0.0, 1.1.0 and 1.2.0 (merged as a merge commit).
+      await expect.poll(staging, { timeout: 30_000, interval: 250 }).toEqual([shas.merge120, shas.v110, shas.v100]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

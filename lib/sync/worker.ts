@@ -4,7 +4,8 @@ import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
 import { startLiveFollowers, stopLiveFollowers } from "@/lib/live/worker";
-import { syncAllRepositories, syncRepositoryNow } from "./sync-now";
+import { refreshRepositoryHistory } from "./history-job";
+import { onRepositorySynced, syncAllRepositories, syncRepositoryNow } from "./sync-now";
 import { syncCron } from "./sync-schedule";
 
 // Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
@@ -14,11 +15,16 @@ export const SYNC_ALL = "ferry-sync-all";
 export const SYNC_ONE = "ferry-sync-repository";
 export const REFRESH_CHANGE = "ferry-refresh-change";
 export const PRUNE = "ferry-prune";
+/** Reads the cells' history of one repository (old commits, CPU-heavy): after a sync, off its path. */
+export const CELL_HISTORY = "ferry-cell-history";
+/** A history run that spent its budget asks for the next one this much later (seconds). */
+const HISTORY_CONTINUE_AFTER_S = 2;
 /** Hourly, off the full hour (when SYNC_ALL also runs). Like every pg-boss schedule, one process sends it. */
 export const PRUNE_CRON = "7 * * * *";
 
 let boss: Promise<PgBoss> | undefined;
 let working = false;
+let stopFollowingSyncs: (() => void) | undefined;
 
 /** The queue client of this process; started on first use, also in processes that run no worker. */
 function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
@@ -31,6 +37,8 @@ function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
     await instance.createQueue(SYNC_ONE, { name: SYNC_ONE, policy: "stately" });
     await instance.createQueue(REFRESH_CHANGE, { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true });
     await instance.createQueue(PRUNE, { name: PRUNE, policy: "singleton" });
+    // Stately: one run per repository at a time, and a sync during a run queues exactly one more.
+    await instance.createQueue(CELL_HISTORY, { name: CELL_HISTORY, policy: "stately" });
     return instance;
   })().catch((error: unknown) => {
     boss = undefined;
@@ -49,6 +57,8 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
     await refreshOpenChanges(prisma);
     const results = await syncAllRepositories(prisma);
     for (const r of results) if (r.status === "error") console.warn(`[sync] ${r.repository}: ${r.error}`);
+    // Also repositories another process synced (a web replica's Refresh) or whose last run ran out of budget.
+    for (const r of results) if (r.status === "synced" || r.status === "unchanged") await enqueueCellHistory(r.repository);
   });
   await instance.work<{ repository: string }>(SYNC_ONE, async ([job]) => {
     if (job) await syncRepositoryNow(getPrisma(), job.data.repository);
@@ -58,6 +68,23 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
     const refreshed = await refreshChangeRequest(getPrisma(), job.data.repository, job.data.number);
     if (refreshed?.newlyMerged) await enqueueRepositorySync(job.data.repository);
   });
+  await instance.work<{ repository: string }>(CELL_HISTORY, async ([job]) => {
+    if (!job) return;
+    const name = job.data.repository;
+    try {
+      const done = await refreshRepositoryHistory(getPrisma(), name);
+      if (done?.pending) await enqueueCellHistory(name, HISTORY_CONTINUE_AFTER_S);
+    } catch (error) {
+      // A cache beside the model: the next sync asks again; retrying a broken read at once would not help.
+      console.warn(`[sync] ${name}: the history of its cells could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+  });
+  stopFollowingSyncs = onRepositorySynced((result) => {
+    enqueueCellHistory(result.repository).catch((error: unknown) => console.warn(`[sync] ${result.repository}: could not queue its cells' history:`, error instanceof Error ? error.message : error));
+  });
+  // Syncs that ran before this worker (the launcher's start-up sync) have their history read now.
+  const active = await getPrisma().repository.findMany({ where: { archivedAt: null }, select: { name: true } });
+  for (const repo of active) await enqueueCellHistory(repo.name);
   await instance.work(PRUNE, async () => {
     await pruneExpiredRows(getPrisma());
   });
@@ -82,6 +109,11 @@ export async function enqueueRepositorySync(repository: string): Promise<void> {
   await (await queue()).send(SYNC_ONE, { repository }, { singletonKey: repository });
 }
 
+/** Queues a read of one repository's cells' history; repeated requests collapse into one job. */
+export async function enqueueCellHistory(repository: string, startAfterSeconds?: number): Promise<void> {
+  await (await queue()).send(CELL_HISTORY, { repository }, { singletonKey: repository, ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}) });
+}
+
 /** Queues a refresh of one change request's state from its forge (pull/merge request webhooks). */
 export async function enqueueChangeRefresh(repository: string, number: number): Promise<void> {
   await (await queue()).send(REFRESH_CHANGE, { repository, number });
@@ -89,6 +121,8 @@ export async function enqueueChangeRefresh(repository: string, number: number): 
 
 export async function stopSyncWorker(): Promise<void> {
   stopLiveFollowers();
+  stopFollowingSyncs?.();
+  stopFollowingSyncs = undefined;
   const instance = await boss?.catch(() => undefined);
   boss = undefined;
   working = false;

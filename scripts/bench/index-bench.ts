@@ -13,6 +13,7 @@ import { readRepository } from "@/lib/gitops/read";
 import { openPromotion } from "@/lib/changes/open-promotion";
 import { previewPromotion } from "@/lib/changes/preview-promotion";
 import { mergeChange } from "@/lib/changes/review-change";
+import { refreshRepositoryHistory } from "@/lib/sync/history-job";
 import { appName, repoTree } from "./conventions";
 import { startBenchDatabase } from "./database";
 import { fluxPicks, fluxRepoTree, generateFluxOrg } from "./generate-flux-org";
@@ -172,6 +173,20 @@ async function main(): Promise<void> {
     report.add("incremental_rows_rewritten", `deployment rows rewritten per 1-file sync (of ${inc.cells})`, summarize(inc.rewritten).p50, "count", { max: 10 });
     report.add("no_change_sync_p50_ms", "no-change sync p50", noChange.p50, "ms", { max: 50 });
     for (const p of inc.problems) report.note(`incremental: ${p}`);
+
+    // In the portal this is the worker's job after a sync (off the sync's path): timed here on its own.
+    log(`cells' history of ${setup.repo} (the worker's cell-history job, run until nothing is pending)…`);
+    const history = await timed(async () => {
+      const total = { runs: 0, refreshed: 0, commitsRead: 0 };
+      for (let done = await refreshRepositoryHistory(prisma, setup.repo); done; done = done.pending ? await refreshRepositoryHistory(prisma, setup.repo) : null) {
+        total.runs++;
+        total.refreshed += done.refreshed;
+        total.commitsRead += done.commitsRead;
+      }
+      return total;
+    });
+    log(`  ${ms(history.ms)}: ${history.value.refreshed} cells, ${history.value.commitsRead} old commits read, ${history.value.runs} run(s)`);
+    report.add("cell_history_ms", `cells' history of one repository (${history.value.refreshed} cells, ${history.value.commitsRead} commits read)`, history.ms, "ms");
 
     log("promotion plan from the cache: previewPromotion({ sync: false }) ×10…");
     const benchRepo = byName(org.repos, setup.repo);

@@ -146,6 +146,11 @@ export class GitRepository implements ScmRepository {
   }
 
   async lastCommitByPath(commitSha: string, paths: string[]): Promise<Map<string, CommitInfo>> {
+    const found = await this.commitsByPath(commitSha, paths, 1);
+    return new Map([...found].map(([path, commits]) => [path, commits[0]!]));
+  }
+
+  async commitsByPath(commitSha: string, paths: string[], limit: number): Promise<Map<string, CommitInfo[]>> {
     assertSafeRef(this.name, commitSha);
     // Requested spelling → normalized path, so answers are keyed the way the caller asked.
     const wanted = new Map<string, string[]>();
@@ -154,12 +159,13 @@ export class GitRepository implements ScmRepository {
       const key = normalizeRepoPath(p);
       wanted.set(key, [...(wanted.get(key) ?? []), p]);
     }
-    const result = new Map<string, CommitInfo>();
-    if (wanted.size === 0) return result;
+    const result = new Map<string, CommitInfo[]>();
+    if (wanted.size === 0 || limit < 1) return result;
     const gitDir = await this.gitDir();
     // A full object id needs no rev-parse (one process less per sync): git log refuses a missing one.
     const sha = isObjectId(commitSha) ? commitSha : await this.revParse(gitDir, commitSha);
     const specs = wanted.has("") ? [] : [...wanted.keys()];
+    const found = new Map<string, CommitInfo[]>();
     const open = new Set(wanted.keys());
     // --first-parent: a change merged from a branch counts from its merge commit (when it reached the
     // branch), whichever other paths are asked for; without it git's history simplification would pick
@@ -169,12 +175,16 @@ export class GitRepository implements ScmRepository {
     let stopWalk: (() => void) | null = null;
     const parser = new LogStreamParser(({ commit, files }) => {
       if (open.size === 0) return;
+      const counted = new Set<string>();
       for (const file of files) {
         // A file answers for itself and every folder above it: walk its ancestors, not all requested paths.
         for (let p: string | null = file; p !== null; p = parentOf(p)) {
-          if (!open.has(p)) continue;
-          open.delete(p);
-          for (const original of wanted.get(p) ?? []) result.set(original, commit);
+          if (!open.has(p) || counted.has(p)) continue;
+          counted.add(p);
+          const commits = found.get(p) ?? [];
+          commits.push(commit);
+          found.set(p, commits);
+          if (commits.length >= limit) open.delete(p);
         }
       }
       if (open.size === 0) stopWalk?.();
@@ -192,6 +202,7 @@ export class GitRepository implements ScmRepository {
     } catch (error) {
       throw await this.failure(error, commitSha);
     }
+    for (const [key, commits] of found) for (const original of wanted.get(key) ?? []) result.set(original, commits);
     return result;
   }
 
