@@ -50,4 +50,30 @@ describe("scripts/start.ts", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ferry: the data directory .*package\.json\/data is not writable \(ENOTDIR\): make it writable, set FERRY_DATA_DIR[^\n]*\n$/);
   });
+
+  it("refuses demo sign-in in production, and next to a real provider, saying what to set", async () => {
+    const port = String(await findFreePort());
+    const production = await launch({ PORT: port, NODE_ENV: "production", FERRY_AUTH: "", FERRY_OIDC_ISSUER: "", FERRY_ALLOW_DEMO_SIGNIN: "" });
+    expect(production.code).toBe(1);
+    expect(production.stderr).toBe(
+      "ferry: demo sign-in is refused because NODE_ENV=production: on it anyone may sign in as a platform admin: configure a real provider (FERRY_AUTH=oidc, FERRY_OIDC_ISSUER, FERRY_OIDC_CLIENT_ID), or set FERRY_ALLOW_DEMO_SIGNIN=1 to run with demo users\n",
+    );
+    const both = await launch({ PORT: port, FERRY_AUTH: "demo,oidc", FERRY_OIDC_ISSUER: "https://idp.example.com", FERRY_OIDC_CLIENT_ID: "ferry", FERRY_PUBLIC_URL: "https://ferry.example.com", FERRY_ALLOW_DEMO_SIGNIN: "" });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^ferry: demo sign-in is refused because FERRY_AUTH names a real provider \(oidc\).*FERRY_ALLOW_DEMO_SIGNIN=1 to offer the demo users anyway\n$/);
+  });
+
+  it("warns loudly when demo sign-in is allowed in production anyway", async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      // The taken port stops the launcher right after the sign-in check.
+      const result = await launch({ PORT: String(port), NODE_ENV: "production", FERRY_AUTH: "", FERRY_OIDC_ISSUER: "", FERRY_ALLOW_DEMO_SIGNIN: "1" });
+      expect(result.stdout).toContain("ferry: WARNING: demo sign-in is on although NODE_ENV=production (FERRY_ALLOW_DEMO_SIGNIN=1): anyone who reaches this portal can sign in as a platform admin\n");
+      expect(result.stderr).toBe(`ferry: Port ${port} is in use: stop the other process or set PORT=<a free port>\n`);
+    } finally {
+      server.close();
+    }
+  });
 });
