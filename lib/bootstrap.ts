@@ -34,7 +34,8 @@ export async function bootstrap({ connectionString, dataDir, log = console.log, 
   process.env.DATABASE_URL ??= connectionString;
   const prisma = getPrisma();
 
-  if (signInSettings().demo) await seedDemoUsers(prisma);
+  // The prepare step (demo off) leaves sign-in to the web processes, which check it at their start.
+  if (demo && signInSettings().demo) await seedDemoUsers(prisma);
 
   const repositories = await configuredRepositories(dataDir, log, demo);
   // No configuration at all is more likely a missing variable than a wish to retire every repository.
