@@ -44,6 +44,11 @@ export function ChangeTable({ changes, empty, now }: { changes: ChangeSummary[];
           </DataCell>
           <DataCell>
             <span className={`rounded px-1.5 py-0.5 text-xs ring-1 ${STATE_STYLE[c.state]}`}>{c.state.toLowerCase()}</span>
+            {c.conflict && (c.state === "OPEN" || c.state === "DRAFT") ? (
+              <span data-testid="change-conflict" title="The base moved under its files: update it on the current head" className="ml-1 rounded bg-red-50 px-1.5 py-0.5 text-xs text-red-800 ring-1 ring-red-300">
+                conflict
+              </span>
+            ) : null}
             <RolloutSummary changeId={c.id} now={now} />
             {c.reviewState ? <div className="mt-1 text-xs text-slate-600">{REVIEW[c.reviewState] ?? c.reviewState}</div> : null}
             {c.checksState ? (

@@ -60,6 +60,11 @@ export function MatrixCellView({ cell, promote, upToDate = null, now }: Props) {
       {cell.openChange ? (
         <Link href={`/changes/${cell.openChange.id}`} className="mx-link">
           {cell.openChange.label} open
+          {cell.openChange.conflict ? (
+            <span data-testid="cell-conflict" title="The base moved under this change's files: update it on the current head" className="mx-badge mx-err ml-1">
+              conflict
+            </span>
+          ) : null}
         </Link>
       ) : null}
       {promote ? <PromoteDialog target={promote} /> : null}

@@ -8,6 +8,7 @@ import type { ActionResult } from "@/lib/actions/action";
 import type { OpenPromotionResult } from "@/lib/changes/open-promotion";
 import type { PromotionPreview } from "@/lib/changes/preview-promotion";
 import { DiffView } from "@/components/changes/diff-view";
+import { ExistingBaseMoved } from "./existing-base-moved";
 import { PlanSummary } from "./plan-summary";
 
 export interface PromoteTarget {
@@ -249,6 +250,9 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
                     </Link>{" "}
                     instead of opening another.
                   </p>
+                ) : null}
+                {preview.data.existingChange && preview.data.existingChange.baseSha !== preview.data.baseSha ? (
+                  <ExistingBaseMoved existing={preview.data.existingChange} baseSha={preview.data.baseSha} fields={plan.fields} />
                 ) : null}
                 <PlanSummary plan={plan} />
                 <DiffView diff={plan.changeSet.diff} />

@@ -2,7 +2,7 @@ import type { ChangeKind, Prisma, PrismaClient } from "@/lib/db/generated/client
 import { DomainError } from "@/lib/actions/domain-error";
 import type { ChangeSet } from "@/lib/gitops/change-set";
 import { isScmError } from "@/lib/scm/errors";
-import type { FileChange } from "@/lib/scm/types";
+import type { FileChange, ScmRepository } from "@/lib/scm/types";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
@@ -41,7 +41,14 @@ export interface ChangeDraft {
 export type PlanOutcome<P> = { draft: ChangeDraft; plan: P } | { refusal: P };
 
 export type OpenChangeResult<P> =
-  | { status: "opened" | "updated" | "identical"; change: ChangeLink; plan: P; baseSha: string }
+  | {
+      status: "opened" | "updated" | "identical";
+      change: ChangeLink;
+      plan: P;
+      baseSha: string;
+      /** An update on the current head: whether the forge's reviewers were told (a comment), or why not. */
+      reviewersTold?: true | "no-thread" | { failed: string };
+    }
   | { status: "base-moved"; plan: P; baseSha: string }
   | { status: "not-opened"; plan: P; baseSha: string };
 
@@ -56,10 +63,28 @@ export interface OpenChangeInput<P> {
   portalUrl?: string;
   /** Pure planning against the repository at its current head. */
   plan: (repo: CachedRepository) => PlanOutcome<P>;
+  /**
+   * "Update this change on the current head": only this open change may be rewritten (never a new one
+   * opened), and its reviewers are told on the forge.
+   */
+  updateOf?: { changeId: number };
 }
 
 function toFileChanges(changeSet: ChangeSet): FileChange[] {
   return changeSet.edits.map((e) => (e.action === "delete" || e.content === null ? { path: e.path, delete: true as const } : { path: e.path, content: e.content }));
+}
+
+/**
+ * Tells the change's reviewers on the forge that its branch was rewritten on a new base (plain git has
+ * no thread: the change page says it). A failed comment does not undo the update; the caller reports it.
+ */
+async function tellReviewers(scm: ScmRepository, number: number, what: { baseBranch: string; baseSha: string; commitSha: string; by: string }): Promise<true | "no-thread" | { failed: string }> {
+  if (!scm.commentOnChangeRequest) return "no-thread";
+  const body =
+    `Ferry updated this change on the current head of \`${what.baseBranch}\` (${what.baseSha.slice(0, 10)}) for ${what.by}: ` +
+    `the change was planned again and its branch now holds commit ${what.commitSha.slice(0, 10)}. Review the new diff; an approval of the old one does not carry over in Ferry.`;
+  const outcome = await tryCleanup(() => scm.commentOnChangeRequest!(number, body));
+  return outcome === "deleted" ? true : outcome;
 }
 
 /** Brings the cache to the branch head and reads it; a repository that cannot be read refuses the change. */
@@ -114,6 +139,10 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         if (live && live.state !== "OPEN" && live.state !== "DRAFT") existing = null;
       }
 
+      if (input.updateOf && existing?.id !== input.updateOf.changeId) {
+        throw new DomainError(`Change #${input.updateOf.changeId} is no longer open, so there is nothing to update. Nothing was changed.`);
+      }
+
       if (existing) {
         const link = { id: existing.id, number: existing.number, url: existing.url, label: changeLabel({ provider: row.provider, repository: row.name, number: existing.number, id: existing.id }) };
         const previous = existing.changeSet as { diff?: string } | null;
@@ -127,11 +156,24 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         leftover = { kind: "updated-branch", branch: changeSet.branch, number: existing.number };
         const body = linkChangePage(changeSet.body, input.portalUrl, existing.id);
         if (existing.number !== null) await scm.updateChangeRequest(existing.number, { title: changeSet.title, body });
+        // Planned on the current head just now: it merges cleanly until the base moves again.
         await prisma.changeRequest.update({
           where: { id: existing.id },
-          data: { title: changeSet.title, body, baseSha: repo.headSha, headSha: commitSha, changeSet: stored(commitSha), fromEnv: draft.fromEnv ?? null },
+          data: {
+            title: changeSet.title,
+            body,
+            baseSha: repo.headSha,
+            headSha: commitSha,
+            changeSet: stored(commitSha),
+            fromEnv: draft.fromEnv ?? null,
+            conflict: false,
+            replannedOnSha: repo.headSha,
+            replannedById: input.requester.id,
+            replannedAt: new Date(),
+          },
         });
-        return { status: "updated" as const, change: link, plan, baseSha: repo.headSha };
+        const told = input.updateOf && existing.number !== null ? await tellReviewers(scm, existing.number, { baseBranch: scm.defaultBranch, baseSha: repo.headSha, commitSha, by: input.requester.name }) : undefined;
+        return { status: "updated" as const, change: link, plan, baseSha: repo.headSha, ...(told !== undefined ? { reviewersTold: told } : {}) };
       }
 
       // A branch left by a closed change request is replaced (the lock makes this the only writer), but
@@ -162,6 +204,8 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         baseSha: repo.headSha,
         headSha: commitSha,
         url: opened.url,
+        forgeUpdatedAt: opened.updatedAt,
+        conflict: false,
         authorId: input.requester.id,
         appName: draft.appName ?? null,
         fromEnv: draft.fromEnv ?? null,

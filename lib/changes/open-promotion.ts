@@ -19,6 +19,7 @@ export type OpenPromotionResult =
       baseSha: string;
       /** A rollback pinned the cell; a promotion confirmed through its pin cleared it. */
       pin?: "pinned" | "unpinned" | null;
+      reviewersTold?: true | "no-thread" | { failed: string };
     }
   /** The branch moved since the preview: here is the new plan; confirm again to open it. */
   | { status: "base-moved"; preview: PromotionPreview }
@@ -34,6 +35,8 @@ export interface StoredChangeSet {
   downgrade: boolean;
   /** Every cell the change alters (absent on rows stored before this was recorded). */
   affected?: EnvironmentImpact[];
+  /** The request it was planned from, so it can be planned again on a newer head (absent on older rows). */
+  request?: Omit<PromotionRequest, "expectedBaseSha">;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function openPromotion(
   prisma: PrismaClient,
   request: PromotionRequest,
   requester: Requester,
-  options: { portalUrl?: string } = {},
+  options: { portalUrl?: string; updateOf?: { changeId: number } } = {},
 ): Promise<OpenPromotionResult> {
   const context = await rollbackContext(prisma, request);
   const planOptions = { requestedBy: requester.name, portalUrl: options.portalUrl, context };
@@ -56,6 +59,7 @@ export async function openPromotion(
     requester,
     expectedBaseSha: request.expectedBaseSha,
     portalUrl: options.portalUrl,
+    updateOf: options.updateOf,
     plan: (repo) => {
       repoRef = { id: repo.id, headSha: repo.headSha };
       const plan = planPromotionAt(repo, request, planOptions);
@@ -68,7 +72,7 @@ export async function openPromotion(
           appName: request.app,
           fromEnv: request.from,
           toEnv: request.to,
-          details: { fields: plan.fields, skipped: plan.skipped, notes: plan.notes, downgrade: plan.downgrade, affected: plan.affected ?? [] },
+          details: { fields: plan.fields, skipped: plan.skipped, notes: plan.notes, downgrade: plan.downgrade, affected: plan.affected ?? [], request: storedRequest(request) },
         },
       };
     },
@@ -76,7 +80,7 @@ export async function openPromotion(
   if (result.status === "opened" || result.status === "updated" || result.status === "identical") {
     if (result.plan.status !== "changes") throw new Error("unreachable: a change was opened from a plan without changes");
     const pin = await updatePin(prisma, request, context, { changeId: result.change.id, by: requester });
-    return { status: result.status, change: result.change, plan: result.plan, baseSha: result.baseSha, pin };
+    return { status: result.status, change: result.change, plan: result.plan, baseSha: result.baseSha, pin, ...(result.reviewersTold !== undefined ? { reviewersTold: result.reviewersTold } : {}) };
   }
   if (!repoRef) throw new DomainError(`Repository ${request.repository} could not be planned against.`);
   const preview = await promotionPreview(prisma, repoRef, request, result.plan);
@@ -84,4 +88,10 @@ export async function openPromotion(
   const plan = result.plan;
   if (plan.status === "changes") throw new Error("unreachable: a plan with changes was not opened");
   return { status: plan.status, preview };
+}
+
+/** The request as kept with the change: the preview's base is not part of what was asked for. */
+function storedRequest(request: PromotionRequest): Omit<PromotionRequest, "expectedBaseSha"> {
+  const { expectedBaseSha: _base, ...kept } = request;
+  return kept;
 }

@@ -17,8 +17,19 @@ export interface PromotionPreview {
   baseSha: string;
   branch: string;
   plan: PromotionPlan;
-  /** The open change request this promotion would update, if any. */
-  existingChange: { id: number; number: number | null; url: string | null; label: string } | null;
+  /**
+   * The open change request this promotion would update, if any: the base it was planned on, whether it
+   * conflicts, and each field's "Now" as it was planned (so the dialog can say what moved since).
+   */
+  existingChange: {
+    id: number;
+    number: number | null;
+    url: string | null;
+    label: string;
+    baseSha: string;
+    conflict: boolean;
+    plannedNow: { name: string; file: string; field: string; from: string | null }[];
+  } | null;
 }
 
 export interface PreviewOptions {
@@ -47,10 +58,19 @@ export async function promotionPreview(prisma: PrismaClient, repo: Pick<CachedRe
   const branch = promotionBranch(request.app, request.to);
   const open = await prisma.changeRequest.findFirst({
     where: { repositoryId: repo.id, branch, state: { in: ["OPEN", "DRAFT"] } },
-    select: { id: true, number: true, url: true, repository: { select: { name: true, provider: true } } },
+    select: { id: true, number: true, url: true, baseSha: true, conflict: true, changeSet: true, repository: { select: { name: true, provider: true } } },
   });
+  const planned = ((open?.changeSet as { fields?: { name: string; file: string; field: string; from: string | null }[] } | null)?.fields ?? []).map(({ name, file, field, from }) => ({ name, file, field, from }));
   const existingChange = open
-    ? { id: open.id, number: open.number, url: open.url, label: changeLabel({ provider: open.repository.provider, repository: open.repository.name, number: open.number, id: open.id }) }
+    ? {
+        id: open.id,
+        number: open.number,
+        url: open.url,
+        label: changeLabel({ provider: open.repository.provider, repository: open.repository.name, number: open.number, id: open.id }),
+        baseSha: open.baseSha,
+        conflict: open.conflict === true,
+        plannedNow: planned,
+      }
     : null;
   return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange };
 }

@@ -4,6 +4,7 @@ import { appBranch, appHref, detectAppPreset, planApp, type PresetName, type Sca
 import type { CachedRepository } from "@/lib/sync/cached-repository";
 import { freshRepository, openChange, type OpenChangeResult, type Requester } from "./open-change";
 import { notPreviewed, scaffoldPlanDigest } from "./plan-digest";
+import { storedScaffoldRequest } from "./scaffold-request";
 import { publicUrl, repositoryRow, symlinksAt, type RepositoryRow } from "./scaffold-context";
 import type { AppInput } from "./scaffold-request";
 import type { ScaffoldPreview } from "./scaffold-tenant";
@@ -59,7 +60,7 @@ export async function previewApp(prisma: PrismaClient, input: AppInput, options:
 }
 
 /** Opens (or updates) the one change request adding this app, on branch `ferry/app/<name>`. */
-export async function openApp(prisma: PrismaClient, input: AppInput, requester: Requester): Promise<OpenChangeResult<ScaffoldPlan>> {
+export async function openApp(prisma: PrismaClient, input: AppInput, requester: Requester, options: { updateOf?: { changeId: number } } = {}): Promise<OpenChangeResult<ScaffoldPlan>> {
   const row = await repositoryRow(prisma, input.repository);
   checkTeam(row, input);
   const refused = await elsewhere(prisma, input);
@@ -71,6 +72,7 @@ export async function openApp(prisma: PrismaClient, input: AppInput, requester: 
     branch: appBranch(input.name),
     requester,
     expectedBaseSha: input.expectedBaseSha,
+    updateOf: options.updateOf,
     plan: (repo) => {
       const p = plan(input, row, repo, symlinks, requester.name);
       if (p.status !== "changes") return { refusal: p };
@@ -90,6 +92,7 @@ export async function openApp(prisma: PrismaClient, input: AppInput, requester: 
             affected: input.environments.map((env) => ({ app: input.name, env, versions: [] })),
             preset: p.templates.preset,
             templates: p.templates.label,
+            request: storedScaffoldRequest(input),
           },
         },
       };

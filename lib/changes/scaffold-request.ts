@@ -62,3 +62,9 @@ export const appRequestSchema = z
   });
 
 export type AppInput = z.output<typeof appRequestSchema>;
+
+/** A scaffold request as kept with its change, to plan it again on a newer head: the preview's base and digest are not part of it. */
+export function storedScaffoldRequest<T extends { expectedBaseSha?: string; expectedPlanDigest?: string }>(input: T): Omit<T, "expectedBaseSha" | "expectedPlanDigest"> {
+  const { expectedBaseSha: _base, expectedPlanDigest: _digest, ...kept } = input;
+  return kept;
+}

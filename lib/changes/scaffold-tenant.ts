@@ -4,6 +4,7 @@ import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-r
 import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { freshRepository, openChange, type OpenChangeResult, type Requester } from "./open-change";
 import { notPreviewed, scaffoldPlanDigest } from "./plan-digest";
+import { storedScaffoldRequest } from "./scaffold-request";
 import { newRepositoryRefusal, publicUrl, repositoryRow, symlinksAt, type RepositoryRow } from "./scaffold-context";
 import type { TenantInput } from "./scaffold-request";
 
@@ -77,7 +78,7 @@ export async function previewTenant(prisma: PrismaClient, input: TenantInput, op
  * Opens (or updates) the one change request onboarding this tenant, on branch `ferry/tenant/<name>`:
  * planned again on the latest head under the branch lock (openChange).
  */
-export async function openTenant(prisma: PrismaClient, input: TenantInput, requester: Requester): Promise<OpenChangeResult<ScaffoldPlan>> {
+export async function openTenant(prisma: PrismaClient, input: TenantInput, requester: Requester, options: { updateOf?: { changeId: number } } = {}): Promise<OpenChangeResult<ScaffoldPlan>> {
   const w = await world(prisma, input);
   const head = await freshRepository(prisma, input.repository);
   const symlinks = await symlinksAt(w.platform, head.headSha);
@@ -86,12 +87,13 @@ export async function openTenant(prisma: PrismaClient, input: TenantInput, reque
     branch: tenantBranch(input.name),
     requester,
     expectedBaseSha: input.expectedBaseSha,
+    updateOf: options.updateOf,
     plan: (repo) => {
       const p = plan(input, w, repo, symlinks, requester.name);
       if (p.status !== "changes") return { refusal: p };
       const unseen = notPreviewed(p, input.expectedPlanDigest);
       if (unseen) return { refusal: unseen };
-      return { plan: p, draft: { kind: "TENANT", changeSet: p.changeSet, details: { tenant: input.name, preset: p.templates.preset, templates: p.templates.label } } };
+      return { plan: p, draft: { kind: "TENANT", changeSet: p.changeSet, details: { tenant: input.name, preset: p.templates.preset, templates: p.templates.label, request: storedScaffoldRequest(input) } } };
     },
   });
 }

@@ -14,6 +14,8 @@ export interface ChangeSummary {
   provider: string;
   reviewState: string | null;
   checksState: string | null;
+  /** Its branch no longer merges cleanly into the base; null while unknown. */
+  conflict: boolean | null;
   appName: string | null;
   fromEnv: string | null;
   toEnv: string | null;
@@ -42,6 +44,7 @@ export async function listChanges(prisma: PrismaClient, filter: { state?: Change
     provider: r.repository.provider,
     reviewState: r.reviewState,
     checksState: r.checksState,
+    conflict: r.conflict,
     appName: r.appName,
     fromEnv: r.fromEnv,
     toEnv: r.toEnv,
@@ -105,6 +108,12 @@ export interface ChangeDetail {
   /** Set once merged: who (null when merged on the forge and not through Ferry), when, and the commit that reached the base branch. */
   merged: { by: string | null; at: string | null; commitSha: string | null } | null;
   closed: { by: string | null; at: string | null } | null;
+  /** Its branch no longer merges cleanly into the base; null while unknown. */
+  conflict: boolean | null;
+  /** Ferry last rewrote its branch on this base commit, for this person, then. */
+  replanned: { sha: string; by: string | null; at: string | null } | null;
+  /** The base branch's head as last synced, when it is not the commit the change was planned on (open changes only). */
+  baseMovedTo: string | null;
 }
 
 /** Everything the change page shows, or null when there is no such change. */
@@ -112,10 +121,10 @@ export async function getChangeDetail(prisma: PrismaClient, id: number): Promise
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const r = await prisma.changeRequest.findUnique({
     where: { id },
-    include: { repository: { select: { id: true, name: true, team: true, provider: true, url: true, defaultBranch: true } } },
+    include: { repository: { select: { id: true, name: true, team: true, provider: true, url: true, defaultBranch: true, headSha: true } } },
   });
   if (!r) return null;
-  const people = await describeActors(prisma, [r.authorId, r.mergedById, r.closedById]);
+  const people = await describeActors(prisma, [r.authorId, r.mergedById, r.closedById, r.replannedById]);
   const name = (actor: string | null) => (actor ? (people.get(actor) ?? actor) : null);
   return {
     id: r.id,
@@ -141,5 +150,8 @@ export async function getChangeDetail(prisma: PrismaClient, id: number): Promise
     changeSet: r.changeSet,
     merged: r.state === "MERGED" ? { by: name(r.mergedById), at: r.mergedAt?.toISOString() ?? null, commitSha: r.mergeCommitSha } : null,
     closed: r.state === "CLOSED" ? { by: name(r.closedById), at: r.closedAt?.toISOString() ?? null } : null,
+    conflict: r.conflict,
+    replanned: r.replannedOnSha ? { sha: r.replannedOnSha, by: name(r.replannedById), at: r.replannedAt?.toISOString() ?? null } : null,
+    baseMovedTo: (r.state === "OPEN" || r.state === "DRAFT") && r.repository.headSha && r.repository.headSha !== r.baseSha ? r.repository.headSha : null,
   };
 }

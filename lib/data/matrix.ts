@@ -21,7 +21,8 @@ export interface MatrixCell {
   driftFields: FieldDrift[];
   previousEnv: string | null;
   lastCommit: { sha: string; by: string | null; at: string | null } | null;
-  openChange: { id: number; label: string; url: string | null } | null;
+  /** `conflict`: its branch no longer merges cleanly (the base moved under its files). */
+  openChange: { id: number; label: string; url: string | null; conflict: boolean } | null;
   /** What the cluster runs, where a live-state source reports this cell; null otherwise. */
   live: CellLive | null;
   /** Held at a version by a rollback: promotions into it ask first. */
@@ -117,7 +118,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
     }),
     prisma.changeRequest.findMany({
       where: { state: { in: ["OPEN", "DRAFT"] }, appName: { not: null }, toEnv: { not: null } },
-      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true, repository: { select: { provider: true, name: true } } },
+      select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true, conflict: true, repository: { select: { provider: true, name: true } } },
     }),
   ]);
   const openByCell = new Map(openChanges.map((c) => [`${c.repositoryId}/${c.appName}/${c.toEnv}`, c]));
@@ -142,7 +143,9 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
         driftFields: (d.driftFields as FieldDrift[] | null) ?? [],
         previousEnv,
         lastCommit: d.lastCommitSha ? { sha: d.lastCommitSha.slice(0, 12), by: d.lastCommitBy, at: d.lastCommitAt?.toISOString() ?? null } : null,
-        openChange: change ? { id: change.id, label: changeLabel({ provider: change.repository.provider, repository: change.repository.name, number: change.number, id: change.id }), url: change.url } : null,
+        openChange: change
+          ? { id: change.id, label: changeLabel({ provider: change.repository.provider, repository: change.repository.name, number: change.number, id: change.id }), url: change.url, conflict: change.conflict === true }
+          : null,
         live: null,
         pin: pinView(app.rollbackPins.find((p) => p.environment.name === env)),
       };

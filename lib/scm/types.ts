@@ -116,12 +116,31 @@ export interface ChangeRequest extends ChangeRequestRef {
   updatedAt: Date;
   /** Whether the forge considers it mergeable (no conflicts, checks passed); null when not known (yet). */
   mergeable: boolean | null;
+  /**
+   * Whether its branch no longer merges cleanly into the base (the base moved under its files): GitHub's
+   * `mergeable: false`, GitLab's `detailed_merge_status: conflict`, plain git's merge-tree. null while the
+   * forge is still computing it; absent where the answer did not say (a list item).
+   */
+  conflict?: boolean | null;
   labels: string[];
   /** Review decision where the forge has one (GitHub reviews, GitLab approvals); null when unknown. */
   reviewState?: "approved" | "changes_requested" | "pending" | null;
   /** Combined state of checks/pipelines on the head commit; null when there are none or unknown. */
   checksState?: "success" | "failure" | "pending" | null;
 }
+
+/** What a poll knows of one change request from the previous read. */
+export interface KnownChangeRequest {
+  number: number;
+  /** The forge's last-update time seen last time; null when never read. */
+  updatedAt: Date | null;
+}
+
+/**
+ * A change request as a poll reads it: state, head and mergeability always; review and checks where this
+ * read included them (absent: keep what is known).
+ */
+export type PolledChangeRequest = Pick<ChangeRequest, "number" | "state" | "headSha" | "mergeCommitSha" | "url" | "updatedAt" | "mergeable" | "conflict" | "reviewState" | "checksState">;
 
 export interface OpenChangeRequestInput {
   headBranch: string;
@@ -249,6 +268,17 @@ export interface ScmRepository {
   mergeChangeRequest(number: number, input?: MergeChangeRequestInput): Promise<ChangeRequest>;
 
   closeChangeRequest(number: number, input?: CloseChangeRequestInput): Promise<ChangeRequest>;
+
+  /**
+   * The current state of several change requests in as few requests as the forge allows, for the
+   * polling fallback behind webhooks (GitHub: one GraphQL query per 100; GitLab: one list request plus a
+   * single read of each open one whose update time moved; plain git: local reads after one fetch).
+   * Numbers the forge does not know are left out.
+   */
+  pollChangeRequests?(known: KnownChangeRequest[]): Promise<PolledChangeRequest[]>;
+
+  /** Tells reviewers something on the change request (GitHub: an issue comment; GitLab: a note). Plain git has no thread. */
+  commentOnChangeRequest?(number: number, body: string): Promise<void>;
 
   /** Web page of a commit, or null where the forge has no web UI (plain git). */
   commitUrl(sha: string): string | null;

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { closeChangeAction, mergeChangeAction } from "@/lib/actions/changes/review-change";
+import { updateChangeAction } from "@/lib/actions/changes/update-change";
 
 export async function mergeChange(input: { id: number; headSha: string; planDigest: string }) {
   const result = await mergeChangeAction(input);
@@ -11,6 +12,12 @@ export async function mergeChange(input: { id: number; headSha: string; planDige
 
 export async function closeChange(input: { id: number }) {
   const result = await closeChangeAction(input);
+  if (result.ok) revalidatePath("/", "layout");
+  return result;
+}
+
+export async function updateChangeOnHead(input: { id: number }) {
+  const result = await updateChangeAction(input);
   if (result.ok) revalidatePath("/", "layout");
   return result;
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { changeResource } from "@/lib/actions/changes/review-change";
+import { updatePermission } from "@/lib/actions/changes/update-change";
 import { parseRecordId } from "@/lib/actions/input";
 import { reviewedVersion } from "@/lib/changes/reviewed-version";
 import { authorize } from "@/lib/auth/policy";
@@ -9,6 +10,8 @@ import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/client";
 import type { StoredChangeSet } from "@/lib/changes/open-promotion";
 import { getChangeDetail } from "@/lib/data/changes";
+import { nowOnHead } from "@/lib/data/change-now";
+import { BaseNotice } from "@/components/changes/base-notice";
 import { DiffView } from "@/components/changes/diff-view";
 import { ReviewButtons } from "@/components/changes/review-buttons";
 import { RolloutTimeline } from "@/components/changes/rollout-timeline";
@@ -43,6 +46,18 @@ export default async function ChangePage({ params }: { params: Params }) {
   };
   const stored = change.changeSet as Partial<StoredChangeSet>;
   const isOpen = change.state === "OPEN" || change.state === "DRAFT";
+  // Who may update it on the current head: whoever may open a change of its kind there.
+  let updateRefusal: string | null = null;
+  if (isOpen) {
+    try {
+      const permission = await updatePermission(prisma, change.id);
+      const decision = authorize(user, permission.action, permission.resource);
+      updateRefusal = decision.allowed ? null : decision.reason;
+    } catch (error) {
+      updateRefusal = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const fieldsNow = change.baseMovedTo ? await nowOnHead(prisma, change) : [];
   const consequence =
     stored.fields?.length && change.toEnv ? `${change.toEnv} will run ${stored.fields.map((f) => `${f.name} ${f.to ?? "(removed)"}`).join(", ")}.` : null;
 
@@ -119,6 +134,18 @@ export default async function ChangePage({ params }: { params: Params }) {
       ) : null}
 
       <RolloutTimeline changeId={change.id} />
+
+      <BaseNotice
+        id={change.id}
+        baseBranch={change.baseBranch}
+        baseSha={change.baseSha}
+        conflict={change.conflict}
+        baseMovedTo={change.baseMovedTo}
+        replanned={change.replanned}
+        fields={fieldsNow}
+        updateRefusal={updateRefusal}
+        open={isOpen}
+      />
 
       {isOpen ? (
         <ReviewButtons

@@ -7,9 +7,11 @@ import type {
   CommitInfo,
   CreateBranchWithCommitInput,
   FindChangeRequestInput,
+  KnownChangeRequest,
   LogOptions,
   MergeChangeRequestInput,
   OpenChangeRequestInput,
+  PolledChangeRequest,
   ScmRepository,
   TreeEntry,
   UpdateChangeRequestInput,
@@ -67,6 +69,8 @@ export class GitRepository implements ScmRepository {
   private fetching: Promise<void> | null = null;
   // `rev-parse --absolute-git-dir` of a local repository: asked once, not before every command.
   private localGitDirOf: { dir: string; gitDir: string } | null = null;
+  /** "base:head" → whether they conflict. */
+  private readonly mergeChecks = new Map<string, boolean>();
 
   constructor(opts: GitRepositoryOptions) {
     this.name = opts.name;
@@ -378,6 +382,20 @@ export class GitRepository implements ScmRepository {
     return this.describe(await this.gitDir({ refresh: true }), record);
   }
 
+  /** Plain git polls locally: one fetch (for a remote), then each record with its live head and a merge check. */
+  async pollChangeRequests(known: KnownChangeRequest[]): Promise<PolledChangeRequest[]> {
+    const store = this.store();
+    const gitDir = await this.gitDir({ refresh: true });
+    const out: PolledChangeRequest[] = [];
+    for (const { number } of known) {
+      const record = await store.get(this.name, number);
+      if (!record) continue;
+      const { state, headSha, mergeCommitSha, url, updatedAt, mergeable, conflict } = await this.describe(gitDir, record);
+      out.push({ number, state, headSha, mergeCommitSha, url, updatedAt, mergeable, conflict });
+    }
+    return out;
+  }
+
   // ---- internals ----
 
   private store(): ChangeRequestStore {
@@ -391,9 +409,11 @@ export class GitRepository implements ScmRepository {
   private async describe(gitDir: string, record: ChangeRequestRecord): Promise<ChangeRequest> {
     const live = await readRef(gitDir, branchRef(record.headBranch), this.timeoutMs).catch(() => null);
     let mergeable: boolean | null = null;
+    let conflict: boolean | null = null;
     if (record.state === "open" || record.state === "draft") {
       const base = await readRef(gitDir, branchRef(record.baseBranch), this.timeoutMs).catch(() => null);
-      mergeable = live !== null && base !== null && (await planMerge(gitDir, base, live, this.timeoutMs).then((p) => p.kind !== "conflict", () => false));
+      conflict = live !== null && base !== null ? await this.conflicts(gitDir, base, live) : null;
+      mergeable = conflict === null ? false : !conflict;
     }
     return {
       provider: this.provider,
@@ -412,8 +432,21 @@ export class GitRepository implements ScmRepository {
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
       mergeable,
+      conflict,
       labels: record.labels,
     };
+  }
+
+  /** Whether `head` no longer merges into `base` (merge-tree, in the object store only); remembered per pair, which never changes. */
+  private async conflicts(gitDir: string, base: string, head: string): Promise<boolean | null> {
+    const key = `${base}:${head}`;
+    const known = this.mergeChecks.get(key);
+    if (known !== undefined) return known;
+    const conflict = await planMerge(gitDir, base, head, this.timeoutMs).then((p) => p.kind === "conflict", () => null);
+    if (conflict === null) return null;
+    if (this.mergeChecks.size >= 1000) this.mergeChecks.clear();
+    this.mergeChecks.set(key, conflict);
+    return conflict;
   }
 
   /** Tip of an existing branch. @throws RefNotFoundError */

@@ -121,6 +121,18 @@ export class PullRequests {
     return reshapePullRequest(pull, { repository: this.ctx.name });
   }
 
+  /** A comment in the pull request's conversation (the issue comments every PR has). */
+  async comment(number: number, body: string): Promise<void> {
+    assertChangeRequestNumber(this.ctx.name, number);
+    const { octokit, owner, repo } = this.ctx;
+    try {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    } catch (error) {
+      if (statusOf(error) === 404) throw changeRequestNotFound(this.ctx.name, number);
+      throw fail(this.ctx, error, `comment on pull request #${number}`);
+    }
+  }
+
   /** An open pull request of the head branch, brought to the title and body asked for now. */
   private async adopt(existing: WirePullListItem, input: OpenChangeRequestInput): Promise<WirePullRequest> {
     const changed = existing.title !== input.title || (existing.body ?? "") !== input.body;

@@ -5,9 +5,11 @@ import type {
   CommitInfo,
   CreateBranchWithCommitInput,
   FindChangeRequestInput,
+  KnownChangeRequest,
   LogOptions,
   MergeChangeRequestInput,
   OpenChangeRequestInput,
+  PolledChangeRequest,
   ScmRepository,
   TreeEntry,
   UpdateChangeRequestInput,
@@ -19,6 +21,7 @@ import { fail, type GitHubContext } from "./context";
 import { githubMessage } from "./errors";
 import { LastCommitCache, log } from "./history";
 import { parseGitHubUrl, type GitHubLocation } from "./location";
+import { pollPullRequests } from "./poll-pulls";
 import { PullRequests } from "./pulls";
 import { readBlobs } from "./read-blobs";
 import { readTree, type CommitTree } from "./read-tree";
@@ -163,6 +166,14 @@ export class GitHubRepository implements ScmRepository {
 
   closeChangeRequest(number: number, input: CloseChangeRequestInput = {}): Promise<ChangeRequest> {
     return this.serialised(() => this.pulls.close(number, input, (branch) => this.deleteBranchNow(branch)));
+  }
+
+  pollChangeRequests(known: KnownChangeRequest[]): Promise<PolledChangeRequest[]> {
+    return pollPullRequests(this.ctx, known);
+  }
+
+  commentOnChangeRequest(number: number, body: string): Promise<void> {
+    return this.serialised(() => this.pulls.comment(number, body));
   }
 
   // ---- internals ----

@@ -56,18 +56,23 @@ export function reshapePullRequest(pull: WirePull, extras: PullExtras): ChangeRe
     updatedAt: new Date(pull.updated_at),
     // Only the single-PR endpoint computes mergeability (null while GitHub is still computing it).
     mergeable: "mergeable" in pull ? pull.mergeable : null,
+    // GitHub's `mergeable` is about conflicts alone (checks and reviews are `mergeable_state`).
+    ...("mergeable" in pull ? { conflict: pull.state === "open" && pull.mergeable !== null ? !pull.mergeable : null } : {}),
     labels: pull.labels.map((l) => l.name ?? "").filter(Boolean),
     ...(extras.reviewState !== undefined ? { reviewState: extras.reviewState } : {}),
     ...(extras.checksState !== undefined ? { checksState: extras.checksState } : {}),
   };
 }
 
+/** What a review decision is made of: REST reviews and GraphQL's latestReviews both carry it. */
+export type ReviewFacts = Pick<WireReview, "id" | "state"> & { submitted_at?: string | null; user: { login: string } | null };
+
 /**
  * GitHub's review decision from the review list: each reviewer's latest APPROVED / CHANGES_REQUESTED /
  * DISMISSED counts (comments do not change a decision). Any "changes requested" wins; otherwise
  * one approval approves; reviews that exist but decide nothing are "pending"; none at all is null.
  */
-export function reshapeReviewState(reviews: readonly WireReview[]): ChangeRequest["reviewState"] {
+export function reshapeReviewState(reviews: readonly ReviewFacts[]): ChangeRequest["reviewState"] {
   const latest = new Map<string, string>();
   const ordered = [...reviews].sort((a, b) => Date.parse(a.submitted_at ?? "") - Date.parse(b.submitted_at ?? ""));
   for (const review of ordered) {

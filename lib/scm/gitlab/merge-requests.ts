@@ -148,6 +148,18 @@ export async function closeMergeRequest(
   return closed;
 }
 
+/** A note (comment) on the merge request, for its reviewers. */
+export async function commentOnMergeRequest(ctx: GitLabContext, iid: number, body: string): Promise<void> {
+  assertIid(ctx, iid);
+  const action = `comment on merge request !${iid}`;
+  try {
+    await ctx.client.call({ action, write: true }, (api) => api.MergeRequestNotes.create(ctx.projectPath, iid, body), { raw: true });
+  } catch (error) {
+    if (describeFailure(error).status === 404 && !/project not found/i.test(describeFailure(error).message)) throw notFound(ctx, iid, error);
+    throw ctx.client.fail(error, { action, write: true });
+  }
+}
+
 // ---- internals ----
 
 async function editMergeRequest(ctx: GitLabContext, iid: number, changes: { title?: string; description?: string; labels?: string; stateEvent?: string }): Promise<ChangeRequest> {

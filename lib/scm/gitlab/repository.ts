@@ -8,9 +8,11 @@ import type {
   CommitInfo,
   CreateBranchWithCommitInput,
   FindChangeRequestInput,
+  KnownChangeRequest,
   LogOptions,
   MergeChangeRequestInput,
   OpenChangeRequestInput,
+  PolledChangeRequest,
   ScmRepository,
   TreeEntry,
   UpdateChangeRequestInput,
@@ -22,7 +24,8 @@ import { short, type GitLabContext } from "./context";
 import { describeFailure, FILE_STATE_MESSAGE, RACE_MESSAGE } from "./errors";
 import { lastCommitByPath, log } from "./history";
 import { parseGitLabUrl, type GitLabLocation } from "./location";
-import { closeMergeRequest, findMergeRequest, getMergeRequest, mergeMergeRequest, openMergeRequest, updateMergeRequest } from "./merge-requests";
+import { closeMergeRequest, commentOnMergeRequest, findMergeRequest, getMergeRequest, mergeMergeRequest, openMergeRequest, updateMergeRequest } from "./merge-requests";
+import { pollMergeRequests } from "./poll-merge-requests";
 import { readBlobs } from "./read-blobs";
 import { listFolders, readTree } from "./read-tree";
 import type { WireBranch, WireCommit } from "./wire";
@@ -233,6 +236,14 @@ export class GitLabRepository implements ScmRepository {
 
   closeChangeRequest(number: number, input: CloseChangeRequestInput = {}): Promise<ChangeRequest> {
     return closeMergeRequest(this.ctx, number, input, (branch) => this.deleteBranch(branch));
+  }
+
+  pollChangeRequests(known: KnownChangeRequest[]): Promise<PolledChangeRequest[]> {
+    return pollMergeRequests(this.ctx, known);
+  }
+
+  commentOnChangeRequest(number: number, body: string): Promise<void> {
+    return commentOnMergeRequest(this.ctx, number, body);
   }
 
   // ---- internals ----

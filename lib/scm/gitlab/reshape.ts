@@ -42,6 +42,7 @@ export function reshapeMergeRequest(repository: string, mr: WireMergeRequest, ap
     createdAt: new Date(mr.created_at),
     updatedAt: new Date(mr.updated_at),
     mergeable: open ? reshapeMergeable(mr) : null,
+    conflict: open ? reshapeConflict(mr) : null,
     labels: mr.labels,
   };
   if (mr.head_pipeline !== undefined) result.checksState = reshapeChecks(mr.head_pipeline?.status ?? null);
@@ -73,6 +74,15 @@ function reshapeMergeable(mr: WireMergeRequest): boolean | null {
   if (mr.merge_status === "can_be_merged") return true;
   if (mr.merge_status === "cannot_be_merged") return false;
   return null;
+}
+
+/** Conflicts alone (not approvals, pipelines or drafts): null while GitLab is still checking. */
+function reshapeConflict(mr: WireMergeRequest): boolean | null {
+  const detailed = mr.detailed_merge_status;
+  if (detailed && STILL_CHECKING.has(detailed)) return null;
+  if (detailed === "conflict" || mr.has_conflicts === true) return true;
+  if (detailed || mr.has_conflicts === false) return false;
+  return mr.merge_status === "cannot_be_merged" ? true : mr.merge_status === "can_be_merged" ? false : null;
 }
 
 /** A pipeline status as a checks state; "skipped" and no pipeline mean nothing to report. */

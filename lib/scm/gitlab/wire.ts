@@ -57,6 +57,8 @@ export interface WireMergeRequest {
   work_in_progress?: boolean;
   merge_status?: string;
   detailed_merge_status?: string;
+  /** Whether the source branch conflicts with the target (list and single responses). */
+  has_conflicts?: boolean;
   sha: string | null;
   merge_commit_sha: string | null;
   squash_commit_sha?: string | null;

@@ -133,6 +133,27 @@ export class GitModel {
     return this.history(of).includes(ancestor);
   }
 
+  /**
+   * Files of merging `head` into `base`, three-way per file from their merge base; null when both
+   * sides changed one file differently (a conflict). Per file, not per line: enough for a test double
+   * of GitHub's `mergeable`, which says only whether the merge is clean.
+   */
+  mergeFiles(base: string, head: string): Map<string, { mode: string; sha: string }> | null {
+    const ofHead = new Set(this.history(head));
+    const mergeBase = this.history(base).find((sha) => ofHead.has(sha));
+    const filesOf = (sha: string | undefined) => (sha ? this.files(this.commitObject(sha)?.tree ?? "") : new Map<string, { mode: string; sha: string }>());
+    const [b, t, s] = [filesOf(mergeBase), filesOf(base), filesOf(head)];
+    const out = new Map<string, { mode: string; sha: string }>();
+    const same = (x?: { mode: string; sha: string }, y?: { mode: string; sha: string }) => x?.sha === y?.sha && x?.mode === y?.mode;
+    for (const path of new Set([...b.keys(), ...t.keys(), ...s.keys()])) {
+      const [bf, tf, sf] = [b.get(path), t.get(path), s.get(path)];
+      const pick = same(tf, sf) || same(sf, bf) ? tf : same(tf, bf) ? sf : null;
+      if (pick === null) return null;
+      if (pick) out.set(path, pick);
+    }
+    return out;
+  }
+
   private store(object: GitObject, body: Buffer): string {
     const sha = createHash("sha1").update(`${object.type} ${body.length}\0`).update(body).digest("hex");
     this.objects.set(sha, object);

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type OpenAPIBackend from "openapi-backend";
 import { GitModel, type FlatEntry } from "./git-model";
+import { executeGraphql } from "./graphql";
 import { githubApi } from "./openapi";
 
 // A local stand-in for api.github.com: the endpoints the GitHub provider uses, over an in-memory
@@ -94,6 +95,8 @@ export class GitHubTestServer {
   readonly pulls = new Map<number, ServerPull>();
   readonly reviews = new Map<number, { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; at: string }[]>();
   readonly checkRuns = new Map<string, { name: string; status: "queued" | "in_progress" | "completed"; conclusion: "success" | "failure" | null }[]>();
+  /** Comments in each pull request's conversation (issue comments), oldest first. */
+  readonly comments = new Map<number, { body: string; at: string }[]>();
   /** Truncate recursive tree listings beyond this many entries (GitHub: 100,000 / 7 MB). */
   maxTreeEntries = 100_000;
   /** Told of every state change a webhook would report (e.g. to deliver webhooks, as the e2e forge does). */
@@ -199,6 +202,7 @@ export class GitHubTestServer {
       return this.record(req, url, null, { status: 400, body: { message: "Problems parsing JSON", documentation_url: DOCS } });
     }
     const request = { method: req.method ?? "GET", path: url.pathname, headers, query: Object.fromEntries(url.searchParams), body };
+    if (url.pathname === "/api/graphql" && request.method === "POST") return this.graphql(req, url, headers, body);
     const operation = this.api.router.matchOperation(request);
     if (!operation?.operationId) {
       this.violations.push(`${request.method} ${url.pathname}: not an operation the test server implements`);
@@ -332,9 +336,24 @@ export class GitHubTestServer {
         pull.labels = operationId === "issues/set-labels" ? [...labels] : [...new Set([...pull.labels, ...labels])];
         return { status: 200, body: pull.labels.map((name, i) => this.labelJson(name, i)) };
       }
+      case "issues/create-comment":
+        return { status: 201, body: this.createComment(this.requirePull(params.issue_number), String(input.body ?? "")) };
       default:
         throw new HttpError(404, "Not Found");
     }
+  }
+
+  /** POST /api/graphql (GitHub Enterprise Server's GraphQL URL), executed against GitHub's published schema. */
+  private async graphql(req: http.IncomingMessage, url: URL, headers: Record<string, string>, body: unknown): Promise<Reply> {
+    try {
+      this.authenticate("graphql", headers.authorization ?? "");
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return this.record(req, url, "graphql", { status: error.status, body: { message: error.message, documentation_url: DOCS } });
+    }
+    const answer = await executeGraphql({ owner: this.owner, repo: this.repo, pullGraph: (n) => this.pullGraph(n) }, body);
+    this.violations.push(...answer.violations);
+    return this.record(req, url, "graphql", { status: answer.status, body: answer.body });
   }
 
   private template<T = Record<string, unknown>>(operationId: string, status: number): T {
@@ -619,6 +638,7 @@ export class GitHubTestServer {
     const baseSha = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
     const t = template as { head: Record<string, unknown>; base: Record<string, unknown> } & Record<string, unknown>;
     const full = "mergeable" in template;
+    const conflict = pull.state === "open" && this.git.mergeFiles(baseSha, headSha) === null;
     const url = this.apiRepo(`pulls/${pull.number}`);
     return {
       ...t,
@@ -646,12 +666,53 @@ export class GitHubTestServer {
       ...(full
         ? {
             merged: pull.mergedAt !== null,
-            mergeable: pull.state === "open" ? this.git.isAncestor(baseSha, headSha) : null,
-            mergeable_state: pull.state === "open" ? "clean" : "unknown",
+            mergeable: pull.state === "open" ? !conflict : null,
+            // "dirty": GitHub's word for a merge conflict.
+            mergeable_state: pull.state !== "open" ? "unknown" : conflict ? "dirty" : "clean",
             merged_by: null,
           }
         : {}),
     };
+  }
+
+  /** A pull request as GitHub's GraphQL PullRequest object (the fields Ferry's poll reads, and a few more). */
+  pullGraph(number: number): Record<string, unknown> | null {
+    const pull = this.pulls.get(number);
+    if (!pull) return null;
+    const head = this.headSha(pull);
+    const open = pull.state === "open";
+    const conflict = open && this.git.mergeFiles(this.git.refs.get(`refs/heads/${pull.base}`) ?? "", head) === null;
+    const latest = new Map<string, { state: string; at: string }>();
+    for (const r of this.reviews.get(number) ?? []) latest.set(r.login, { state: r.state, at: r.at });
+    const runs = this.checkRuns.get(head) ?? [];
+    const rollup = runs.some((r) => r.status === "completed" && r.conclusion === "failure") ? "FAILURE" : runs.some((r) => r.status !== "completed") ? "PENDING" : "SUCCESS";
+    return {
+      number: pull.number,
+      title: pull.title,
+      body: pull.body,
+      url: `${this.repositoryUrl}/pull/${pull.number}`,
+      state: pull.mergedAt ? "MERGED" : open ? "OPEN" : "CLOSED",
+      isDraft: pull.draft,
+      createdAt: pull.createdAt,
+      updatedAt: pull.updatedAt,
+      headRefName: pull.head,
+      baseRefName: pull.base,
+      headRefOid: head,
+      mergeable: !open ? "UNKNOWN" : conflict ? "CONFLICTING" : "MERGEABLE",
+      mergeCommit: pull.mergeCommitSha ? { oid: pull.mergeCommitSha } : null,
+      latestReviews: () => ({ nodes: [...latest].map(([login, r]) => ({ state: r.state, submittedAt: r.at, author: { __typename: "User", login } })) }),
+      statusCheckRollup: runs.length ? { state: rollup } : null,
+    };
+  }
+
+  private createComment(pull: ServerPull, body: string): unknown {
+    const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const list = this.comments.get(pull.number) ?? [];
+    list.push({ body, at });
+    this.comments.set(pull.number, list);
+    const template = this.template("issues/create-comment", 201);
+    const id = 7000 + list.length;
+    return { ...template, id, node_id: `IC_${id}`, url: this.apiRepo(`issues/comments/${id}`), html_url: `${this.repositoryUrl}/pull/${pull.number}#issuecomment-${id}`, issue_url: this.apiRepo(`issues/${pull.number}`), body, created_at: at, updated_at: at };
   }
 
   private labelJson(name: string, i: number): unknown {

@@ -32,6 +32,7 @@ export const OPERATIONS: Record<string, readonly [path: string, method: string]>
   "repos/get-combined-status-for-ref": ["/repos/{owner}/{repo}/commits/{ref}/status", "get"],
   "issues/add-labels": ["/repos/{owner}/{repo}/issues/{issue_number}/labels", "post"],
   "issues/set-labels": ["/repos/{owner}/{repo}/issues/{issue_number}/labels", "put"],
+  "issues/create-comment": ["/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"],
 };
 
 /**

@@ -13,6 +13,7 @@ import {
   keysetPaginationHeaders,
   mergeRequestListItemShape,
   mergeRequestShape,
+  noteShape,
   offsetPaginationHeaders,
   treeItemShape,
 } from "./shapes";
@@ -100,6 +101,8 @@ export class GitLabTestServer {
   readonly requests: RecordedRequest[] = [];
   readonly shapeErrors: string[] = [];
   readonly mergeRequests = new Map<number, ServerMergeRequest>();
+  /** Notes (comments) on each merge request, oldest first. */
+  readonly notes = new Map<number, string[]>();
   readonly projectPath: string;
   /** The project's numeric id, as GitLab's API and webhook payloads report it. */
   readonly projectId = PROJECT_ID;
@@ -268,6 +271,8 @@ export class GitLabTestServer {
         return this.acceptMergeRequest(res, Number(param(1)), b);
       case "GET merge_requests/:/approvals":
         return this.getApprovals(res, Number(param(1)));
+      case "POST merge_requests/:/notes":
+        return this.createNote(res, Number(param(1)), b);
       default:
         return this.send(res, 404, { error: "404 Not Found" }, errorShape);
     }
@@ -464,6 +469,8 @@ export class GitLabTestServer {
       return bad(`Could not update refs/heads/${branch}. Please refresh and try again.: reference update: incorrect old value provided`);
     }
     this.model.branches.set(branch, commit.id);
+    // A push to a merge request's source branch updates the merge request, as on GitLab.
+    for (const mr of this.mergeRequests.values()) if (mr.state === "opened" && mr.sourceBranch === branch) mr.updatedAt = this.now();
     return this.send(res, 201, this.wireCommitDetail(commit), commitDetailShape);
   }
 
@@ -475,6 +482,8 @@ export class GitLabTestServer {
     const target = q.get("target_branch");
     const state = q.get("state");
     if (source) list = list.filter((mr) => mr.sourceBranch === source);
+    const iids = q.getAll("iids[]").map(Number);
+    if (iids.length) list = list.filter((mr) => iids.includes(mr.iid));
     if (target) list = list.filter((mr) => mr.targetBranch === target);
     if (state && state !== "all") list = list.filter((mr) => mr.state === state);
     const key = q.get("order_by") === "updated_at" ? "updatedAt" : "createdAt";
@@ -551,6 +560,23 @@ export class GitLabTestServer {
     else mr.mergeCommitSha = commit.id;
     this.onEvent?.({ kind: "merge_request.merged", mergeRequest: { ...mr }, before: targetHead, after: commit.id });
     return this.send(res, 200, this.wireMergeRequest(mr, true), mergeRequestShape);
+  }
+
+  private createNote(res: http.ServerResponse, iid: number, body: Record<string, unknown>): void {
+    const mr = this.mergeRequests.get(iid);
+    if (!mr) return this.send(res, 404, { message: "404 Not found" }, errorShape);
+    const text = str(body.body);
+    if (!text) return this.send(res, 400, { error: "body is missing" }, errorShape);
+    const list = this.notes.get(iid) ?? [];
+    list.push(text);
+    this.notes.set(iid, list);
+    const at = this.now();
+    return this.send(
+      res,
+      201,
+      { id: 3000 + list.length, type: null, body: text, attachment: null, author: this.wireUser(BOT.username, BOT.id), created_at: at, updated_at: at, system: false, noteable_id: mr.id, noteable_type: "MergeRequest", project_id: PROJECT_ID, resolvable: false, confidential: false, internal: false, noteable_iid: mr.iid, commands_changes: {} },
+      noteShape,
+    );
   }
 
   private getApprovals(res: http.ServerResponse, iid: number): void {

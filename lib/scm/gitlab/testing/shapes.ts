@@ -99,6 +99,26 @@ const userShape = z.strictObject({
   web_url: webUrl,
 });
 
+/** POST /projects/:id/merge_requests/:iid/notes (201): the note created. */
+export const noteShape = z.strictObject({
+  id: z.number().int(),
+  type: z.string().nullable(),
+  body: z.string(),
+  attachment: z.null(),
+  author: userShape,
+  created_at: isoDate,
+  updated_at: isoDate,
+  system: z.boolean(),
+  noteable_id: z.number().int(),
+  noteable_type: z.literal("MergeRequest"),
+  project_id: z.number().int(),
+  resolvable: z.boolean(),
+  confidential: z.boolean(),
+  internal: z.boolean(),
+  noteable_iid: z.number().int(),
+  commands_changes: z.record(z.string(), z.unknown()),
+});
+
 /** GET /projects/:id/merge_requests (items). */
 export const mergeRequestListItemShape = z.strictObject({
   id: z.number().int(),

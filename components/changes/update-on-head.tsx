@@ -1,0 +1,51 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { updateChangeOnHead } from "@/app/changes/[id]/actions";
+
+/**
+ * "Update this change on the current head": plans the same change again on the base branch as it is
+ * now and rewrites its branch. Reviewers must look again, so the button says so.
+ */
+export function UpdateOnHeadButton({ id, refusal }: { id: number; refusal: string | null }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  if (refusal !== null) {
+    return (
+      <p className="text-sm text-slate-600" data-testid="update-refusal">
+        Update on the current head: {refusal}
+      </p>
+    );
+  }
+  const run = () =>
+    start(async () => {
+      const result = await updateChangeOnHead({ id });
+      if (!result.ok) return setMessage({ ok: false, text: result.error });
+      const told = result.data.reviewersTold;
+      const reviewers = told === true ? " Its reviewers were told on the forge." : told && told !== "no-thread" ? ` Its reviewers could not be told on the forge (${told.failed}).` : "";
+      setMessage({
+        ok: true,
+        text: result.data.status === "identical" ? `${result.data.label} is already planned on the current head.` : `Updated ${result.data.label} on ${result.data.baseSha.slice(0, 10)}.${reviewers} Review the new diff before merging.`,
+      });
+      router.refresh();
+    });
+  return (
+    <div className="flex flex-col gap-1">
+      <button
+        type="button"
+        onClick={run}
+        disabled={pending}
+        className="self-start rounded bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800 disabled:opacity-50"
+      >
+        {pending ? "Updating…" : "Update this change on the current head"}
+      </button>
+      {message ? (
+        <p role={message.ok ? "status" : "alert"} data-testid="update-result" className={`text-sm ${message.ok ? "text-emerald-800" : "text-red-800"}`}>
+          {message.text}
+        </p>
+      ) : null}
+    </div>
+  );
+}

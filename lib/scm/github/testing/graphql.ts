@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { buildSchema, graphql, type GraphQLSchema } from "graphql";
+
+// GitHub's GraphQL endpoint for the test server, executed by graphql-js against GitHub's own published
+// schema (@octokit/graphql-schema): a query the schema does not accept, and an answer that does not fit
+// it (a null where the schema says non-null, an enum value it does not list), come back as errors, and
+// the server records them as violations, as it does for REST answers that break the OpenAPI description.
+
+const require = createRequire(import.meta.url);
+
+let schema: GraphQLSchema | null = null;
+
+function githubSchema(): GraphQLSchema {
+  // assumeValidSDL: the published SDL declares two Enterprise fields twice, which graphql-js's SDL check refuses.
+  schema ??= buildSchema(readFileSync(require.resolve("@octokit/graphql-schema/schema.graphql"), "utf8"), { assumeValidSDL: true });
+  return schema;
+}
+
+/** What the server exposes to queries: a pull request as GraphQL objects (fields, or functions of their arguments). */
+export interface GraphqlHost {
+  owner: string;
+  repo: string;
+  pullGraph(number: number): Record<string, unknown> | null;
+}
+
+/** GitHub answers an unknown node with data: null there and an error of type NOT_FOUND. */
+class NotFound extends Error {}
+
+export async function executeGraphql(host: GraphqlHost, body: unknown): Promise<{ status: number; body: unknown; violations: string[] }> {
+  const request = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown>; operationName?: string };
+  if (typeof request.query !== "string") return { status: 400, body: { message: "A query attribute must be specified and must be a string." }, violations: ["graphql: no query"] };
+  const repository = ({ owner, name }: { owner: string; name: string }) => {
+    if (owner.toLowerCase() !== host.owner.toLowerCase() || name.toLowerCase() !== host.repo.toLowerCase()) throw new NotFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
+    return {
+      nameWithOwner: `${host.owner}/${host.repo}`,
+      pullRequest: ({ number }: { number: number }) => {
+        const pull = host.pullGraph(number);
+        if (!pull) throw new NotFound(`Could not resolve to a PullRequest with the number of ${number}.`);
+        return pull;
+      },
+    };
+  };
+  const result = await graphql({ schema: githubSchema(), source: request.query, variableValues: request.variables, operationName: request.operationName, rootValue: { repository } });
+  const violations: string[] = [];
+  const errors = (result.errors ?? []).map((error) => {
+    if (error.originalError instanceof NotFound) return { type: "NOT_FOUND", path: error.path, locations: error.locations, message: error.message };
+    violations.push(`graphql: ${error.message}${error.path ? ` at ${error.path.join(".")}` : ""}`);
+    return { message: error.message, locations: error.locations, path: error.path };
+  });
+  return { status: 200, body: { data: result.data ?? null, ...(errors.length ? { errors } : {}) }, violations };
+}
