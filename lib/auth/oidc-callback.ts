@@ -4,6 +4,7 @@ import { ExternalUserError, upsertExternalUser } from "./external-user";
 import type { MappedAccess } from "./group-policy";
 import { finishOidcSignIn, OidcSignInError, type PendingSignIn } from "./oidc-sign-in";
 import { loadGroupPolicy, SignInConfigError, type OidcSettings } from "./sign-in-config";
+import { withFileSignInConfig } from "./sign-in-file-config";
 
 // The OpenID Connect callback without Next's request context (app/signin/oidc/callback/route.ts binds
 // it to cookies): code exchange, the group policy read afresh, the User and its teams written, an audit
@@ -18,7 +19,7 @@ export async function handleOidcCallback(
   settings: OidcSettings,
   callbackUrl: URL,
   pending: PendingSignIn | null,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined> = withFileSignInConfig(),
 ): Promise<OidcCallbackResult> {
   const denied = async (error: "expired" | "failed" | "email-taken", message: string, userId: string | null = null) => {
     await recordAudit(prisma, { actor: null, action: "session.signin", resourceType: "session", resourceId: userId, result: "denied", message: `Sign-in with ${settings.label} refused: ${message}` });

@@ -3,8 +3,10 @@ import { readSecret } from "@/lib/config/secrets";
 import { FerryStartupError } from "@/lib/db/errors";
 import { describePolicyErrors, EMPTY_POLICY, parseGroupPolicy, type GroupPolicy } from "./group-policy";
 import { publicOrigin } from "./request-origin";
+import { withFileSignInConfig } from "./sign-in-file-config";
 
-// Which ways to sign in this portal offers, from the environment. Pure apart from reading the
+// Which ways to sign in this portal offers, from the environment (and `auth:` in the config file,
+// sign-in-file-config.ts). Pure apart from reading the
 // secret and policy files, so start-up (scripts/start.ts), the sign-in page and the callback agree.
 
 type Env = Record<string, string | undefined>;
@@ -47,7 +49,7 @@ export function isProduction(env: Env = process.env): boolean {
  * is set and `demo` otherwise. Demo sign-in (anyone may pick "platform admin") is refused next to a real
  * provider or in production unless FERRY_ALLOW_DEMO_SIGNIN=1, which is then warned about.
  */
-export function signInSettings(env: Env = process.env): SignInSettings {
+export function signInSettings(env: Env = withFileSignInConfig()): SignInSettings {
   const raw = env.FERRY_AUTH?.trim();
   const wanted = raw ? raw.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean) : env.FERRY_OIDC_ISSUER?.trim() ? ["oidc"] : ["demo"];
   const unknown = wanted.filter((p) => !KNOWN.has(p));
@@ -118,12 +120,12 @@ function isLoopback(url: URL): boolean {
  * one. No file configured: no grants. A file that cannot be read throws (sign-in refused rather than
  * everyone silently demoted); bad lines come back in `errors` and grant nothing.
  */
-export function loadGroupPolicy(env: Env = process.env): { file?: string; policy: GroupPolicy } {
+export function loadGroupPolicy(env: Env = withFileSignInConfig()): { file?: string; policy: GroupPolicy } {
   const file = env.FERRY_POLICY_FILE?.trim();
   if (!file) return { policy: EMPTY_POLICY };
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(/*turbopackIgnore: true*/ file, "utf8");
   } catch (error) {
     const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
     throw new SignInConfigError(`FERRY_POLICY_FILE points at ${file}, which cannot be read (${code})`, "point FERRY_POLICY_FILE at the policy.csv file, or unset it");
@@ -132,7 +134,7 @@ export function loadGroupPolicy(env: Env = process.env): { file?: string; policy
 }
 
 /** Start-up's check: the settings and a policy file without errors; throws SignInConfigError otherwise. */
-export function checkSignInConfig(env: Env = process.env): SignInSettings {
+export function checkSignInConfig(env: Env = withFileSignInConfig()): SignInSettings {
   const settings = signInSettings(env);
   const { file, policy } = loadGroupPolicy(env);
   if (file && policy.errors.length) {
