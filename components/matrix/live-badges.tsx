@@ -2,7 +2,15 @@ import { parseImageRef } from "@/lib/gitops/image-ref";
 import type { CellLive } from "@/lib/live/cell-live";
 import { relativeTime } from "./relative-time";
 
-const SYNC_STYLE: Record<CellLive["sync"], string> = { Synced: "mx-live-ok", OutOfSync: "mx-live-warn", Unknown: "mx-live-stale" };
+const SYNC_STYLE: Record<CellLive["sync"], string> = {
+  Synced: "mx-live-ok",
+  Ready: "mx-live-ok",
+  OutOfSync: "mx-live-warn",
+  Reconciling: "mx-live-warn",
+  NotReady: "mx-live-bad",
+  Stalled: "mx-live-bad",
+  Unknown: "mx-live-stale",
+};
 const HEALTH_STYLE: Record<CellLive["health"], string> = {
   Healthy: "mx-live-ok",
   Progressing: "mx-live-warn",
@@ -11,7 +19,17 @@ const HEALTH_STYLE: Record<CellLive["health"], string> = {
   Missing: "mx-live-bad",
   Unknown: "mx-live-stale",
 };
-const SYNC_TEXT: Record<CellLive["sync"], string> = { Synced: "synced", OutOfSync: "out of sync", Unknown: "sync unknown" };
+const SYNC_TEXT: Record<CellLive["sync"], string> = {
+  Synced: "synced",
+  OutOfSync: "out of sync",
+  Unknown: "sync unknown",
+  Ready: "ready",
+  Reconciling: "reconciling",
+  Stalled: "stalled",
+  NotReady: "not ready",
+};
+
+const FLUX_TEXT = new Set(["Ready", "Reconciling", "Stalled", "NotReady"]);
 
 /** `14:02 UTC (3m ago)` within a day, else the date: the same on the server and in the browser. */
 function sinceLabel(iso: string, now: Date): string {
@@ -41,7 +59,7 @@ export function LiveBadges({ live, now }: { live: CellLive; now: Date }) {
   return (
     <>
       <span className="mx-vs" data-live-sync={live.sync} data-live-health={live.health}>
-        <span className={`mx-badge ${SYNC_STYLE[live.sync]}`} title={`${from}: Argo CD sync status ${live.sync}`}>
+        <span className={`mx-badge ${SYNC_STYLE[live.sync]}`} title={`${from}: ${FLUX_TEXT.has(live.sync) ? "Flux" : "Argo CD sync"} status ${live.sync}`}>
           {SYNC_TEXT[live.sync]}
         </span>
         <span className={`mx-badge ${HEALTH_STYLE[live.health]}`} title={`${from}: health ${live.health}`}>

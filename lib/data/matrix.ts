@@ -78,7 +78,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
   if (query.onlyLiveProblems) {
     const envFilter = query.envs.length ? Prisma.sql`AND l."env" IN (${Prisma.join(query.envs)})` : Prisma.empty;
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "LiveApplication" l
-      WHERE l."repository" = r."name" AND l."app" = a."name" AND (l."sync" <> 'Synced' OR l."health" <> 'Healthy') ${envFilter})`);
+      WHERE l."repository" = r."name" AND l."app" = a."name" AND (l."sync" NOT IN ('Synced', 'Ready') OR l."health" <> 'Healthy') ${envFilter})`);
   }
   const where = Prisma.join(conditions, " AND ");
   const from = Prisma.sql`FROM "App" a JOIN "Repository" r ON r."id" = a."repositoryId" LEFT JOIN "Team" t ON t."id" = a."teamId"`;

@@ -1,6 +1,6 @@
 import { parseImageRef } from "@/lib/gitops/image-ref";
 import type { Version } from "@/lib/gitops/model";
-import type { LiveHealth, LiveSync } from "./types";
+import { IN_SYNC, type LiveHealth, type LiveSync } from "./types";
 
 // What a cell says about what runs, from the live objects placed in it and the state of their
 // sources: sync and health, whether the repository's head is applied, and images that differ from git.
@@ -44,7 +44,7 @@ export interface CellLive {
   deploying?: number;
 }
 
-const SYNC_RANK: Record<string, number> = { OutOfSync: 2, Unknown: 1, Synced: 0 };
+const SYNC_RANK: Record<string, number> = { Stalled: 3, NotReady: 2, OutOfSync: 2, Reconciling: 1, Unknown: 1, Synced: 0, Ready: 0 };
 const HEALTH_RANK: Record<string, number> = { Degraded: 5, Missing: 4, Unknown: 3, Progressing: 2, Suspended: 1, Healthy: 0 };
 
 /** Docker Hub's short names: `nginx` is `docker.io/library/nginx`. */
@@ -69,6 +69,20 @@ export function imageMismatches(versions: readonly Pick<Version, "kind" | "name"
     if (!matches) out.push({ image: v.name, git: v.value, live: running.map((l) => l.raw) });
   }
   return out;
+}
+
+/**
+ * Whether the revision the cluster reports is git's current content for the cell: the head or the cell's
+ * last commit, or (a Helm source reports a chart version) the chart version git pins.
+ */
+function appliedState(revision: string | null, head: string | null, lastCommit: string | null, versions: readonly Pick<Version, "kind" | "value">[]): CellLive["applied"] {
+  if (!revision) return "unknown";
+  if (!/^[0-9a-f]{40}$/i.test(revision)) {
+    const charts = versions.filter((v) => v.kind === "chart" && v.value);
+    return charts.length === 0 ? "unknown" : charts.some((v) => v.value === revision) ? "head" : "behind";
+  }
+  if (!head) return "unknown";
+  return revision === head || (lastCommit !== null && revision.startsWith(lastCommit)) ? "head" : "behind";
 }
 
 /** The earliest time any of the rows' sources went stale, or null while all of them are followed. */
@@ -102,7 +116,7 @@ export function cellLive(
   const revision = worst.revision;
   // The cell's last commit may be abbreviated (the matrix keeps 12 characters).
   const lastCommit = cell.lastCommit && cell.lastCommit.length >= 7 ? cell.lastCommit : null;
-  const applied = !revision || !cell.head ? "unknown" : revision === cell.head || (lastCommit !== null && revision.startsWith(lastCommit)) ? "head" : "behind";
+  const applied = appliedState(revision, cell.head, lastCommit, cell.versions);
   return {
     application: `${worst.sourceName}/${worst.name}`,
     others: rows.length - 1,
@@ -118,5 +132,5 @@ export function cellLive(
 
 /** Whether a cell needs attention: the "only out of sync or unhealthy" filter. */
 export function needsAttention(sync: string, health: string): boolean {
-  return sync !== "Synced" || health !== "Healthy";
+  return !IN_SYNC.has(sync) || health !== "Healthy";
 }

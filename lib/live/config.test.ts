@@ -37,11 +37,25 @@ describe("loadLiveSourcesConfig", () => {
   it("refuses bad entries with a message naming the entry and the field", () => {
     const load = (sources: unknown) => () => loadLiveSourcesConfig({ env: { FERRY_LIVE_SOURCES: JSON.stringify(sources) }, cwd: dirWith({}) });
     expect(load([{ name: "Hub", kind: "argocd", url: "https://a" }])).toThrow(/liveSources\[0\] \("Hub"\): name: name must be a DNS-1123 label/);
-    expect(load([{ name: "hub", kind: "flux", url: "https://a" }])).toThrow(/kind must be "argocd"/);
+    expect(load([{ name: "hub", kind: "flux", url: "https://a" }])).toThrow(/kind must be "argocd" \(an Argo CD API server\) or "kubernetes"/);
     expect(load([{ name: "hub", kind: "argocd", url: "argocd.example.com" }])).toThrow(/url must be the Argo CD server's address/);
     expect(load([{ name: "hub", kind: "argocd", url: "https://a", token: "inline" }])).toThrow(LiveSourceConfigError);
     expect(load([{ name: "hub", kind: "argocd", url: "https://a" }, { name: "hub", kind: "argocd", url: "https://b" }])).toThrow(/liveSources\[1\] \("hub"\): name is already used/);
     expect(() => loadLiveSourcesConfig({ env: { FERRY_LIVE_SOURCES: "{" }, cwd: dirWith({}) })).toThrow(/FERRY_LIVE_SOURCES is not valid JSON/);
+  });
+
+  it("reads Kubernetes sources: a kubeconfig file, the service account, a URL with a token, or a kubeconfig from the environment", () => {
+    const cwd = dirWith({ kubeconfig: "apiVersion: v1\nkind: Config\n" });
+    const load = (sources: unknown[], env: Record<string, string> = {}) => loadLiveSourcesConfig({ env: { FERRY_LIVE_SOURCES: JSON.stringify(sources), ...env }, cwd });
+    expect(load([{ name: "prod-eu", kind: "kubernetes", kubeconfig: "/etc/ferry/kubeconfig", context: "prod-eu" }])).toEqual([
+      { name: "prod-eu", kind: "kubernetes", kubeconfig: "/etc/ferry/kubeconfig", context: "prod-eu", tokenEnv: "FERRY_LIVE_PROD_EU_TOKEN", token: undefined, kubeconfigEnv: "FERRY_LIVE_PROD_EU_KUBECONFIG", kubeconfigText: undefined, cluster: "prod-eu" },
+    ]);
+    expect(load([{ name: "here", kind: "kubernetes", inCluster: true, cluster: "production" }])[0]).toMatchObject({ inCluster: true, cluster: "production" });
+    expect(load([{ name: "lab", kind: "kubernetes", url: "https://kube.lab:6443/" }], { FERRY_LIVE_LAB_TOKEN: "sa-token" })[0]).toMatchObject({ url: "https://kube.lab:6443", token: "sa-token" });
+    expect(load([{ name: "lab", kind: "kubernetes" }], { FERRY_LIVE_LAB_KUBECONFIG_FILE: path.join(cwd, "kubeconfig") })[0]).toMatchObject({ kubeconfigText: "apiVersion: v1\nkind: Config" });
+    expect(() => load([{ name: "lab", kind: "kubernetes" }])).toThrow(/say how to reach the cluster: kubeconfig \(a file\), inCluster: true/);
+    expect(() => load([{ name: "lab", kind: "kubernetes", inCluster: true, url: "https://k" }])).toThrow(/give one way to reach the cluster, not inCluster and url/);
+    expect(() => load([{ name: "lab", kind: "kubernetes", inCluster: true, token: "inline" }])).toThrow(LiveSourceConfigError);
   });
 
   it("names the default token variable after the source", () => {

@@ -1,4 +1,5 @@
 import { staleSinceOf, type SourceState } from "./cell-live";
+import { IN_SYNC } from "./types";
 
 // How far a change request got: opened → merged → applied → healthy. "Applied" and "healthy" come only
 // from the stored live state of the cells the change alters: the cluster applied the merge commit or a
@@ -62,7 +63,7 @@ const UNHEALTHY = new Set(["Degraded", "Missing"]);
 
 /** Whether the cluster runs this change: synced to the merge commit, a descendant, or a chart version it sets. */
 export function appliesChange(row: RolloutLiveRow, change: Pick<RolloutChange, "mergeCommitSha" | "targetVersions">, descends: Descends): boolean {
-  if (row.sync !== "Synced" || !row.revision) return false;
+  if (!IN_SYNC.has(row.sync) || !row.revision) return false;
   if (GIT_SHA.test(row.revision)) return change.mergeCommitSha !== null && descends(row.revision) === true;
   return change.targetVersions.includes(row.revision);
 }

@@ -1,8 +1,14 @@
 // What a live-state source reports about one deployed application, in Ferry's terms. Sources
 // (Argo CD today) reshape their own objects into this; nothing here depends on one source's wire format.
 
-/** Argo CD's sync status: does the cluster match what git says? */
-export type LiveSync = "Synced" | "OutOfSync" | "Unknown";
+/**
+ * Argo CD's sync status (does the cluster match what git says?), or Flux's readiness of a Kustomization
+ * or HelmRelease (Ready, Reconciling, Stalled, or NotReady: Ready=False, retried).
+ */
+export type LiveSync = "Synced" | "OutOfSync" | "Unknown" | "Ready" | "Reconciling" | "Stalled" | "NotReady";
+
+/** The states that say the cluster runs what it was last given. */
+export const IN_SYNC: ReadonlySet<string> = new Set<LiveSync>(["Synced", "Ready"]);
 /** Argo CD's health status of the application's resources, taken as is. */
 export type LiveHealth = "Healthy" | "Progressing" | "Degraded" | "Suspended" | "Missing" | "Unknown";
 

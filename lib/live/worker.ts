@@ -2,7 +2,9 @@ import type PgBoss from "pg-boss";
 import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { ArgoCdClient } from "./argocd/client";
 import { loadLiveSourcesConfig, type LiveSourceConfig } from "./config";
-import { followSource } from "./follow";
+import { followSource, sleep } from "./follow";
+import { followKubernetes } from "./kubernetes/follow-kubernetes";
+import { kubeConfigFor } from "./kubernetes/kubeconfig";
 import { withSourceLock } from "./source-lock";
 import { PrismaLiveStateStore } from "./store";
 import { FOLLOW_WINDOW_SECONDS } from "./worker-window";
@@ -74,8 +76,23 @@ async function followWindow(prisma: PrismaClient, source: LiveSourceConfig, wind
     await store.register();
     // The repositories may have synced since the last window: place what is stored again.
     await store.placeAgain();
-    const client = new ArgoCdClient({ name: source.name, url: source.url, token: source.token });
-    await followSource({ client, store, signal: controller.signal, backoffMs, log: (line) => console.warn(line) });
+    const log = (line: string) => console.warn(line);
+    if (source.kind === "kubernetes") {
+      let kubeConfig;
+      try {
+        kubeConfig = kubeConfigFor(source);
+      } catch (error) {
+        // An unreadable kubeconfig or a pod without a service account: stale, with the reason, until fixed.
+        await store.unreachable(`cannot configure the client: ${error instanceof Error ? error.message : String(error)}`);
+        // Not at once again: the next job would fail the same way.
+        await sleep(60_000, controller.signal);
+        return;
+      }
+      await followKubernetes({ kubeConfig, cluster: source.cluster, store, signal: controller.signal, backoffMs, log });
+    } else {
+      const client = new ArgoCdClient({ name: source.name, url: source.url, token: source.token });
+      await followSource({ client, store, signal: controller.signal, backoffMs, log });
+    }
   } finally {
     clearTimeout(timer);
     controllers.delete(controller);

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { specsDir } from "./specs-dir";
 import type { Definitions, SwaggerSchema } from "./swagger-schema";
 
 // Argo CD's published API description (../shared/specs/argocd-swagger.json, argoproj/argo-cd
@@ -19,15 +20,7 @@ interface Description {
   definitions: Definitions;
 }
 
-/**
- * `FERRY_SPECS_DIR`, else `../shared/specs` next to the checkout, else the unchanged copy in ./specs (a
- * clone elsewhere, such as CI's, has no shared folder beside it).
- */
-const SHARED_SPECS = path.resolve(import.meta.dirname, "../../../../shared/specs");
-export const ARGOCD_SWAGGER = path.join(
-  process.env.FERRY_SPECS_DIR ?? (existsSync(path.join(SHARED_SPECS, "argocd-swagger.json")) ? SHARED_SPECS : path.join(import.meta.dirname, "specs")),
-  "argocd-swagger.json",
-);
+export const ARGOCD_SWAGGER = path.join(specsDir(), "argocd-swagger.json");
 
 let cached: Description | undefined;
 export function argoCdDescription(): Description {
