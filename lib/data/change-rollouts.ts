@@ -70,8 +70,14 @@ async function rolloutsOf(prisma: PrismaClient, changes: ChangeRow[], now: Date)
       if (c.state !== "MERGED" || !merge) return [];
       const revisions = new Set(rowsOf(c).flatMap((r) => (r.revision && GIT_SHA.test(r.revision) ? [r.revision] : [])));
       return [...revisions].map(async (revision) => {
-        const scm = openScmRepository(c.repository);
-        ancestry.set(`${c.id}\u0000${revision}`, await descendsFrom(scm, merge, revision));
+        let answer: boolean | undefined;
+        try {
+          answer = await descendsFrom(openScmRepository(c.repository), merge, revision);
+        } catch {
+          // A repository without its forge credentials here: the history cannot be read, nothing is claimed.
+          answer = undefined;
+        }
+        ancestry.set(`${c.id}\u0000${revision}`, answer);
       });
     }),
   );

@@ -13,10 +13,22 @@ const MAX_KNOWN = 20_000;
 const known = new Map<string, { descends: boolean; until: number }>();
 const pending = new Map<string, Promise<boolean | undefined>>();
 
+/** A matrix of many cells asks about many pairs at once; each is a git process or a forge request. */
+const MAX_CONCURRENT = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+
 async function ask(repo: ScmRepository, mergeSha: string, revision: string): Promise<boolean> {
-  if (repo.isAncestor) return repo.isAncestor(mergeSha, revision);
-  const commits = await repo.log({ ref: revision, limit: LOG_DEPTH });
-  return commits.some((c) => c.sha === mergeSha);
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    if (repo.isAncestor) return await repo.isAncestor(mergeSha, revision);
+    const commits = await repo.log({ ref: revision, limit: LOG_DEPTH });
+    return commits.some((c) => c.sha === mergeSha);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 /**
