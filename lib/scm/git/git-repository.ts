@@ -572,6 +572,13 @@ export class GitRepository implements ScmRepository {
       throw new ForgeUnavailableError(this.name, `Repository "${this.name}": ${problem}`);
     }
     if (this.localGitDirOf?.dir === dir) return this.localGitDirOf.gitDir;
+    // Starting git costs 15–30 ms of the event loop here (a full index starts ~80 of them): a plain checkout
+    // or a bare repository is recognised from its files; anything else (a worktree's gitfile) asks git.
+    const plain = await plainGitDir(dir);
+    if (plain) {
+      this.localGitDirOf = { dir, gitDir: plain };
+      return plain;
+    }
     try {
       // The ceiling stops git from walking up into an enclosing repository (e.g. the portal's own checkout).
       const out = await runGit(["rev-parse", "--absolute-git-dir"], { cwd: dir, env: { GIT_CEILING_DIRECTORIES: path.dirname(dir) } });
@@ -600,6 +607,17 @@ function parentOf(p: string): string | null {
 }
 
 /** Why a local repository directory cannot be used, or null if it is there. */
+async function plainGitDir(dir: string): Promise<string | null> {
+  const kind = (p: string) => fs.stat(p).then((st) => (st.isDirectory() ? "dir" : st.isFile() ? "file" : null), () => null);
+  // What git itself checks before it calls a folder a repository: a valid HEAD, objects/ and refs/.
+  const validHead = (d: string) => fs.readFile(path.join(d, "HEAD"), "utf8").then((head) => head.startsWith("ref: refs/") || isObjectId(head.trim()), () => false);
+  const looksLikeGitDir = async (d: string) => (await validHead(d)) && (await kind(path.join(d, "objects"))) === "dir" && (await kind(path.join(d, "refs"))) === "dir";
+  const dotGit = path.join(dir, ".git");
+  if ((await kind(dotGit)) === "dir") return (await looksLikeGitDir(dotGit)) ? dotGit : null;
+  if ((await kind(dotGit)) === null && (await looksLikeGitDir(dir))) return dir;
+  return null;
+}
+
 async function localProblem(dir: string): Promise<string | null> {
   try {
     const stat = await fs.stat(dir);
