@@ -1,34 +1,43 @@
 import type { PrismaClient } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { descendsFrom } from "@/lib/live/descends";
-import { deriveRollout, type Rollout, type RolloutLiveRow } from "@/lib/live/rollout";
+import { deriveRollout, type Rollout, type RolloutChange, type RolloutLiveRow } from "@/lib/live/rollout";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { liveCellKey, MAX_SILENCE_MS } from "./live-cell-key";
 
 // Each change request's promotion timeline, read from the stored live state of the cells it alters and
 // the repository's history (is the applied revision the merge commit or a descendant?).
 
-const changeSelect = {
-  id: true,
-  state: true,
-  createdAt: true,
-  mergedAt: true,
-  mergeCommitSha: true,
-  appName: true,
-  toEnv: true,
-  changeSet: true,
-  repository: { select: { name: true, provider: true, url: true, defaultBranch: true } },
-} satisfies Prisma.ChangeRequestSelect;
+/** What a timeline needs of a change: its plan's affected cells and fields, not the whole stored change set (its diff). */
+interface ChangeRow {
+  id: number;
+  state: RolloutChange["state"];
+  createdAt: Date;
+  mergedAt: Date | null;
+  mergeCommitSha: string | null;
+  appName: string | null;
+  toEnv: string | null;
+  affected: unknown;
+  fields: unknown;
+  repository: { name: string; provider: string; url: string; defaultBranch: string };
+}
 
-type ChangeRow = Prisma.ChangeRequestGetPayload<{ select: typeof changeSelect }>;
+async function loadChanges(prisma: PrismaClient, where: Prisma.Sql, orderBy: Prisma.Sql, limit: number): Promise<ChangeRow[]> {
+  const rows = await prisma.$queryRaw<(Omit<ChangeRow, "repository"> & { repoName: string; repoProvider: string; repoUrl: string; repoBranch: string })[]>`
+    SELECT c."id", c."state"::text AS "state", c."createdAt", c."mergedAt", c."mergeCommitSha", c."appName", c."toEnv",
+           c."changeSet"->'affected' AS "affected", c."changeSet"->'fields' AS "fields",
+           r."name" AS "repoName", r."provider"::text AS "repoProvider", r."url" AS "repoUrl", r."defaultBranch" AS "repoBranch"
+    FROM "ChangeRequest" c JOIN "Repository" r ON r."id" = c."repositoryId"
+    WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit}`;
+  return rows.map(({ repoName, repoProvider, repoUrl, repoBranch, ...c }) => ({ ...c, repository: { name: repoName, provider: repoProvider, url: repoUrl, defaultBranch: repoBranch } }));
+}
 
 const GIT_SHA = /^[0-9a-f]{40}$/i;
 
 /** The cells a change alters: those its plan recorded, else its app in its target environment. */
-export function changedCells(change: Pick<ChangeRow, "appName" | "toEnv" | "changeSet">): { app: string; env: string }[] {
-  const set = change.changeSet as { affected?: unknown } | null;
-  const affected = Array.isArray(set?.affected)
-    ? set.affected.flatMap((a: unknown) =>
+export function changedCells(change: Pick<ChangeRow, "appName" | "toEnv" | "affected">): { app: string; env: string }[] {
+  const affected = Array.isArray(change.affected)
+    ? change.affected.flatMap((a: unknown) =>
         typeof a === "object" && a !== null && "app" in a && "env" in a && typeof a.app === "string" && typeof a.env === "string" ? [{ app: a.app, env: a.env }] : [],
       )
     : [];
@@ -36,8 +45,7 @@ export function changedCells(change: Pick<ChangeRow, "appName" | "toEnv" | "chan
   return change.appName && change.toEnv ? [{ app: change.appName, env: change.toEnv }] : [];
 }
 
-function targetVersions(changeSet: unknown): string[] {
-  const fields = (changeSet as { fields?: unknown } | null)?.fields;
+function targetVersions(fields: unknown): string[] {
   if (!Array.isArray(fields)) return [];
   return fields.flatMap((f: unknown) => (typeof f === "object" && f !== null && "to" in f && typeof f.to === "string" ? [f.to] : []));
 }
@@ -84,7 +92,7 @@ async function rolloutsOf(prisma: PrismaClient, changes: ChangeRow[], now: Date)
 
   return changes.map((c) =>
     deriveRollout({
-      change: { id: c.id, state: c.state, createdAt: c.createdAt, mergedAt: c.mergedAt, mergeCommitSha: c.mergeCommitSha, targetVersions: targetVersions(c.changeSet) },
+      change: { id: c.id, state: c.state, createdAt: c.createdAt, mergedAt: c.mergedAt, mergeCommitSha: c.mergeCommitSha, targetVersions: targetVersions(c.fields) },
       rows: rowsOf(c),
       cells: changedCells(c).map((x) => `${x.app} in ${x.env}`),
       connected: sourceRows.length > 0,
@@ -98,13 +106,9 @@ async function rolloutsOf(prisma: PrismaClient, changes: ChangeRow[], now: Date)
 
 /** Timelines of the given changes, or of the newest ones (as many as the Changes page lists). */
 export async function getChangeRollouts(prisma: PrismaClient, ids?: number[], now: Date = new Date(), limit = 200): Promise<Rollout[]> {
-  const changes = await prisma.changeRequest.findMany({
-    where: ids ? { id: { in: ids } } : {},
-    orderBy: { updatedAt: "desc" },
-    take: limit,
-    select: changeSelect,
-  });
-  return rolloutsOf(prisma, changes, now);
+  if (ids?.length === 0) return [];
+  const where = ids ? Prisma.sql`c."id" IN (${Prisma.join(ids)})` : Prisma.sql`TRUE`;
+  return rolloutsOf(prisma, await loadChanges(prisma, where, Prisma.sql`c."updatedAt" DESC`, limit), now);
 }
 
 /**
@@ -115,12 +119,8 @@ export async function deployingChanges(prisma: PrismaClient, cells: readonly { r
   const out = new Map<string, number>();
   if (cells.length === 0) return out;
   const wanted = new Set(cells.map((c) => liveCellKey(c.repository, c.app, c.env)));
-  const merged = await prisma.changeRequest.findMany({
-    where: { state: "MERGED", repository: { name: { in: [...new Set(cells.map((c) => c.repository))] } } },
-    orderBy: { mergedAt: "desc" },
-    take: 500,
-    select: changeSelect,
-  });
+  const repositories = [...new Set(cells.map((c) => c.repository))];
+  const merged = await loadChanges(prisma, Prisma.sql`c."state" = 'MERGED' AND r."name" IN (${Prisma.join(repositories)})`, Prisma.sql`c."mergedAt" DESC NULLS LAST`, 500);
   const newest = new Map<string, ChangeRow>();
   for (const c of merged)
     for (const x of changedCells(c)) {
