@@ -29,6 +29,13 @@ export interface CrdSchema {
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+const patterns = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source, "u")));
+  return re;
+}
+
 /** Every way `value` breaks `schema`, as `path: problem`; empty when it conforms. */
 export function validateCrdSchema(value: unknown, schema: CrdSchema, at = "$"): string[] {
   if (value === null || value === undefined) return [];
@@ -44,7 +51,7 @@ export function validateCrdSchema(value: unknown, schema: CrdSchema, at = "$"): 
       if (typeof value !== "string") return [`${at}: expected a string, got ${JSON.stringify(value)}`];
       const out: string[] = [];
       if (schema.format === "date-time" && !DATE_TIME.test(value)) out.push(`${at}: expected a date-time, got ${value}`);
-      if (schema.pattern && !new RegExp(schema.pattern, "u").test(value)) out.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+      if (schema.pattern && !pattern(schema.pattern).test(value)) out.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
       if (schema.maxLength !== undefined && value.length > schema.maxLength) out.push(`${at}: longer than ${schema.maxLength}`);
       if (schema.minLength !== undefined && value.length < schema.minLength) out.push(`${at}: shorter than ${schema.minLength}`);
       return out;
