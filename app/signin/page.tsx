@@ -3,6 +3,7 @@ import { DEMO_USERS } from "@/lib/auth/demo-users";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { describeRole } from "@/lib/auth/policy";
 import { getCurrentUser } from "@/lib/auth/session";
+import { redirectSignIns } from "@/lib/auth/redirect-sign-in";
 import { signInSettings } from "@/lib/auth/sign-in-config";
 import { signIn } from "./actions";
 
@@ -58,15 +59,16 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
         </p>
       )}
 
-      {settings.oidc && (
+      {redirectSignIns(settings).map((provider) => (
         <a
-          href={`/signin/oidc${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`}
-          data-testid="signin-oidc"
+          key={provider.id}
+          href={`/signin/${provider.id}${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`}
+          data-testid={`signin-${provider.id}`}
           className="rounded-lg bg-blue-700 px-4 py-3 text-center font-medium text-white shadow-sm hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
         >
-          Sign in with {settings.oidc.label}
+          Sign in with {provider.label}
         </a>
-      )}
+      ))}
 
       {settings.demo && (
         <form action={signIn} aria-label="Sign in as a demo user">

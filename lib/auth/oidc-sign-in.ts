@@ -6,7 +6,7 @@ import type { OidcSettings } from "./sign-in-config";
 // issuer, authorization code with PKCE (S256), state and nonce, then the ID token's and userinfo's
 // claims. Ferry's own session store takes over from there; no provider token is kept.
 
-/** What the browser carries between the redirect and the callback (the `ferry_oidc` cookie). */
+/** What the browser carries between the redirect and the callback (the `ferry_signin` cookie). */
 export interface PendingSignIn {
   state: string;
   nonce: string;
@@ -14,7 +14,7 @@ export interface PendingSignIn {
   next: string;
 }
 
-export const PENDING_COOKIE = "ferry_oidc";
+export const PENDING_COOKIE = "ferry_signin";
 /** The provider's login page may take a while (MFA), but not forever. */
 export const PENDING_TTL_SECONDS = 600;
 

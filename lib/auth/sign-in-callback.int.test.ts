@@ -4,9 +4,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
 import { seedDemoUsers } from "./demo-users";
-import { handleOidcCallback } from "./oidc-callback";
+import { handleSignInCallback } from "./sign-in-callback";
 import { startOidcSignIn, type PendingSignIn } from "./oidc-sign-in";
 import { authorize } from "./policy";
+import { findRedirectSignIn, type RedirectSignIn } from "./redirect-sign-in";
 import { createSessionRecord, getUserForSessionToken } from "./session-store";
 import { signInSettings, type OidcSettings } from "./sign-in-config";
 import { startOidcTestProvider, type OidcTestProvider } from "./testing/oidc-test-provider";
@@ -18,6 +19,7 @@ const REDIRECT = "http://ferry.test/signin/oidc/callback";
 let db: TestDatabase;
 let idp: OidcTestProvider;
 let settings: OidcSettings;
+let provider: RedirectSignIn;
 let dir: string;
 let env: Record<string, string>;
 
@@ -39,6 +41,7 @@ beforeAll(async () => {
   writePolicy("g, oidc:platform-admins, role:admin\ng, oidc:payments-devs, team:payments\n");
   env = { FERRY_AUTH: "oidc", FERRY_OIDC_ISSUER: idp.issuer, FERRY_OIDC_CLIENT_ID: "ferry", FERRY_OIDC_CLIENT_SECRET: "test-secret", FERRY_PUBLIC_URL: "http://ferry.test", FERRY_POLICY_FILE: path.join(dir, "policy.csv") };
   settings = signInSettings(env).oidc!;
+  provider = findRedirectSignIn(signInSettings(env), "oidc")!;
 });
 afterAll(async () => {
   await idp?.close();
@@ -89,7 +92,7 @@ describe("OpenID Connect callback", () => {
   it("signs a person in with their groups mapped to a team, keeps why, and the session carries the team", async () => {
     const { callback, pending } = await signInAtProvider("pat", "/apps/checkout");
     expect(callback.searchParams.get("state")).toBe(pending.state);
-    const result = await handleOidcCallback(db.prisma, settings, callback, pending, env);
+    const result = await handleSignInCallback(db.prisma, provider, callback, pending, env);
     expect(result).toMatchObject({ ok: true, userId: "oidc:pat", next: "/apps/checkout", access: { role: "DEVELOPER", teams: ["payments"] } });
     const user = await db.prisma.user.findUniqueOrThrow({ where: { id: "oidc:pat" } });
     expect(user).toMatchObject({ name: "Pat Payments", email: "pat@acme.test", role: "DEVELOPER", provider: "oidc", groups: ["oidc:everyone", "oidc:payments-devs"] });
@@ -110,7 +113,7 @@ describe("OpenID Connect callback", () => {
     writePolicy("g, oidc:platform-admins, role:admin\ng, oidc:everyone, team:search\n");
     try {
       const { callback, pending } = await signInAtProvider("pat");
-      const result = await handleOidcCallback(db.prisma, settings, callback, pending, env);
+      const result = await handleSignInCallback(db.prisma, provider, callback, pending, env);
       expect(result).toMatchObject({ ok: true, access: { role: "DEVELOPER", teams: ["search"] } });
       expect(await memberships("oidc:pat")).toEqual(["search"]);
     } finally {
@@ -120,14 +123,14 @@ describe("OpenID Connect callback", () => {
 
   it("makes a member of the admins' group (a Keycloak group path) a platform admin", async () => {
     const { callback, pending } = await signInAtProvider("ada");
-    const result = await handleOidcCallback(db.prisma, settings, callback, pending, env);
+    const result = await handleSignInCallback(db.prisma, provider, callback, pending, env);
     expect(result).toMatchObject({ ok: true, userId: "oidc:ada", access: { role: "ADMIN", teams: [] } });
     expect(authorize((await getUserForSessionToken(db.prisma, (await createSessionRecord(db.prisma, "oidc:ada")).token))!, "token.manage")).toEqual({ allowed: true });
   });
 
   it("lets a person with no mapped group in as a viewer of no team, who may change nothing", async () => {
     const { callback, pending } = await signInAtProvider("nel");
-    const result = await handleOidcCallback(db.prisma, settings, callback, pending, env);
+    const result = await handleSignInCallback(db.prisma, provider, callback, pending, env);
     expect(result).toMatchObject({ ok: true, access: { role: "VIEWER", teams: [], because: [] } });
     const actor = (await getUserForSessionToken(db.prisma, (await createSessionRecord(db.prisma, "oidc:nel")).token))!;
     expect(actor).toMatchObject({ role: "VIEWER", teams: [] });
@@ -140,7 +143,7 @@ describe("OpenID Connect callback", () => {
   it("refuses a callback whose state is not the one this browser started, and writes no user", async () => {
     const { callback, pending } = await signInAtProvider("nel");
     const before = await db.prisma.user.count();
-    const result = await handleOidcCallback(db.prisma, settings, callback, { ...pending, state: "someone-elses-state" }, env);
+    const result = await handleSignInCallback(db.prisma, provider, callback, { ...pending, state: "someone-elses-state" }, env);
     expect(result).toEqual({ ok: false, error: "failed" });
     expect(await db.prisma.user.count()).toBe(before);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "session.signin", result: "denied" }, orderBy: { id: "desc" } });
@@ -149,27 +152,27 @@ describe("OpenID Connect callback", () => {
 
   it("refuses a PKCE verifier that is not the one sent, and a code used twice", async () => {
     const wrongVerifier = await signInAtProvider("pat");
-    expect(await handleOidcCallback(db.prisma, settings, wrongVerifier.callback, { ...wrongVerifier.pending, verifier: "x".repeat(43) }, env)).toEqual({ ok: false, error: "failed" });
+    expect(await handleSignInCallback(db.prisma, provider, wrongVerifier.callback, { ...wrongVerifier.pending, verifier: "x".repeat(43) }, env)).toEqual({ ok: false, error: "failed" });
 
     const { callback, pending } = await signInAtProvider("pat");
-    expect(await handleOidcCallback(db.prisma, settings, callback, pending, env)).toMatchObject({ ok: true });
-    expect(await handleOidcCallback(db.prisma, settings, callback, pending, env)).toEqual({ ok: false, error: "failed" });
+    expect(await handleSignInCallback(db.prisma, provider, callback, pending, env)).toMatchObject({ ok: true });
+    expect(await handleSignInCallback(db.prisma, provider, callback, pending, env)).toEqual({ ok: false, error: "failed" });
   });
 
   it("refuses a callback with no sign-in started in this browser", async () => {
     const { callback } = await signInAtProvider("pat");
-    expect(await handleOidcCallback(db.prisma, settings, callback, null, env)).toEqual({ ok: false, error: "expired" });
+    expect(await handleSignInCallback(db.prisma, provider, callback, null, env)).toEqual({ ok: false, error: "expired" });
   });
 
   it("refuses the provider's error answer", async () => {
     const { pending } = await startOidcSignIn(settings, "/");
     const callback = new URL(`${REDIRECT}?error=access_denied&error_description=no&state=${pending.state}`);
-    expect(await handleOidcCallback(db.prisma, settings, callback, pending, env)).toEqual({ ok: false, error: "failed" });
+    expect(await handleSignInCallback(db.prisma, provider, callback, pending, env)).toEqual({ ok: false, error: "failed" });
   });
 
   it("never takes over another user's account by e-mail (a demo user's here)", async () => {
     const { callback, pending } = await signInAtProvider("dup");
-    expect(await handleOidcCallback(db.prisma, settings, callback, pending, env)).toEqual({ ok: false, error: "email-taken" });
+    expect(await handleSignInCallback(db.prisma, provider, callback, pending, env)).toEqual({ ok: false, error: "email-taken" });
     expect(await db.prisma.user.findUnique({ where: { id: "oidc:dup" } })).toBeNull();
     expect(await db.prisma.user.findUniqueOrThrow({ where: { id: "dana" } })).toMatchObject({ role: "DEVELOPER", provider: null });
   });

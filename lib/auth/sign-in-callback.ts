@@ -2,27 +2,29 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { recordAudit } from "./audit";
 import { ExternalUserError, upsertExternalUser } from "./external-user";
 import type { MappedAccess } from "./group-policy";
-import { finishOidcSignIn, OidcSignInError, type PendingSignIn } from "./oidc-sign-in";
-import { loadGroupPolicy, SignInConfigError, type OidcSettings } from "./sign-in-config";
+import { OidcSignInError, type PendingSignIn } from "./oidc-sign-in";
+import type { RedirectSignIn } from "./redirect-sign-in";
+import { loadGroupPolicy, SignInConfigError } from "./sign-in-config";
 import { withFileSignInConfig } from "./sign-in-file-config";
 
-// The OpenID Connect callback without Next's request context (app/signin/oidc/callback/route.ts binds
-// it to cookies): code exchange, the group policy read afresh, the User and its teams written, an audit
-// row either way. Tested against a real provider and a real Postgres.
+// The callback of a redirect sign-in (OpenID Connect, GitHub, GitLab) without Next's request context
+// (app/signin/[provider]/callback/route.ts binds it to cookies): code exchange, the group policy read
+// afresh, the User and its teams written, an audit row either way. Tested against real providers
+// (oidc-provider, the forge test servers) and a real Postgres.
 
 export type OidcCallbackResult =
   | { ok: true; userId: string; name: string; access: MappedAccess; next: string }
   | { ok: false; error: "expired" | "failed" | "email-taken" };
 
-export async function handleOidcCallback(
+export async function handleSignInCallback(
   prisma: PrismaClient,
-  settings: OidcSettings,
+  provider: RedirectSignIn,
   callbackUrl: URL,
   pending: PendingSignIn | null,
   env: Record<string, string | undefined> = withFileSignInConfig(),
 ): Promise<OidcCallbackResult> {
   const denied = async (error: "expired" | "failed" | "email-taken", message: string, userId: string | null = null) => {
-    await recordAudit(prisma, { actor: null, action: "session.signin", resourceType: "session", resourceId: userId, result: "denied", message: `Sign-in with ${settings.label} refused: ${message}` });
+    await recordAudit(prisma, { actor: null, action: "session.signin", resourceType: "session", resourceId: userId, result: "denied", message: `Sign-in with ${provider.label} refused: ${message}` });
     return { ok: false as const, error };
   };
   // No pending cookie: it expired, the browser dropped it, or the callback was not started here (login CSRF).
@@ -30,15 +32,15 @@ export async function handleOidcCallback(
 
   let identity;
   try {
-    identity = await finishOidcSignIn(settings, callbackUrl, pending);
+    identity = await provider.finish(callbackUrl, pending);
   } catch (error) {
-    if (!(error instanceof OidcSignInError)) console.error("ferry: OpenID Connect sign-in failed", error);
+    if (!(error instanceof OidcSignInError)) console.error(`ferry: sign-in with ${provider.label} failed`, error);
     return denied("failed", error instanceof OidcSignInError ? error.message : "the provider could not be reached");
   }
   try {
     const { file, policy } = loadGroupPolicy(env);
     if (file && policy.errors.length) console.error(`ferry: ${file} has ${policy.errors.length} bad lines; they grant nothing until fixed`);
-    const { userId, access } = await upsertExternalUser(prisma, "oidc", identity, policy);
+    const { userId, access } = await upsertExternalUser(prisma, provider.id, identity, policy);
     const why = access.because.length ? access.because.map((b) => `${b.grant} from ${b.group} (line ${b.line})`).join(", ") : "no group of theirs is mapped";
     await recordAudit(prisma, {
       actor: { kind: "user", id: userId },
@@ -46,7 +48,7 @@ export async function handleOidcCallback(
       resourceType: "session",
       resourceId: userId,
       result: "ok",
-      message: `${identity.name} signed in (${settings.label}) as ${access.role.toLowerCase()}${access.teams.length ? ` of ${access.teams.join(", ")}` : ""}: ${why}`,
+      message: `${identity.name} signed in (${provider.label}) as ${access.role.toLowerCase()}${access.teams.length ? ` of ${access.teams.join(", ")}` : ""}: ${why}`,
       details: { groups: identity.groups ?? [], grants: access.because },
     });
     return { ok: true, userId, name: identity.name, access, next: pending.next };

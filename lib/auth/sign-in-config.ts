@@ -26,14 +26,30 @@ export interface OidcSettings {
   redirectUri: string;
 }
 
+/** Sign-in with GitHub or GitLab (an OAuth app): forge-sign-in.ts. */
+export interface ForgeOAuthSettings {
+  forge: "github" | "gitlab";
+  label: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where people sign in: https://github.com, a GitHub Enterprise Server, https://gitlab.com or a self-managed GitLab. */
+  webUrl: string;
+  apiUrl: string;
+  scopes: string;
+  /** `<FERRY_PUBLIC_URL>/signin/<forge>/callback`: the OAuth app's callback URL. */
+  redirectUri: string;
+}
+
 export interface SignInSettings {
   demo: boolean;
   oidc?: OidcSettings;
+  github?: ForgeOAuthSettings;
+  gitlab?: ForgeOAuthSettings;
   /** Said loudly at start-up (demo sign-in allowed where it should not be, no policy file). */
   warnings: string[];
 }
 
-const REAL_PROVIDERS = ["oidc"] as const;
+const REAL_PROVIDERS = ["oidc", "github", "gitlab"] as const;
 const KNOWN = new Set<string>(["demo", ...REAL_PROVIDERS]);
 
 /**
@@ -51,30 +67,34 @@ export function isProduction(env: Env = process.env): boolean {
  */
 export function signInSettings(env: Env = withFileSignInConfig()): SignInSettings {
   const raw = env.FERRY_AUTH?.trim();
-  const wanted = raw ? raw.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean) : env.FERRY_OIDC_ISSUER?.trim() ? ["oidc"] : ["demo"];
+  const configured = configuredProviders(env);
+  const wanted = raw ? raw.split(",").map((p) => p.trim().toLowerCase()).filter(Boolean) : configured.length ? configured : ["demo"];
   const unknown = wanted.filter((p) => !KNOWN.has(p));
   if (unknown.length || wanted.length === 0) {
-    throw new SignInConfigError(`FERRY_AUTH=${JSON.stringify(raw ?? "")} names no sign-in provider Ferry knows (${unknown.join(", ") || "empty"})`, 'set FERRY_AUTH to "oidc" (with FERRY_OIDC_ISSUER and FERRY_OIDC_CLIENT_ID), or unset it for the demo users');
+    throw new SignInConfigError(`FERRY_AUTH=${JSON.stringify(raw ?? "")} names no sign-in provider Ferry knows (${unknown.join(", ") || "empty"})`, 'set FERRY_AUTH to "oidc", "github" or "gitlab" (comma-separated for several), or unset it for the demo users');
   }
   const warnings: string[] = [];
   const oidc = wanted.includes("oidc") ? oidcSettings(env) : undefined;
+  const github = wanted.includes("github") ? forgeSettings("github", env) : undefined;
+  const gitlab = wanted.includes("gitlab") ? forgeSettings("gitlab", env) : undefined;
+  const real = wanted.filter((p) => p !== "demo");
   const demo = wanted.includes("demo");
   if (demo) {
     const allowed = /^(1|true|yes)$/i.test(env.FERRY_ALLOW_DEMO_SIGNIN?.trim() ?? "");
-    const configuredReal = oidc ? "FERRY_AUTH names a real provider (oidc)" : env.FERRY_OIDC_ISSUER?.trim() ? "FERRY_OIDC_ISSUER is set" : undefined;
+    const configuredReal = real.length ? `FERRY_AUTH names a real provider (${real.join(", ")})` : configured.length ? `${configured.join(", ")} sign-in is configured` : undefined;
     const why = configuredReal ?? (isProduction(env) ? "NODE_ENV=production" : undefined);
     if (why && !allowed) {
       throw new SignInConfigError(
         `demo sign-in is refused because ${why}: on it anyone may sign in as a platform admin`,
-        configuredReal ? 'set FERRY_AUTH=oidc (without "demo"), or FERRY_ALLOW_DEMO_SIGNIN=1 to offer the demo users anyway' : "configure a real provider (FERRY_AUTH=oidc, FERRY_OIDC_ISSUER, FERRY_OIDC_CLIENT_ID), or set FERRY_ALLOW_DEMO_SIGNIN=1 to run with demo users",
+        configuredReal ? `set FERRY_AUTH=${(real.length ? real : configured).join(",")} (without "demo"), or FERRY_ALLOW_DEMO_SIGNIN=1 to offer the demo users anyway` : "configure a real provider (FERRY_AUTH=oidc, FERRY_OIDC_ISSUER, FERRY_OIDC_CLIENT_ID), or set FERRY_ALLOW_DEMO_SIGNIN=1 to run with demo users",
       );
     }
     if (why) warnings.push(`WARNING: demo sign-in is on although ${why} (FERRY_ALLOW_DEMO_SIGNIN=1): anyone who reaches this portal can sign in as a platform admin`);
   }
-  if (oidc && !env.FERRY_POLICY_FILE?.trim()) {
-    warnings.push("no FERRY_POLICY_FILE: everyone who signs in with OpenID Connect is a viewer of no team");
+  if (real.length && !env.FERRY_POLICY_FILE?.trim()) {
+    warnings.push(`no FERRY_POLICY_FILE: everyone who signs in with ${real.join(", ")} is a viewer of no team`);
   }
-  return { demo, oidc, warnings };
+  return { demo, oidc, github, gitlab, warnings };
 }
 
 function oidcSettings(env: Env): OidcSettings {
@@ -109,6 +129,42 @@ function oidcSettings(env: Env): OidcSettings {
     label: env.FERRY_OIDC_LABEL?.trim() || "single sign-on",
     redirectUri: `${origin}/signin/oidc/callback`,
   };
+}
+
+/** The real providers whose variables are set, for FERRY_AUTH's default. */
+function configuredProviders(env: Env): string[] {
+  return [
+    ...(env.FERRY_OIDC_ISSUER?.trim() ? ["oidc"] : []),
+    ...(env.FERRY_GITHUB_OAUTH_CLIENT_ID?.trim() ? ["github"] : []),
+    ...(env.FERRY_GITLAB_OAUTH_CLIENT_ID?.trim() ? ["gitlab"] : []),
+  ];
+}
+
+function forgeSettings(forge: "github" | "gitlab", env: Env): ForgeOAuthSettings {
+  const prefix = forge === "github" ? "FERRY_GITHUB_OAUTH" : "FERRY_GITLAB_OAUTH";
+  const label = forge === "github" ? "GitHub" : "GitLab";
+  const clientId = env[`${prefix}_CLIENT_ID`]?.trim();
+  let clientSecret: string | undefined;
+  try {
+    clientSecret = readSecret(`${prefix}_CLIENT_SECRET`, env)?.trim() || undefined;
+  } catch (error) {
+    throw new SignInConfigError((error as Error).message, `point ${prefix}_CLIENT_SECRET_FILE at a readable file, or set ${prefix}_CLIENT_SECRET`);
+  }
+  if (!clientId || !clientSecret) throw new SignInConfigError(`FERRY_AUTH=${forge} needs the OAuth app's client id and secret`, `set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET (or ${prefix}_CLIENT_SECRET_FILE)`);
+  const webVar = forge === "github" ? "FERRY_GITHUB_OAUTH_URL" : "FERRY_GITLAB_URL";
+  const rawWeb = env[webVar]?.trim() || (forge === "github" ? "https://github.com" : "https://gitlab.com");
+  let web: URL;
+  try {
+    web = new URL(rawWeb);
+  } catch {
+    throw new SignInConfigError(`${webVar}=${JSON.stringify(rawWeb)} is not a URL`, `set ${webVar} to the ${label} address people sign in at`);
+  }
+  if (web.protocol !== "https:" && !isLoopback(web)) throw new SignInConfigError(`${webVar} must be https (plain http only on localhost), not ${web.protocol}`, `set ${webVar} to the https address`);
+  const origin = publicOrigin(env);
+  if (!origin) throw new SignInConfigError(`FERRY_AUTH=${forge} needs the portal's own URL to build the callback URL`, "set FERRY_PUBLIC_URL (e.g. https://ferry.example.com)");
+  const webUrl = web.href.replace(/\/+$/, "");
+  const apiUrl = forge === "gitlab" ? `${webUrl}/api/v4` : web.hostname === "github.com" ? "https://api.github.com" : `${webUrl}/api/v3`;
+  return { forge, label, clientId, clientSecret, webUrl, apiUrl, scopes: forge === "github" ? "read:user read:org" : "read_user read_api", redirectUri: `${origin}/signin/${forge}/callback` };
 }
 
 function isLoopback(url: URL): boolean {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, verify as verifySignature, type KeyObject } fr
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type OpenAPIBackend from "openapi-backend";
+import { formOf, OAuthTestApp, sendOAuth, type OAuthTestAppOptions, type OAuthTestUser } from "../../testing/oauth-test-app";
 import { GitModel, type FlatEntry } from "./git-model";
 import { executeGraphql } from "./graphql";
 import { githubApi } from "./openapi";
@@ -102,6 +103,8 @@ export class GitHubTestServer {
   /** Told of every state change a webhook would report (e.g. to deliver webhooks, as the e2e forge does). */
   onEvent: ((event: GitHubServerEvent) => void) | null = null;
   private readonly faults: Fault[] = [];
+  private oauth: OAuthTestApp | null = null;
+  private readonly userTeams = new Map<string, { org: string; slug: string }[]>();
   private readonly tokens = new Map<string, number>();
   private nextPull = 1;
   private server: http.Server | null = null;
@@ -138,6 +141,16 @@ export class GitHubTestServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /**
+   * Sign-in with GitHub (an OAuth app): /login/oauth/authorize shows a page to pick one of `users`,
+   * /login/oauth/access_token hands out user tokens, which GET /user and GET /user/teams accept.
+   */
+  enableOAuth(options: OAuthTestAppOptions, users: readonly (OAuthTestUser & { teams: { org: string; slug: string }[] })[]): OAuthTestApp {
+    this.oauth = new OAuthTestApp(options, users);
+    for (const user of users) this.userTeams.set(user.login, user.teams);
+    return this.oauth;
+  }
+
   failNext(fault: Fault): void {
     this.faults.push({ times: 1, ...fault });
   }
@@ -159,6 +172,8 @@ export class GitHubTestServer {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
+        // github.com's OAuth pages, not REST: outside the API root, not in the OpenAPI description.
+        if (this.oauth && req.url?.startsWith("/login/oauth/")) return this.serveOAuth(req, res, Buffer.concat(chunks).toString("utf8"));
         this.handle(req, Buffer.concat(chunks).toString("utf8"))
           .catch((error: unknown) => {
             this.violations.push(`test server crashed: ${error instanceof Error ? error.stack : String(error)}`);
@@ -228,7 +243,7 @@ export class GitHubTestServer {
     } else {
       try {
         this.authenticate(operationId, headers.authorization ?? "");
-        reply = this.dispatch(operationId, params, url.searchParams, body);
+        reply = this.dispatch(operationId, params, url.searchParams, body, headers.authorization ?? "");
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         reply = { status: error.status, body: { message: error.message, documentation_url: DOCS, ...(error.errors ? { errors: error.errors } : {}), status: String(error.status) } };
@@ -250,6 +265,21 @@ export class GitHubTestServer {
     return this.record(req, url, operationId, reply);
   }
 
+  private serveOAuth(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+    const oauth = this.oauth!;
+    const url = new URL(req.url ?? "/", this.origin);
+    this.requests.push({ method: req.method ?? "GET", path: url.pathname, operationId: `oauth${url.pathname.slice("/login/oauth".length)}`, status: 0, conditional: false });
+    if (url.pathname === "/login/oauth/authorize" && req.method === "GET") return sendOAuth(res, oauth.authorizePage(url, "/login/oauth/authorize"));
+    if (url.pathname === "/login/oauth/authorize" && req.method === "POST") return sendOAuth(res, oauth.confirm(formOf(raw, req.headers["content-type"])));
+    if (url.pathname === "/login/oauth/access_token" && req.method === "POST") {
+      const answer = oauth.exchange(formOf(raw, req.headers["content-type"]), req.headers.authorization, "github");
+      // Without Accept: application/json GitHub answers form-encoded; Ferry always asks for JSON.
+      if (!req.headers.accept?.includes("application/json")) this.violations.push("POST /login/oauth/access_token without Accept: application/json");
+      return sendOAuth(res, answer);
+    }
+    sendOAuth(res, { status: 404, body: { message: "Not Found" } });
+  }
+
   private record(req: http.IncomingMessage, url: URL, operationId: string | null, reply: Reply): Reply {
     this.requests.push({ method: req.method ?? "GET", path: url.pathname + url.search, operationId, status: reply.status, conditional: req.headers["if-none-match"] !== undefined });
     return reply;
@@ -258,6 +288,11 @@ export class GitHubTestServer {
   private authenticate(operationId: string, authorization: string): void {
     const [scheme, credential = ""] = authorization.split(" ");
     const bad = () => new HttpError(401, "Bad credentials");
+    if (operationId === "users/get-authenticated" || operationId === "teams/list-for-authenticated-user") {
+      // Only a signed-in user's token (from the OAuth flow) names a user.
+      if (!this.oauth?.userForToken(authorization)) throw new HttpError(401, "Requires authentication");
+      return;
+    }
     if (operationId.startsWith("apps/")) {
       if (this.auth.kind !== "app" || scheme?.toLowerCase() !== "bearer" || !this.validJwt(credential)) throw new HttpError(401, "A JSON web token could not be decoded");
       return;
@@ -281,7 +316,7 @@ export class GitHubTestServer {
 
   // ---- operations ----
 
-  private dispatch(operationId: string, params: Record<string, string>, query: URLSearchParams, body: unknown): Reply {
+  private dispatch(operationId: string, params: Record<string, string>, query: URLSearchParams, body: unknown, authorization = ""): Reply {
     if (params.owner !== undefined && (params.owner.toLowerCase() !== this.owner.toLowerCase() || params.repo?.toLowerCase() !== this.repo.toLowerCase())) {
       throw new HttpError(404, "Not Found");
     }
@@ -290,6 +325,10 @@ export class GitHubTestServer {
     switch (operationId) {
       case "apps/get-repo-installation":
         return { status: 200, body: this.installation() };
+      case "users/get-authenticated":
+        return { status: 200, body: this.authenticatedUserJson(authorization) };
+      case "teams/list-for-authenticated-user":
+        return { status: 200, body: this.userTeamsJson(authorization, query) };
       case "apps/create-installation-access-token":
         return { status: 201, body: this.mintToken(Number(params.installation_id)) };
       case "git/get-ref":
@@ -358,6 +397,29 @@ export class GitHubTestServer {
 
   private template<T = Record<string, unknown>>(operationId: string, status: number): T {
     return structuredClone(this.api.mockResponseForOperation(operationId, { code: status }).mock) as T;
+  }
+
+  private authenticatedUserJson(authorization: string): unknown {
+    const user = this.oauth!.userForToken(authorization)!;
+    const body = this.template("users/get-authenticated", 200);
+    return { ...body, login: user.login, id: user.id, name: user.name, email: user.email, user_view_type: "private" };
+  }
+
+  /** The teams of the signed-in user across organisations, paginated like GitHub (per_page ≤ 100). */
+  private userTeamsJson(authorization: string, query: URLSearchParams): unknown {
+    const user = this.oauth!.userForToken(authorization)!;
+    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+    const page = Number(query.get("page") ?? 1);
+    const [team] = this.template<Record<string, unknown>[]>("teams/list-for-authenticated-user", 200);
+    return (this.userTeams.get(user.login) ?? []).slice((page - 1) * perPage, page * perPage).map((t, i) => ({
+      ...team,
+      id: 1000 + i,
+      slug: t.slug,
+      name: t.slug,
+      // Required by the description, but absent from its generated example.
+      type: "organization",
+      organization: { ...(team!.organization as Record<string, unknown>), login: t.org, archived_at: null },
+    }));
   }
 
   private installation(): unknown {

@@ -12,6 +12,8 @@ import { OpenAPIBackend, type Document } from "openapi-backend";
 export const OPERATIONS: Record<string, readonly [path: string, method: string]> = {
   "apps/get-repo-installation": ["/repos/{owner}/{repo}/installation", "get"],
   "apps/create-installation-access-token": ["/app/installations/{installation_id}/access_tokens", "post"],
+  "users/get-authenticated": ["/user", "get"],
+  "teams/list-for-authenticated-user": ["/user/teams", "get"],
   "git/get-ref": ["/repos/{owner}/{repo}/git/ref/{ref}", "get"],
   "git/create-ref": ["/repos/{owner}/{repo}/git/refs", "post"],
   "git/update-ref": ["/repos/{owner}/{repo}/git/refs/{ref}", "patch"],

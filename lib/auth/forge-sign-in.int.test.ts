@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
+import { GitHubTestServer } from "@/lib/scm/github/testing/github-test-server";
+import { findRedirectSignIn, type RedirectSignIn } from "./redirect-sign-in";
+import { handleSignInCallback } from "./sign-in-callback";
+import { signInSettings } from "./sign-in-config";
+
+// Sign-in with GitHub against the GitHub test server's OAuth endpoints (/login/oauth/*) and its
+// spec-validated GET /user and GET /user/teams, with a real Postgres behind the callback.
+
+const PORTAL = "http://ferry.test";
+let db: TestDatabase;
+let github: GitHubTestServer;
+let dir: string;
+let env: Record<string, string>;
+let provider: RedirectSignIn;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  github = await GitHubTestServer.start({ auth: { kind: "token", token: "repo-token" } });
+  github.enableOAuth({ clientId: "Iv1.ferry", clientSecret: "gh-secret", redirectUri: `${PORTAL}/signin/github/callback` }, [
+    { id: 101, login: "octopay", name: "Octo Pay", email: "octo@acme.test", teams: [{ org: "acme", slug: "payments" }, { org: "other", slug: "payments" }] },
+    { id: 102, login: "lurker", name: "", email: null, teams: [] },
+    { id: 103, login: "busy", name: "Busy Bee", email: "busy@acme.test", teams: [...Array.from({ length: 105 }, (_, i) => ({ org: "acme", slug: `team-${i}` })), { org: "acme", slug: "platform" }] },
+  ]);
+  dir = mkdtempSync(path.join(os.tmpdir(), "ferry-github-signin-"));
+  writeFileSync(path.join(dir, "policy.csv"), "g, github:acme/payments, team:payments\ng, github:acme/platform, role:admin\n");
+  const webUrl = new URL(github.apiUrl).origin;
+  env = { FERRY_AUTH: "github", FERRY_GITHUB_OAUTH_CLIENT_ID: "Iv1.ferry", FERRY_GITHUB_OAUTH_CLIENT_SECRET: "gh-secret", FERRY_GITHUB_OAUTH_URL: webUrl, FERRY_PUBLIC_URL: PORTAL, FERRY_POLICY_FILE: path.join(dir, "policy.csv") };
+  provider = findRedirectSignIn(signInSettings(env), "github")!;
+});
+afterAll(async () => {
+  await github?.close();
+  await db?.drop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Plays the browser through GitHub's authorize page as `login`: the callback URL it is sent to. */
+async function authorizeAs(login: string, start: { url: URL }): Promise<URL> {
+  const page = await fetch(start.url);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const form = new URLSearchParams({ login });
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name!, value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+  const answer = await fetch(new URL("/login/oauth/authorize", start.url), { method: "POST", body: form, redirect: "manual" });
+  expect(answer.status).toBe(302);
+  return new URL(answer.headers.get("location")!);
+}
+
+describe("sign-in with GitHub", () => {
+  it("asks for read:org with state and PKCE, maps org/team to a Ferry team, and keeps why", async () => {
+    const start = await provider.start("/changes");
+    expect(start.url.pathname).toBe("/login/oauth/authorize");
+    expect(Object.fromEntries(start.url.searchParams)).toMatchObject({ client_id: "Iv1.ferry", scope: "read:user read:org", redirect_uri: `${PORTAL}/signin/github/callback`, code_challenge_method: "S256", state: start.pending.state });
+    const callback = await authorizeAs("octopay", start);
+    const result = await handleSignInCallback(db.prisma, provider, callback, start.pending, env);
+    expect(result).toMatchObject({ ok: true, userId: "github:101", next: "/changes", access: { role: "DEVELOPER", teams: ["payments"] } });
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: "github:101" } })).toMatchObject({
+      name: "Octo Pay",
+      email: "octo@acme.test",
+      provider: "github",
+      groups: ["github:acme/payments", "github:other/payments"],
+      grants: [{ grant: "team:payments", group: "github:acme/payments", line: 1, rule: "g, github:acme/payments, team:payments" }],
+    });
+    expect(github.violations).toEqual([]);
+    expect(github.requests.filter((r) => r.operationId === "users/get-authenticated" || r.operationId === "teams/list-for-authenticated-user").map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it("reads every page of teams (more than 100)", async () => {
+    const start = await provider.start("/");
+    const result = await handleSignInCallback(db.prisma, provider, await authorizeAs("busy", start), start.pending, env);
+    expect(result).toMatchObject({ ok: true, access: { role: "ADMIN" } });
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: "github:103" } })).groups).toHaveLength(106);
+    expect(github.violations).toEqual([]);
+  });
+
+  it("lets a user with no team and a private e-mail in as a viewer, named by login", async () => {
+    const start = await provider.start("/");
+    const result = await handleSignInCallback(db.prisma, provider, await authorizeAs("lurker", start), start.pending, env);
+    expect(result).toMatchObject({ ok: true, name: "lurker", access: { role: "VIEWER", teams: [] } });
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: "github:102" } })).email).toBe("102+lurker@users.noreply.github.com");
+  });
+
+  it("refuses a forged state, a wrong PKCE verifier and a replayed code, writing nobody", async () => {
+    const before = await db.prisma.user.count();
+    const forged = await provider.start("/");
+    const forgedCallback = await authorizeAs("octopay", forged);
+    expect(await handleSignInCallback(db.prisma, provider, forgedCallback, { ...forged.pending, state: "not-this-one" }, env)).toEqual({ ok: false, error: "failed" });
+
+    const wrongVerifier = await provider.start("/");
+    expect(await handleSignInCallback(db.prisma, provider, await authorizeAs("octopay", wrongVerifier), { ...wrongVerifier.pending, verifier: "v".repeat(43) }, env)).toEqual({ ok: false, error: "failed" });
+    expect(await db.prisma.user.count()).toBe(before);
+
+    const used = await provider.start("/");
+    const callback = await authorizeAs("octopay", used);
+    expect(await handleSignInCallback(db.prisma, provider, callback, used.pending, env)).toMatchObject({ ok: true });
+    expect(await handleSignInCallback(db.prisma, provider, callback, used.pending, env)).toEqual({ ok: false, error: "failed" });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "session.signin", result: "denied" }, orderBy: { id: "desc" } });
+    expect(audit.message).toMatch(/^Sign-in with GitHub refused: the code exchange failed/);
+  });
+
+  it("refuses an app secret GitHub does not accept", async () => {
+    const wrong = findRedirectSignIn(signInSettings({ ...env, FERRY_GITHUB_OAUTH_CLIENT_SECRET: "stale" }), "github")!;
+    const start = await wrong.start("/");
+    expect(await handleSignInCallback(db.prisma, wrong, await authorizeAs("octopay", start), start.pending, env)).toEqual({ ok: false, error: "failed" });
+  });
+});
