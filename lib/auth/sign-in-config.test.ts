@@ -63,12 +63,41 @@ describe("signInSettings", () => {
   });
 });
 
+describe("GitHub and GitLab sign-in", () => {
+  const PUBLIC = { FERRY_PUBLIC_URL: "https://ferry.example.com" };
+
+  it("reads a GitHub OAuth app for github.com, or a GitHub Enterprise Server and its /api/v3", () => {
+    const secretFile = path.join(dir, "gh-secret");
+    writeFileSync(secretFile, "gh-s3cret\n");
+    const dotcom = signInSettings({ ...PUBLIC, FERRY_GITHUB_OAUTH_CLIENT_ID: "Iv1.abc", FERRY_GITHUB_OAUTH_CLIENT_SECRET_FILE: secretFile, FERRY_POLICY_FILE: "/p" });
+    expect(dotcom).toMatchObject({ demo: false, oidc: undefined, gitlab: undefined, warnings: [] });
+    expect(dotcom.github).toEqual({ forge: "github", label: "GitHub", clientId: "Iv1.abc", clientSecret: "gh-s3cret", webUrl: "https://github.com", apiUrl: "https://api.github.com", scopes: "read:user read:org", redirectUri: "https://ferry.example.com/signin/github/callback" });
+    const ghes = signInSettings({ ...PUBLIC, FERRY_AUTH: "github", FERRY_GITHUB_OAUTH_CLIENT_ID: "x", FERRY_GITHUB_OAUTH_CLIENT_SECRET: "y", FERRY_GITHUB_OAUTH_URL: "https://ghe.acme.example/" });
+    expect(ghes.github).toMatchObject({ webUrl: "https://ghe.acme.example", apiUrl: "https://ghe.acme.example/api/v3" });
+  });
+
+  it("reads a GitLab application on a self-managed GitLab (FERRY_GITLAB_URL)", () => {
+    const settings = signInSettings({ ...PUBLIC, FERRY_AUTH: "gitlab,oidc", ...OIDC, FERRY_GITLAB_OAUTH_CLIENT_ID: "app", FERRY_GITLAB_OAUTH_CLIENT_SECRET: "gl", FERRY_GITLAB_URL: "https://gitlab.acme.example/" });
+    expect(settings.gitlab).toMatchObject({ forge: "gitlab", webUrl: "https://gitlab.acme.example", apiUrl: "https://gitlab.acme.example/api/v4", scopes: "read_user read_api", redirectUri: "https://ferry.example.com/signin/gitlab/callback" });
+    expect(settings.oidc).toBeDefined();
+    expect(signInSettings({ ...PUBLIC, FERRY_AUTH: "gitlab", FERRY_GITLAB_OAUTH_CLIENT_ID: "a", FERRY_GITLAB_OAUTH_CLIENT_SECRET: "b" }).gitlab?.webUrl).toBe("https://gitlab.com");
+  });
+
+  it.each([
+    [{ FERRY_AUTH: "github", FERRY_GITHUB_OAUTH_CLIENT_ID: "x" }, /FERRY_AUTH=github needs the OAuth app's client id and secret: set FERRY_GITHUB_OAUTH_CLIENT_ID and FERRY_GITHUB_OAUTH_CLIENT_SECRET/],
+    [{ FERRY_AUTH: "gitlab", FERRY_GITLAB_OAUTH_CLIENT_ID: "x", FERRY_GITLAB_OAUTH_CLIENT_SECRET: "y", FERRY_GITLAB_URL: "http://gitlab.acme.example" }, /FERRY_GITLAB_URL must be https/],
+    [{ FERRY_AUTH: "demo", FERRY_GITHUB_OAUTH_CLIENT_ID: "x" }, /demo sign-in is refused because GitHub sign-in is configured.*set FERRY_AUTH=github \(without "demo"\)/],
+  ])("refuses %j at start-up, saying what to set", (env, message) => {
+    expect(refusal({ ...PUBLIC, ...env }).toLine()).toMatch(message);
+  });
+});
+
 describe("demo sign-in next to a real provider or in production", () => {
   it("is refused when a real provider is configured, unless explicitly allowed, then warned about", () => {
     expect(refusal({ ...OIDC, FERRY_AUTH: "demo,oidc" }).toLine()).toBe(
       'demo sign-in is refused because FERRY_AUTH names a real provider (oidc): on it anyone may sign in as a platform admin: set FERRY_AUTH=oidc (without "demo"), or FERRY_ALLOW_DEMO_SIGNIN=1 to offer the demo users anyway',
     );
-    expect(refusal({ ...OIDC, FERRY_AUTH: "demo" }).message).toMatch(/because FERRY_OIDC_ISSUER is set/);
+    expect(refusal({ ...OIDC, FERRY_AUTH: "demo" }).message).toMatch(/because OpenID Connect sign-in is configured/);
     const allowed = signInSettings({ ...OIDC, FERRY_AUTH: "demo,oidc", FERRY_ALLOW_DEMO_SIGNIN: "1", FERRY_POLICY_FILE: "/p" });
     expect(allowed.demo).toBe(true);
     expect(allowed.oidc).toBeDefined();

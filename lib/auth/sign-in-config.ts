@@ -50,6 +50,8 @@ export interface SignInSettings {
 }
 
 const REAL_PROVIDERS = ["oidc", "github", "gitlab"] as const;
+const NAMES: Record<string, string> = { oidc: "OpenID Connect", github: "GitHub", gitlab: "GitLab" };
+const named = (ids: string[]) => ids.map((id) => NAMES[id] ?? id).join(", ");
 const KNOWN = new Set<string>(["demo", ...REAL_PROVIDERS]);
 
 /**
@@ -81,7 +83,7 @@ export function signInSettings(env: Env = withFileSignInConfig()): SignInSetting
   const demo = wanted.includes("demo");
   if (demo) {
     const allowed = /^(1|true|yes)$/i.test(env.FERRY_ALLOW_DEMO_SIGNIN?.trim() ?? "");
-    const configuredReal = real.length ? `FERRY_AUTH names a real provider (${real.join(", ")})` : configured.length ? `${configured.join(", ")} sign-in is configured` : undefined;
+    const configuredReal = real.length ? `FERRY_AUTH names a real provider (${real.join(", ")})` : configured.length ? `${named(configured)} sign-in is configured` : undefined;
     const why = configuredReal ?? (isProduction(env) ? "NODE_ENV=production" : undefined);
     if (why && !allowed) {
       throw new SignInConfigError(
@@ -92,7 +94,7 @@ export function signInSettings(env: Env = withFileSignInConfig()): SignInSetting
     if (why) warnings.push(`WARNING: demo sign-in is on although ${why} (FERRY_ALLOW_DEMO_SIGNIN=1): anyone who reaches this portal can sign in as a platform admin`);
   }
   if (real.length && !env.FERRY_POLICY_FILE?.trim()) {
-    warnings.push(`no FERRY_POLICY_FILE: everyone who signs in with ${real.join(", ")} is a viewer of no team`);
+    warnings.push(`no FERRY_POLICY_FILE: everyone who signs in with ${named(real)} is a viewer of no team`);
   }
   return { demo, oidc, github, gitlab, warnings };
 }
