@@ -100,6 +100,6 @@ describe("deriveRollout", () => {
     const open = deriveRollout(input({ change: { ...input().change, state: "OPEN", mergedAt: null, mergeCommitSha: null } }));
     expect(open.phase).toBe("open");
     expect(steps(open)).toEqual(["opened:2026-12-02T11:00:00.000Z", "merged:-", "applied:-", "healthy:-"]);
-    expect(deriveRollout(input({ change: { ...input().change, state: "CLOSED", mergedAt: null, mergeCommitSha: null } })).phase).toBe("closed");
+    expect(deriveRollout(input({ change: { ...input().change, state: "CLOSED", mergedAt: null, mergeCommitSha: null }, connected: false }))).toMatchObject({ phase: "closed", live: null });
   });
 });

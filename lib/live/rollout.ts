@@ -106,6 +106,8 @@ export function deriveRollout(input: RolloutInput): Rollout {
     health: null,
     objects: rows.map((r) => `${r.sourceName}/${r.name}`),
   };
+  // Closed without merging: nothing was deployed, and live state has nothing to say about it.
+  if (change.state === "CLOSED") return base;
   if (!input.connected) return { ...base, live: { kind: "not-connected" } };
   if (!merged) return base;
   if (rows.length === 0) return { ...base, live: { kind: "not-placed", cells: [...input.cells] } };

@@ -95,36 +95,43 @@ export async function followKubernetes(options: KubernetesFollowOptions): Promis
       informer.lastError = error;
       informer.wake?.();
     });
-    for (const verb of ["add", "update", "delete"] as const) informer.watch.on(verb, () => schedule());
+    for (const verb of ["add", "update", "delete"] as const) informer.watch.on(verb, (object: KubernetesObject) => changed(kind.kind, object));
     return informer;
   });
   const byKind = (kind: WatchedKind["kind"]) => informers.find((i) => i.kind.kind === kind)?.watch as ListWatch<KubernetesObject>;
 
+  const sourceLists = { GitRepository: byKind("GitRepository"), OCIRepository: byKind("OCIRepository") } as const;
+  const sources = {
+    get: (kind: string, namespace: string, name: string) => (kind in sourceLists ? (sourceLists[kind as keyof typeof sourceLists].get(name, namespace) as FluxSource | undefined) : undefined),
+  };
+
+  /** The live object a Kustomization, HelmRelease or Application is; undefined for a source or a nameless one. */
+  function reshape(kind: WatchedKind["kind"], object: KubernetesObject): LiveApplication | undefined {
+    if (kind === "Kustomization") return reshapeKustomization(object as FluxKustomization, sources, cluster);
+    if (kind === "HelmRelease") return reshapeHelmRelease(object as FluxHelmRelease, sources, cluster);
+    if (kind !== "Application") return undefined;
+    const app = reshapeApplication(object as WireApplication);
+    return app ? { ...app, key: `Application/${app.key}` } : undefined;
+  }
+
   function current(): LiveApplication[] {
-    const sourceLists = { GitRepository: byKind("GitRepository"), OCIRepository: byKind("OCIRepository") } as const;
-    const sources = {
-      get: (kind: string, namespace: string, name: string) => (kind in sourceLists ? (sourceLists[kind as keyof typeof sourceLists].get(name, namespace) as FluxSource | undefined) : undefined),
-    };
-    const out: LiveApplication[] = [];
-    for (const k of byKind("Kustomization").list()) {
-      const app = reshapeKustomization(k as FluxKustomization, sources, cluster);
-      if (app) out.push(app);
-    }
-    for (const h of byKind("HelmRelease").list()) {
-      const app = reshapeHelmRelease(h as FluxHelmRelease, sources, cluster);
-      if (app) out.push(app);
-    }
-    for (const a of byKind("Application").list()) {
-      const app = reshapeApplication(a as WireApplication);
-      if (app) out.push({ ...app, key: `Application/${app.key}` });
-    }
-    return out;
+    return (["Kustomization", "HelmRelease", "Application"] as const).flatMap((kind) => byKind(kind).list().flatMap((o) => reshape(kind, o) ?? []));
   }
 
   let stored: Map<string, string> | null = null;
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const failing = new Set<Informer>();
+  /** What changed since the last write: objects by key, or everything when a source (its URL) did. */
+  let dirty: Map<string, { kind: WatchedKind["kind"]; namespace: string; name: string }> | "all" = new Map();
+
+  function changed(kind: WatchedKind["kind"], object: KubernetesObject): void {
+    const namespace = object.metadata?.namespace ?? "";
+    const name = object.metadata?.name ?? "";
+    if (kind === "GitRepository" || kind === "OCIRepository") dirty = "all";
+    else if (dirty !== "all") dirty.set(`${kind}/${namespace}/${name}`, { kind, namespace, name });
+    schedule();
+  }
 
   function schedule(): void {
     if (stored === null || timer) return;
@@ -134,15 +141,31 @@ export async function followKubernetes(options: KubernetesFollowOptions): Promis
     }, batchMs);
   }
 
+  /** Writes what changed; one event of 10,000 objects reshapes one object, not all of them. */
   async function flush(): Promise<void> {
     if (stored === null) return;
-    const next = new Map(current().map((a) => [a.key, a]));
+    const written = stored;
+    const touched = dirty;
+    dirty = new Map();
     const events: LiveEvent[] = [];
-    for (const [key, app] of next) if (stored.get(key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
-    for (const key of stored.keys()) if (!next.has(key)) events.push({ type: "delete", key });
+    if (touched === "all") {
+      const next = new Map(current().map((a) => [a.key, a]));
+      for (const [key, app] of next) if (written.get(key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
+      for (const key of written.keys()) if (!next.has(key)) events.push({ type: "delete", key });
+    } else {
+      for (const [key, o] of touched) {
+        const object = byKind(o.kind).get(o.name, o.namespace || undefined);
+        const app = object ? reshape(o.kind, object) : undefined;
+        if (app && written.get(app.key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
+        else if (!app && written.has(key)) events.push({ type: "delete", key });
+      }
+    }
     if (events.length === 0) return;
     await store.apply(events, null);
-    stored = new Map([...next].map(([k, a]) => [k, sameApplication(a)]));
+    for (const e of events) {
+      if (e.type === "delete") written.delete(e.key);
+      else written.set(e.application.key, sameApplication(e.application));
+    }
   }
 
   async function healthy(informer: Informer): Promise<void> {
