@@ -176,6 +176,9 @@ test("Merge and Close ask first, and a merged change says who merged it, when, a
   await expect(head).toContainText("Before merge");
   await expect(head).not.toContainText("Now");
   await expect(page.getByRole("button", { name: /Merge/ })).toHaveCount(0);
+  // The demo portal follows no cluster: the timeline stops at merged and says so, claiming nothing more.
+  await expect(page.getByTestId("rollout-timeline")).toHaveAttribute("data-phase", "merged");
+  await expect(page.getByTestId("rollout-note")).toContainText("Live state is not connected");
 
   // The same after a reload (it is stored, not just shown once).
   await page.goto(changeUrl);
