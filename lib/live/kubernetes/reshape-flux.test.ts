@@ -49,7 +49,7 @@ describe("Flux objects as live state", () => {
       sync: "Ready",
       health: "Healthy",
       revision: "6.7.1",
-      sources: [{ repoURL: "", chart: "podinfo" }],
+      sources: [{ repoURL: "HelmRepository apps/podinfo", chart: "podinfo" }],
       destination: { name: "prod-eu", namespace: "apps" },
       appliedAt: "2026-12-02T11:07:00Z",
     });

@@ -93,7 +93,11 @@ export function reshapeHelmRelease(h: FluxHelmRelease, sources: FluxSources, clu
   if (chart?.chart) {
     const source = sourceOf(chart.sourceRef, namespace, sources);
     // A HelmRepository's URL is not read (not one of the watched kinds): the chart name places it.
-    live = chart.sourceRef?.kind === "GitRepository" && source?.spec?.url ? [{ repoURL: source.spec.url, path: chart.chart, targetRevision: gitRevision(source) }] : [{ repoURL: "", chart: chart.chart }];
+    const ref = chart.sourceRef;
+    live =
+      ref?.kind === "GitRepository" && source?.spec?.url
+        ? [{ repoURL: source.spec.url, path: chart.chart, targetRevision: gitRevision(source) }]
+        : [{ repoURL: ref ? `${ref.kind} ${ref.namespace ?? namespace}/${ref.name}` : "", chart: chart.chart }];
   } else if (h.spec?.chartRef?.kind === "OCIRepository") {
     const url = sourceOf(h.spec.chartRef, namespace, sources)?.spec?.url;
     if (url) live = [{ repoURL: url, chart: ociChart(url) }];
