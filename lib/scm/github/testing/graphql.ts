@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { buildSchema, graphql, type GraphQLSchema } from "graphql";
 
 // GitHub's GraphQL endpoint for the test server, executed by graphql-js against GitHub's own published
@@ -7,13 +5,12 @@ import { buildSchema, graphql, type GraphQLSchema } from "graphql";
 // it (a null where the schema says non-null, an enum value it does not list), come back as errors, and
 // the server records them as violations, as it does for REST answers that break the OpenAPI description.
 
-const require = createRequire(import.meta.url);
+let schema: Promise<GraphQLSchema> | null = null;
 
-let schema: GraphQLSchema | null = null;
-
-function githubSchema(): GraphQLSchema {
+/** Loaded on the first GraphQL request only: the package parses its 7 MB JSON form on import. */
+function githubSchema(): Promise<GraphQLSchema> {
   // assumeValidSDL: the published SDL declares two Enterprise fields twice, which graphql-js's SDL check refuses.
-  schema ??= buildSchema(readFileSync(require.resolve("@octokit/graphql-schema/schema.graphql"), "utf8"), { assumeValidSDL: true });
+  schema ??= import("@octokit/graphql-schema").then(({ schema: published }) => buildSchema(published.idl, { assumeValidSDL: true }));
   return schema;
 }
 
@@ -41,7 +38,7 @@ export async function executeGraphql(host: GraphqlHost, body: unknown): Promise<
       },
     };
   };
-  const result = await graphql({ schema: githubSchema(), source: request.query, variableValues: request.variables, operationName: request.operationName, rootValue: { repository } });
+  const result = await graphql({ schema: await githubSchema(), source: request.query, variableValues: request.variables, operationName: request.operationName, rootValue: { repository } });
   const violations: string[] = [];
   const errors = (result.errors ?? []).map((error) => {
     if (error.originalError instanceof NotFound) return { type: "NOT_FOUND", path: error.path, locations: error.locations, message: error.message };
