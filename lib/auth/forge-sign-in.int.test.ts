@@ -4,16 +4,20 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
 import { GitHubTestServer } from "@/lib/scm/github/testing/github-test-server";
+import { GitLabTestServer } from "@/lib/scm/gitlab/testing/gitlab-test-server";
 import { findRedirectSignIn, type RedirectSignIn } from "./redirect-sign-in";
 import { handleSignInCallback } from "./sign-in-callback";
 import { signInSettings } from "./sign-in-config";
 
-// Sign-in with GitHub against the GitHub test server's OAuth endpoints (/login/oauth/*) and its
-// spec-validated GET /user and GET /user/teams, with a real Postgres behind the callback.
+// Sign-in with GitHub and GitLab against the forge test servers' OAuth endpoints (GitHub's
+// /login/oauth/*, GitLab's /oauth/*) and their validated GET /user, /user/teams and /api/v4/user,
+// /api/v4/groups, with a real Postgres behind the callback.
 
 const PORTAL = "http://ferry.test";
 let db: TestDatabase;
 let github: GitHubTestServer;
+let gitlab: GitLabTestServer;
+let gitlabProvider: RedirectSignIn;
 let dir: string;
 let env: Record<string, string>;
 let provider: RedirectSignIn;
@@ -27,25 +31,32 @@ beforeAll(async () => {
     { id: 103, login: "busy", name: "Busy Bee", email: "busy@acme.test", teams: [...Array.from({ length: 105 }, (_, i) => ({ org: "acme", slug: `team-${i}` })), { org: "acme", slug: "platform" }] },
   ]);
   dir = mkdtempSync(path.join(os.tmpdir(), "ferry-github-signin-"));
-  writeFileSync(path.join(dir, "policy.csv"), "g, github:acme/payments, team:payments\ng, github:acme/platform, role:admin\n");
+  writeFileSync(path.join(dir, "policy.csv"), "g, github:acme/payments, team:payments\ng, github:acme/platform, role:admin\ng, gitlab:acme/payments, team:payments\ng, gitlab:acme/platform/sre, role:admin\n");
+  gitlab = await GitLabTestServer.start();
+  gitlab.enableOAuth({ clientId: "gl-app", clientSecret: "gl-secret", redirectUri: `${PORTAL}/signin/gitlab/callback` }, [
+    { id: 201, login: "gina", name: "Gina GitLab", email: "gina@acme.test", groups: ["acme", "acme/payments"] },
+    { id: 202, login: "sre", name: "Sam SRE", email: "sre@acme.test", groups: ["acme", "acme/platform", "acme/platform/sre", ...Array.from({ length: 120 }, (_, i) => `acme/g${i}`)] },
+  ]);
   const webUrl = new URL(github.apiUrl).origin;
   env = { FERRY_AUTH: "github", FERRY_GITHUB_OAUTH_CLIENT_ID: "Iv1.ferry", FERRY_GITHUB_OAUTH_CLIENT_SECRET: "gh-secret", FERRY_GITHUB_OAUTH_URL: webUrl, FERRY_PUBLIC_URL: PORTAL, FERRY_POLICY_FILE: path.join(dir, "policy.csv") };
   provider = findRedirectSignIn(signInSettings(env), "github")!;
+  gitlabProvider = findRedirectSignIn(signInSettings({ ...env, FERRY_AUTH: "gitlab", FERRY_GITLAB_OAUTH_CLIENT_ID: "gl-app", FERRY_GITLAB_OAUTH_CLIENT_SECRET: "gl-secret", FERRY_GITLAB_URL: gitlab.url }), "gitlab")!;
 });
 afterAll(async () => {
   await github?.close();
+  await gitlab?.close();
   await db?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Plays the browser through GitHub's authorize page as `login`: the callback URL it is sent to. */
-async function authorizeAs(login: string, start: { url: URL }): Promise<URL> {
+async function authorizeAs(login: string, start: { url: URL }, confirmPath = "/login/oauth/authorize"): Promise<URL> {
   const page = await fetch(start.url);
   expect(page.status).toBe(200);
   const html = await page.text();
   const form = new URLSearchParams({ login });
   for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name!, value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
-  const answer = await fetch(new URL("/login/oauth/authorize", start.url), { method: "POST", body: form, redirect: "manual" });
+  const answer = await fetch(new URL(confirmPath, start.url), { method: "POST", body: form, redirect: "manual" });
   expect(answer.status).toBe(302);
   return new URL(answer.headers.get("location")!);
 }
@@ -106,5 +117,32 @@ describe("sign-in with GitHub", () => {
     const wrong = findRedirectSignIn(signInSettings({ ...env, FERRY_GITHUB_OAUTH_CLIENT_SECRET: "stale" }), "github")!;
     const start = await wrong.start("/");
     expect(await handleSignInCallback(db.prisma, wrong, await authorizeAs("octopay", start), start.pending, env)).toEqual({ ok: false, error: "failed" });
+  });
+});
+
+describe("sign-in with GitLab (self-managed)", () => {
+  it("signs in at <FERRY_GITLAB_URL>/oauth with PKCE, maps group paths (subgroups too) to team and role", async () => {
+    const start = await gitlabProvider.start("/");
+    expect(start.url.href.startsWith(`${gitlab.url}/oauth/authorize?`)).toBe(true);
+    expect(start.url.searchParams.get("scope")).toBe("read_user read_api");
+    const result = await handleSignInCallback(db.prisma, gitlabProvider, await authorizeAs("gina", start, "/oauth/authorize"), start.pending, env);
+    expect(result).toMatchObject({ ok: true, userId: "gitlab:201", access: { role: "DEVELOPER", teams: ["payments"] } });
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: "gitlab:201" } })).toMatchObject({ provider: "gitlab", email: "gina@acme.test", groups: ["gitlab:acme", "gitlab:acme/payments"] });
+
+    const sre = await gitlabProvider.start("/");
+    const admin = await handleSignInCallback(db.prisma, gitlabProvider, await authorizeAs("sre", sre, "/oauth/authorize"), sre.pending, env);
+    expect(admin).toMatchObject({ ok: true, access: { role: "ADMIN", because: [{ group: "gitlab:acme/platform/sre", line: 4 }] } });
+    // 123 groups: two pages of 100.
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: "gitlab:202" } })).groups).toHaveLength(123);
+    expect(gitlab.shapeErrors).toEqual([]);
+  });
+
+  it("refuses a replayed code and a wrong verifier", async () => {
+    const start = await gitlabProvider.start("/");
+    const callback = await authorizeAs("gina", start, "/oauth/authorize");
+    expect(await handleSignInCallback(db.prisma, gitlabProvider, callback, { ...start.pending, verifier: "w".repeat(43) }, env)).toEqual({ ok: false, error: "failed" });
+    // The failed exchange used the code up, as Doorkeeper does.
+    expect(await handleSignInCallback(db.prisma, gitlabProvider, callback, start.pending, env)).toEqual({ ok: false, error: "failed" });
+    expect(gitlab.shapeErrors).toEqual([]);
   });
 });

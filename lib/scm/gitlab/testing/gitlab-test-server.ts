@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
+import { formOf, OAuthTestApp, sendOAuth, type OAuthTestAppOptions, type OAuthTestUser } from "../../testing/oauth-test-app";
 import { GitModel, type ModelCommit, type ModelFile } from "./git-model";
+import { currentUserShape, groupShape, tokenShape } from "./oauth-shapes";
 import {
   approvalsShape,
   blobShape,
@@ -115,6 +117,8 @@ export class GitLabTestServer {
   /** Told of every state change a webhook would report (e.g. to deliver webhooks, as the e2e forge does). */
   onEvent: ((event: GitLabServerEvent) => void) | null = null;
   private readonly faults: Fault[] = [];
+  private oauth: OAuthTestApp | null = null;
+  private readonly userGroups = new Map<string, string[]>();
   private server: http.Server | null = null;
   private origin = "";
   private nextMrId = 1000;
@@ -165,6 +169,17 @@ export class GitLabTestServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /**
+   * Sign-in with GitLab (an OAuth application): /oauth/authorize shows a page to pick one of `users`,
+   * /oauth/token hands out user tokens, which GET /api/v4/user and GET /api/v4/groups accept; each
+   * user is a member of the groups given by full path.
+   */
+  enableOAuth(options: OAuthTestAppOptions, users: readonly (OAuthTestUser & { groups: string[] })[]): OAuthTestApp {
+    this.oauth = new OAuthTestApp(options, users);
+    for (const user of users) this.userGroups.set(user.login, user.groups);
+    return this.oauth;
+  }
+
   fail(fault: Fault): void {
     this.faults.push({ ...fault });
   }
@@ -212,6 +227,7 @@ export class GitLabTestServer {
   private async handle(req: http.IncomingMessage, answer: http.ServerResponse): Promise<void> {
     let res = answer;
     const url = new URL(req.url ?? "/", this.origin);
+    if (this.oauth && (url.pathname.startsWith("/oauth/") || url.pathname === "/api/v4/user" || url.pathname === "/api/v4/groups")) return this.serveOAuth(req, res, url);
     const raw = url.pathname.replace(/^\/api\/v4\//, "");
     const segments = raw.split("/").map((s) => decodeURIComponent(s));
     const body = await readJson(req);
@@ -276,6 +292,49 @@ export class GitLabTestServer {
       default:
         return this.send(res, 404, { error: "404 Not Found" }, errorShape);
     }
+  }
+
+  /** The OAuth pages and the two API endpoints that take the signed-in user's token. */
+  private async serveOAuth(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const oauth = this.oauth!;
+    const method = req.method ?? "GET";
+    this.requests.push({ method, path: url.pathname.slice(1), query: url.searchParams, body: undefined });
+    if (url.pathname === "/oauth/authorize" && method === "GET") return sendOAuth(res, oauth.authorizePage(url, "/oauth/authorize"));
+    const body = method === "POST" ? await readJson(req) : null;
+    const raw = typeof body === "string" ? body : JSON.stringify(body ?? {});
+    if (url.pathname === "/oauth/authorize" && method === "POST") return sendOAuth(res, oauth.confirm(formOf(raw, req.headers["content-type"])));
+    if (url.pathname === "/oauth/token" && method === "POST") {
+      const answer = oauth.exchange(formOf(raw, req.headers["content-type"]), req.headers.authorization, "gitlab");
+      return this.send(res, answer.status, answer.body, tokenShape);
+    }
+    const user = oauth.userForToken(req.headers.authorization);
+    if (!user) return this.send(res, 401, { message: "401 Unauthorized" }, errorShape);
+    if (url.pathname === "/api/v4/user") {
+      const at = this.now();
+      const email = user.email ?? `${user.login}@example.com`;
+      const body = { id: user.id, username: user.login, name: user.name, state: "active", locked: false, avatar_url: null, web_url: `${this.origin}/${user.login}`, created_at: at, public_email: null, bot: false, email, commit_email: email, two_factor_enabled: false, external: false, private_profile: false };
+      return this.send(res, 200, body, currentUserShape);
+    }
+    // GET /groups?min_access_level=…: the groups the user is a member of (parents listed too, as GitLab does).
+    if (url.searchParams.get("min_access_level") === null) this.shapeErrors.push("GET /groups without min_access_level lists every visible group, not the user's memberships");
+    const groups = (this.userGroups.get(user.login) ?? []).map((fullPath, i) => {
+      const path = fullPath.split("/").at(-1)!;
+      return { id: 9000 + i, web_url: `${this.origin}/groups/${fullPath}`, name: path, path, description: "", visibility: "private", full_name: fullPath.split("/").join(" / "), full_path: fullPath, parent_id: null, created_at: this.now(), avatar_url: null };
+    });
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page") ?? 20) || 20));
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+    const totalPages = Math.max(1, Math.ceil(groups.length / perPage));
+    const link = (p: number) => `<${this.origin}/api/v4/groups?min_access_level=10&page=${p}&per_page=${perPage}>`;
+    const headers = {
+      "x-page": String(page),
+      "x-per-page": String(perPage),
+      "x-next-page": page < totalPages ? String(page + 1) : "",
+      "x-prev-page": page > 1 ? String(page - 1) : "",
+      "x-total": String(groups.length),
+      "x-total-pages": String(totalPages),
+      link: [...(page < totalPages ? [`${link(page + 1)}; rel="next"`] : []), `${link(1)}; rel="first"`, `${link(totalPages)}; rel="last"`].join(", "),
+    };
+    this.send(res, 200, groups.slice((page - 1) * perPage, page * perPage), groupShape.array(), headers, offsetPaginationHeaders);
   }
 
   private send(res: http.ServerResponse, status: number, body: unknown, shape: z.ZodType | null, headers: Record<string, string> = {}, headerShape?: z.ZodType): void {
