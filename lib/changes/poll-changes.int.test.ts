@@ -44,12 +44,13 @@ function pollFlow(ctx: { modules: Poll; prisma: PrismaClient }, forge: () => For
     const f = forge();
     const merged = await row(0);
     await f.view.mergeOnForge(merged.number!, merged.headSha!);
+    const mergeCommit = f.view.mainSha();
     f.push("main", { [file(1)]: yaml("1.0.1") });
     let result: string[] = [];
     const requests = await f.requestsDuring(async () => (result = await ctx.modules.refreshOpenChanges(ctx.prisma)));
     expect(requests).toBeLessThanOrEqual(2);
     expect(result).toEqual([f.repository]);
-    expect(await row(0)).toMatchObject({ state: "MERGED", mergedAt: expect.any(Date), mergeCommitSha: f.view.mainSha() });
+    expect(await row(0)).toMatchObject({ state: "MERGED", mergedAt: expect.any(Date), mergeCommitSha: mergeCommit });
     expect(await row(1)).toMatchObject({ state: "OPEN", conflict: true });
     expect(await openClean()).toBe(OPEN - 2);
   });
