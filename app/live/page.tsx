@@ -31,14 +31,15 @@ export default async function LiveStatePage() {
       {sources.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-slate-600" data-testid="no-live-sources">
           No live-state source is connected, so cells show what git says and nothing about what runs. Connect an Argo CD API server with a read-only
-          account: see &ldquo;Live state&rdquo; in the README (<code>liveSources:</code> in <code>ferry.config.yaml</code> or <code>FERRY_LIVE_SOURCES</code>).
+          account, or a cluster&rsquo;s Kubernetes API (Flux and Argo CD objects) with a read-only ClusterRole: see <code>docs/live-state.md</code> (
+          <code>liveSources:</code> in <code>ferry.config.yaml</code> or <code>FERRY_LIVE_SOURCES</code>).
         </p>
       ) : (
         <DataTable testId="live-sources" headers={["Source", "Kind", "Last contact", "State", "Placed", "Not placed"]}>
           {sources.map((s) => (
             <DataRow key={s.name} top>
               <DataCell className="font-medium">{s.name}</DataCell>
-              <DataCell>{s.kind === "argocd" ? "Argo CD" : s.kind}</DataCell>
+              <DataCell>{s.kind === "argocd" ? "Argo CD" : s.kind === "kubernetes" ? "Kubernetes API" : s.kind}</DataCell>
               <DataCell className="text-xs text-slate-600" title={s.lastContactAt ?? undefined}>
                 {s.lastContactAt ? relativeTime(s.lastContactAt, now) : "never"}
               </DataCell>
