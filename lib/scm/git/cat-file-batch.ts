@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { GitObjectReader } from "./object-reader";
 import { gitEnv } from "./git-env";
 import { GitCommandError } from "./run-git";
 
@@ -70,4 +71,14 @@ function parseBatchOutput(out: Buffer, shas: readonly string[]): Map<string, Bat
     result.set(requested, parts[1] === "blob" ? decode(body) : { kind: "missing" });
   }
   return result;
+}
+
+/** As catFileBatch, through the repository's long-lived object reader (no new process). */
+export async function readBlobObjects(reader: GitObjectReader, shas: readonly string[]): Promise<Map<string, BatchBlob>> {
+  const answers = await reader.contents(shas);
+  return new Map(shas.map((sha, i): [string, BatchBlob] => {
+    const answer = answers[i]!;
+    // A sha of a tree or commit is not a file: reported like a missing blob.
+    return [sha, answer.missing || answer.type !== "blob" || !answer.body ? { kind: "missing" } : decode(answer.body)];
+  }));
 }

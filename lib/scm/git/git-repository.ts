@@ -18,7 +18,7 @@ import type {
   CloseChangeRequestInput,
 } from "../types";
 import { assertObjectId, assertSafePath, assertSafeRef, isObjectId, normalizeRepoPath } from "./arguments";
-import { catFileBatch } from "./cat-file-batch";
+import { readBlobObjects } from "./cat-file-batch";
 import { checkedOutIn } from "./checked-out";
 import { assertChangeList, commitChanges } from "./commit-changes";
 import { commitTree } from "./commit-tree";
@@ -30,7 +30,8 @@ import { assertBranchName, assertCommitMessage, assertIdentity, FERRY_COMMITTER 
 import { parseGitLocation, redactUrl, type GitLocation } from "./location";
 import { LOG_FORMAT, LogStreamParser, parseLog } from "./log-format";
 import { ensureMirror, fetchMirror, gitMessage, mirrorDirFor } from "./mirror";
-import { parseLsTree } from "./parse-ls-tree";
+import { GitObjectReader } from "./object-reader";
+import { commitParents, readTreeObjects } from "./tree-objects";
 import { GitCommandError, runGit, streamGit } from "./run-git";
 
 export interface GitRepositoryOptions {
@@ -69,6 +70,8 @@ export class GitRepository implements ScmRepository {
   private fetching: Promise<void> | null = null;
   // `rev-parse --absolute-git-dir` of a local repository: asked once, not before every command.
   private localGitDirOf: { dir: string; gitDir: string } | null = null;
+  // One cat-file process per repository, kept while it is used (see object-reader.ts).
+  private objectReader: { gitDir: string; reader: GitObjectReader } | null = null;
   /** "base:head" → whether they conflict. */
   private readonly mergeChecks = new Map<string, boolean>();
 
@@ -97,6 +100,11 @@ export class GitRepository implements ScmRepository {
     assertObjectId(this.name, ancestorSha);
     assertObjectId(this.name, commitSha);
     const gitDir = await this.gitDir();
+    // The common case, a head that moved by commits on top of the last one: answered from the commit
+    // object itself, without starting git merge-base.
+    if (ancestorSha === commitSha) return true;
+    const parents = await commitParents(this.objects(gitDir), commitSha).catch(() => null);
+    if (parents?.includes(ancestorSha)) return true;
     try {
       await runGit(["merge-base", "--is-ancestor", ancestorSha, commitSha], { gitDir, timeoutMs: this.timeoutMs });
       return true;
@@ -110,8 +118,14 @@ export class GitRepository implements ScmRepository {
   async readTree(commitSha: string): Promise<TreeEntry[]> {
     assertSafeRef(this.name, commitSha);
     const gitDir = await this.gitDir();
-    const out = await this.git(gitDir, ["ls-tree", "-r", "-l", "-z", "--full-tree", "--end-of-options", commitSha], commitSha);
-    return parseLsTree(out);
+    let entries;
+    try {
+      entries = await readTreeObjects(this.objects(gitDir), commitSha);
+    } catch (error) {
+      throw await this.failure(error, commitSha);
+    }
+    if (!entries) throw await this.failure(new RefNotFoundError(this.name, commitSha), commitSha);
+    return entries;
   }
 
   async readBlobs(shas: string[]): Promise<Map<string, string>> {
@@ -122,7 +136,7 @@ export class GitRepository implements ScmRepository {
     const gitDir = await this.gitDir();
     let blobs;
     try {
-      blobs = await catFileBatch(gitDir, unique, this.timeoutMs);
+      blobs = await readBlobObjects(this.objects(gitDir), unique);
     } catch (error) {
       throw await this.failure(error);
     }
@@ -526,9 +540,19 @@ export class GitRepository implements ScmRepository {
     }
   }
 
+  private objects(gitDir: string): GitObjectReader {
+    if (this.objectReader?.gitDir !== gitDir) {
+      this.objectReader?.reader.close();
+      this.objectReader = { gitDir, reader: new GitObjectReader(gitDir, { timeoutMs: this.timeoutMs }) };
+    }
+    return this.objectReader.reader;
+  }
+
   /** Turns a failed git command into the ScmError a caller can act on. */
   private async failure(error: unknown, ref?: string, action: "read" | "written" = "read"): Promise<ScmError> {
     this.localGitDirOf = null; // the repository may have been replaced: ask git again next time
+    this.objectReader?.reader.close();
+    this.objectReader = null;
     if (error instanceof ScmError) return error;
     if (this.location.kind === "local") {
       const problem = await localProblem(this.location.path);
