@@ -14,8 +14,9 @@ async function fetchRollouts(ids: number[] | undefined): Promise<Rollout[]> {
   return ((await response.json()) as { ok: true; data: Rollout[] }).data;
 }
 
-function moving(rollouts: Rollout[] | undefined): boolean {
-  return !!rollouts?.some((r) => r.phase === "deploying" || (r.phase === "merged" && r.live === null) || r.phase === "open");
+/** On a change's own page an open change may be merged any moment; in the list, open ones wait for the list's poll. */
+function moving(rollouts: Rollout[] | undefined, openMoves: boolean): boolean {
+  return !!rollouts?.some((r) => r.phase === "deploying" || (r.phase === "merged" && r.live === null) || (openMoves && r.phase === "open"));
 }
 
 /**
@@ -28,6 +29,6 @@ export function useRollouts(ids?: number[]) {
   return useQuery({
     queryKey: ["rollouts", ids?.join(",") ?? "recent"],
     queryFn: () => fetchRollouts(ids),
-    refetchInterval: (query) => (moving(query.state.data) ? MOVING_MS : SETTLED_MS),
+    refetchInterval: (query) => (moving(query.state.data, ids !== undefined) ? MOVING_MS : SETTLED_MS),
   });
 }
