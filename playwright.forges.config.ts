@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import path from "node:path";
 import os from "node:os";
-import { forgePorts, forgeUrls, GITHUB, GITLAB } from "./e2e/forges/forges";
+import { forgePorts, forgeUrls, GITHUB, GITLAB, OAUTH } from "./e2e/forges/forges";
 import { githubEnv, gitlabEnv } from "./lib/changes/testing/forge-setup";
 import { browserOptions, portalServer, runOptions } from "./e2e/playwright-shared";
 
@@ -51,6 +51,15 @@ export default defineConfig({
         // (portalServer), and the Changes page only re-reads the portal's cache.
         ...githubEnv({ secret: GITHUB.webhookSecret, apiUrl: urls.githubApi }),
         ...gitlabEnv({ token: GITLAB.token, secret: GITLAB.webhookToken, url: urls.gitlab }),
+        // Sign-in with both forges (e2e/forges/sign-in.spec.ts) next to the demo users the promotion specs use.
+        FERRY_AUTH: "demo,github,gitlab",
+        FERRY_ALLOW_DEMO_SIGNIN: "1",
+        FERRY_GITHUB_OAUTH_CLIENT_ID: OAUTH.github.clientId,
+        FERRY_GITHUB_OAUTH_CLIENT_SECRET: OAUTH.github.clientSecret,
+        FERRY_GITHUB_OAUTH_URL: new URL(urls.githubApi).origin,
+        FERRY_GITLAB_OAUTH_CLIENT_ID: OAUTH.gitlab.clientId,
+        FERRY_GITLAB_OAUTH_CLIENT_SECRET: OAUTH.gitlab.clientSecret,
+        FERRY_POLICY_FILE: path.resolve("e2e/forges/policy.csv"),
       },
     }),
   ],

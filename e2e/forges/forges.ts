@@ -27,6 +27,17 @@ export const GITLAB = {
   webhookToken: "e2e-gitlab-webhook-token",
 } as const;
 
+/** Sign-in with GitHub and GitLab on this run's portal: the OAuth apps and who can sign in at each forge. */
+export const OAUTH = {
+  github: { clientId: "Iv1.e2e-ferry", clientSecret: "e2e-github-oauth-secret" },
+  gitlab: { clientId: "e2e-ferry-gitlab-app", clientSecret: "e2e-gitlab-oauth-secret" },
+  githubUsers: [{ id: 301, login: "octopay", name: "Octo Pay", email: "octo@acme.test", teams: [{ org: "acme", slug: "payments" }] }],
+  gitlabUsers: [
+    { id: 401, login: "gwen", name: "Gwen GitLab", email: "gwen@acme.test", groups: ["acme", "acme/payments"] },
+    { id: 402, login: "olly", name: "Olly Outsider", email: "olly@acme.test", groups: ["contractors"] },
+  ],
+} as const;
+
 export function forgeUrls(ports = forgePorts()) {
   const github = `http://127.0.0.1:${ports.github}`;
   const gitlab = `http://127.0.0.1:${ports.gitlab}`;

@@ -10,7 +10,7 @@ import { demoHistory, seedGitHub, seedGitLab } from "../../lib/changes/testing/f
 import { githubPullRequestClosed, githubPush, gitlabMergeRequestHook, gitlabPushHook, type WebhookDelivery } from "../../lib/changes/testing/forge-webhooks";
 import { GitHubTestServer } from "../../lib/scm/github/testing/github-test-server";
 import { GitLabTestServer } from "../../lib/scm/gitlab/testing/gitlab-test-server";
-import { forgePorts, forgeUrls, GITHUB, GITLAB, type Forge, type SentDelivery, type ServedRequest, type Violations } from "./forges";
+import { forgePorts, forgeUrls, GITHUB, GITLAB, OAUTH, type Forge, type SentDelivery, type ServedRequest, type Violations } from "./forges";
 
 const ports = forgePorts();
 const urls = forgeUrls(ports);
@@ -24,6 +24,9 @@ const gitlab = await GitLabTestServer.start({ projectPath: GITLAB.projectPath, t
 if (github.repositoryUrl !== urls.githubRepository || gitlab.projectUrl !== urls.gitlabProject) {
   throw new Error(`the test servers are not where the portal is told they are: ${github.repositoryUrl}, ${gitlab.projectUrl}`);
 }
+// Sign-in with each forge (e2e/forges/sign-in.spec.ts).
+github.enableOAuth({ ...OAUTH.github, redirectUri: `${urls.portal}/signin/github/callback` }, OAUTH.githubUsers.map((u) => ({ ...u, teams: [...u.teams] })));
+gitlab.enableOAuth({ ...OAUTH.gitlab, redirectUri: `${urls.portal}/signin/gitlab/callback` }, OAUTH.gitlabUsers.map((u) => ({ ...u, groups: [...u.groups] })));
 const history = await demoHistory("payments-gitops");
 seedGitHub(github, history);
 seedGitLab(gitlab, history);
