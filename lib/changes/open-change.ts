@@ -146,10 +146,11 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       if (existing) {
         const link = { id: existing.id, number: existing.number, url: existing.url, label: changeLabel({ provider: row.provider, repository: row.name, number: existing.number, id: existing.id }) };
         const previous = existing.changeSet as { diff?: string } | null;
-        if (existing.baseSha === repo.headSha && previous?.diff === changeSet.diff) return { status: "identical" as const, change: link, plan, baseSha: repo.headSha };
-        // Only a branch whose tip Ferry wrote is rewritten; knowing the tip, GitHub goes straight to updating the ref.
+        // Only a branch whose tip Ferry wrote is rewritten (or called identical: a commit pushed onto it by
+        // someone else is not what Ferry planned); knowing the tip, GitHub goes straight to updating the ref.
         const tip = await readBranchTip(scm, changeSet.branch);
         await assertFerryWroteTip(prisma, row.id, row.name, changeSet.branch, tip);
+        if (existing.baseSha === repo.headSha && previous?.diff === changeSet.diff) return { status: "identical" as const, change: link, plan, baseSha: repo.headSha };
         assertWriteLockHeld();
         leftover = { kind: "maybe-branch", branch: changeSet.branch };
         const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true, replaces: tip });
