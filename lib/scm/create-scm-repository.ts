@@ -12,7 +12,7 @@ export interface ScmRepositorySpec {
 }
 
 export interface ScmFactoryOptions {
-  /** Where remote git repositories are mirrored. */
+  /** Where remote git repositories are mirrored, and forge repositories cloned (`github/`, `gitlab/`). */
   cacheDir: string;
   /**
    * Where plain-git change requests are recorded (e.g. `new PrismaChangeRequestStore(getPrisma())`).
@@ -27,8 +27,8 @@ export function createScmRepository(spec: ScmRepositorySpec, opts: ScmFactoryOpt
     case "git":
       return new GitRepository({ name: spec.name, url: spec.url, defaultBranch: spec.branch, cacheDir: opts.cacheDir, changeRequests: opts.changeRequests });
     case "github":
-      return createGitHubRepository({ name: spec.name, url: spec.url, branch: spec.branch });
+      return createGitHubRepository({ name: spec.name, url: spec.url, branch: spec.branch, cacheDir: opts.cacheDir });
     case "gitlab":
-      return createGitLabRepository({ name: spec.name, url: spec.url, branch: spec.branch });
+      return createGitLabRepository({ name: spec.name, url: spec.url, branch: spec.branch, cacheDir: opts.cacheDir });
   }
 }

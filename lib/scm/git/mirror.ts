@@ -15,7 +15,7 @@ export function mirrorDirFor(cacheDir: string, name: string, url: string): strin
   return path.join(cacheDir, `${name}-${hash}.git`);
 }
 
-async function isUsableMirror(dir: string): Promise<boolean> {
+export async function isUsableMirror(dir: string): Promise<boolean> {
   try {
     await fs.access(path.join(dir, "HEAD"));
     await runGit(["rev-parse", "--git-dir"], { gitDir: dir });

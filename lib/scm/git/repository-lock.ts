@@ -27,7 +27,7 @@ export async function withWorktreeLock<T>(gitDir: string, fn: () => Promise<T>, 
   }
 }
 
-async function withLockFile<T>(lockPath: string, fn: () => Promise<T>, waitMs: number): Promise<T> {
+export async function withLockFile<T>(lockPath: string, fn: () => Promise<T>, waitMs: number): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {

@@ -35,12 +35,14 @@ describe("GitHub App authentication", () => {
     server.expireTokens();
     const from = server.requests.length;
     expect((await scm.readTree(await scm.resolveRef("main"))).length).toBe(1);
+    // git sends the token too (as a Basic password); the refused fetch is sent once more with a new one.
     expect(server.requests.slice(from).map((r) => `${r.operationId} ${r.status}`)).toEqual([
-      "git/get-ref 401",
+      "smart-http/info-refs 403",
       "apps/create-installation-access-token 201",
-      "git/get-ref 304",
-      "git/get-tree 200",
+      "smart-http/info-refs 200",
+      "smart-http/upload-pack 200",
     ]);
+    expect(await scm.readBranchTip("main")).toBe(server.git.refs.get("refs/heads/main"));
   });
 
   it("a token within 5 minutes of its expiry is replaced before use, without a 401", async () => {
@@ -50,7 +52,7 @@ describe("GitHub App authentication", () => {
     clock += 60 * 60 * 1000 - REFRESH_BEFORE_EXPIRY_MS + 1000;
     const from = server.requests.length;
     await scm.resolveRef("main");
-    expect(server.requests.slice(from).map((r) => r.operationId)).toEqual(["apps/create-installation-access-token", "git/get-ref"]);
+    expect(server.requests.slice(from).map((r) => r.operationId)).toEqual(["apps/create-installation-access-token", "smart-http/info-refs", "smart-http/upload-pack"]);
   });
 });
 

@@ -27,7 +27,7 @@ describe("GitHub time limits", () => {
     server.failNext({ operationId: "git/get-ref", hang: "request", times: 2 });
     const from = server.requests.length;
     const started = Date.now();
-    const error = await scm.resolveRef("main").catch((e: unknown) => e);
+    const error = await scm.readBranchTip("main").catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(refReads(from)).toBe(1);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
@@ -35,7 +35,7 @@ describe("GitHub time limits", () => {
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(3000);
     // The second hang (which a resend would have met) is still waiting: take it, so later tests start clean.
-    await scm.resolveRef("main").catch(() => undefined);
+    await scm.readBranchTip("main").catch(() => undefined);
   });
 
   it("the timeout comes from FERRY_FORGE_TIMEOUT_SECONDS", async () => {
@@ -44,7 +44,7 @@ describe("GitHub time limits", () => {
     try {
       const scm = connect(server);
       server.failNext({ operationId: "git/get-ref", hang: "request" });
-      await expect(scm.resolveRef("main")).rejects.toThrow(/within 0\.2 s/);
+      await expect(scm.readBranchTip("main")).rejects.toThrow(/within 0\.2 s/);
     } finally {
       if (saved === undefined) delete process.env.FERRY_FORGE_TIMEOUT_SECONDS;
       else process.env.FERRY_FORGE_TIMEOUT_SECONDS = saved;
@@ -56,7 +56,7 @@ describe("GitHub time limits", () => {
     server.failNext({ operationId: "git/get-ref", status: 429, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit", documentation_url: "https://docs.github.com/rest" } });
     const from = server.requests.length;
     const started = Date.now();
-    expect(await scm.resolveRef("main")).toBe(server.git.refs.get("refs/heads/main"));
+    expect(await scm.readBranchTip("main")).toBe(server.git.refs.get("refs/heads/main"));
     expect(refReads(from)).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
@@ -66,7 +66,7 @@ describe("GitHub time limits", () => {
     server.failNext({ operationId: "git/get-ref", status: 429, headers: { "retry-after": "3600" }, body: { message: "You have exceeded a secondary rate limit", documentation_url: "https://docs.github.com/rest" } });
     const from = server.requests.length;
     const started = Date.now();
-    await expect(scm.resolveRef("main")).rejects.toThrow(/rate limit was reached .* Try again in 3600 s/);
+    await expect(scm.readBranchTip("main")).rejects.toThrow(/rate limit was reached .* Try again in 3600 s/);
     expect(refReads(from)).toBe(1);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -76,7 +76,7 @@ describe("GitHub time limits", () => {
     const stop = new AbortController();
     stop.abort("the write lock of this promotion is lapsing");
     const from = server.requests.length;
-    const error = await runStoppable(stop.signal, () => scm.resolveRef("main")).catch((e: unknown) => e);
+    const error = await runStoppable(stop.signal, () => scm.readBranchTip("main")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toMatch(/GitHub call GET \/api\/v3\/repos\/acme\/gitops\/git\/ref\/heads\/main was stopped: the write lock of this promotion is lapsing/);
     expect(server.requests.length).toBe(from);

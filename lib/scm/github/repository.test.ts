@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { loadFixture } from "@/lib/gitops/testing/load-fixture";
 import { readRepository } from "@/lib/gitops/read";
@@ -5,8 +8,9 @@ import { ConflictError, ForgeUnavailableError, RefNotFoundError, StaleBaseError 
 import { connect, TEST_TOKEN, startTokenServer } from "./testing/connect";
 import type { GitHubTestServer } from "./testing/github-test-server";
 
-// Contract tests: the real octokit client against the local GitHub test server, whose requests and
-// responses are all validated against GitHub's OpenAPI description (violations fail the test).
+// Contract tests: the real octokit client (writes, pull requests) and real git (reads, from a partial
+// clone) against the local GitHub test server, whose API requests and responses are all validated
+// against GitHub's OpenAPI description (violations fail the test) and which serves git smart HTTP.
 
 let server: GitHubTestServer;
 const FIXTURE = "conventions-mix";
@@ -22,15 +26,18 @@ afterEach(() => {
 });
 
 const head = () => server.git.refs.get("refs/heads/main") ?? "";
+const api = (from: number) => server.count((r) => !r.git, from);
+const git = (from: number) => server.count((r) => r.git === true, from);
 
 describe("reading", () => {
-  it("syncs: resolveRef → readTree (one request) → readBlobs → the same model as the files on disk", async () => {
+  it("syncs over git: resolveRef (one fetch) → readTree (local) → readBlobs (one fetch) → the same model as the files on disk", async () => {
     const scm = connect(server);
     const from = server.requests.length;
     const sha = await scm.resolveRef("main");
     expect(sha).toBe(head());
     const entries = await scm.readTree(sha);
-    expect(server.count((r) => r.operationId === "git/get-tree", from)).toBe(1);
+    // A fetch is the capability advertisement, the ref listing and the pack: three requests.
+    expect(git(from)).toBe(3);
     const contents = await scm.readBlobs(entries.map((e) => e.blobSha));
     const tree = new Map(entries.map((e) => [e.path, contents.get(e.blobSha) ?? ""]));
     const expected = loadFixture(FIXTURE);
@@ -38,16 +45,22 @@ describe("reading", () => {
     const model = readRepository(tree);
     expect(model.deployments.length).toBeGreaterThan(0);
     expect(model).toEqual(readRepository(expected));
-    // Only the blobs asked for, each once.
-    expect(server.count((r) => r.operationId === "git/get-blob", from)).toBe(new Set(entries.map((e) => e.blobSha)).size);
+    // The blobs came in one more fetch (advertisement + pack), and nothing went through the REST API.
+    expect(git(from)).toBe(5);
+    expect(api(from)).toBe(0);
+    // Blobs already fetched are read locally.
+    const again = server.requests.length;
+    await scm.readBlobs(entries.map((e) => e.blobSha));
+    expect(server.requests.length).toBe(again);
   });
 
-  it("an idle poll of an unchanged branch is exactly one conditional request, answered 304", async () => {
+  it("an idle poll of an unchanged branch is one fetch that brings nothing: two small requests", async () => {
     const scm = connect(server);
     await scm.resolveRef("main");
     const from = server.requests.length;
     expect(await scm.resolveRef("main")).toBe(head());
-    expect(server.requests.slice(from)).toMatchObject([{ operationId: "git/get-ref", conditional: true, status: 304 }]);
+    expect(server.requests.slice(from)).toMatchObject([{ operationId: "smart-http/info-refs", status: 200 }, { operationId: "smart-http/upload-pack", status: 200 }]);
+    expect(server.requests.slice(from).reduce((sum, r) => sum + (r.bytes ?? 0), 0)).toBeLessThan(1024);
   });
 
   it("a changed branch is seen on the next poll", async () => {
@@ -57,17 +70,15 @@ describe("reading", () => {
     expect(await scm.resolveRef("main")).toBe(moved);
   });
 
-  it("walks subtrees when GitHub truncates the recursive listing", async () => {
-    const scm = connect(server);
-    const whole = await scm.readTree(head());
-    server.maxTreeEntries = 3;
-    try {
-      const walked = await connect(server).readTree(head());
-      expect(walked.map((e) => e.path).sort()).toEqual(whole.map((e) => e.path).sort());
-      expect(whole.length).toBeGreaterThan(3);
-    } finally {
-      server.maxTreeEntries = 100_000;
-    }
+  it("a clone that was damaged or deleted on disk is made again", async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), "ferry-github-clone-"));
+    const scm = connect(server, { cacheDir });
+    const whole = await scm.readTree(await scm.resolveRef("main"));
+    const [clone = ""] = readdirSync(path.join(cacheDir, "github")).filter((d) => d.endsWith(".git"));
+    rmSync(path.join(cacheDir, "github", clone, "objects"), { recursive: true, force: true });
+    expect(await scm.readTree(await scm.resolveRef("main"))).toEqual(whole);
+    rmSync(path.join(cacheDir, "github"), { recursive: true, force: true });
+    expect(await scm.readTree(await scm.resolveRef("main"))).toEqual(whole);
   });
 
   it("leaves binary blobs out and keeps a BOM and CRLF byte for byte", async () => {
@@ -101,9 +112,9 @@ describe("reading", () => {
 });
 
 describe("writing", () => {
-  it("a promotion (branch with commit + pull request) makes at most 5 GitHub calls", async () => {
+  it("a promotion after a sync (branch with commit + pull request) makes at most 5 GitHub calls", async () => {
     const scm = connect(server);
-    const base = head();
+    const base = await scm.resolveRef("main");
     const from = server.requests.length;
     const { commitSha } = await scm.createBranchWithCommit({
       baseSha: base,
@@ -195,21 +206,21 @@ describe("failures", () => {
     const scm = connect(server);
     server.failNext({ operationId: "git/get-ref", status, headers: { "retry-after": "7" }, body: secondary });
     const from = server.requests.length;
-    expect(await scm.resolveRef("main")).toBe(head());
+    expect(await scm.readBranchTip("main")).toBe(head());
     expect(server.requests.slice(from).map((r) => r.status)).toEqual([status, 200]);
   });
 
   it("a primary rate limit (x-ratelimit-remaining: 0) is waited out, then succeeds", async () => {
     const scm = connect(server);
     const reset = String(Math.floor(Date.now() / 1000) + 2);
-    server.failNext({ operationId: "git/get-tree", status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }, body: { message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest" } });
-    expect((await scm.readTree(head())).length).toBeGreaterThan(0);
+    server.failNext({ operationId: "pulls/list", status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }, body: { message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest" } });
+    expect(await scm.findChangeRequest({ headBranch: "ferry/none" })).toBeNull();
   });
 
   it("a rate limit that persists fails with a clear message after two retries", async () => {
     const scm = connect(server);
     server.failNext({ operationId: "git/get-ref", status: 429, headers: { "retry-after": "1" }, body: secondary, times: 3 });
-    const error = await scm.resolveRef("main").catch((e: unknown) => e);
+    const error = await scm.readBranchTip("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toMatch(/rate limit/i);
     expect((error as Error).message).toContain("127.0.0.1");
@@ -217,26 +228,37 @@ describe("failures", () => {
 
   it("5xx answers are retried, then succeed", async () => {
     const scm = connect(server);
-    server.failNext({ operationId: "git/get-tree", status: 502, times: 2 });
+    server.failNext({ operationId: "pulls/list", status: 502, times: 2 });
     const from = server.requests.length;
-    expect((await scm.readTree(head())).length).toBeGreaterThan(0);
+    expect(await scm.findChangeRequest({ headBranch: "ferry/none" })).toBeNull();
     expect(server.requests.slice(from).map((r) => r.status)).toEqual([502, 502, 200]);
   });
 
   it("a forge that stays down is ForgeUnavailableError naming the host, never the token", async () => {
     const scm = connect(server);
     server.failNext({ operationId: "git/get-ref", status: 503, times: 4 });
-    const error = await scm.resolveRef("main").catch((e: unknown) => e);
+    const error = await scm.readBranchTip("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toContain(new URL(server.apiUrl).host);
     expect(JSON.stringify(error) + String(error)).not.toContain(TEST_TOKEN);
   });
 
-  it("rejected credentials are ForgeUnavailableError without the token", async () => {
+  it.each(["readBranchTip", "resolveRef"] as const)("rejected credentials (%s: API, git) are ForgeUnavailableError without the token", async (read) => {
     const scm = connect(server, { credentials: { kind: "token", token: "ghp_wrong_token_value" } });
-    const error = await scm.resolveRef("main").catch((e: unknown) => e);
+    const error = await scm[read]("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toMatch(/credentials were rejected/);
-    expect((error as Error).message).not.toContain("ghp_wrong_token_value");
+    expect(JSON.stringify(error) + String(error)).not.toContain("ghp_wrong_token_value");
+  });
+
+  it("a git fetch without an answer is stopped after the request timeout, naming GitHub", async () => {
+    const scm = connect(server, { tuning: { timeoutMs: 1000 } });
+    server.failNext({ operationId: "smart-http/info-refs", hang: "request" });
+    const started = Date.now();
+    const error = await scm.resolveRef("main").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForgeUnavailableError);
+    expect((error as Error).message).toMatch(/GitHub did not answer git fetch of refs\/heads\/main within 1 s \(FERRY_FORGE_TIMEOUT_SECONDS\)/);
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(await connect(server).resolveRef("main")).toBe(head());
   });
 });

@@ -1,4 +1,5 @@
 import { ConflictError, InvalidInputError } from "../errors";
+import { forgeCloneReader, type ForgeCloneReader } from "../git/forge-clone-reader";
 import type {
   ChangeRequest,
   CloseChangeRequestInput,
@@ -19,14 +20,11 @@ import { credentialsFromEnv, InstallationTokens, StaticToken, statusOf, authenti
 import { createOctokit, type GitHubClientTuning } from "./client";
 import { fail, type GitHubContext } from "./context";
 import { githubMessage } from "./errors";
-import { LastCommitCache, log } from "./history";
 import { parseGitHubUrl, type GitHubLocation } from "./location";
 import { pollPullRequests } from "./poll-pulls";
 import { PullRequests } from "./pulls";
-import { readBlobs } from "./read-blobs";
-import { readTree, type CommitTree } from "./read-tree";
 import { RefResolver } from "./resolve-ref";
-import { createBranchWithCommit } from "./write-commit";
+import { createBranchWithCommit, type CommitTree } from "./write-commit";
 
 export interface GitHubRepositoryOptions {
   /** Configured repository name. */
@@ -42,15 +40,19 @@ export interface GitHubRepositoryOptions {
   tuning?: GitHubClientTuning;
   /** Clock for installation token expiry (tests). */
   now?: () => number;
+  /** Where the repository's partial clone is kept (`<dir>/github/<name>-<hash>.git`). Default `<FERRY_DATA_DIR>/mirrors`. */
+  cacheDir?: string;
 }
 
 /** Trees kept for building commits on a recently read head without reading its tree again. */
 const CACHED_TREES = 2;
 
 /**
- * A repository on GitHub or GitHub Enterprise Server through its REST API (octokit). One instance
- * per repository per process (lib/sync/open-scm.ts): it keeps ETags, installation tokens, recent
- * trees and history answers between calls, and runs its writes one at a time.
+ * A repository on GitHub or GitHub Enterprise Server: read over git from a local partial clone
+ * (../git/forge-clone-reader.ts: one fetch per poll, blobs fetched in one batch, history walked
+ * locally), written and its pull requests handled through the REST API (octokit). One instance per
+ * repository per process (lib/sync/open-scm.ts): it keeps ETags, installation tokens and recent
+ * trees between calls, and runs its writes one at a time.
  */
 export class GitHubRepository implements ScmRepository {
   readonly provider = "github" as const;
@@ -59,7 +61,7 @@ export class GitHubRepository implements ScmRepository {
   readonly location: GitHubLocation;
   private readonly ctx: GitHubContext;
   private readonly refs: RefResolver;
-  private readonly lastCommits: LastCommitCache;
+  private readonly reader: ForgeCloneReader;
   private readonly pulls: PullRequests;
   private readonly trees = new Map<string, CommitTree>();
   private writes: Promise<unknown> = Promise.resolve();
@@ -78,15 +80,27 @@ export class GitHubRepository implements ScmRepository {
     authenticateWith(octokit, tokens);
     this.ctx = { octokit, owner, repo, name: this.name, host: apiHost };
     this.refs = new RefResolver(this.ctx);
-    this.lastCommits = new LastCommitCache(this.ctx);
+    this.reader = forgeCloneReader({
+      repository: this.name,
+      forge: "GitHub",
+      url: `${this.location.webOrigin}/${owner}/${repo}.git`,
+      cacheDir: opts.cacheDir,
+      defaultBranch: this.defaultBranch,
+      // GitHub takes a token (personal or App installation) over git as the password of x-access-token.
+      credentials: { username: "x-access-token", token: () => tokens.token(), invalidate: (rejected) => tokens.invalidate(rejected) },
+      timeoutMs: opts.tuning?.timeoutMs,
+    });
     this.pulls = new PullRequests(this.ctx);
   }
 
   // ---- read side ----
 
-  async resolveRef(ref: string): Promise<string> {
-    assertSafeRef(this.name, ref);
-    return this.refs.resolve(ref);
+  resolveRef(ref: string): Promise<string> {
+    return this.reader.resolveRef(ref);
+  }
+
+  isAncestor(ancestorSha: string, commitSha: string): Promise<boolean> {
+    return this.reader.isAncestor(ancestorSha, commitSha);
   }
 
   readBranchTip(branch: string): Promise<string | null> {
@@ -100,17 +114,15 @@ export class GitHubRepository implements ScmRepository {
   }
 
   readBlobs(shas: string[]): Promise<Map<string, string>> {
-    return readBlobs(this.ctx, shas);
+    return this.reader.readBlobs(shas);
   }
 
-  async log(opts: LogOptions): Promise<CommitInfo[]> {
-    assertSafeRef(this.name, opts.ref);
-    return log(this.ctx, opts.ref, opts);
+  log(opts: LogOptions): Promise<CommitInfo[]> {
+    return this.reader.log(opts);
   }
 
   lastCommitByPath(commitSha: string, paths: string[]): Promise<Map<string, CommitInfo>> {
-    assertSafeRef(this.name, commitSha);
-    return this.lastCommits.lookup(commitSha, paths);
+    return this.reader.lastCommitByPath(commitSha, paths);
   }
 
   commitUrl(sha: string): string {
@@ -200,7 +212,8 @@ export class GitHubRepository implements ScmRepository {
   private async commitTree(commitSha: string): Promise<CommitTree> {
     const cached = this.trees.get(commitSha);
     if (cached) return cached;
-    const tree = await readTree(this.ctx, commitSha);
+    const [entries, treeSha] = await Promise.all([this.reader.readTree(commitSha), this.reader.treeSha(commitSha)]);
+    const tree = { treeSha, entries };
     this.trees.set(commitSha, tree);
     while (this.trees.size > CACHED_TREES) this.trees.delete(this.trees.keys().next().value ?? "");
     return tree;
@@ -208,11 +221,12 @@ export class GitHubRepository implements ScmRepository {
 }
 
 /** The GitHub provider for a configured repository, credentials and API URL from the environment. */
-export function createGitHubRepository(spec: { name: string; url: string; branch?: string }, env: Record<string, string | undefined> = process.env): GitHubRepository {
+export function createGitHubRepository(spec: { name: string; url: string; branch?: string; cacheDir?: string }, env: Record<string, string | undefined> = process.env): GitHubRepository {
   return new GitHubRepository({
     name: spec.name,
     url: spec.url,
     defaultBranch: spec.branch,
+    cacheDir: spec.cacheDir,
     apiUrl: env.FERRY_GITHUB_API_URL?.trim() || undefined,
     credentials: credentialsFromEnv(env),
   });

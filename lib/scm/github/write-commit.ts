@@ -1,12 +1,17 @@
 import { ConflictError, InvalidInputError, RefNotFoundError } from "../errors";
 import { assertChangeList } from "../git/commit-changes";
 import { assertCommitMessage, assertIdentity, FERRY_COMMITTER } from "../git/write-arguments";
-import type { CreateBranchWithCommitInput, FileChange } from "../types";
+import type { CreateBranchWithCommitInput, FileChange, TreeEntry } from "../types";
 import { statusOf } from "./auth";
 import { assertBranchName } from "./arguments";
 import { fail, OBJECT_ID, type GitHubContext } from "./context";
 import { githubMessage } from "./errors";
-import type { CommitTree } from "./read-tree";
+
+/** A commit's root tree (what a new commit's `base_tree` needs) and its files. */
+export interface CommitTree {
+  treeSha: string;
+  entries: TreeEntry[];
+}
 
 /** The base commit's tree, from the instance's cache (filled by readTree) or one recursive tree read. */
 export type BaseTreeLookup = (baseSha: string) => Promise<CommitTree>;

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ForgeUnavailableError } from "../errors";
 import { GitLabRepository } from "./repository";
@@ -25,7 +28,7 @@ const branchReads = () => gl.server.requests.filter((r) => r.path.endsWith("repo
 describe("GitLab failures", () => {
   it("429 with Retry-After, then success", async () => {
     gl.server.fail({ path: /branches\/main$/, times: 1, status: 429, headers: { "retry-after": "1" }, body: { message: "Retry later" } });
-    expect(await gl.repo.resolveRef("main")).toBe(head);
+    expect(await gl.repo.readBranchTip("main")).toBe(head);
     expect(branchReads()).toBe(2);
   });
 
@@ -34,7 +37,7 @@ describe("GitLab failures", () => {
     const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, retry: { attempts: 3, baseDelayMs: 1 } });
     gl.server.fail({ path: /branches\/main$/, times: 100, status: 429, headers: { "retry-after": "1" }, body: { message: "Retry later" } });
     const started = Date.now();
-    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const error = await repo.readBranchTip("main").catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     // Three attempts, three requests at the server (gitbeaker's own handler sent 10 per attempt: 30).
     expect(branchReads()).toBe(3);
@@ -47,7 +50,7 @@ describe("GitLab failures", () => {
     const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, retry: { attempts: 4, baseDelayMs: 1, maxRetryAfterSeconds: 60 } });
     gl.server.fail({ path: /branches\/main$/, times: 100, status: 429, headers: { "retry-after": "3600" }, body: { message: "Retry later" } });
     const started = Date.now();
-    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const error = await repo.readBranchTip("main").catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1000);
     expect((error as Error).message).toMatch(/asks to wait 3600 s/);
     expect(branchReads()).toBe(1);
@@ -57,7 +60,7 @@ describe("GitLab failures", () => {
     const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, retry: { attempts: 4, baseDelayMs: 1 }, timeoutMs: 300 });
     gl.server.fail({ path: /branches\/main$/, times: 100, hang: "request" });
     const started = Date.now();
-    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const error = await repo.readBranchTip("main").catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toMatch(/GitLab at 127\.0\.0\.1:\d+ did not answer in time to read branch "main": GitLab did not answer GET \/api\/v4\/projects\/acme\/platform\/gitops\/repository\/branches\/main within 0\.3 s/);
@@ -72,33 +75,55 @@ describe("GitLab failures", () => {
     try {
       const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token });
       gl.server.fail({ path: /branches\/main$/, times: 1, hang: "request" });
-      await expect(repo.resolveRef("main")).rejects.toThrow(/within 0\.2 s/);
+      await expect(repo.readBranchTip("main")).rejects.toThrow(/within 0\.2 s/);
     } finally {
       if (saved === undefined) delete process.env.FERRY_FORGE_TIMEOUT_SECONDS;
       else process.env.FERRY_FORGE_TIMEOUT_SECONDS = saved;
     }
   });
 
-  it("5xx, then success", async () => {
-    gl.server.fail({ path: /repository\/tree$/, times: 1, status: 503 });
-    gl.server.fail({ path: /repository\/blobs\//, times: 1, status: 500 });
-    const entries = await gl.repo.readTree(head);
+  it("5xx, then success (API and git fetch)", async () => {
+    gl.server.fail({ path: /repository\/branches\/main$/, times: 1, status: 503 });
+    expect(await gl.repo.readBranchTip("main")).toBe(head);
+    gl.server.fail({ path: /gitops\.git\/git-upload-pack$/, times: 1, status: 502 });
+    const entries = await gl.repo.readTree(await gl.repo.resolveRef("main"));
     expect(entries.map((e) => e.path)).toEqual(["a.yaml"]);
+    gl.server.fail({ path: /gitops\.git\/info\/refs$/, times: 1, status: 503 });
     expect((await gl.repo.readBlobs(entries.map((e) => e.blobSha))).size).toBe(1);
+  });
+
+  it("a git fetch without an answer is stopped after the request timeout, naming GitLab", async () => {
+    const repo = gl.freshClient();
+    gl.server.fail({ path: /gitops\.git\/git-upload-pack$/, times: 1, hang: "request" });
+    const fast = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, timeoutMs: 1000, cacheDir: mkdtempSync(path.join(os.tmpdir(), "ferry-gitlab-clone-")) });
+    const started = Date.now();
+    const error = await fast.resolveRef("main").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForgeUnavailableError);
+    expect((error as Error).message).toMatch(/GitLab did not answer git fetch of refs\/heads\/main within 1 s \(FERRY_FORGE_TIMEOUT_SECONDS\)/);
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(await repo.resolveRef("main")).toBe(head);
   });
 
   it("a persistent 5xx is ForgeUnavailableError naming the host, never the token", async () => {
     gl.server.fail({ path: /branches\/main$/, times: 100, status: 500 });
-    const error = await gl.repo.resolveRef("main").catch((e: unknown) => e);
+    const error = await gl.repo.readBranchTip("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toContain(new URL(gl.server.url).host);
     expect((error as Error).message).not.toContain(gl.server.token);
     expect(branchReads()).toBe(4);
   });
 
+  it("rejected credentials over git are ForgeUnavailableError without the token", async () => {
+    const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: "glpat-wrong-secret", cacheDir: mkdtempSync(path.join(os.tmpdir(), "ferry-gitlab-clone-")) });
+    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForgeUnavailableError);
+    expect((error as Error).message).toMatch(/credentials were rejected \(HTTP 401\)/);
+    expect(JSON.stringify(error) + String(error)).not.toContain("glpat-wrong-secret");
+  });
+
   it("rejected credentials are ForgeUnavailableError without the token", async () => {
     const repo = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: "glpat-wrong-secret", retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const error = await repo.readBranchTip("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toMatch(/401/);
     expect((error as Error).message).not.toContain("glpat-wrong-secret");
@@ -109,7 +134,7 @@ describe("GitLab failures", () => {
     const url = gl.server.projectUrl;
     await gl.server.close();
     const repo = new GitLabRepository({ name: "gitops", url, token: "glpat-secret-x", retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
-    const error = await repo.resolveRef("main").catch((e: unknown) => e);
+    const error = await repo.readBranchTip("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
     expect((error as Error).message).toContain(new URL(url).host);
     expect((error as Error).message).not.toContain("glpat-secret-x");
@@ -118,7 +143,7 @@ describe("GitLab failures", () => {
 
   it("a project the token cannot see is ForgeUnavailableError, not a missing ref", async () => {
     const repo = new GitLabRepository({ name: "gitops", url: `${gl.server.url}/acme/other`, token: gl.server.token, retry: { baseDelayMs: 1 } });
-    await expect(repo.resolveRef("main")).rejects.toBeInstanceOf(ForgeUnavailableError);
+    await expect(repo.readBranchTip("main")).rejects.toBeInstanceOf(ForgeUnavailableError);
   });
 
   it("resends a write GitLab refused at the door (503), but never one it may have done (500)", async () => {

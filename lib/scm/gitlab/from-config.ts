@@ -5,6 +5,8 @@ export interface GitLabRepositorySpec {
   name: string;
   url: string;
   branch?: string;
+  /** Where the project's partial clone is kept (default `<FERRY_DATA_DIR>/mirrors`). */
+  cacheDir?: string;
 }
 
 /**
@@ -19,5 +21,6 @@ export function createGitLabRepository(spec: GitLabRepositorySpec, env: Record<s
     defaultBranch: spec.branch,
     token: readSecret("FERRY_GITLAB_TOKEN", env),
     apiUrl: env.FERRY_GITLAB_URL,
+    cacheDir: spec.cacheDir,
   });
 }

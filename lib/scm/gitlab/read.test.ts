@@ -4,8 +4,8 @@ import { loadFixture } from "@/lib/gitops/testing/load-fixture";
 import { InvalidInputError, RefNotFoundError } from "../errors";
 import { startGitLab, type GitLabHarness } from "./testing/harness";
 
-// Contract tests of the read side: the real provider and gitbeaker against the local GitLab test
-// server, which checks every response against GitLab's documented shapes.
+// Contract tests of the read side: the real provider, reading over git (a partial clone fetched with
+// real git) from the local GitLab test server, which serves git smart HTTP next to its API.
 
 let gl: GitLabHarness;
 
@@ -40,7 +40,7 @@ describe("GitLab read side", () => {
     expect(entries.every((e) => e.mode === "100644" && /^[0-9a-f]{40}$/.test(e.blobSha))).toBe(true);
   });
 
-  it("pages through a large tree (keyset pagination, Link headers)", async () => {
+  it("reads a large tree from one fetch, without an API call", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 250; i++) files[`apps/app-${String(i).padStart(3, "0")}/values.yaml`] = `replicas: ${i}\n`;
     const head = gl.server.model.commitFiles("main", files).id;
@@ -49,11 +49,8 @@ describe("GitLab read side", () => {
     const entries = await gl.repo.readTree(head);
 
     expect(entries.map((e) => e.path).sort()).toEqual(Object.keys(files).sort());
-    const pages = gl.server.requests.filter((r) => r.path.endsWith("repository/tree"));
-    // 250 files + 250 folders + "apps" = 501 items, 100 per page.
-    expect(pages.length).toBe(6);
-    expect(pages.every((r) => r.query.get("pagination") === "keyset" && r.query.get("recursive") === "true")).toBe(true);
-    expect(pages.slice(1).every((r) => r.query.has("page_token"))).toBe(true);
+    // The commit by id: the capability advertisement and one pack (commits and trees, no blobs).
+    expect(gl.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET acme/platform/gitops.git/info/refs", "POST acme/platform/gitops.git/git-upload-pack"]);
   });
 
   it("serves a tree it already read from memory: a commit's tree never changes", async () => {
@@ -82,7 +79,8 @@ describe("GitLab read side", () => {
     expect(texts.has(sha("logo.png"))).toBe(false);
     expect(texts.has(sha("latin1.txt"))).toBe(false);
     expect(texts.has(sha("other.yaml"))).toBe(false);
-    expect(gl.server.requests.map((r) => r.path.split("/").pop()).sort()).toEqual([sha("bom.yaml"), sha("latin1.txt"), sha("logo.png")].sort());
+    // The three blobs in one fetch; "other.yaml" was never asked for, so never fetched.
+    expect(gl.server.requests.map((r) => r.path.split("/").pop())).toEqual(["refs", "git-upload-pack"]);
   });
 
   it("reports a missing blob or ref as RefNotFoundError and refuses hostile refs", async () => {
@@ -104,7 +102,7 @@ describe("GitLab read side", () => {
     expect(await gl.repo.resolveRef(first.slice(0, 10))).toBe(first);
   });
 
-  it("an idle poll of an unchanged repository is exactly one request", async () => {
+  it("an idle poll of an unchanged repository is one fetch that brings nothing: two small requests", async () => {
     const head = seedFixture("conventions-mix");
     // A first sync, as the sync job does it.
     const entries = await gl.repo.readTree(await gl.repo.resolveRef("main"));
@@ -114,7 +112,8 @@ describe("GitLab read side", () => {
     // The next poll: the head did not move, so the sync stops after resolving it.
     expect(await gl.repo.resolveRef("main")).toBe(head);
 
-    expect(gl.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET projects/acme/platform/gitops/repository/branches/main"]);
+    expect(gl.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET acme/platform/gitops.git/info/refs", "POST acme/platform/gitops.git/git-upload-pack"]);
+    expect(gl.server.requests.reduce((sum, r) => sum + (r.bytes ?? 0), 0)).toBeLessThan(1024);
   });
 
   it("reads history per path and the last change of each path on the first-parent line", async () => {
@@ -139,9 +138,8 @@ describe("GitLab read side", () => {
     expect(last.get("apps/a/dev")?.sha).toBe(c2);
     expect(last.get("./apps/b/dev/")?.sha).toBe(merge);
     expect(last.has("apps/none")).toBe(false);
-    const calls = gl.server.requests.filter((r) => r.query.get("first_parent") === "true");
-    expect(calls.length).toBe(3);
-    expect(calls.every((r) => r.query.get("per_page") === "1" && r.query.get("ref_name") === merge)).toBe(true);
+    // History is walked in the local clone: the forge saw git fetches only.
+    expect(gl.server.requests.every((r) => r.git)).toBe(true);
   });
 
   it("links commits to the project's web pages", () => {

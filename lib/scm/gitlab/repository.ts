@@ -1,5 +1,6 @@
 import { ConflictError, InvalidInputError, RefNotFoundError, StaleBaseError } from "../errors";
-import { assertObjectId, assertSafePath, assertSafeRef, normalizeRepoPath } from "../git/arguments";
+import { assertSafeRef } from "../git/arguments";
+import { forgeCloneReader, type ForgeCloneReader } from "../git/forge-clone-reader";
 import { assertChangeList } from "../git/commit-changes";
 import { assertCommitMessage, assertIdentity } from "../git/write-arguments";
 import type {
@@ -22,12 +23,10 @@ import { GitLabClient, type RetryOptions } from "./client";
 import { foldersOf, planCommitActions } from "./commit-actions";
 import { short, type GitLabContext } from "./context";
 import { describeFailure, FILE_STATE_MESSAGE, RACE_MESSAGE } from "./errors";
-import { lastCommitByPath, log } from "./history";
 import { parseGitLabUrl, type GitLabLocation } from "./location";
 import { closeMergeRequest, commentOnMergeRequest, findMergeRequest, getMergeRequest, mergeMergeRequest, openMergeRequest, updateMergeRequest } from "./merge-requests";
 import { pollMergeRequests } from "./poll-merge-requests";
-import { readBlobs } from "./read-blobs";
-import { listFolders, readTree } from "./read-tree";
+import { listFolders } from "./list-folders";
 import type { WireBranch, WireCommit } from "./wire";
 
 export interface GitLabRepositoryOptions {
@@ -41,20 +40,20 @@ export interface GitLabRepositoryOptions {
   /** Instance base URL when the API is not at the project URL's origin (FERRY_GITLAB_URL). */
   apiUrl?: string;
   retry?: RetryOptions;
-  /** Blob and history reads in flight at once (default 8). */
-  concurrency?: number;
-  /** Per request (default 30 s). */
+  /** Per request, and per git fetch without an answer (default FERRY_FORGE_TIMEOUT_SECONDS, 30 s). */
   timeoutMs?: number;
+  /** Where the project's partial clone is kept (`<dir>/gitlab/<name>-<hash>.git`). Default `<FERRY_DATA_DIR>/mirrors`. */
+  cacheDir?: string;
 }
 
 /** Trees of this many recent commits are kept: a commit's tree never changes. */
 const TREE_CACHE_SIZE = 4;
 
 /**
- * A GitLab project through the REST API (gitbeaker). Reading: the branch head (one request, which
- * is the whole of an idle poll), the recursive tree, and only the blobs asked for. Writing: ONE
- * commits-API call with `actions[]` that creates or force-replaces the branch on `start_sha` =
- * baseSha, then ONE merge request call.
+ * A GitLab project. Reading over git from a local partial clone (../git/forge-clone-reader.ts: one
+ * fetch per poll, blobs fetched in one batch, history walked locally). Writing through the REST API
+ * (gitbeaker): ONE commits-API call with `actions[]` that creates or force-replaces the branch on
+ * `start_sha` = baseSha, then ONE merge request call.
  */
 export class GitLabRepository implements ScmRepository {
   readonly provider = "gitlab" as const;
@@ -62,7 +61,7 @@ export class GitLabRepository implements ScmRepository {
   readonly defaultBranch: string;
   readonly location: GitLabLocation;
   private readonly ctx: GitLabContext;
-  private readonly concurrency: number;
+  private readonly reader: ForgeCloneReader;
   /** commit sha → its tree, most recent last (Map keeps insertion order). */
   private readonly trees = new Map<string, TreeEntry[]>();
 
@@ -70,7 +69,6 @@ export class GitLabRepository implements ScmRepository {
     this.name = opts.name;
     this.defaultBranch = opts.defaultBranch ?? "main";
     this.location = parseGitLabUrl(opts.url, opts.apiUrl);
-    this.concurrency = Math.max(1, opts.concurrency ?? 8);
     const client = new GitLabClient({
       repository: opts.name,
       apiBase: this.location.apiBase,
@@ -80,22 +78,27 @@ export class GitLabRepository implements ScmRepository {
       timeoutMs: opts.timeoutMs,
     });
     this.ctx = { client, repository: opts.name, projectPath: this.location.projectPath };
+    const token = opts.token ?? "";
+    this.reader = forgeCloneReader({
+      repository: opts.name,
+      forge: "GitLab",
+      url: `${this.location.webUrl}.git`,
+      cacheDir: opts.cacheDir,
+      defaultBranch: this.defaultBranch,
+      // GitLab takes an access token over git as the password of any user name; "oauth2" is the documented one.
+      credentials: { username: "oauth2", token: async () => token },
+      timeoutMs: opts.timeoutMs,
+    });
   }
 
   // ---- read side ----
 
-  async resolveRef(ref: string): Promise<string> {
-    assertSafeRef(this.name, ref);
-    if (/^[0-9a-f]{40,64}$/.test(ref)) return this.showCommit(ref);
-    try {
-      const branch = (await this.ctx.client.call({ action: `read branch "${ref}"`, ref }, (api) => api.Branches.show(this.ctx.projectPath, ref), { raw: true })) as unknown as WireBranch;
-      return branch.commit.id;
-    } catch (error) {
-      const failure = describeFailure(error);
-      if (failure.status !== 404 || /project not found/i.test(failure.message)) throw this.ctx.client.fail(error, { action: `read branch "${ref}"`, ref });
-    }
-    // Not a branch: a tag or an abbreviated sha, which the commits endpoint resolves.
-    return this.showCommit(ref);
+  resolveRef(ref: string): Promise<string> {
+    return this.reader.resolveRef(ref);
+  }
+
+  isAncestor(ancestorSha: string, commitSha: string): Promise<boolean> {
+    return this.reader.isAncestor(ancestorSha, commitSha);
   }
 
   async readBranchTip(branch: string): Promise<string | null> {
@@ -115,34 +118,22 @@ export class GitLabRepository implements ScmRepository {
     assertSafeRef(this.name, commitSha);
     const cached = this.trees.get(commitSha);
     if (cached) return cached.map((e) => ({ ...e }));
-    const entries = await readTree(this.ctx, commitSha);
+    const entries = await this.reader.readTree(commitSha);
     // Only a full sha names an immutable tree; a branch name would go stale.
     if (/^[0-9a-f]{40,64}$/.test(commitSha)) this.remember(commitSha, entries);
     return entries.map((e) => ({ ...e }));
   }
 
-  async readBlobs(shas: string[]): Promise<Map<string, string>> {
-    for (const sha of shas) assertObjectId(this.name, sha);
-    return readBlobs(this.ctx, shas, this.concurrency);
+  readBlobs(shas: string[]): Promise<Map<string, string>> {
+    return this.reader.readBlobs(shas);
   }
 
-  async log(opts: LogOptions): Promise<CommitInfo[]> {
-    assertSafeRef(this.name, opts.ref);
-    for (const p of opts.paths ?? []) assertSafePath(this.name, p);
-    const paths = [...new Set((opts.paths ?? []).map(normalizeRepoPath))];
-    return log(this.ctx, opts, paths, this.concurrency);
+  log(opts: LogOptions): Promise<CommitInfo[]> {
+    return this.reader.log(opts);
   }
 
-  async lastCommitByPath(commitSha: string, paths: string[]): Promise<Map<string, CommitInfo>> {
-    assertSafeRef(this.name, commitSha);
-    const wanted = new Map<string, string[]>();
-    for (const p of paths) {
-      assertSafePath(this.name, p);
-      const key = normalizeRepoPath(p);
-      wanted.set(key, [...(wanted.get(key) ?? []), p]);
-    }
-    if (wanted.size === 0) return new Map();
-    return lastCommitByPath(this.ctx, commitSha, wanted, this.concurrency);
+  lastCommitByPath(commitSha: string, paths: string[]): Promise<Map<string, CommitInfo>> {
+    return this.reader.lastCommitByPath(commitSha, paths);
   }
 
   commitUrl(sha: string): string {
@@ -247,11 +238,6 @@ export class GitLabRepository implements ScmRepository {
   }
 
   // ---- internals ----
-
-  private async showCommit(ref: string): Promise<string> {
-    const commit = (await this.ctx.client.call({ action: `read commit "${ref}"`, ref }, (api) => api.Commits.show(this.ctx.projectPath, ref))) as unknown as WireCommit;
-    return commit.id;
-  }
 
   private remember(sha: string, entries: TreeEntry[]): void {
     this.trees.delete(sha);

@@ -18,13 +18,13 @@ describe("the GitLab test server's shape checks", () => {
   it("turns a response GitLab would not send into a failure the test sees", async () => {
     // An error body with an undocumented field: the server sends 500 instead, every time.
     gl.server.fail({ path: /branches\/main$/, times: 100, status: 404, body: { msg: "not GitLab's shape" } });
-    await expect(gl.repo.resolveRef("main")).rejects.toBeInstanceOf(ForgeUnavailableError);
+    await expect(gl.repo.readBranchTip("main")).rejects.toBeInstanceOf(ForgeUnavailableError);
     expect(gl.server.shapeErrors.length).toBeGreaterThan(0);
     expect(gl.server.shapeErrors[0]).toContain("404 body");
   });
 
   it("validates what it sends", async () => {
-    await gl.repo.resolveRef("main");
+    await gl.repo.readBranchTip("main");
     expect(gl.server.shapeErrors).toEqual([]);
   });
 });

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { GitHubRepository } from "../repository";
 import type { GitHubClientTuning } from "../client";
 import { GitHubTestServer, type ServerAuth } from "./github-test-server";
@@ -25,7 +28,7 @@ export async function startAppServer(): Promise<{ server: GitHubTestServer; appI
 
 export function connect(
   server: GitHubTestServer,
-  opts: { credentials?: { kind: "token"; token: string } | { kind: "app"; appId: string; privateKey: string }; now?: () => number; tuning?: GitHubClientTuning } = {},
+  opts: { credentials?: { kind: "token"; token: string } | { kind: "app"; appId: string; privateKey: string }; now?: () => number; tuning?: GitHubClientTuning; cacheDir?: string } = {},
 ): GitHubRepository {
   return new GitHubRepository({
     name: "gitops",
@@ -34,5 +37,7 @@ export function connect(
     credentials: opts.credentials ?? { kind: "token", token: TEST_TOKEN },
     tuning: { ...FAST, ...opts.tuning },
     now: opts.now,
+    // A clone of its own per client, as a fresh process would have.
+    cacheDir: opts.cacheDir ?? mkdtempSync(path.join(os.tmpdir(), "ferry-github-clone-")),
   });
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { EncodedObject } from "../../testing/git-objects";
 
 // An in-memory git repository with real object ids (SHA-1 of git's object encoding), so trees,
 // commits and blobs the test server hands out look and behave like GitHub's: same content, same sha.
@@ -28,6 +29,8 @@ export interface FlatEntry {
 
 export class GitModel {
   readonly objects = new Map<string, GitObject>();
+  /** Every object as git stores it, so the test server can serve the repository over git too. */
+  readonly encoded = new Map<string, EncodedObject>();
   /** Full ref name ("refs/heads/main") → sha. */
   readonly refs = new Map<string, string>();
   private clock = Date.parse("2026-01-01T00:00:00Z");
@@ -157,6 +160,7 @@ export class GitModel {
   private store(object: GitObject, body: Buffer): string {
     const sha = createHash("sha1").update(`${object.type} ${body.length}\0`).update(body).digest("hex");
     this.objects.set(sha, object);
+    this.encoded.set(sha, { type: object.type, body });
     return sha;
   }
 }

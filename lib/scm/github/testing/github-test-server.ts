@@ -2,6 +2,7 @@ import { createHash, randomBytes, verify as verifySignature, type KeyObject } fr
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type OpenAPIBackend from "openapi-backend";
+import { basicPassword, gitServiceOf, ServedGitRepository, type GitService } from "../../testing/served-git-repository";
 import { formOf, OAuthTestApp, sendOAuth, type OAuthTestAppOptions, type OAuthTestUser } from "../../testing/oauth-test-app";
 import { GitModel, type FlatEntry } from "./git-model";
 import { executeGraphql } from "./graphql";
@@ -19,6 +20,10 @@ export interface RecordedRequest {
   operationId: string | null;
   status: number;
   conditional: boolean;
+  /** Git smart HTTP (`smart-http/info-refs`, `smart-http/upload-pack` as operationId): not a REST call. */
+  git?: true;
+  /** Response body bytes (git smart HTTP requests). */
+  bytes?: number;
 }
 
 export type ServerAuth = { kind: "token"; token: string } | { kind: "app"; appId: string; publicKey: KeyObject; installationId: number };
@@ -106,6 +111,7 @@ export class GitHubTestServer {
   private oauth: OAuthTestApp | null = null;
   private readonly userTeams = new Map<string, { org: string; slug: string }[]>();
   private readonly tokens = new Map<string, number>();
+  private served: ServedGitRepository | null = null;
   private nextPull = 1;
   private server: http.Server | null = null;
   private origin = "";
@@ -139,6 +145,7 @@ export class GitHubTestServer {
     // Hung requests (Fault.hang) keep their connections open: drop them, or close would wait forever.
     server?.closeAllConnections();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.served?.close();
   }
 
   /**
@@ -169,6 +176,14 @@ export class GitHubTestServer {
 
   private async listen(port: number): Promise<void> {
     const server = http.createServer((req, res) => {
+      const service = gitServiceOf(new URL(req.url ?? "/", "http://localhost").pathname, `${this.owner}/${this.repo}`);
+      if (service) {
+        this.serveGit(req, res, service).catch((error: unknown) => {
+          this.violations.push(`git smart HTTP crashed: ${error instanceof Error ? error.stack : String(error)}`);
+          res.destroy();
+        });
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -263,6 +278,43 @@ export class GitHubTestServer {
     // The operation ran (its effect stays), the answer is lost.
     if (fault?.hang === "response") reply = { ...reply, hang: true };
     return this.record(req, url, operationId, reply);
+  }
+
+  /**
+   * Git smart HTTP (clone and fetch; pushes are refused: Ferry writes through the API), with the token
+   * checked as for the API (git sends it as a Basic password: 401 without one, 403 for a wrong one)
+   * and each request in the call log. Faults apply when they name the git operation.
+   */
+  private async serveGit(req: http.IncomingMessage, res: http.ServerResponse, service: GitService): Promise<void> {
+    const url = new URL(req.url ?? "/", this.origin);
+    const entry: RecordedRequest = { method: req.method ?? "GET", path: url.pathname + url.search, operationId: `smart-http/${service}`, status: 0, conditional: false, git: true };
+    this.requests.push(entry);
+    const fault = this.faults.find((f) => f.operationId === entry.operationId);
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+      if (fault.hang) return;
+    }
+    const refuse = (status: number, message: string, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      res.writeHead(status, { "content-type": "text/plain", ...headers });
+      res.end(`${message}\n`);
+    };
+    if (fault) return refuse(fault.status ?? 500, "Injected failure");
+    const password = basicPassword(req.headers.authorization);
+    if (password === null) return refuse(401, "Authentication required", { "www-authenticate": 'Basic realm="GitHub"' });
+    try {
+      this.authenticate(entry.operationId ?? "", `token ${password}`);
+    } catch {
+      return refuse(403, "Invalid username or token. Password authentication is not supported for Git operations.");
+    }
+    if (service === "receive-pack" || url.searchParams.get("service") === "git-receive-pack") return refuse(403, "Pushes go through the API in this test server");
+    this.served ??= new ServedGitRepository(`${this.owner}/${this.repo}`);
+    const head = [...this.git.refs.keys()].includes("refs/heads/main") ? "main" : ([...this.git.refs.keys()].find((r) => r.startsWith("refs/heads/"))?.slice(11) ?? "main");
+    this.served.publish(this.git.encoded, this.git.refs, head);
+    const answer = await this.served.serve(req, res);
+    entry.status = answer.status;
+    entry.bytes = answer.bytes;
   }
 
   private serveOAuth(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { encodeCommit, objectId, treeOfFiles, type EncodedObject } from "../../testing/git-objects";
 
 // An in-memory git repository for the GitLab test server: content-addressed blobs (real git blob
 // ids), commits with parents and a flat file map, branches. Enough history semantics for the API
@@ -36,6 +37,8 @@ export class GitModel {
   readonly commits = new Map<string, ModelCommit>();
   readonly branches = new Map<string, string>();
   readonly tags = new Map<string, string>();
+  /** Trees and commits as git encodes them (blobs are in `blobs`), so the repository can be served over git. */
+  readonly objects = new Map<string, EncodedObject>();
   /** A deterministic clock: every commit is one minute after the previous one. */
   private clock = Date.parse("2026-11-20T09:00:00.000Z");
 
@@ -52,10 +55,14 @@ export class GitModel {
     const date = new Date(this.clock).toISOString().replace("Z", "+00:00");
     const author = input.author ?? DEFAULT_AUTHOR;
     const committer = input.committer ?? author;
-    const listing = [...input.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, f]) => `${f.mode} ${f.blob} ${p}`);
-    const id = createHash("sha1")
-      .update(JSON.stringify({ parents: input.parents, listing, message: input.message, author, committer, date }))
-      .digest("hex");
+    // A real git commit (tree objects and all), so its id is the one a git client computes.
+    const store = (object: EncodedObject) => {
+      const sha = objectId(object.type, object.body);
+      this.objects.set(sha, object);
+      return sha;
+    };
+    const tree = treeOfFiles(new Map([...input.files].map(([p, f]) => [p, { mode: f.mode, sha: f.blob }])), store);
+    const id = store({ type: "commit", body: encodeCommit({ tree, parents: input.parents, author: { ...author, date }, committer: { ...committer, date }, message: input.message }) });
     const commit: ModelCommit = {
       id,
       parents: input.parents,

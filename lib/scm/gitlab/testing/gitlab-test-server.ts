@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
+import { basicPassword, gitServiceOf, ServedGitRepository, type GitService } from "../../testing/served-git-repository";
 import { formOf, OAuthTestApp, sendOAuth, type OAuthTestAppOptions, type OAuthTestUser } from "../../testing/oauth-test-app";
 import { GitModel, type ModelCommit, type ModelFile } from "./git-model";
 import { currentUserShape, groupShape, tokenShape } from "./oauth-shapes";
@@ -32,6 +33,10 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** Git smart HTTP (path `<project>.git/info/refs` or `<project>.git/git-upload-pack`): not an API call. */
+  git?: true;
+  /** Response body bytes (git smart HTTP requests). */
+  bytes?: number;
 }
 
 /** An answer to give instead of the real one, `times` times, to requests that match. */
@@ -120,6 +125,7 @@ export class GitLabTestServer {
   private oauth: OAuthTestApp | null = null;
   private readonly userGroups = new Map<string, string[]>();
   private server: http.Server | null = null;
+  private served: ServedGitRepository | null = null;
   private origin = "";
   private nextMrId = 1000;
   private nextPipelineId = 500;
@@ -167,6 +173,7 @@ export class GitLabTestServer {
     // Hung requests (fault.hang) keep their connections open: drop them, or close would wait forever.
     server?.closeAllConnections();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.served?.close();
   }
 
   /**
@@ -228,6 +235,8 @@ export class GitLabTestServer {
     let res = answer;
     const url = new URL(req.url ?? "/", this.origin);
     if (this.oauth && (url.pathname.startsWith("/oauth/") || url.pathname === "/api/v4/user" || url.pathname === "/api/v4/groups")) return this.serveOAuth(req, res, url);
+    const service = gitServiceOf(url.pathname, this.projectPath);
+    if (service) return this.serveGit(req, res, url, service);
     const raw = url.pathname.replace(/^\/api\/v4\//, "");
     const segments = raw.split("/").map((s) => decodeURIComponent(s));
     const body = await readJson(req);
@@ -292,6 +301,34 @@ export class GitLabTestServer {
       default:
         return this.send(res, 404, { error: "404 Not Found" }, errorShape);
     }
+  }
+
+  /**
+   * Git smart HTTP (clone and fetch; pushes are refused: Ferry writes through the API). The token goes
+   * in as a Basic password, as GitLab takes it for git over HTTPS: 401 without one or with a wrong one.
+   * Recorded like API calls; faults apply when their `path` matches the git path.
+   */
+  private async serveGit(req: http.IncomingMessage, res: http.ServerResponse, url: URL, service: GitService): Promise<void> {
+    const entry: RecordedRequest = { method: req.method ?? "GET", path: url.pathname.slice(1), query: url.searchParams, body: undefined, git: true };
+    this.requests.push(entry);
+    const fault = this.faults.find((f) => f.times > 0 && f.path?.test(entry.path) && (!f.method || f.method === entry.method));
+    const refuse = (status: number, message: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "text/plain", ...headers });
+      res.end(`${message}\n`);
+    };
+    if (fault) {
+      fault.times--;
+      if (fault.hang) return;
+      return refuse(fault.status ?? 500, "Injected failure");
+    }
+    const password = basicPassword(req.headers.authorization);
+    if (password !== this.token) return refuse(401, "HTTP Basic: Access denied", { "www-authenticate": 'Basic realm="GitLab"' });
+    if (service === "receive-pack" || url.searchParams.get("service") === "git-receive-pack") return refuse(403, "Pushes go through the API in this test server");
+    this.served ??= new ServedGitRepository(this.projectPath);
+    const refs = new Map([...[...this.model.branches].map(([b, sha]) => [`refs/heads/${b}`, sha] as const), ...[...this.model.tags].map(([t, sha]) => [`refs/tags/${t}`, sha] as const)]);
+    const blobs = [...this.model.blobs].map(([sha, body]) => [sha, { type: "blob" as const, body }] as const);
+    this.served.publish([...blobs, ...this.model.objects], refs, this.defaultBranch);
+    entry.bytes = (await this.served.serve(req, res)).bytes;
   }
 
   /** The OAuth pages and the two API endpoints that take the signed-in user's token. */
