@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/lib/db/generated/client";
+import type { ChangeRequest as ChangeRow, PrismaClient, Repository } from "@/lib/db/generated/client";
 import type { PolledChangeRequest } from "@/lib/scm/types";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { applyForgeState } from "./forge-state";
@@ -11,13 +11,15 @@ import { applyForgeState } from "./forge-state";
 /** Open change requests read per repository and run; more wait for the next run (oldest read first). */
 const PER_REPOSITORY = 500;
 
+const OPEN = { state: { in: ["OPEN" as const, "DRAFT" as const] }, number: { not: null } };
+
 /**
  * Refreshes the open change requests of every active repository: state, head, conflicts, review and
  * checks. Returns the repositories where something was merged, to sync them.
  */
 export async function refreshOpenChanges(prisma: PrismaClient): Promise<string[]> {
   const open = await prisma.changeRequest.findMany({
-    where: { state: { in: ["OPEN", "DRAFT"] }, number: { not: null }, repository: { archivedAt: null } },
+    where: { ...OPEN, repository: { archivedAt: null } },
     orderBy: { syncedAt: { sort: "asc", nulls: "first" } },
     include: { repository: true },
   });
@@ -26,23 +28,40 @@ export async function refreshOpenChanges(prisma: PrismaClient): Promise<string[]
   const merged: string[] = [];
   for (const rows of byRepository.values()) {
     const repository = rows[0]!.repository;
-    const batch = rows.slice(0, PER_REPOSITORY);
     try {
-      const scm = openScmRepository(repository);
-      const known = batch.map((r) => ({ number: r.number!, updatedAt: r.forgeUpdatedAt }));
-      // A provider without a batch read (none today) is read one by one, as before.
-      const polled: PolledChangeRequest[] = scm.pollChangeRequests ? await scm.pollChangeRequests(known) : await Promise.all(known.map((k) => scm.getChangeRequest(k.number)));
-      const byNumber = new Map(polled.map((p) => [p.number, p]));
-      let anyMerged = false;
-      for (const row of batch) {
-        const forge = byNumber.get(row.number!);
-        if (forge && (await applyForgeState(prisma, row, forge)).newlyMerged) anyMerged = true;
-      }
-      if (anyMerged) merged.push(repository.name);
+      if (await refreshBatch(prisma, repository, rows.slice(0, PER_REPOSITORY))) merged.push(repository.name);
     } catch (error) {
       // One unreachable forge must not stop the others; the next run tries again.
       console.warn(`[changes] could not refresh the open changes of ${repository.name}: ${error instanceof Error ? error.message : error}`);
     }
   }
   return merged;
+}
+
+/**
+ * The same for one repository, after something moved its base (a Refresh, a merge through Ferry):
+ * its other open changes may conflict now. Returns whether one of them was merged meanwhile.
+ */
+export async function refreshRepositoryChanges(prisma: PrismaClient, repository: string): Promise<boolean> {
+  const rows = await prisma.changeRequest.findMany({
+    where: { ...OPEN, repository: { name: repository, archivedAt: null } },
+    orderBy: { syncedAt: { sort: "asc", nulls: "first" } },
+    take: PER_REPOSITORY,
+    include: { repository: true },
+  });
+  return rows.length > 0 ? refreshBatch(prisma, rows[0]!.repository, rows) : false;
+}
+
+async function refreshBatch(prisma: PrismaClient, repository: Repository, rows: ChangeRow[]): Promise<boolean> {
+  const scm = openScmRepository(repository);
+  const known = rows.map((r) => ({ number: r.number!, updatedAt: r.forgeUpdatedAt }));
+  // A provider without a batch read (none today) is read one by one, as before.
+  const polled: PolledChangeRequest[] = scm.pollChangeRequests ? await scm.pollChangeRequests(known) : await Promise.all(known.map((k) => scm.getChangeRequest(k.number)));
+  const byNumber = new Map(polled.map((p) => [p.number, p]));
+  let anyMerged = false;
+  for (const row of rows) {
+    const forge = byNumber.get(row.number!);
+    if (forge && (await applyForgeState(prisma, row, forge)).newlyMerged) anyMerged = true;
+  }
+  return anyMerged;
 }

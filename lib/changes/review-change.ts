@@ -5,6 +5,7 @@ import { openScmRepository } from "@/lib/sync/open-scm";
 import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { changeLabel } from "./change-label";
+import { refreshRepositoryChanges } from "./poll-changes";
 import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
 import type { Requester } from "./open-promotion";
 
@@ -59,6 +60,8 @@ export async function mergeChange(
     data: { mergedById: reviewer.id, ...(mergeCommitSha ? { mergeCommitSha } : {}) },
   });
   await syncRepositoryNow(prisma, row.repository.name);
+  // The base moved: the repository's other open changes may conflict now.
+  await refreshRepositoryChanges(prisma, row.repository.name).catch((error: unknown) => console.warn(`[changes] ${row.repository.name}: its open changes could not be refreshed: ${error instanceof Error ? error.message : error}`));
   return { number: row.number, label: row.label, headSha: row.headSha, authorId: row.authorId };
 }
 

@@ -233,6 +233,11 @@ describe("every model round-trips through the migrated database", () => {
         reviewState: "approved",
         checksState: "pending",
         syncedAt: at("2026-11-21T11:00:00.000Z"),
+        conflict: true,
+        forgeUpdatedAt: at("2026-11-21T10:59:00.000Z"),
+        replannedOnSha: "d".repeat(40),
+        replannedById: "u-carol",
+        replannedAt: at("2026-11-21T10:58:00.000Z"),
       },
     });
     expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id: cr.id } })).toEqual({
@@ -264,6 +269,11 @@ describe("every model round-trips through the migrated database", () => {
       mergedById: null,
       closedAt: null,
       closedById: null,
+      conflict: true,
+      forgeUpdatedAt: at("2026-11-21T10:59:00.000Z"),
+      replannedOnSha: "d".repeat(40),
+      replannedById: "u-carol",
+      replannedAt: at("2026-11-21T10:58:00.000Z"),
     });
 
     const merged = await prisma.changeRequest.update({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/action";
+import { refreshRepositoryChanges } from "@/lib/changes/poll-changes";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 
 export const syncRepositoryInput = z.object({ repository: z.string().trim().min(1).max(63) });
@@ -14,5 +15,12 @@ export const syncRepositoryAction = defineAction({
     return { action: "repository.sync", resource: { team: repo?.team ?? null } };
   },
   audit: { resourceId: (i) => i.repository },
-  handler: ({ input, prisma }) => syncRepositoryNow(prisma, input.repository),
+  handler: async ({ input, prisma }) => {
+    const result = await syncRepositoryNow(prisma, input.repository);
+    // Refreshing also re-reads its open changes: a base that moved may have put one in conflict.
+    if (result.status === "synced" || result.status === "unchanged") {
+      await refreshRepositoryChanges(prisma, input.repository).catch((error: unknown) => console.warn(`[changes] ${input.repository}: its open changes could not be refreshed: ${error instanceof Error ? error.message : error}`));
+    }
+    return result;
+  },
 });
