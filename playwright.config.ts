@@ -8,7 +8,9 @@ import { browserOptions, portalServer, runOptions } from "./e2e/playwright-share
 // The promotion flow against the GitHub and GitLab test servers has its own config and portal:
 // playwright.forges.config.ts (e2e/forges); the field-corpus repositories have theirs: playwright.field.config.ts (e2e/field).
 const port = Number(process.env.FERRY_E2E_PORT ?? 3100);
-const dataDir = process.env.FERRY_E2E_DATA_DIR ?? path.join(os.tmpdir(), `ferry-e2e-${process.pid}`);
+// Set for the specs too (workers inherit it): e2e/update-on-head.spec.ts commits to a demo repository there.
+process.env.FERRY_E2E_DATA_DIR ??= path.join(os.tmpdir(), `ferry-e2e-${process.pid}`);
+const dataDir = process.env.FERRY_E2E_DATA_DIR;
 
 export default defineConfig({
   ...runOptions,
