@@ -358,20 +358,7 @@ export class GitLabTestServer {
       const path = fullPath.split("/").at(-1)!;
       return { id: 9000 + i, web_url: `${this.origin}/groups/${fullPath}`, name: path, path, description: "", visibility: "private", full_name: fullPath.split("/").join(" / "), full_path: fullPath, parent_id: null, created_at: this.now(), avatar_url: null };
     });
-    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page") ?? 20) || 20));
-    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
-    const totalPages = Math.max(1, Math.ceil(groups.length / perPage));
-    const link = (p: number) => `<${this.origin}/api/v4/groups?min_access_level=10&page=${p}&per_page=${perPage}>`;
-    const headers = {
-      "x-page": String(page),
-      "x-per-page": String(perPage),
-      "x-next-page": page < totalPages ? String(page + 1) : "",
-      "x-prev-page": page > 1 ? String(page - 1) : "",
-      "x-total": String(groups.length),
-      "x-total-pages": String(totalPages),
-      link: [...(page < totalPages ? [`${link(page + 1)}; rel="next"`] : []), `${link(1)}; rel="first"`, `${link(totalPages)}; rel="last"`].join(", "),
-    };
-    this.send(res, 200, groups.slice((page - 1) * perPage, page * perPage), groupShape.array(), headers, offsetPaginationHeaders);
+    this.sendList(res, groups, groupShape, url.searchParams, "/groups");
   }
 
   private send(res: http.ServerResponse, status: number, body: unknown, shape: z.ZodType | null, headers: Record<string, string> = {}, headerShape?: z.ZodType): void {
@@ -408,7 +395,9 @@ export class GitLabTestServer {
       const params = new URLSearchParams(q);
       params.set("page", String(p));
       params.set("per_page", String(perPage));
-      return `<${this.origin}/api/v4/projects/${encodeURIComponent(this.projectPath)}/${path}?${params}>`;
+      // A path starting with "/" is below /api/v4 itself (GET /groups), others below the project.
+      const below = path.startsWith("/") ? path.slice(1) : `projects/${encodeURIComponent(this.projectPath)}/${path}`;
+      return `<${this.origin}/api/v4/${below}?${params}>`;
     };
     const links = [
       ...(page > 1 ? [`${link(page - 1)}; rel="prev"`] : []),
