@@ -1,7 +1,7 @@
 import * as client from "openid-client";
 import { z } from "zod";
 import type { ExternalIdentity } from "./identity";
-import { OidcSignInError, type PendingSignIn } from "./oidc-sign-in";
+import { SignInRefusedError, type PendingSignIn } from "./pending-sign-in";
 import type { ForgeOAuthSettings } from "./sign-in-config";
 
 // Sign-in with GitHub or GitLab: plain OAuth 2.0 (no ID token), done with openid-client's OAuth
@@ -40,7 +40,7 @@ export async function startForgeSignIn(settings: ForgeOAuthSettings, next: strin
 
 export async function finishForgeSignIn(settings: ForgeOAuthSettings, callbackUrl: URL, pending: PendingSignIn): Promise<ExternalIdentity> {
   const error = callbackUrl.searchParams.get("error");
-  if (error) throw new OidcSignInError(`${settings.label} answered ${error}: ${callbackUrl.searchParams.get("error_description") ?? "no description"}`);
+  if (error) throw new SignInRefusedError(`${settings.label} answered ${error}: ${callbackUrl.searchParams.get("error_description") ?? "no description"}`);
   let token: string;
   try {
     const tokens = await client.authorizationCodeGrant(configuration(settings), callbackUrl, { pkceCodeVerifier: pending.verifier, expectedState: pending.state });
@@ -48,7 +48,7 @@ export async function finishForgeSignIn(settings: ForgeOAuthSettings, callbackUr
   } catch (cause) {
     const inner = (cause as { cause?: { message?: unknown; error?: unknown } }).cause;
     const detail = typeof inner?.error === "string" ? inner.error : typeof inner?.message === "string" ? inner.message : undefined;
-    throw new OidcSignInError(`the code exchange failed: ${(cause as Error).message}${detail ? ` (${detail})` : ""}`, { cause });
+    throw new SignInRefusedError(`the code exchange failed: ${(cause as Error).message}${detail ? ` (${detail})` : ""}`, { cause });
   }
   return settings.forge === "github" ? githubIdentity(settings.apiUrl, token) : gitlabIdentity(settings.apiUrl, token);
 }
@@ -89,7 +89,7 @@ async function gitlabIdentity(apiUrl: string, token: string): Promise<ExternalId
 
 async function getJson(url: string, headers: Record<string, string>, forge: string): Promise<unknown> {
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (!response.ok) throw new OidcSignInError(`${forge} answered ${response.status} to GET ${new URL(url).pathname}`);
+  if (!response.ok) throw new SignInRefusedError(`${forge} answered ${response.status} to GET ${new URL(url).pathname}`);
   return response.json();
 }
 

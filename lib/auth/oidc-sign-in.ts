@@ -1,22 +1,11 @@
 import * as client from "openid-client";
 import type { ExternalIdentity } from "./identity";
+import { SignInRefusedError, type PendingSignIn } from "./pending-sign-in";
 import type { OidcSettings } from "./sign-in-config";
 
 // OpenID Connect sign-in with openid-client (panva's certified relying party): discovery from the
 // issuer, authorization code with PKCE (S256), state and nonce, then the ID token's and userinfo's
 // claims. Ferry's own session store takes over from there; no provider token is kept.
-
-/** What the browser carries between the redirect and the callback (the `ferry_signin` cookie). */
-export interface PendingSignIn {
-  state: string;
-  nonce: string;
-  verifier: string;
-  next: string;
-}
-
-export const PENDING_COOKIE = "ferry_signin";
-/** The provider's login page may take a while (MFA), but not forever. */
-export const PENDING_TTL_SECONDS = 600;
 
 const discovered = new Map<string, Promise<client.Configuration>>();
 
@@ -58,9 +47,6 @@ export async function startOidcSignIn(settings: OidcSettings, next: string): Pro
   return { url, pending };
 }
 
-/** A sign-in the provider refused or that failed its checks; the message is safe to log, not to show. */
-export class OidcSignInError extends Error {}
-
 /**
  * Exchanges the callback's code (checking state, nonce and PKCE) and reads who signed in. `callbackUrl`
  * is the URL the provider redirected to, rebuilt on FERRY_PUBLIC_URL (behind a proxy the request's own
@@ -70,7 +56,7 @@ export class OidcSignInError extends Error {}
 export async function finishOidcSignIn(settings: OidcSettings, callbackUrl: URL, pending: PendingSignIn): Promise<ExternalIdentity> {
   const config = await oidcConfiguration(settings);
   const error = callbackUrl.searchParams.get("error");
-  if (error) throw new OidcSignInError(`the provider answered ${error}: ${callbackUrl.searchParams.get("error_description") ?? "no description"}`);
+  if (error) throw new SignInRefusedError(`the provider answered ${error}: ${callbackUrl.searchParams.get("error_description") ?? "no description"}`);
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
   try {
     tokens = await client.authorizationCodeGrant(config, callbackUrl, {
@@ -82,10 +68,10 @@ export async function finishOidcSignIn(settings: OidcSettings, callbackUrl: URL,
   } catch (cause) {
     // openid-client says "invalid response encountered" and keeps the check that failed in `cause`.
     const inner = (cause as { cause?: { message?: unknown } }).cause?.message;
-    throw new OidcSignInError(`the code exchange failed: ${(cause as Error).message}${typeof inner === "string" ? ` (${inner})` : ""}`, { cause });
+    throw new SignInRefusedError(`the code exchange failed: ${(cause as Error).message}${typeof inner === "string" ? ` (${inner})` : ""}`, { cause });
   }
   const idClaims = tokens.claims();
-  if (!idClaims) throw new OidcSignInError("the provider returned no ID token");
+  if (!idClaims) throw new SignInRefusedError("the provider returned no ID token");
   let claims: Record<string, unknown> = { ...idClaims };
   if (claims[settings.groupsClaim] === undefined || claims.email === undefined) {
     const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub).catch(() => undefined);
@@ -105,19 +91,4 @@ export function identityFromClaims(claims: { sub: string } & Record<string, unkn
     // Keycloak writes group paths ("/platform-admins") when "full group path" is on: a rule names the group.
     .map((g) => `oidc:${g.replace(/^\//, "")}`);
   return { externalId: claims.sub, name, email: email ?? `${claims.sub}@oidc.invalid`, groups: [...new Set(groups)].sort() };
-}
-
-export function encodePending(pending: PendingSignIn): string {
-  return Buffer.from(JSON.stringify(pending)).toString("base64url");
-}
-
-export function decodePending(value: string | undefined): PendingSignIn | null {
-  if (!value || value.length > 4096) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as Partial<PendingSignIn>;
-    const fields = [parsed.state, parsed.nonce, parsed.verifier, parsed.next];
-    return fields.every((f) => typeof f === "string" && f.length > 0 && f.length <= 2048) ? (parsed as PendingSignIn) : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 import type { ExternalIdentity } from "./identity";
 import { finishForgeSignIn, startForgeSignIn } from "./forge-sign-in";
-import { finishOidcSignIn, startOidcSignIn, type PendingSignIn } from "./oidc-sign-in";
+import { finishOidcSignIn, startOidcSignIn } from "./oidc-sign-in";
+import type { PendingSignIn } from "./pending-sign-in";
 import type { SignInSettings } from "./sign-in-config";
 
 // The sign-ins that send the browser away and back (OpenID Connect, GitHub, GitLab) behind one shape,

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { recordAudit } from "./audit";
 import { ExternalUserError, upsertExternalUser } from "./external-user";
 import type { MappedAccess } from "./group-policy";
-import { OidcSignInError, type PendingSignIn } from "./oidc-sign-in";
+import { SignInRefusedError, type PendingSignIn } from "./pending-sign-in";
 import type { RedirectSignIn } from "./redirect-sign-in";
 import { loadGroupPolicy, SignInConfigError } from "./sign-in-config";
 import { withFileSignInConfig } from "./sign-in-file-config";
@@ -34,8 +34,8 @@ export async function handleSignInCallback(
   try {
     identity = await provider.finish(callbackUrl, pending);
   } catch (error) {
-    if (!(error instanceof OidcSignInError)) console.error(`ferry: sign-in with ${provider.label} failed`, error);
-    return denied("failed", error instanceof OidcSignInError ? error.message : "the provider could not be reached");
+    if (!(error instanceof SignInRefusedError)) console.error(`ferry: sign-in with ${provider.label} failed`, error);
+    return denied("failed", error instanceof SignInRefusedError ? error.message : "the provider could not be reached");
   }
   try {
     const { file, policy } = loadGroupPolicy(env);

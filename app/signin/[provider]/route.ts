@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { PENDING_COOKIE, PENDING_TTL_SECONDS, encodePending } from "@/lib/auth/oidc-sign-in";
+import { PENDING_COOKIE, PENDING_TTL_SECONDS, encodePending } from "@/lib/auth/pending-sign-in";
 import { findRedirectSignIn } from "@/lib/auth/redirect-sign-in";
 import { wantsSecureCookie } from "@/lib/auth/request-origin";
 import { signInSettings } from "@/lib/auth/sign-in-config";

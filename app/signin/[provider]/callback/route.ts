@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { PENDING_COOKIE, decodePending } from "@/lib/auth/oidc-sign-in";
+import { PENDING_COOKIE, decodePending } from "@/lib/auth/pending-sign-in";
 import { findRedirectSignIn } from "@/lib/auth/redirect-sign-in";
 import { createSession } from "@/lib/auth/session";
 import { handleSignInCallback } from "@/lib/auth/sign-in-callback";
