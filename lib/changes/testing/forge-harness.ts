@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Gitlab } from "@gitbeaker/rest";
 import { Octokit } from "octokit";
 import PgBoss from "pg-boss";
@@ -20,7 +23,7 @@ export interface ForgeView {
   changeUrl(number: number): string;
   /** Requests served so far. */
   requests(): number;
-  /** Non-GET requests since index `from`. */
+  /** Non-GET API requests since index `from` (git fetches are reads). */
   writes(from: number): number;
   mainSha(): string;
   tip(branch: string): string | null;
@@ -42,7 +45,8 @@ export function githubView(server: GitHubTestServer): ForgeView {
   return {
     changeUrl: (number) => `${server.repositoryUrl}/pull/${number}`,
     requests: () => server.requests.length,
-    writes: (from) => server.count((r) => r.method !== "GET", from),
+    // git smart HTTP posts (fetches) read; only API calls other than GET write.
+    writes: (from) => server.count((r) => r.method !== "GET" && !r.git, from),
     mainSha: () => server.git.refs.get("refs/heads/main") ?? "",
     tip: (branch) => server.git.refs.get(`refs/heads/${branch}`) ?? null,
     parents: (commit) => server.git.commitObject(commit)?.parents ?? [],
@@ -67,7 +71,7 @@ export function gitlabView(server: GitLabTestServer): ForgeView {
   return {
     changeUrl: (iid) => `${server.projectUrl}/-/merge_requests/${iid}`,
     requests: () => server.requests.length,
-    writes: (from) => server.requests.slice(from).filter((r) => r.method !== "GET").length,
+    writes: (from) => server.requests.slice(from).filter((r) => r.method !== "GET" && !r.git).length,
     mainSha: () => server.model.branches.get(server.defaultBranch) ?? "",
     tip: (branch) => server.model.branches.get(branch) ?? null,
     parents: (commit) => server.model.get(commit).parents,
@@ -119,7 +123,8 @@ export function startPortal<M>(label: string, load: () => Promise<M>): PortalCon
     ctx.modules = modules;
     ctx.db = await createTestDatabase();
     // The route handlers, the job queue and the change request store use the process-wide client.
-    restoreEnv = setEnv({ DATABASE_URL: ctx.db.connectionString });
+    // Forge repositories are cloned into the data dir: a temporary one, not the developer's .data.
+    restoreEnv = setEnv({ DATABASE_URL: ctx.db.connectionString, FERRY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "ferry-forge-data-")) });
     ctx.prisma = client.getPrisma();
     ctx.jobs = new PgBoss({ connectionString: ctx.db.connectionString, supervise: false, schedule: false, max: 2 });
     ctx.jobs.on("error", (error) => console.error(`[${label}] queue:`, error));
