@@ -14,7 +14,7 @@ export interface Person {
   email: string;
   role: Role;
   teams: string[];
-  /** "oidc", "demo", or null for a user never signed in (seeded). */
+  /** "oidc", "github", "gitlab", "demo", or null for a user never signed in (seeded). */
   provider: string | null;
   groups: string[];
   grants: PersonGrant[];
@@ -44,6 +44,6 @@ export async function listPeople(prisma: PrismaClient): Promise<Person[]> {
 export function reasonsFor(person: Person, grant: string): string[] {
   const rules = person.grants.filter((g) => g.grant === grant).map((g) => `group ${g.group}, rule on line ${g.line}: ${g.rule}`);
   if (rules.length) return rules;
-  if (person.provider === "oidc") return grant === "role:viewer" ? ["no rule of the policy file names any of their groups"] : [];
+  if (person.provider && person.provider !== "demo") return grant === "role:viewer" ? ["no rule of the policy file names any of their groups"] : [];
   return ["a demo user: role and teams are fixed in lib/auth/demo-users.ts"];
 }
