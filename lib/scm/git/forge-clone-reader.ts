@@ -118,6 +118,11 @@ export class ForgeCloneReader {
     return this.readLocal(() => this.local.lastCommitByPath(commitSha, paths));
   }
 
+  async commitsByPath(commitSha: string, paths: string[], limit: number): Promise<Map<string, CommitInfo[]>> {
+    await this.ready(commitSha);
+    return this.readLocal(() => this.local.commitsByPath(commitSha, paths, limit));
+  }
+
   /** The clone has `ref`: a commit is fetched when missing, a branch or tag name fetched as resolveRef does. */
   private async ready(ref: string): Promise<void> {
     assertSafeRef(this.repository, ref);

@@ -107,6 +107,11 @@ describe("reading", () => {
     expect(found.has("never/there")).toBe(false);
     const from = server.requests.length;
     await scm.lastCommitByPath(last, ["apps/a", "apps/b/", "never/there"]);
+    // The cells' history: several commits per path from one walk of the local clone, no request either.
+    const history = await scm.commitsByPath(last, ["apps/a", "apps/b"], 5);
+    expect(history.get("apps/a")?.map((c) => c.sha)).toEqual([before]);
+    expect(history.get("apps/b")?.map((c) => c.message)).toEqual(["Touch b"]);
+    expect(await scm.log({ ref: last, paths: ["apps/a"], limit: 5, firstParent: true })).toHaveLength(1);
     expect(server.requests.length).toBe(from);
   });
 });

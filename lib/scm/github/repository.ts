@@ -125,6 +125,10 @@ export class GitHubRepository implements ScmRepository {
     return this.reader.lastCommitByPath(commitSha, paths);
   }
 
+  commitsByPath(commitSha: string, paths: string[], limit: number): Promise<Map<string, CommitInfo[]>> {
+    return this.reader.commitsByPath(commitSha, paths, limit);
+  }
+
   commitUrl(sha: string): string {
     const { webOrigin, owner, repo } = this.location;
     return `${webOrigin}/${owner}/${repo}/commit/${encodeURIComponent(sha)}`;

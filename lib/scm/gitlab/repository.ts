@@ -136,6 +136,10 @@ export class GitLabRepository implements ScmRepository {
     return this.reader.lastCommitByPath(commitSha, paths);
   }
 
+  commitsByPath(commitSha: string, paths: string[], limit: number): Promise<Map<string, CommitInfo[]>> {
+    return this.reader.commitsByPath(commitSha, paths, limit);
+  }
+
   commitUrl(sha: string): string {
     return `${this.location.webUrl}/-/commit/${encodeURIComponent(sha)}`;
   }
