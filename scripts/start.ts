@@ -107,9 +107,10 @@ async function main(): Promise<void> {
  * NODE_ENV this launcher had: `next start` sets NODE_ENV=production in them whatever the operator set.
  */
 function checkSignIn(): void {
-  const { warnings, oidc, demo } = checkSignInConfig();
+  const { warnings, oidc, github, gitlab } = checkSignInConfig();
   for (const warning of warnings) say(warning);
-  if (oidc) say(`sign-in with OpenID Connect at ${oidc.issuer.href}; register the callback URL ${oidc.redirectUri}${demo ? " (demo users too)" : ""}`);
+  if (oidc) say(`sign-in with OpenID Connect at ${oidc.issuer.href}; its callback URL: ${oidc.redirectUri}`);
+  for (const forge of [github, gitlab]) if (forge) say(`sign-in with ${forge.label} at ${forge.webUrl}; the OAuth app's callback URL: ${forge.redirectUri}`);
   process.env.FERRY_LAUNCHER_NODE_ENV = process.env.NODE_ENV || "development";
 }
 
