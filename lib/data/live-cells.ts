@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/client";
 import type { Version } from "@/lib/gitops/model";
 import { cellLive, type CellLive, type LiveRow, type SourceState } from "@/lib/live/cell-live";
+import { IN_SYNC } from "@/lib/live/types";
 import { deployingChanges } from "./change-rollouts";
 import { liveCellKey, MAX_SILENCE_MS } from "./live-cell-key";
 
@@ -42,7 +43,13 @@ export async function getLiveCells(prisma: PrismaClient, cells: readonly LiveCel
     const live = cellLive(byCell.get(key) ?? [], { versions: c.versions, head: headOf.get(c.repository) ?? null, lastCommit: c.lastCommitSha }, sourceStates, now, MAX_SILENCE_MS);
     if (live) out.set(key, live);
   }
-  const deploying = await deployingChanges(prisma, cells.filter((c) => out.has(liveCellKey(c.repository, c.app, c.env))), now);
+  // A cell synced and healthy at git's current content has no change on its way: only the others are
+  // looked up among merged changes (none, and no query, when everything runs what git says).
+  const unsettled = cells.filter((c) => {
+    const live = out.get(liveCellKey(c.repository, c.app, c.env));
+    return live && !live.staleSince && !(IN_SYNC.has(live.sync) && live.health === "Healthy" && live.applied === "head");
+  });
+  const deploying = await deployingChanges(prisma, unsettled, now);
   for (const [key, changeId] of deploying) {
     const live = out.get(key);
     if (live) live.deploying = changeId;
