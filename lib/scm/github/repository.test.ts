@@ -257,13 +257,13 @@ describe("failures", () => {
   });
 
   it("a git fetch without an answer is stopped after the request timeout, naming GitHub", async () => {
-    const scm = connect(server, { tuning: { timeoutMs: 1000 } });
+    const scm = connect(server, { tuning: { timeoutMs: 3000 } });
     server.failNext({ operationId: "smart-http/info-refs", hang: "request" });
     const started = Date.now();
     const error = await scm.resolveRef("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
-    expect((error as Error).message).toMatch(/GitHub did not answer git fetch of refs\/heads\/main within 1 s \(FERRY_FORGE_TIMEOUT_SECONDS\)/);
-    expect(Date.now() - started).toBeLessThan(6000);
+    expect((error as Error).message).toMatch(/GitHub did not answer git fetch of refs\/heads\/main within 3 s \(FERRY_FORGE_TIMEOUT_SECONDS\)/);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(await connect(server).resolveRef("main")).toBe(head());
   });
 });

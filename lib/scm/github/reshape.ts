@@ -1,28 +1,7 @@
-import type { ChangeRequest, CommitInfo, TreeEntry } from "../types";
-import type { WireCheckRuns, WireCombinedStatus, WireCommitListItem, WirePullListItem, WirePullRequest, WireReview, WireTreeItem } from "./wire";
+import type { ChangeRequest } from "../types";
+import type { WireCheckRuns, WireCombinedStatus, WirePullListItem, WirePullRequest, WireReview } from "./wire";
 
 // Wire → domain. Small pure functions, tested on their own and fed by the contract tests.
-
-/** Blobs of a tree listing (files, executables, symlinks); subtrees and submodules ("commit") are left out. */
-export function reshapeTreeEntries(items: readonly WireTreeItem[], prefix = ""): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  for (const item of items) {
-    if (item.type !== "blob" || !item.path || !item.sha || !item.mode) continue;
-    entries.push({ path: prefix + item.path, blobSha: item.sha, mode: item.mode, ...(item.size !== undefined ? { size: item.size } : {}) });
-  }
-  return entries;
-}
-
-export function reshapeCommit(item: WireCommitListItem): CommitInfo {
-  const author = item.commit.author;
-  return {
-    sha: item.sha,
-    author: author?.name ?? item.author?.login ?? "",
-    email: author?.email ?? "",
-    date: new Date(author?.date ?? item.commit.committer?.date ?? 0),
-    message: item.commit.message.replace(/\n+$/, ""),
-  };
-}
 
 type WirePull = WirePullRequest | WirePullListItem;
 

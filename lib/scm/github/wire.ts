@@ -6,11 +6,7 @@ import type { Octokit } from "./client";
 type Rest = Octokit["rest"];
 type DataOf<F> = F extends (...args: never[]) => Promise<{ data: infer D }> ? D : never;
 
-export type WireTree = DataOf<Rest["git"]["getTree"]>;
-export type WireTreeItem = WireTree["tree"][number];
-export type WireBlob = DataOf<Rest["git"]["getBlob"]>;
 export type WireRef = DataOf<Rest["git"]["getRef"]>;
-export type WireCommitListItem = DataOf<Rest["repos"]["listCommits"]>[number];
 export type WirePullRequest = DataOf<Rest["pulls"]["get"]>;
 export type WirePullListItem = DataOf<Rest["pulls"]["list"]>[number];
 export type WireReview = DataOf<Rest["pulls"]["listReviews"]>[number];

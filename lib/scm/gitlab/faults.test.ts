@@ -95,14 +95,15 @@ describe("GitLab failures", () => {
   it("a git fetch without an answer is stopped after the request timeout, naming GitLab", async () => {
     const repo = gl.freshClient();
     gl.server.fail({ path: /gitops\.git\/git-upload-pack$/, times: 1, hang: "request" });
-    const fast = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, timeoutMs: 1000, cacheDir: mkdtempSync(path.join(os.tmpdir(), "ferry-gitlab-clone-")) });
+    const fast = new GitLabRepository({ name: "gitops", url: gl.server.projectUrl, token: gl.server.token, timeoutMs: 3000, cacheDir: mkdtempSync(path.join(os.tmpdir(), "ferry-gitlab-clone-")) });
     const started = Date.now();
     const error = await fast.resolveRef("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
-    expect((error as Error).message).toMatch(/GitLab did not answer git fetch of refs\/heads\/main within 1 s \(FERRY_FORGE_TIMEOUT_SECONDS\)/);
-    expect(Date.now() - started).toBeLessThan(6000);
-    expect(await repo.resolveRef("main")).toBe(head);
-  });
+    expect((error as Error).message).toMatch(/GitLab did not answer git fetch of refs\/heads\/main within 3 s \(FERRY_FORGE_TIMEOUT_SECONDS\)/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // (On a loaded machine git may be stopped before it reached the hanging request: then the fault is still set.)
+    if (gl.server.requests.some((r) => r.git && r.path.endsWith("git-upload-pack"))) expect(await repo.resolveRef("main")).toBe(head);
+  }, 30_000);
 
   it("a persistent 5xx is ForgeUnavailableError naming the host, never the token", async () => {
     gl.server.fail({ path: /branches\/main$/, times: 100, status: 500 });

@@ -1,21 +1,5 @@
-import type { ChangeRequest, CommitInfo, TreeEntry } from "../types";
-import type { WireApprovals, WireCommit, WireMergeRequest, WireTreeItem } from "./wire";
-
-/** A tree item that is a file (blob or symlink); folders and submodules are not. */
-export function reshapeTreeItem(item: WireTreeItem): TreeEntry | null {
-  if (item.type !== "blob") return null;
-  return { path: item.path, blobSha: item.id, mode: item.mode };
-}
-
-export function reshapeCommit(commit: WireCommit): CommitInfo {
-  return {
-    sha: commit.id,
-    author: commit.author_name,
-    email: commit.author_email,
-    date: new Date(commit.authored_date),
-    message: commit.message.replace(/\n+$/, ""),
-  };
-}
+import type { ChangeRequest } from "../types";
+import type { WireApprovals, WireMergeRequest } from "./wire";
 
 /**
  * A merge request as a ChangeRequest. Review and checks come from other answers (approvals, the

@@ -16,13 +16,6 @@ export interface WireTreeItem {
   mode: string;
 }
 
-export interface WireBlob {
-  size: number;
-  encoding: string;
-  content: string;
-  sha: string;
-}
-
 export interface WireCommit {
   id: string;
   message: string;
