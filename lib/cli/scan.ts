@@ -28,7 +28,7 @@ export function toScanJson(model: RepoModel) {
       app: d.app,
       env: d.env,
       path: d.path,
-      versions: d.versions.map((v) => ({ kind: v.kind, name: v.name, value: v.value, floating: v.floating, file: v.file, field: v.field })),
+      versions: d.versions.map((v) => ({ kind: v.kind, name: v.name, value: v.value, ...(v.digest ? { digest: v.digest } : {}), floating: v.floating, file: v.file, field: v.field })),
       errors: d.errors,
     })),
     errors: model.errors.map((e) => ({ file: e.file, message: e.line !== undefined ? `line ${e.line}: ${e.message}` : e.message })),

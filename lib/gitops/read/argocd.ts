@@ -1,5 +1,5 @@
 import type { Version } from "../model";
-import { asString, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
 import { appOfAppsCharts, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { declaredClusters } from "./argocd-clusters";
@@ -209,9 +209,19 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       // per env) is a cell of its own here, not wiring for that one.
       const wired = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
       if (wired.length > 0) {
+        // Values the Application gives Helm (value files it names, inline values, parameters) decide what
+        // runs, over what a layout guessed from the chart's files: the wiring wins.
+        const given = [...helmValueLayers(r, s, dir, refs), ...inlineValueLayers(app, s)];
         for (const c of wired) {
           c.destination = { ...c.destination, ...stripUndefined(destination), namespace: app.namespace ?? c.destination?.namespace };
           c.team ??= team;
+          if (given.length > 0 && c.source === "helm-values") {
+            const images = fromGenerators(app, pathSourceVersions(r, dir, [], given, appName));
+            if (images.length > 0) {
+              c.versions = [...c.versions.filter((v) => v.kind !== "image"), ...images];
+              c.files = [...new Set([...c.files, app.file, ...images.map((v) => v.file)])];
+            }
+          }
         }
         continue;
       }
@@ -221,8 +231,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       }
       const recurse = getAtPath(s.value, ["directory", "recurse"]) === true;
       const read = readDirVersions(r, dir, recurse);
-      const layers = helmValueLayers(r, s, dir, refs);
-      const versions = pathSourceVersions(r, dir, read.versions, layers, appName);
+      const layers = [...helmValueLayers(r, s, dir, refs), ...inlineValueLayers(app, s)];
+      const versions = fromGenerators(app, pathSourceVersions(r, dir, read.versions, layers, appName));
       if (versions.length + read.errors.length === 0) {
         // Wiring for config-only folders (RBAC, network policies): nothing to promote, keep the matrix clean.
         ctx.note(`${app.file}: Application ${app.name} deploys ${dir} (no version fields)`);
@@ -392,12 +402,41 @@ function folderHoldsArgoObjects(kinds: DocsByKind, dir: string): boolean {
 }
 
 function chartSourceVersions(r: DirReaders, app: ArgoApp, s: ArgoSource, chart: string, refs: Map<string, string>, appName: string): Version[] {
-  return [...chartRevision(app, s, chart), ...helmInlineVersions(app, s, appName), ...layeredValuesImages(helmValueLayers(r, s, "", refs), appName)].map((v) => {
+  return fromGenerators(app, [...chartRevision(app, s, chart), ...helmInlineVersions(app, s, appName), ...layeredValuesImages(helmValueLayers(r, s, "", refs), appName)]);
+}
+
+/** Versions an ApplicationSet template renders from `{{ }}` are located where the generator writes them. */
+function fromGenerators(app: ArgoApp, versions: Version[]): Version[] {
+  return versions.map((v) => {
     if (!app.templated || v.file !== app.file || !templatedAt(app, v.path)) return v;
     const raw = getAtPath(app.templated, v.path.slice(2));
     const at = app.generated && v.value !== null && typeof raw === "string" ? locateParam(raw, v.value, app.generated) : undefined;
     return at ? { ...v, ...at } : { ...v, field: `${v.field} (rendered from ApplicationSet generator parameters)` };
   });
+}
+
+/**
+ * The values an Application gives Helm inline, as layers in Argo CD's order (`values` < `valuesObject`
+ * < `parameters`), each located where it is written in the Application.
+ */
+function inlineValueLayers(app: ArgoApp, s: ArgoSource): ValuesLayer[] {
+  const helm = isRecord(s.value.helm) ? s.value.helm : {};
+  const helmPath = [...s.path, "helm"];
+  const field = (...rest: (string | number)[]) => formatField([...helmPath, ...rest], app.specPath);
+  const layers: ValuesLayer[] = [];
+  if (typeof helm.values === "string") {
+    const doc = parseYamlDocuments(helm.values).documents[0];
+    if (doc) layers.push({ file: app.file, doc: app.doc, values: doc.value, at: [...helmPath, "values"], whole: true, field: (at) => `${field("values")} (embedded YAML) ${formatPath(at)}` });
+  } else if (isRecord(helm.values)) layers.push({ file: app.file, doc: app.doc, values: helm.values, at: [...helmPath, "values"], field: (at) => `${field("values")}.${formatPath(at)}` });
+  if (isRecord(helm.valuesObject)) layers.push({ file: app.file, doc: app.doc, values: helm.valuesObject, at: [...helmPath, "valuesObject"], field: (at) => `${field("valuesObject")}.${formatPath(at)}` });
+  (Array.isArray(helm.parameters) ? helm.parameters : []).forEach((p: unknown, i) => {
+    const name = isRecord(p) ? asString(p.name) : undefined;
+    if (!isRecord(p) || !name || p.value === undefined) return;
+    // `a.b.c=v` (Helm's --set): one value, located at the parameter's value.
+    const values = name.split(".").reduceRight<unknown>((acc, k) => ({ [k]: acc }), p.value);
+    layers.push({ file: app.file, doc: app.doc, values, at: [...helmPath, "parameters", i, "value"], whole: true, field: () => `${field("parameters")}[name=${name}].value` });
+  });
+  return layers;
 }
 
 /** Whether the ApplicationSet template holds `{{ }}` at `path`: the value then lives in the generator. */

@@ -217,8 +217,7 @@ function assemble(ctx: ReadContext, candidates: Candidate[], teamNames: string[]
       app: c.app,
       env: c.env,
       path: c.path,
-      versions: c.versions,
-      errors: [...new Set(c.errors)],
+      ...withoutUnrenderedVersions(c.versions, c.errors),
       files: c.files.filter((f) => !never.some((g) => minimatch(f, g))),
       ...(c.destination && Object.values(c.destination).some((v) => v !== undefined) ? { destination: c.destination } : {}),
     }))
@@ -235,4 +234,19 @@ function assemble(ctx: ReadContext, candidates: Candidate[], teamNames: string[]
     errors: ctx.errors,
     notes: [...ctx.notes, ...floating],
   };
+}
+
+/**
+ * A version that still holds `{{ … }}` is a template expression the reader could not evaluate (a
+ * function it lacks, a file it cannot see): it is not a version. The cell says so instead of showing
+ * the expression as if it were one.
+ */
+function withoutUnrenderedVersions(versions: Version[], errors: readonly string[]): { versions: Version[]; errors: string[] } {
+  const problems = [...errors];
+  const kept = versions.map((v) => {
+    if (!v.value?.includes("{{")) return v;
+    problems.push(`${v.file}: ${v.field} is a template expression Ferry could not evaluate (${v.value.length > 120 ? `${v.value.slice(0, 117)}…` : v.value}); its version is unknown`);
+    return { ...v, value: null, floating: false };
+  });
+  return { versions: kept, errors: [...new Set(problems)] };
 }

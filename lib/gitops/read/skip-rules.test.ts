@@ -18,4 +18,18 @@ describe("template detection", () => {
   it("still notices templating after a block scalar ends", () => {
     expect(hasTemplateSyntaxOutsideValues("a: |\n  {{ ok }}\nb: {{ .Values.x }}\n")).toBe(true);
   });
+
+  it("reads a manifest whose plain scalars carry `{{` for a controller to fill in later (valid YAML)", () => {
+    const updater = "kind: Application\nmetadata:\n  name: api\n  annotations:\n    argocd-image-updater.argoproj.io/git-branch: image-updater-{{.SHA256}}\nspec:\n  source:\n    chart: api\n    targetRevision: 0.1.11\n";
+    const values = "kind: HelmRelease\nspec:\n  values:\n    persistence:\n      data:\n        existingClaim: data-{{ .Release.Name }}\n";
+    expect(hasTemplateSyntaxOutsideValues(updater)).toBe(false);
+    expect(skipDecision("k8s/argocd/api.yaml", updater, false)).toEqual({ skip: false });
+    expect(hasTemplateSyntaxOutsideValues(values)).toBe(false);
+  });
+
+  it("still treats `{{` where a value or list item begins as a template", () => {
+    expect(hasTemplateSyntaxOutsideValues("items:\n  - {{ .Values.item }}\n")).toBe(true);
+    expect(hasTemplateSyntaxOutsideValues("labels: [{{ .Values.label }}]\n")).toBe(true);
+    expect(hasTemplateSyntaxOutsideValues("spec:\n  replicas:{{ .Values.n }}\n")).toBe(false); // one plain scalar, as YAML reads it
+  });
 });

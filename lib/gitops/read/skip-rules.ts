@@ -23,7 +23,7 @@ export function skipDecision(path: string, content: string, inChartTemplates: bo
 
 /**
  * True when `{{` appears where YAML structure is (a key, a bare value, a line of its own) rather
- * than inside a quoted string or a block scalar: `messageTemplate: '{{range .Updated.Images}}…'`
+ * than inside a quoted string, a block scalar or the middle of a plain scalar: `messageTemplate: '{{range .Updated.Images}}…'`
  * in a Flux ImageUpdateAutomation is data, `name: {{ .Values.name }}` is a Helm template.
  */
 export function hasTemplateSyntaxOutsideValues(content: string): boolean {
@@ -37,7 +37,10 @@ export function hasTemplateSyntaxOutsideValues(content: string): boolean {
     }
     if (line.startsWith("#")) continue;
     const unquoted = line.replace(/'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"/g, "''");
-    if (unquoted.includes("{{")) return true;
+    // `{{` where a key, a value or a list item begins is template structure; inside a plain scalar
+    // (`git-branch: image-updater-{{.SHA256}}`, `existingClaim: data-{{ .Release.Name }}`) it is data
+    // for a controller that templates it later, and the manifest is valid YAML.
+    if (/(?:^|^[-?]\s+|:\s+|[[{,]\s*)\{\{/.test(unquoted)) return true;
     if (/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(unquoted) || /^-\s*[|>][-+0-9]*\s*$/.test(unquoted)) blockIndent = indent;
   }
   return false;

@@ -67,6 +67,15 @@ export interface ValuesLayer {
   file: string;
   doc: number;
   values: unknown;
+  /** Where `values` sits in the document (an Application's `helm.valuesObject`); absent: the root. */
+  at?: YamlPath;
+  /**
+   * The layer is written as one value (a `helm.parameters` entry, or YAML inside a string): what it
+   * sets is located at `at` itself.
+   */
+  whole?: boolean;
+  /** The field shown for what this layer sets at `path` (inside the values). */
+  field?: (path: YamlPath) => string;
 }
 
 /**
@@ -89,8 +98,8 @@ export function layeredValuesImages(layers: readonly ValuesLayer[], fallbackName
         floating: isFloatingImageTag(img.tag, img.digest),
         file: owner.file,
         doc: owner.doc,
-        path: img.path,
-        field: field ? field(owner.file, img.path) : formatPath(img.path),
+        path: owner.at ? (owner.whole ? owner.at : [...owner.at, ...img.path]) : img.path,
+        field: owner.field ? owner.field(img.path) : field ? field(owner.file, img.path) : formatPath(img.path),
         ...(img.digest ? { digest: img.digest } : {}),
       } satisfies Version,
     ];
