@@ -107,6 +107,24 @@ describe("Flux wiring", () => {
       expect(model.deployments.find((d) => d.app === "library")?.destination).toEqual({ cluster: "default", namespace: undefined, wiredBy: "kubernetes/apps/media/library/ks.yaml" });
     });
 
+    it("names a release a shared component adds as `${APP}-…` after the app whose Kustomization substitutes APP", () => {
+      const component = {
+        "kubernetes/components/proxy/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ./helmrelease.yaml\n  - ./ocirepository.yaml\n",
+        "kubernetes/components/proxy/ocirepository.yaml": ociChart("${APP}-proxy", "5.0.1"),
+        "kubernetes/components/proxy/helmrelease.yaml": templated("${APP}-proxy", "${APP}-proxy", "ghcr.io/example/proxy", "v1.25.0"),
+      };
+      const withComponent = (tree: Record<string, string>, app: string) => {
+        const file = `kubernetes/apps/media/${app}/ks.yaml`;
+        tree[file] = tree[file]!.replace("  sourceRef:", "  components:\n    - ../../../../components/proxy\n  postBuild:\n    substitute:\n      APP: " + app + "\n  sourceRef:");
+        return tree;
+      };
+      const { cells: got } = cells(withComponent(withComponent({ ...cluster("kubernetes"), ...component }, "library"), "player"));
+      expect(got.filter((c) => c.includes("-proxy@"))).toEqual([
+        "library-proxy@default=5.0.1:kubernetes/components/proxy/ocirepository.yaml,v1.25.0:kubernetes/components/proxy/helmrelease.yaml",
+        "player-proxy@default=5.0.1:kubernetes/components/proxy/ocirepository.yaml,v1.25.0:kubernetes/components/proxy/helmrelease.yaml",
+      ]);
+    });
+
     it("names each cluster of a multi-cluster repository after its folder", () => {
       const tree = { ...cluster("kubernetes/main"), ...cluster("kubernetes/edge") };
       tree["kubernetes/edge/apps/media/player/app/helmrelease.yaml"] = templated("player", "generic-app", "ghcr.io/example/player", "1.31.0").replace("name: generic-app", "name: generic-app\n    namespace: flux-system");

@@ -264,14 +264,15 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
       const versions = dedupeVersions(versionsOfResource(res, vctx));
       if (versions.length > 0 && versions.every((v) => covered.has(locationKey(v)))) continue;
       out.push({
-        app: nameOf(res.obj) || unit.name,
+        // Shared components name their releases `${APP}-…`: the name Flux applies is the substituted one.
+        app: substituteString(nameOf(res.obj), unit.vars) || unit.name,
         env,
         path: unit.dir,
         appDir: dirname(res.file),
         versions: substituteVersions(versions, unit.vars),
         errors: [...new Set(build.errors)],
         files,
-        destination: { cluster: cluster.name, namespace: targetNamespace ?? namespaceOf(res.obj), wiredBy },
+        destination: { cluster: cluster.name, namespace: targetNamespace ?? substituteOptional(namespaceOf(res.obj), unit.vars), wiredBy },
         source: "flux",
       });
     } else if (!isFluxKustomization(res.obj) && !isFluxSource(res.obj)) {
@@ -318,4 +319,8 @@ function groupByAppFolder(unit: Unit, rest: { res: BuiltResource; versions: Vers
 
 function substituteString(value: string, vars: Substitutions): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) => vars[name]?.value ?? fallback ?? whole);
+}
+
+function substituteOptional(value: string | undefined, vars: Substitutions): string | undefined {
+  return value === undefined ? undefined : substituteString(value, vars);
 }
