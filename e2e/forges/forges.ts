@@ -60,6 +60,8 @@ export interface ServedRequest {
   path: string;
   /** GitHub: the OpenAPI operationId; GitLab: null. */
   operation: string | null;
+  /** A git smart HTTP request (a fetch: Ferry reads repositories over git), not an API call. */
+  git: boolean;
 }
 
 /** A webhook the forge servers delivered to the portal (GET /deliveries). */

@@ -160,7 +160,8 @@ for (const f of FORGES) {
     expect(open).toHaveLength(1);
     const { number, headSha } = open[0] ?? { number: -1, headSha: "" };
     const opening = (await served(f.forge)).slice(beforeOpen);
-    expect(opening.filter((r) => r.method !== "GET").map(f.describe)).toEqual(f.promotionWrites);
+    // Writes only: a git fetch (POST git-upload-pack) reads.
+    expect(opening.filter((r) => r.method !== "GET" && !r.git).map(f.describe)).toEqual(f.promotionWrites);
     await expect(result).toContainText(`Opened ${f.label(number)}`);
     await expect(result.getByRole("link", { name: "open on the forge" })).toHaveAttribute("href", f.changeUrl(number));
     await dialog.getByRole("button", { name: "Close" }).first().click();
@@ -227,7 +228,7 @@ for (const f of FORGES) {
     // ---- what the forge saw ----
     const requests = await served(f.forge);
     // After the reviewer's merge, Ferry only read: the one write is the reviewer's.
-    expect(requests.slice(beforeMerge).filter((r) => r.method !== "GET").map(f.describe)).toEqual([f.mergeWrite(number)]);
+    expect(requests.slice(beforeMerge).filter((r) => r.method !== "GET" && !r.git).map(f.describe)).toEqual([f.mergeWrite(number)]);
     // One refresh of the change request since the forged delivery: the one the forge's webhook queued.
     expect(requests.slice(afterForged).filter((r) => f.readsChange(r, number))).toHaveLength(1);
     // Every request and response was valid against GitHub's OpenAPI description / GitLab's documented shapes.

@@ -96,8 +96,8 @@ gitlab.onEvent = ({ mergeRequest: mr, before, after }) => {
 // ---- control ----
 
 function requests(forge: Forge): ServedRequest[] {
-  if (forge === "github") return github.requests.map((r) => ({ method: r.method, path: r.path, operation: r.operationId }));
-  return gitlab.requests.map((r) => ({ method: r.method, path: r.path, operation: null }));
+  if (forge === "github") return github.requests.map((r) => ({ method: r.method, path: r.path, operation: r.operationId, git: r.git === true }));
+  return gitlab.requests.map((r) => ({ method: r.method, path: r.path, operation: null, git: r.git === true }));
 }
 
 const control = http.createServer((req, res) => {
