@@ -180,7 +180,10 @@ export function planVersionFields(
       unpinning.push(pair);
       if (!options.allowReplaceDigestPin) continue;
     }
-    const shared = sourceFields.has(locationKey(t)) || (overlay !== undefined && !isUnder(t.file, target.path));
+    // The object that wires the target alone (its Argo CD Application, whose kustomize.images win over
+    // the overlay) is the target's own, wherever it sits.
+    const ownWiring = target.destination?.wiredBy === t.file && !source.files?.includes(t.file);
+    const shared = sourceFields.has(locationKey(t)) || (overlay !== undefined && !isUnder(t.file, target.path) && !ownWiring);
     let change: FieldChange | null;
     if (shared) {
       if (t.kind !== "image" || overlay === undefined) {

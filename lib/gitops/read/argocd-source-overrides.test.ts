@@ -121,3 +121,52 @@ describe("Argo CD overrides over an in-repo chart", () => {
     expect(d?.errors.join("\n")).toMatch(/could not evaluate/);
   });
 });
+
+describe("Argo CD image overrides over a kustomize source", () => {
+  const overlay = (env: string, tag: string) => `resources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/web\n    newTag: ${tag}\n`;
+  const kApp = (env: string, extra = "") => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web-${env}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://git.example.com/acme/deploy.git
+    targetRevision: HEAD
+    path: web/overlays/${env}
+${extra}  destination:
+    name: ${env}
+    namespace: web
+`;
+  const tree: FileTree = new Map(
+    Object.entries({
+      "web/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "web/base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.0.0\n",
+      "web/overlays/staging/kustomization.yaml": overlay("staging", "1.10.2"),
+      "web/overlays/prod/kustomization.yaml": overlay("prod", "1.10.2"),
+      // argocd-image-updater's git write-back for the staging Application.
+      "web/overlays/staging/.argocd-source-web-staging.yaml": "kustomize:\n  images:\n    - ghcr.io/acme/web:1.10.4\n",
+      "argocd/web-staging.yaml": kApp("staging"),
+      "argocd/web-prod.yaml": kApp("prod", "    kustomize:\n      images:\n        - ghcr.io/acme/web:1.10.3\n"),
+    }),
+  );
+  const web = (t: FileTree, env: string) => readRepository(t).deployments.find((d) => d.app === "web" && d.env === env)?.versions.find((v) => v.kind === "image");
+
+  it("reads the Application's kustomize.images and the parameter file image-updater writes, over the overlay", () => {
+    expect(web(tree, "prod")).toMatchObject({ value: "1.10.3", file: "argocd/web-prod.yaml" });
+    expect(web(tree, "staging")).toMatchObject({ value: "1.10.4", file: "web/overlays/staging/.argocd-source-web-staging.yaml" });
+  });
+
+  it("promotes into the override that wins, keeping the image name", () => {
+    const model = readRepository(tree);
+    const cell = (env: string) => model.deployments.find((d) => d.app === "web" && d.env === env)!;
+    const plan = planPromotion({ tree, source: cell("staging"), target: cell("prod"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["argocd/web-prod.yaml"]);
+    const after = new Map(tree);
+    for (const e of plan.changeSet.edits) if (typeof e.content === "string") after.set(e.path, e.content);
+    expect(after.get("argocd/web-prod.yaml")).toContain("- ghcr.io/acme/web:1.10.4\n");
+    expect(web(after, "prod")?.value).toBe("1.10.4");
+  });
+});

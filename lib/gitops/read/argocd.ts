@@ -1,5 +1,6 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import { parseImageRef, type ImageRef } from "../image-ref";
 import { appOfAppsCharts, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { declaredClusters } from "./argocd-clusters";
@@ -212,7 +213,12 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         // Values the Application gives Helm (value files it names, inline values, parameters) decide what
         // runs, over what a layout guessed from the chart's files: the wiring wins.
         const given = [...helmValueLayers(r, s, dir, refs), ...inlineValueLayers(app, s)];
+        const overrides = kustomizeImageOverrides(r, app, s, dir);
         for (const c of wired) {
+          if (overrides.length > 0 && c.env === env) {
+            c.versions = withImageOverrides(c.versions, overrides);
+            c.files = [...new Set([...c.files, ...c.versions.map((v) => v.file)])];
+          }
           c.destination = { ...c.destination, ...stripUndefined(destination), namespace: app.namespace ?? c.destination?.namespace };
           c.team ??= team;
           if (given.length > 0 && c.source === "helm-values") {
@@ -232,7 +238,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       const recurse = getAtPath(s.value, ["directory", "recurse"]) === true;
       const read = readDirVersions(r, dir, recurse);
       const layers = [...helmValueLayers(r, s, dir, refs), ...inlineValueLayers(app, s)];
-      const versions = fromGenerators(app, pathSourceVersions(r, dir, read.versions, layers, appName));
+      const versions = fromGenerators(app, withImageOverrides(pathSourceVersions(r, dir, read.versions, layers, appName), kustomizeImageOverrides(r, app, s, dir)));
       if (versions.length + read.errors.length === 0) {
         // Wiring for config-only folders (RBAC, network policies): nothing to promote, keep the matrix clean.
         ctx.note(`${app.file}: Application ${app.name} deploys ${dir} (no version fields)`);
@@ -504,6 +510,52 @@ function helmInlineVersions(app: ArgoApp, s: ArgoSource, appName: string): Versi
     }
   }
   return out;
+}
+
+interface ImageOverride {
+  image: string;
+  ref: ImageRef;
+  at: Pick<Version, "file" | "doc" | "path" | "field">;
+}
+
+/**
+ * Image overrides Argo CD applies over a kustomize source, in order: the Application's own
+ * `kustomize.images`, then the parameter files in the source folder (`.argocd-source.yaml`, then
+ * `.argocd-source-<application>.yaml`, which argocd-image-updater writes back), the last one winning.
+ * Entries are `name:tag`, `name@digest` or `name=newName:tag`, as for `kustomize edit set image`.
+ */
+function kustomizeImageOverrides(r: DirReaders, app: ArgoApp, s: ArgoSource, dir: string): ImageOverride[] {
+  const out: ImageOverride[] = [];
+  const add = (images: unknown, file: string, doc: number, path: YamlPath, field: (i: number) => string) => {
+    if (!Array.isArray(images)) return;
+    images.forEach((entry: unknown, i) => {
+      if (typeof entry !== "string" || entry.includes("{{")) return;
+      const eq = entry.indexOf("=");
+      const image = eq >= 0 ? entry.slice(0, eq) : parseImageRef(entry).name;
+      out.push({ image, ref: parseImageRef(eq >= 0 ? entry.slice(eq + 1) : entry), at: { file, doc, path: [...path, i], field: field(i) } });
+    });
+  };
+  add(getAtPath(s.value, ["kustomize", "images"]), app.file, app.doc, [...s.path, "kustomize", "images"], (i) => `${formatField([...s.path, "kustomize", "images"], app.specPath)}[${i}]`);
+  for (const name of [".argocd-source.yaml", `.argocd-source-${app.name}.yaml`]) {
+    const file = joinInRepo(dir, name);
+    if (file === null || !r.ctx.index.hasFile(file)) continue;
+    const doc = r.ctx.load(file).docs[0];
+    if (doc) add(getAtPath(doc.value, ["kustomize", "images"]), file, doc.index, ["kustomize", "images"], (i) => `kustomize.images[${i}] (Argo CD parameter override)`);
+  }
+  return out;
+}
+
+/** Each image a later override names takes the override's release, located where the override is written. */
+function withImageOverrides(versions: Version[], overrides: readonly ImageOverride[]): Version[] {
+  if (overrides.length === 0) return versions;
+  return versions.map((v) => {
+    if (v.kind !== "image") return v;
+    const o = [...overrides].reverse().find((x) => x.image === v.name);
+    if (!o) return v;
+    const { tag, digest } = o.ref;
+    const { digest: _old, ...rest } = v;
+    return { ...rest, value: tag ?? digest, floating: isFloatingImageTag(tag, digest), ...o.at, ...(digest ? { digest } : {}) };
+  });
 }
 
 /** `helm.valueFiles` of a source, in order, as values layers (`$ref/…` through a multi-source `ref`). */
