@@ -3,6 +3,7 @@ import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
+import { refreshRepositoryChanges } from "@/lib/changes/poll-changes";
 import { startLiveFollowers, stopLiveFollowers } from "@/lib/live/worker";
 import { refreshRepositoryHistory } from "./history-job";
 import { onRepositorySynced, syncAllRepositories, syncRepositoryNow } from "./sync-now";
@@ -81,6 +82,8 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
   });
   stopFollowingSyncs = onRepositorySynced((result) => {
     enqueueCellHistory(result.repository).catch((error: unknown) => console.warn(`[sync] ${result.repository}: could not queue its cells' history:`, error instanceof Error ? error.message : error));
+    // The base moved: an open change may conflict now (a push webhook must not wait for the next poll).
+    refreshRepositoryChanges(getPrisma(), result.repository).catch((error: unknown) => console.warn(`[sync] ${result.repository}: could not re-read its open changes:`, error instanceof Error ? error.message : error));
   });
   // Syncs that ran before this worker (the launcher's start-up sync) have their history read now.
   const active = await getPrisma().repository.findMany({ where: { archivedAt: null }, select: { name: true } });
