@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,10 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) files[`apps/app-${i}/values.yaml`] = `replicas: ${i}\n`;
   server.model.commitFiles("main", files, "Initial");
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 describe("a partial clone shared by several clients", () => {
   it("concurrent syncs of one clone all read the same, correct repository", { timeout: 60_000 }, async () => {
