@@ -28,6 +28,40 @@ describe("images in Helm values", () => {
     ]);
   });
 
+  it("finds whole references written as one string, only when they pin a tag or digest", () => {
+    const values = {
+      springBoot: { image: "registry.example.com/shop/weather:2024.06.1", replicas: 2 },
+      batch: { image: "registry.example.com/shop/batch:latest" },
+      dendrite: { image: { name: "example/dendrite-monolith:010922", pullPolicy: "IfNotPresent" } },
+      proxy: { sidecarImage: "ghcr.io/acme/proxy@sha256:" + "b".repeat(64), image: "nginx" },
+      templated: { image: "{{ .Values.global.registry }}/app:1.0" },
+    };
+    expect(imagesInValues(values)).toEqual([
+      { path: ["springBoot", "image"], name: "registry.example.com/shop/weather", tag: "2024.06.1" },
+      { path: ["batch", "image"], name: "registry.example.com/shop/batch", tag: "latest" },
+      { path: ["dendrite", "image", "name"], name: "example/dendrite-monolith", tag: "010922" },
+      { path: ["proxy", "sidecarImage"], name: "ghcr.io/acme/proxy", tag: null, digest: "sha256:" + "b".repeat(64) },
+    ]);
+  });
+
+  it("promotes a whole-string reference by its tag, keeping the repository", () => {
+    const chart = { "charts/weather/Chart.yaml": "apiVersion: v2\nname: weather\nversion: 0.1.0\n" };
+    const tree = new Map(
+      Object.entries({
+        ...chart,
+        "charts/weather/values.yaml": "app:\n  image: registry.example.com/shop/weather:1.0.0\n",
+        "charts/weather/values-staging.yaml": "app:\n  image: registry.example.com/shop/weather:1.2.0\n",
+        "charts/weather/values-prod.yaml": "app:\n  image: registry.example.com/shop/weather:1.1.0\n",
+      }),
+    );
+    const model = readRepository(tree);
+    const cell = (env: string) => model.deployments.find((d) => d.app === "weather" && d.env === env)!;
+    expect(cell("prod").versions.find((v) => v.kind === "image")).toMatchObject({ value: "1.1.0", file: "charts/weather/values-prod.yaml" });
+    const plan = planPromotion({ tree, source: cell("staging"), target: cell("prod"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => [e.path, e.content])).toEqual([["charts/weather/values-prod.yaml", "app:\n  image: registry.example.com/shop/weather:1.2.0\n"]]);
+  });
+
   it("layers values files as Helm merges them: the last file that sets a field wins, and names it", () => {
     const layers = [
       { file: "common-values.yaml", doc: 0, values: { image: { repository: "acme/api", tag: "1.0" }, worker: { image: { repository: "acme/worker", tag: "1.0" } } } },

@@ -1,5 +1,6 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord, type YamlPath } from "../yaml";
+import { parseImageRef, type ImageRef } from "../image-ref";
 import { isFloatingImageTag } from "./floating";
 
 /** An image set in Helm values: `image: {repository, tag}` at any depth, as charts and app-template write it. */
@@ -39,10 +40,26 @@ export function imagesInValues(values: unknown): ValuesImage[] {
       const parent = path.at(-1);
       out.push({ path: [...path, "image", "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : typeof parent === "string" ? parent : undefined, tag, ...(digest ? { digest } : {}) });
     }
+    // A whole reference in one string (`image: repo:1.2`, `sidecarImage: repo@sha256:…`, `image.name: "repo:1.2"`),
+    // as hand-written charts template it with `image: {{ .Values.x.image }}`; only with a tag or digest, so
+    // a bare name that a chart completes elsewhere is not taken for an unpinned image.
+    const refs: [YamlPath, unknown][] = [...Object.entries(node).filter(([k]) => k === "image" || /[a-z]Image$/.test(k)).map(([k, v]): [YamlPath, unknown] => [[...path, k], v])];
+    if (isRecord(image) && !("tag" in image)) refs.push([[...path, "image", "name"], image.name]);
+    for (const [at, raw] of refs) {
+      const ref = typeof raw === "string" ? pinnedImageRef(raw) : null;
+      if (ref) out.push({ path: at, name: ref.name, tag: ref.tag, ...(ref.digest ? { digest: ref.digest } : {}) });
+    }
     for (const [key, value] of Object.entries(node)) if (key !== "image") walk(value, [...path, key], depth + 1);
   };
   walk(values, [], 0);
   return out;
+}
+
+function pinnedImageRef(raw: string): ImageRef | null {
+  if (raw.includes("{{") || raw.includes("${") || /\s/.test(raw.trim())) return null;
+  const ref = parseImageRef(raw);
+  if (!ref.name || !/^[a-z0-9][a-z0-9._\-/:]*$/i.test(ref.name)) return null;
+  return ref.tag !== null || ref.digest !== null ? ref : null;
 }
 
 /** As versions located at `file`/`doc`, under `prefix` (e.g. `spec.values` of a HelmRelease). */
