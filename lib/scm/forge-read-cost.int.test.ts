@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { githubEnv, gitlabEnv, setEnv } from "@/lib/changes/testing/forge-setup";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
+import { refreshRepositoryHistory } from "@/lib/sync/history-job";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { startTokenServer } from "./github/testing/connect";
 import type { GitHubTestServer } from "./github/testing/github-test-server";
@@ -76,6 +77,20 @@ function readCosts(name: string, forge: () => Counted) {
     expect(cost.api).toBe(0);
     const cell = await db.prisma.deployment.findFirstOrThrow({ where: { app: { name: "app-007", repository: { name } }, environment: { name: "prod" } } });
     expect(JSON.stringify(cell.versions)).toContain("1.1.0");
+  });
+
+  it("the cells' history is read from the clone: versions a cell ran, and no API request", async () => {
+    const f = forge();
+    const from = f.mark();
+    while ((await refreshRepositoryHistory(db.prisma, name))?.pending) {
+      // the worker would queue the next run
+    }
+    const cost = f.since(from);
+    costs[`${name} cell history`] = cost;
+    expect(cost.api).toBe(0);
+    const history = await db.prisma.deploymentHistory.findFirstOrThrow({ where: { deployment: { app: { name: "app-007", repository: { name } }, environment: { name: "prod" } } } });
+    const entries = history.entries as unknown as { versions: { value: string | null }[] }[];
+    expect(entries.map((e) => e.versions.map((v) => v.value))).toEqual([["1.1.0"], ["1.0.0"]]);
   });
 }
 

@@ -43,11 +43,10 @@ const releaseKey = (versions: readonly HistoryVersion[]): string => versions.map
  * commit moved, `git log --first-parent` over the files that hold its versions (as "last changed"
  * does), and the cell as the reader sees it at each of those commits. Only commits not already in the
  * stored history are read, so after a merge this reads nothing but the new head's rows.
- * Plain git only: the forges answer a log per path with one request each, which polling cannot afford.
+ * GitHub and GitLab repositories are read from their local clone like plain git (no API request).
  */
 export async function refreshCellHistory(prisma: PrismaClient, repositoryId: number, scm: ScmRepository): Promise<HistoryRefresh> {
   const done: HistoryRefresh = { refreshed: 0, pending: 0, commitsRead: 0 };
-  if (scm.provider !== "git") return done;
   const repo = await prisma.repository.findUnique({ where: { id: repositoryId }, select: { headSha: true } });
   if (!repo?.headSha) return done;
   const cells = await prisma.deployment.findMany({
