@@ -468,7 +468,7 @@ export class GitHubTestServer {
       id: 1000 + i,
       slug: t.slug,
       name: t.slug,
-      // Required by the description, but absent from its generated example.
+      // type and organization.archived_at: required by the description, absent from its example.
       type: "organization",
       organization: { ...(team!.organization as Record<string, unknown>), login: t.org, archived_at: null },
     }));
