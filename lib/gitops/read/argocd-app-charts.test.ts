@@ -246,4 +246,44 @@ spec:
     if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
     expect(plan.changeSet.edits[0]?.content).toContain("  metrics-production:\n    namespace: argocd\n    project: default\n    source:\n      repoURL: https://charts.example.com\n      chart: metrics\n      targetRevision: 1.4.0\n");
   });
+
+  it("follows the ApplicationSet an umbrella chart declares in the values of its argocd-apps dependency", () => {
+    const tree = new Map(
+      Object.entries({
+        "platform/argocd/Chart.yaml": "apiVersion: v2\nname: argocd\nversion: 0.0.0\ndependencies:\n  - name: argo-cd\n    version: 6.4.1\n    repository: https://argoproj.github.io/argo-helm\n  - name: argocd-apps\n    version: 2.0.0\n    repository: https://argoproj.github.io/argo-helm\n",
+        "platform/argocd/values.yaml": `argocd-apps:
+  applicationsets:
+    root:
+      generators:
+        - git:
+            repoURL: https://git.example.com/ops/lab
+            revision: main
+            directories:
+              - path: platform/*
+              - path: apps/*
+      template:
+        metadata:
+          name: '{{path.basename}}'
+        spec:
+          destination:
+            name: in-cluster
+            namespace: '{{path.basename}}'
+          project: default
+          source:
+            repoURL: https://git.example.com/ops/lab
+            path: '{{path}}'
+            targetRevision: main
+`,
+        "platform/certs/Chart.yaml": "apiVersion: v2\nname: certs\nversion: 0.0.0\ndependencies:\n  - name: cert-manager\n    version: v1.14.3\n    repository: https://charts.jetstack.io\n",
+        "platform/certs/values.yaml": "cert-manager:\n  installCRDs: true\n",
+        "apps/board/Chart.yaml": "apiVersion: v2\nname: board\nversion: 0.0.0\ndependencies:\n  - name: app-template\n    version: 2.2.0\n    repository: https://bjw-s.github.io/helm-charts\n",
+        "apps/board/values.yaml": "app-template:\n  controllers:\n    main:\n      containers:\n        main:\n          image:\n            repository: ghcr.io/example/board\n            tag: v0.8.8\n",
+      }),
+    );
+    const model = readRepository(tree);
+    const cell = (app: string) => model.deployments.filter((d) => d.app === app).map((d) => d.versions.map((v) => v.value));
+    expect(cell("certs")).toEqual([["v1.14.3"]]);
+    expect(cell("board")).toEqual([["2.2.0", "v0.8.8"]]);
+    expect(model.conventions).toContain("argocd-apps-chart");
+  });
 });

@@ -156,7 +156,9 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     apps.push(...expanded.apps);
     teams.push(...expanded.teams);
   }
-  apps.push(...argoAppsChartApplications(r, apps));
+  const fromChart = argoAppsChartApplications(r, apps, clusterSecrets);
+  apps.push(...fromChart.apps);
+  teams.push(...fromChart.teams);
   const appCharts = appOfAppsCharts(r);
   if (appCharts.size > 0) {
     ctx.conventions.add("argocd-app-of-apps");
@@ -268,32 +270,73 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
  * maps a name to an Application spec (a list of them with `name` in chart 1.x). Each is read where it is
  * written, in the last values layer that declares it, so its versions are edited there.
  */
-function argoAppsChartApplications(r: DirReaders, apps: readonly ArgoApp[]): ArgoApp[] {
+function argoAppsChartApplications(r: DirReaders, apps: readonly ArgoApp[], clusters: () => ReturnType<typeof declaredClusters>): { apps: ArgoApp[]; teams: string[] } {
   const out: ArgoApp[] = [];
+  const teams: string[] = [];
+  type Layer = { file: string; doc: number; values: unknown; path: YamlPath };
+  const groups: Layer[][] = [];
   for (const app of apps) {
     for (const s of sourcesOf(app)) {
       if (asString(s.value.chart) !== "argocd-apps") continue;
       const refs = new Map(sourcesOf(app).flatMap((x) => (asString(x.value.ref) ? [[asString(x.value.ref) ?? "", normalizeRepoPath(asString(x.value.path) ?? "") ?? ""]] : [])));
-      const layers: { file: string; doc: number; values: unknown; path: YamlPath }[] = helmValueLayers(r, s, "", refs).map((l) => ({ ...l, path: [] }));
+      const layers: Layer[] = helmValueLayers(r, s, "", refs).map((l) => ({ ...l, path: [] }));
       const inline = getAtPath(s.value, ["helm", "valuesObject"]);
       if (isRecord(inline)) layers.push({ file: app.file, doc: app.doc, values: inline, path: [...s.path, "helm", "valuesObject"] });
-      const declared = new Map<string, ArgoApp>();
-      for (const layer of layers) {
-        const list = getAtPath(layer.values, ["applications"]);
-        const entries: [string, unknown, YamlPath][] = Array.isArray(list)
-          ? list.map((e: unknown, i) => [asString(getAtPath(e, ["name"])) ?? "", e, [...layer.path, "applications", i]])
-          : isRecord(list)
-            ? Object.entries(list).map(([k, e]) => [k, e, [...layer.path, "applications", k]])
-            : [];
-        for (const [name, entry, path] of entries) {
-          const found = name ? toArgoApp(layer.file, layer.doc, { name }, entry, path) : undefined;
-          if (found) declared.set(name, found);
-        }
+      groups.push(layers);
+    }
+  }
+  groups.push(...umbrellaArgoAppsValues(r));
+  for (const layers of groups) {
+    const declared = new Map<string, ArgoApp>();
+    const sets = new Map<string, { layer: Layer; entry: Record<string, unknown>; path: YamlPath }>();
+    for (const layer of layers) {
+      for (const [name, entry, path] of namedEntries(layer, "applicationsets")) if (name && isRecord(entry)) sets.set(name, { layer, entry, path });
+      for (const [name, entry, path] of namedEntries(layer, "applications")) {
+        const found = name ? toArgoApp(layer.file, layer.doc, { name }, entry, path) : undefined;
+        if (found) declared.set(name, found);
       }
-      out.push(...declared.values());
+    }
+    out.push(...declared.values());
+    // An ApplicationSet entry is the set's spec (chart 2.x), rendered like one written as a file.
+    for (const [name, { layer, entry, path }] of sets) {
+      const expanded = expandApplicationSet(r, layer.file, layer.doc, { metadata: { name }, spec: entry }, clusters(), [...path, "template", "spec"]);
+      out.push(...expanded.apps);
+      teams.push(...expanded.teams);
     }
   }
   if (out.length > 0) r.ctx.conventions.add("argocd-apps-chart");
+  return { apps: out, teams };
+}
+
+/** The chart's `applications` / `applicationsets`: a map by name (a list with `name` in chart 1.x). */
+function namedEntries(layer: { values: unknown; path: YamlPath }, key: string): [string, unknown, YamlPath][] {
+  const list = getAtPath(layer.values, [key]);
+  if (Array.isArray(list)) return list.map((e: unknown, i) => [asString(getAtPath(e, ["name"])) ?? "", e, [...layer.path, key, i]]);
+  return isRecord(list) ? Object.entries(list).map(([k, e]) => [k, e, [...layer.path, key, k]]) : [];
+}
+
+/**
+ * "Argo CD manages itself": an umbrella chart with Argo CD's `argocd-apps` chart as a dependency holds
+ * that chart's values under the dependency's name (or alias) in its own values.yaml; nothing in the
+ * repository points at it (it is installed once, by hand or by a bootstrap script).
+ */
+function umbrellaArgoAppsValues(r: DirReaders): { file: string; doc: number; values: unknown; path: YamlPath }[][] {
+  const out: { file: string; doc: number; values: unknown; path: YamlPath }[][] = [];
+  for (const chartFile of r.ctx.index.paths) {
+    if (basename(chartFile) !== "Chart.yaml") continue;
+    const deps = getAtPath(r.ctx.load(chartFile).docs[0]?.value, ["dependencies"]);
+    if (!Array.isArray(deps)) continue;
+    const dir = dirname(chartFile);
+    const valuesFile = joinInRepo(dir, "values.yaml");
+    if (valuesFile === null || !r.ctx.index.hasFile(valuesFile)) continue;
+    const doc = r.ctx.load(valuesFile).docs[0];
+    for (const dep of deps) {
+      if (!isRecord(dep) || dep.name !== "argocd-apps") continue;
+      const key = asString(dep.alias) ?? "argocd-apps";
+      const values = doc && isRecord(doc.value) ? doc.value[key] : undefined;
+      if (doc && isRecord(values)) out.push([{ file: valuesFile, doc: doc.index, values, path: [key] }]);
+    }
+  }
   return out;
 }
 
@@ -600,7 +643,7 @@ interface ExpandedSet {
  * Expand an ApplicationSet: evaluate its generators against the tree (argocd-generators.ts) and render
  * the template once per parameter set, in the set's syntax (fasttemplate, or Go with `goTemplate`).
  */
-function expandApplicationSet(r: DirReaders, file: string, doc: number, value: Record<string, unknown>, declared: ReturnType<typeof declaredClusters>): ExpandedSet {
+function expandApplicationSet(r: DirReaders, file: string, doc: number, value: Record<string, unknown>, declared: ReturnType<typeof declaredClusters>, templateSpecPath: YamlPath = ["spec", "template", "spec"]): ExpandedSet {
   const { ctx } = r;
   const spec = isRecord(value.spec) ? value.spec : {};
   const setName = asString(getAtPath(value, ["metadata", "name"])) ?? file;
@@ -653,7 +696,7 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
         unnamed.add(name);
         continue;
       }
-      const app = toArgoApp(file, doc, rendered.metadata, rendered.spec, ["spec", "template", "spec"]);
+      const app = toArgoApp(file, doc, rendered.metadata, rendered.spec, templateSpecPath);
       if (app) out.apps.push({ ...app, templated: template, generated: { params: p, syntax, set: { file, doc, value }, load: (path) => ctx.loadJson(path) } });
     }
   }
@@ -661,7 +704,7 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
     // No Application generated from this repository (the generator lists clusters, reads another
     // repository, or matches nothing here): the template still pins what every generated Application
     // deploys. One deployment named after the set holds the template's literal versions.
-    const app = toArgoApp(file, doc, { name: setName }, spec.template.spec, ["spec", "template", "spec"]);
+    const app = toArgoApp(file, doc, { name: setName }, spec.template.spec, templateSpecPath);
     if (app) out.apps.push({ ...app, unexpanded: true, cluster: literal(app.cluster), namespace: literal(app.namespace), project: literal(app.project) });
   }
   if (unresolved.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: could not evaluate ${listSome(unresolved)}`);

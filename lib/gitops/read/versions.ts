@@ -85,11 +85,17 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
       out.push({ kind: "chart", name: `OCIRepository/${chartRef.name}`, value: null, floating: true, ...locate(originOf(res, path), ctx) });
     }
   }
+  // Images a post-renderer sets in what the chart rendered win over the values that rendered them.
+  const rendered = postRendererImages(res, ctx);
+  const overridden = new Set(rendered.map((r) => r.from));
+  out.push(...rendered.map((r) => r.version));
+  const keep = (v: Version) => !overridden.has(v.name);
   // Images in the release's values, at any depth (`image.tag`, app-template's controllers.*.containers.*).
   const releaseName = String(getAtPath(res.obj, ["metadata", "name"]) ?? "image");
   const fromFiles = ctx.valuesFrom?.(res.obj) ?? [];
   if (fromFiles.length === 0) {
     for (const v of valuesImageVersions(spec.values, { file: res.file, doc: res.doc, prefix: ["spec", "values"], fallbackName: releaseName })) {
+      if (!keep(v)) continue;
       const loc = res.prov.get(formatPath(v.path)) ?? originOf(res, v.path);
       out.push({ ...v, ...locate(loc, ctx) });
     }
@@ -98,11 +104,37 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
   // valuesFrom first, inline values merged over them: the layer that sets a tag last is where it lives.
   const inline: ValuesLayer = { file: res.file, doc: res.doc, values: spec.values };
   for (const v of layeredValuesImages([...fromFiles, inline], releaseName)) {
+    if (!keep(v)) continue;
     if (v.file === inline.file && v.doc === inline.doc) {
       const path = ["spec", "values", ...v.path];
       out.push({ ...v, ...locate(res.prov.get(formatPath(path)) ?? originOf(res, path), ctx) });
     } else out.push({ ...v, ...locate({ file: v.file, doc: v.doc, path: v.path, field: v.field }, ctx) });
   }
+  return out;
+}
+
+/** `spec.postRenderers[].kustomize.images`: kustomize's image override, applied to what Helm rendered. */
+function postRendererImages(res: BuiltResource, ctx: VersionContext): { from: string; version: Version }[] {
+  const out: { from: string; version: Version }[] = [];
+  const renderers = getAtPath(res.obj, ["spec", "postRenderers"]);
+  if (!Array.isArray(renderers)) return out;
+  renderers.forEach((renderer: unknown, i) => {
+    const images = getAtPath(renderer, ["kustomize", "images"]);
+    if (!Array.isArray(images)) return;
+    images.forEach((entry: unknown, j) => {
+      const name = isRecord(entry) ? asString(entry.name) : undefined;
+      if (!isRecord(entry) || !name) return;
+      const tag = asString(entry.newTag) ?? null;
+      const digest = asString(entry.digest) ?? null;
+      if (tag === null && digest === null) return;
+      const path = ["spec", "postRenderers", i, "kustomize", "images", j, tag !== null ? "newTag" : "digest"];
+      const loc = res.prov.get(formatPath(path)) ?? originOf(res, path);
+      out.push({
+        from: name,
+        version: { kind: "image", name: asString(entry.newName) ?? name, value: tag ?? digest, floating: isFloatingImageTag(tag, digest), ...locate(loc, ctx), ...(digest ? { digest } : {}) },
+      });
+    });
+  });
   return out;
 }
 

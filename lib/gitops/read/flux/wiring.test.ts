@@ -125,6 +125,15 @@ describe("Flux wiring", () => {
       ]);
     });
 
+    it("reads an image a HelmRelease's post-renderer sets over what its values render, and promotes it there", () => {
+      const tree = cluster("kubernetes");
+      const file = "kubernetes/apps/media/library/app/helmrelease.yaml";
+      tree[file] = `${tree[file]}  postRenderers:\n    - kustomize:\n        images:\n          - name: ghcr.io/example/library\n            newTag: v2.2.0\n`;
+      const { model } = cells(tree);
+      const library = model.deployments.find((d) => d.app === "library")!;
+      expect(library.versions.filter((v) => v.kind === "image").map((v) => [v.name, v.value, v.field])).toEqual([["ghcr.io/example/library", "v2.2.0", "spec.postRenderers[0].kustomize.images[0].newTag"]]);
+    });
+
     it("names each cluster of a multi-cluster repository after its folder", () => {
       const tree = { ...cluster("kubernetes/main"), ...cluster("kubernetes/edge") };
       tree["kubernetes/edge/apps/media/player/app/helmrelease.yaml"] = templated("player", "generic-app", "ghcr.io/example/player", "1.31.0").replace("name: generic-app", "name: generic-app\n    namespace: flux-system");
