@@ -1,6 +1,6 @@
 import type { FieldNow } from "@/lib/data/change-now";
 import { relativeTime } from "@/components/matrix/relative-time";
-import { UpdateOnHeadButton } from "./update-on-head";
+import { UpdateOnHeadButton, UpdateOnHeadOutcome } from "./update-on-head";
 
 interface Props {
   id: number;
@@ -26,7 +26,7 @@ interface Props {
 export function BaseNotice({ id, baseBranch, baseSha, conflict, baseMovedTo, replanned, fields, updateRefusal, open }: Props) {
   const moved = fields.filter((f) => f.now !== f.plannedFrom);
   return (
-    <>
+    <UpdateOnHeadOutcome>
       {replanned ? (
         <p data-testid="change-replanned" className="text-sm text-slate-700">
           Updated on <span className="font-mono">{replanned.sha.slice(0, 10)}</span> by <strong>{replanned.by ?? "someone"}</strong>
@@ -81,6 +81,6 @@ export function BaseNotice({ id, baseBranch, baseSha, conflict, baseMovedTo, rep
           <UpdateOnHeadButton id={id} refusal={updateRefusal} />
         </section>
       ) : null}
-    </>
+    </UpdateOnHeadOutcome>
   );
 }

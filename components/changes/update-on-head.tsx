@@ -1,8 +1,28 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { createContext, useContext, useState, useTransition, type ReactNode } from "react";
 import { updateChangeOnHead } from "@/app/changes/[id]/actions";
+
+type Message = { ok: boolean; text: string } | null;
+
+// The update clears the conflict, so the action's own revalidation removes the notice that holds the
+// button. The outcome is kept above it, or the user would never see what happened.
+const Outcome = createContext<{ message: Message; setMessage: (m: Message) => void } | null>(null);
+
+export function UpdateOnHeadOutcome({ children }: { children: ReactNode }) {
+  const [message, setMessage] = useState<Message>(null);
+  return (
+    <Outcome.Provider value={{ message, setMessage }}>
+      {message ? (
+        <p role={message.ok ? "status" : "alert"} data-testid="update-result" className={`text-sm ${message.ok ? "text-emerald-800" : "text-red-800"}`}>
+          {message.text}
+        </p>
+      ) : null}
+      {children}
+    </Outcome.Provider>
+  );
+}
 
 /**
  * "Update this change on the current head": plans the same change again on the base branch as it is
@@ -11,7 +31,9 @@ import { updateChangeOnHead } from "@/app/changes/[id]/actions";
 export function UpdateOnHeadButton({ id, refusal }: { id: number; refusal: string | null }) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const outcome = useContext(Outcome);
+  if (!outcome) throw new Error("UpdateOnHeadButton must be rendered inside UpdateOnHeadOutcome");
+  const { setMessage } = outcome;
   if (refusal !== null) {
     return (
       <p className="text-sm text-slate-600" data-testid="update-refusal">
@@ -32,20 +54,13 @@ export function UpdateOnHeadButton({ id, refusal }: { id: number; refusal: strin
       router.refresh();
     });
   return (
-    <div className="flex flex-col gap-1">
-      <button
-        type="button"
-        onClick={run}
-        disabled={pending}
-        className="self-start rounded bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800 disabled:opacity-50"
-      >
-        {pending ? "Updating…" : "Update this change on the current head"}
-      </button>
-      {message ? (
-        <p role={message.ok ? "status" : "alert"} data-testid="update-result" className={`text-sm ${message.ok ? "text-emerald-800" : "text-red-800"}`}>
-          {message.text}
-        </p>
-      ) : null}
-    </div>
+    <button
+      type="button"
+      onClick={run}
+      disabled={pending}
+      className="self-start rounded bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800 disabled:opacity-50"
+    >
+      {pending ? "Updating…" : "Update this change on the current head"}
+    </button>
   );
 }
