@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
+import type { ChangeSet } from "@/lib/gitops/change-set";
 import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
 import { changeImpact, impactedEnvironments, type EnvironmentImpact } from "@/lib/gitops/impact";
 import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
@@ -117,12 +118,17 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
  * the notes, and the merge is authorized against all of them.
  */
 function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { status: "changes" }>, target: string): PromotionPlan {
-  const buildCache = impactBuilds.get(repo.name) ?? new KustomizeBuildCache();
-  impactBuilds.set(repo.name, buildCache);
-  const affected = changeImpact(repo.tree, repo.model, plan.changeSet, { parseCache: sharedParseCache(), buildCache, contentKey: (path) => contentOf(repo.tree, plan.changeSet, path) });
+  const affected = impactOfEdits(repo, plan.changeSet);
   const others = impactedEnvironments(affected).filter((env) => env !== target);
   const notes = others.length === 0 ? plan.notes : [...plan.notes, `This change also alters ${others.join(", ")}: ${describeImpact(affected.filter((i) => i.env !== target))}. A file it edits feeds those environments too.`];
   return { ...plan, affected, notes };
+}
+
+/** Every cell whose rendered versions `changeSet` alters in `repo` (also what a bulk promotion is judged by). */
+export function impactOfEdits(repo: CachedRepository, changeSet: Pick<ChangeSet, "edits">): EnvironmentImpact[] {
+  const buildCache = impactBuilds.get(repo.name) ?? new KustomizeBuildCache();
+  impactBuilds.set(repo.name, buildCache);
+  return changeImpact(repo.tree, repo.model, changeSet, { parseCache: sharedParseCache(), buildCache, contentKey: (path) => contentOf(repo.tree, changeSet, path) });
 }
 
 // The impact read of a preview rebuilds only the overlays the change touches: one build cache per

@@ -32,8 +32,9 @@ export async function changeResource(prisma: PrismaClient, id: number): Promise<
   ]);
   const guarded = protectedEnvs.map((e) => e.name).sort();
   const env = guarded.length === 0 ? (row.toEnv ?? undefined) : guarded.includes(row.toEnv ?? "") ? (row.toEnv ?? undefined) : `${guarded.join(", ")} (altered by this change to ${row.toEnv ?? "its target"})`;
-  // An app being added is not in the cache until merged: its team is the one the add-app request named (and was authorized for).
-  const team = app?.team?.name ?? (row.kind === "APP" ? recordedTeam(row.changeSet) : null) ?? row.repository.team ?? null;
+  // An app being added is not in the cache until merged: its team is the one the add-app request named (and was authorized for);
+  // a bulk promotion (no one app) records the team its cells share.
+  const team = app?.team?.name ?? (row.kind === "APP" || !row.appName ? recordedTeam(row.changeSet) : null) ?? row.repository.team ?? null;
   return { team, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined, openAction: OPEN_ACTION[row.kind] };
 }
 
