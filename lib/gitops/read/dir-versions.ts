@@ -10,7 +10,7 @@ import type { BuildResult, KustomizeResolver } from "./kustomize/resolve-overlay
 import { trackedFields } from "./kustomize/tracked-fields";
 import { resourceId } from "./kustomize/targets";
 import { basename, isUnder, isYamlPath } from "./paths";
-import { dedupeVersions, helmChartVersion, remoteVersion, versionsOfResource, type OciLookup } from "./versions";
+import { chartValuesImages, dedupeVersions, helmChartVersion, remoteVersion, versionsOfResource, type OciLookup } from "./versions";
 
 export interface DirVersions {
   versions: Version[];
@@ -34,7 +34,11 @@ export function versionsOfBuild(r: DirReaders, build: BuildResult, deploymentDir
   const versions: Version[] = [];
   for (const res of build.resources) if (keep(res.file)) versions.push(...versionsOfResource(res, vctx));
   for (const remote of build.remotes) if (keep(remote.location.file) || remote.location.file.startsWith(deploymentDir)) versions.push(remoteVersion(remote, vctx));
-  for (const chart of build.charts) if (keep(chart.location.file)) versions.push(helmChartVersion(chart, vctx));
+  for (const chart of build.charts) {
+    if (!keep(chart.location.file)) continue;
+    versions.push(helmChartVersion(chart, vctx));
+    versions.push(...chartValuesImages(chart, vctx));
+  }
   return dedupeVersions(versions);
 }
 

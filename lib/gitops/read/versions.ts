@@ -175,6 +175,11 @@ export function helmChartVersion(c: HelmChartRef, ctx: VersionContext): Version 
   return { kind: "chart", name: c.repo ? `${c.repo}/${c.name}` : c.name, value: c.version, floating: isFloatingChartVersion(c.version), ...locate(c.location, ctx) };
 }
 
+/** Images a kustomize `helmCharts` entry's values set, each in the layer that sets it last. */
+export function chartValuesImages(c: HelmChartRef, ctx: VersionContext): Version[] {
+  return layeredValuesImages(c.values, c.name).map((v) => ({ ...v, ...locate({ file: v.file, doc: v.doc, path: v.path, field: v.field }, ctx) }));
+}
+
 /** Drop exact duplicates (the same field reached through two resources). */
 export function dedupeVersions(versions: Version[]): Version[] {
   const seen = new Set<string>();

@@ -68,7 +68,7 @@ export function detectOverlays(r: DirReaders): OverlayScan {
 
   const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir) && !inClusterFolder(k.dir));
   for (const k of eligible) {
-    const plan = planOverlay(ctx, k.dir, localDirTargets(k));
+    const plan = planOverlay(ctx, k.dir, localDirTargets(k), k.helmCharts.length > 0);
     if (plan) plans.set(k.dir, plan);
   }
   // An overlay built on a sibling overlay (prod → ../staging) is an env of the same app.
@@ -107,7 +107,7 @@ export function detectOverlays(r: DirReaders): OverlayScan {
   return { candidates, consumedDirs, kustomizationDirs };
 }
 
-function planOverlay(ctx: ReadContext, dir: string, targets: string[]): OverlayPlan | undefined {
+function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesCharts: boolean): OverlayPlan | undefined {
   const apps: OverlayPlan["apps"] = [];
   const envName = basename(dir);
   // Global envs: `apps/<env>` or `<env>/<app>` pointing at `base/<app>`.
@@ -120,7 +120,9 @@ function planOverlay(ctx: ReadContext, dir: string, targets: string[]): OverlayP
   if (apps.length > 0) return { dir, apps };
   const baseTarget = targets.find(isBaseLike);
   const underEnvParent = ENV_PARENT_NAMES.has(basename(dirname(dir)));
-  if (!baseTarget && !(underEnvParent && targets.length > 0)) return undefined;
+  // Under `overlays/`, `envs/`…, a kustomization that inflates a Helm chart is an env on its own: it
+  // often shares only a values file with its siblings, not a base.
+  if (!baseTarget && !(underEnvParent && (targets.length > 0 || inflatesCharts))) return undefined;
   let appDir: string;
   if (underEnvParent) appDir = dirname(dirname(dir));
   else if (baseTarget && BASE_DIR_NAMES.has(basename(baseTarget))) appDir = dirname(baseTarget);

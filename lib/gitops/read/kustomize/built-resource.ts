@@ -1,4 +1,5 @@
 import type { YamlPath } from "../../yaml";
+import type { ValuesLayer } from "../values-images";
 
 /** Where a release field's current value is written: what a promotion must edit. */
 export interface FieldLocation {
@@ -62,4 +63,6 @@ export interface HelmChartRef {
   repo?: string;
   version: string | null;
   location: FieldLocation;
+  /** The values kustomize gives the chart, lowest precedence first (the chart's own defaults are not in the repository). */
+  values: ValuesLayer[];
 }

@@ -44,6 +44,14 @@ export interface HelmChartEntry {
   name: string;
   repo?: string;
   version?: string;
+  /** Values kustomize hands to `helm template`, each a path in the repository (already joined). */
+  valuesFile?: string;
+  additionalValuesFiles: string[];
+  valuesInline?: unknown;
+  /** How `valuesInline` combines with `valuesFile`: kustomize's default is `override`. */
+  valuesMerge: "override" | "merge" | "replace";
+  /** The kustomization document that holds the entry. */
+  doc: number;
 }
 
 export interface Kustomization {
@@ -105,7 +113,8 @@ export function readKustomization(ctx: KustomizationSource, dir: string): Kustom
   const loaded = ctx.load(file);
   const problems: string[] = [];
   if (loaded.problem) problems.push(loaded.problem);
-  const raw = loaded.docs.find((d) => isRecord(d.value))?.value;
+  const rawDoc = loaded.docs.find((d) => isRecord(d.value));
+  const raw = rawDoc?.value;
   const k: Kustomization = { dir, file, kind: "Kustomization", resources: [], components: [], patches: [], images: [], helmCharts: [], problems };
   if (!isRecord(raw)) return k;
   if (raw.kind === "Component") k.kind = "Component";
@@ -159,7 +168,20 @@ export function readKustomization(ctx: KustomizationSource, dir: string): Kustom
     raw.helmCharts.forEach((c: unknown, index) => {
       if (!isRecord(c)) return;
       const name = asString(c.name);
-      if (name) k.helmCharts.push({ index, name, repo: asString(c.repo), version: asString(c.version) });
+      if (!name) return;
+      const valuesFile = asString(c.valuesFile);
+      const merge = asString(c.valuesMerge);
+      k.helmCharts.push({
+        index,
+        name,
+        repo: asString(c.repo),
+        version: asString(c.version),
+        ...(valuesFile !== undefined ? { valuesFile: join(valuesFile) ?? undefined } : {}),
+        additionalValuesFiles: strings(c.additionalValuesFiles).flatMap(({ entry }) => join(entry) ?? []),
+        ...(isRecord(c.valuesInline) ? { valuesInline: c.valuesInline } : {}),
+        valuesMerge: merge === "merge" || merge === "replace" ? merge : "override",
+        doc: rawDoc?.index ?? 0,
+      });
     });
   }
   return k;

@@ -1,4 +1,5 @@
-import { parseYamlDocuments, isRecord, type YamlPath } from "../../yaml";
+import { formatPath, parseYamlDocuments, isRecord, type YamlPath } from "../../yaml";
+import type { ValuesLayer } from "../values-images";
 import type { RepoError } from "../../model";
 import type { LoadedFile, ReadContext } from "../context";
 import { isUnder, joinInRepo } from "../paths";
@@ -6,7 +7,7 @@ import { cloneResource, ownObject, type BuiltResource, type FieldLocation, type 
 import { applyImages } from "./images-transformer";
 import { applyJsonPatch, isJsonPatch, pointerTokens } from "./json6902";
 import type { BuildStep, KustomizeBuildCache, RecordedBuild } from "./build-cache";
-import { isRemoteResource, readKustomization, splitRemote, type Kustomization, type KustomizationSource, type PatchRef } from "./kustomization";
+import { isRemoteResource, readKustomization, splitRemote, type HelmChartEntry, type Kustomization, type KustomizationSource, type PatchRef } from "./kustomization";
 import { strategicMerge } from "./strategic-merge";
 import { cannotMatch, matchesTarget, resourceId } from "./targets";
 import { trackedFields } from "./tracked-fields";
@@ -293,9 +294,35 @@ export class KustomizeResolver {
         name: c.name,
         repo: c.repo,
         version: c.version ?? null,
-        location: { file: k.file, doc: 0, path: ["helmCharts", c.index, "version"], field: `helmCharts[name=${c.name}].version` },
+        location: { file: k.file, doc: c.doc, path: ["helmCharts", c.index, "version"], field: `helmCharts[name=${c.name}].version` },
+        values: this.chartValues(k, c, result),
       });
     }
+  }
+
+  /**
+   * What kustomize passes to `helm template`: `valuesFile` and `valuesInline` combined by `valuesMerge`
+   * into one file, then each of `additionalValuesFiles` with `-f`.
+   */
+  private chartValues(k: Kustomization, c: HelmChartEntry, result: BuildResult): ValuesLayer[] {
+    const fromFile = (file: string): ValuesLayer[] => {
+      if (!this.hasFile(file)) {
+        result.errors.push(`${k.file}: helmCharts[name=${c.name}] values file ${file} not found`);
+        return [];
+      }
+      result.files.push(file);
+      const loaded = this.load(file);
+      if (loaded.problem) result.errors.push(loaded.problem);
+      const doc = loaded.docs[0];
+      return doc ? [{ file, doc: doc.index, values: doc.value }] : [];
+    };
+    const file = c.valuesFile !== undefined && c.valuesMerge !== "replace" ? fromFile(c.valuesFile) : [];
+    const inline: ValuesLayer[] =
+      c.valuesInline !== undefined
+        ? [{ file: k.file, doc: c.doc, values: c.valuesInline, at: ["helmCharts", c.index, "valuesInline"], field: (p) => `helmCharts[name=${c.name}].valuesInline.${formatPath(p)}` }]
+        : [];
+    const combined = c.valuesMerge === "merge" ? [...inline, ...file] : [...file, ...inline];
+    return [...combined, ...c.additionalValuesFiles.flatMap(fromFile)];
   }
 
   private applyPatch(k: Kustomization, patch: PatchRef, result: BuildResult): void {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import type { FileTree } from "../model";
+import { planPromotion } from "../promote";
+import { readRepository } from "./index";
+
+// kustomize's helmCharts inflate a chart with values kustomize assembles: valuesFile and valuesInline
+// combined by valuesMerge, then each of additionalValuesFiles. The image that renders is the one the
+// last of them sets, and a promotion edits it there.
+
+const entry = (extra: string) => `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+helmCharts:
+  - name: podinfo
+    repo: https://stefanprodan.github.io/podinfo
+    version: 6.7.0
+    releaseName: podinfo
+    valuesFile: ../../common/values.yaml
+${extra}`;
+
+const base: Record<string, string> = {
+  "apps/podinfo/common/values.yaml": "image:\n  repository: ghcr.io/stefanprodan/podinfo\n  tag: 6.5.0\nreplicaCount: 2\n",
+  "apps/podinfo/overlays/dev/kustomization.yaml": entry("    valuesInline:\n      image:\n        tag: 6.7.1\n"),
+  "apps/podinfo/overlays/prod/kustomization.yaml": entry("    additionalValuesFiles:\n      - values-prod.yaml\n    valuesInline:\n      image:\n        tag: 9.9.9\n"),
+  "apps/podinfo/overlays/prod/values-prod.yaml": "image:\n  tag: 6.6.0 # pinned after the incident\n",
+};
+
+const cell = (tree: FileTree, env: string) => readRepository(tree).deployments.find((d) => d.app === "podinfo" && d.env === env);
+const image = (tree: FileTree, env: string) => cell(tree, env)?.versions.find((v) => v.kind === "image");
+
+describe("kustomize helmCharts values", () => {
+  it("reads the chart and the image each overlay renders, from the layer that sets it last", () => {
+    const tree: FileTree = new Map(Object.entries(base));
+    expect(cell(tree, "dev")?.versions.find((v) => v.kind === "chart")).toMatchObject({ value: "6.7.0", field: "helmCharts[name=podinfo].version" });
+    expect(image(tree, "dev")).toMatchObject({
+      name: "ghcr.io/stefanprodan/podinfo",
+      value: "6.7.1",
+      file: "apps/podinfo/overlays/dev/kustomization.yaml",
+      path: ["helmCharts", 0, "valuesInline", "image", "tag"],
+      field: "helmCharts[name=podinfo].valuesInline.image.tag",
+    });
+    // additionalValuesFiles come after the inline values: prod runs 6.6.0, not 9.9.9.
+    expect(image(tree, "prod")).toMatchObject({ value: "6.6.0", file: "apps/podinfo/overlays/prod/values-prod.yaml", path: ["image", "tag"] });
+  });
+
+  it("follows valuesMerge: replace drops the file, merge lets the file win over the inline values", () => {
+    const replace = new Map(Object.entries({ ...base, "apps/podinfo/overlays/dev/kustomization.yaml": entry("    valuesMerge: replace\n    valuesInline:\n      image:\n        repository: ghcr.io/acme/podinfo\n        tag: 7.0.0\n") }));
+    expect(image(replace, "dev")).toMatchObject({ name: "ghcr.io/acme/podinfo", value: "7.0.0" });
+    const merge = new Map(Object.entries({ ...base, "apps/podinfo/overlays/dev/kustomization.yaml": entry("    valuesMerge: merge\n    valuesInline:\n      image:\n        tag: 7.0.0\n") }));
+    expect(image(merge, "dev")).toMatchObject({ value: "6.5.0", file: "apps/podinfo/common/values.yaml" });
+  });
+
+  it("says which values file is missing instead of reading around it", () => {
+    const tree = new Map(Object.entries({ ...base, "apps/podinfo/overlays/prod/kustomization.yaml": entry("    additionalValuesFiles:\n      - values-gone.yaml\n") }));
+    expect(cell(tree, "prod")?.errors.join("\n")).toMatch(/helmCharts\[name=podinfo\] values file apps\/podinfo\/overlays\/prod\/values-gone\.yaml not found/);
+    expect(image(tree, "prod")).toMatchObject({ value: "6.5.0" });
+  });
+
+  it("promotes dev's tag into the file that wins in prod, keeping its comment, and leaves the shared values alone", () => {
+    const tree: FileTree = new Map(Object.entries(base));
+    const model = readRepository(tree);
+    const at = (env: string) => model.deployments.find((d) => d.app === "podinfo" && d.env === env)!;
+    const plan = planPromotion({ tree, source: at("dev"), target: at("prod"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["apps/podinfo/overlays/prod/values-prod.yaml"]);
+    const after = new Map(tree);
+    for (const e of plan.changeSet.edits) if (typeof e.content === "string") after.set(e.path, e.content);
+    expect(after.get("apps/podinfo/overlays/prod/values-prod.yaml")).toBe("image:\n  tag: 6.7.1 # pinned after the incident\n");
+    expect(image(after, "prod")?.value).toBe("6.7.1");
+    expect(image(after, "dev")?.value).toBe("6.7.1");
+  });
+});
