@@ -9,6 +9,7 @@ import type { ConfirmOption, FieldChange, RefusalOverride, SkippedFile } from "@
 import { bulkCellKey, bulkChangeSet, bulkPromotionBranch, treeAfter, type BulkCell, type BulkStep } from "@/lib/gitops/promote/bulk";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { storedBulkCells } from "./bulk-cells";
 import { changeLabel } from "./change-label";
 import { openChange, type ChangeLink, type Requester } from "./open-change";
 import { impactOfEdits, planPromotionAt } from "./preview-promotion";
@@ -135,12 +136,6 @@ async function repositoryContext(prisma: PrismaClient, repository: string, reque
     protectedEnvs: new Set(envs.map((e) => e.name)),
     existingChange: own ? link(own) : null,
   };
-}
-
-/** The cells a bulk change row holds (`changeSet.cells`), tolerant of any other row. */
-export function storedBulkCells(changeSet: unknown): BulkCell[] {
-  if (typeof changeSet !== "object" || changeSet === null || !("cells" in changeSet) || !Array.isArray(changeSet.cells)) return [];
-  return changeSet.cells.filter((c: unknown): c is BulkCell => typeof c === "object" && c !== null && typeof (c as BulkCell).app === "string" && typeof (c as BulkCell).to === "string");
 }
 
 /** Plans every cell of one repository in sequence at `repo`'s head. Pure given the context (no I/O). */

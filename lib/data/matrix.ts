@@ -1,3 +1,4 @@
+import { storedBulkCells } from "@/lib/changes/bulk-cells";
 import { changeLabel } from "@/lib/changes/change-label";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { DriftState, FieldDrift } from "@/lib/gitops/drift";
@@ -91,7 +92,7 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
   ]);
   const ids = idRows.map((r) => r.id);
 
-  const [apps, openChanges] = await Promise.all([
+  const [apps, openChanges, bulkChanges] = await Promise.all([
     prisma.app.findMany({
       where: { id: { in: ids } },
       select: {
@@ -120,8 +121,14 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
       where: { state: { in: ["OPEN", "DRAFT"] }, appName: { not: null }, toEnv: { not: null } },
       select: { id: true, number: true, url: true, appName: true, toEnv: true, repositoryId: true, conflict: true, repository: { select: { provider: true, name: true } } },
     }),
+    prisma.changeRequest.findMany({
+      where: { state: { in: ["OPEN", "DRAFT"] }, kind: "PROMOTION", appName: null },
+      select: { id: true, number: true, url: true, repositoryId: true, conflict: true, changeSet: true, repository: { select: { provider: true, name: true } } },
+    }),
   ]);
   const openByCell = new Map(openChanges.map((c) => [`${c.repositoryId}/${c.appName}/${c.toEnv}`, c]));
+  // A bulk promotion has no one app: the cells it holds are listed in its stored change set.
+  for (const c of bulkChanges) for (const cell of storedBulkCells(c.changeSet)) openByCell.set(`${c.repositoryId}/${cell.app}/${cell.to}`, { ...c, appName: cell.app, toEnv: cell.to });
   const envOrder = new Map(environments.map((e) => [e.name, e.order]));
   const byId = new Map(apps.map((a) => [a.id, a]));
 
