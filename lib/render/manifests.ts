@@ -50,7 +50,7 @@ export function parseRendered(text: string): RenderedResource[] {
   const docs = parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) throw new ManifestParseError("the rendered output is not YAML documents");
   docs.forEach((doc: Document, i) => {
-    if (doc.errors.length > 0) throw new ManifestParseError(`document ${i + 1} of the rendered output does not parse: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0) throw new ManifestParseError(`document ${i + 1} of the rendered output does not parse: ${doc.errors[0]?.message ?? ""}`);
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
     if (!isMap(doc.contents)) throw new ManifestParseError(`document ${i + 1} of the rendered output is not an object`);
     const value = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
