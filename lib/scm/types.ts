@@ -152,6 +152,12 @@ export interface OpenChangeRequestInput {
   labels?: string[];
   /** Who opens it, recorded where the forge does not know (plain git); forges use the token's user. */
   author?: string;
+  /**
+   * Ask the code owners of these changed paths for a review, as the base commit's CODEOWNERS names
+   * them (GitHub). Best effort: a refused request leaves the change request open. GitLab's approval
+   * rules pick their approvers themselves.
+   */
+  requestCodeOwners?: { baseSha: string; paths: string[] };
 }
 
 export interface UpdateChangeRequestInput {
@@ -181,6 +187,30 @@ export interface MergeChangeRequestInput {
 export interface CloseChangeRequestInput {
   /** Also delete the head branch. */
   deleteBranch?: boolean;
+}
+
+/** One thing the forge waits for before a merge: a review, an approval rule, a check, a pipeline, the draft flag. */
+export interface MergeGate {
+  kind: "draft" | "review" | "approval" | "check" | "pipeline";
+  name: string;
+  state: "success" | "pending" | "failure";
+  /** Blocks a merge unless it is "success" (branch protection, approval rules, or Ferry's default: every check on the head). */
+  required: boolean;
+  /** One line for the change page (who approved, what a check concluded). */
+  detail?: string;
+  url?: string;
+}
+
+/** The merge gates of a change request at one head commit, as read at one time. */
+export interface MergeGates {
+  /** The head commit the gates were read for: a gate never carries over to another commit. */
+  headSha: string;
+  readAt: string;
+  gates: MergeGate[];
+  /** Users and teams asked for a review and not yet answered (GitHub). */
+  requestedReviewers: string[];
+  /** Reads the forge refused (no permission for branch protection…): said on the page, not fatal. */
+  notes: string[];
 }
 
 /** One configured repository on one forge. All methods may throw ForgeUnavailableError. */
@@ -276,6 +306,13 @@ export interface ScmRepository {
    * Numbers the forge does not know are left out.
    */
   pollChangeRequests?(known: KnownChangeRequest[]): Promise<PolledChangeRequest[]>;
+
+  /**
+   * Reviews, approval rules, checks and pipelines of the change request's current head, with which of
+   * them branch protection or approval rules require. A few requests: called when a change page is
+   * viewed, on a review/check webhook and before Ferry merges, never per poll. Plain git has none.
+   */
+  readMergeGates?(number: number): Promise<MergeGates>;
 
   /** Tells reviewers something on the change request (GitHub: an issue comment; GitLab: a note). Plain git has no thread. */
   commentOnChangeRequest?(number: number, body: string): Promise<void>;

@@ -10,6 +10,7 @@ import type {
   LogOptions,
   MergeChangeRequestInput,
   OpenChangeRequestInput,
+  MergeGates,
   PolledChangeRequest,
   ScmRepository,
   TreeEntry,
@@ -23,6 +24,7 @@ import { githubMessage } from "./errors";
 import { parseGitHubUrl, type GitHubLocation } from "./location";
 import { pollPullRequests } from "./poll-pulls";
 import { PullRequests } from "./pulls";
+import { readGitHubMergeGates, requestCodeOwners } from "./review-gates";
 import { RefResolver } from "./resolve-ref";
 import { createBranchWithCommit, type CommitTree } from "./write-commit";
 
@@ -157,7 +159,18 @@ export class GitHubRepository implements ScmRepository {
   }
 
   openChangeRequest(input: OpenChangeRequestInput): Promise<ChangeRequest> {
-    return this.serialised(() => this.pulls.open(input));
+    return this.serialised(async () => {
+      const pull = await this.pulls.open(input);
+      if (input.requestCodeOwners) {
+        const outcome = await requestCodeOwners(this.ctx, this.reader, pull, input.requestCodeOwners);
+        if (outcome && "failed" in outcome) console.warn(`[github] ${this.name}: could not request the code owners' review of #${pull.number}: ${outcome.failed}`);
+      }
+      return pull;
+    });
+  }
+
+  readMergeGates(number: number): Promise<MergeGates> {
+    return readGitHubMergeGates(this.ctx, number);
   }
 
   updateChangeRequest(number: number, input: UpdateChangeRequestInput): Promise<ChangeRequest> {

@@ -13,6 +13,7 @@ import type {
   LogOptions,
   MergeChangeRequestInput,
   OpenChangeRequestInput,
+  MergeGates,
   PolledChangeRequest,
   ScmRepository,
   TreeEntry,
@@ -27,6 +28,7 @@ import { parseGitLabUrl, type GitLabLocation } from "./location";
 import { closeMergeRequest, commentOnMergeRequest, findMergeRequest, getMergeRequest, mergeMergeRequest, openMergeRequest, updateMergeRequest } from "./merge-requests";
 import { pollMergeRequests } from "./poll-merge-requests";
 import { listFolders } from "./list-folders";
+import { readGitLabMergeGates } from "./review-gates";
 import type { WireBranch, WireCommit } from "./wire";
 
 export interface GitLabRepositoryOptions {
@@ -239,6 +241,10 @@ export class GitLabRepository implements ScmRepository {
 
   commentOnChangeRequest(number: number, body: string): Promise<void> {
     return commentOnMergeRequest(this.ctx, number, body);
+  }
+
+  readMergeGates(number: number): Promise<MergeGates> {
+    return readGitLabMergeGates(this.ctx, number);
   }
 
   // ---- internals ----

@@ -59,6 +59,17 @@ export interface ServerPull {
   labels: string[];
   createdAt: string;
   updatedAt: string;
+  /** Users and team slugs asked for a review (POST requested_reviewers). */
+  requestedReviewers?: string[];
+  requestedTeams?: string[];
+}
+
+/** Branch protection of one branch: what GET branch shows of it, and what GET branch protection answers (admins only). */
+export interface ServerProtection {
+  requiredChecks: string[];
+  requiredApprovals: number;
+  /** Whether the token may read GET branch protection (it needs admin rights); otherwise 403. */
+  adminReadable: boolean;
 }
 
 /**
@@ -101,6 +112,8 @@ export class GitHubTestServer {
   readonly pulls = new Map<number, ServerPull>();
   readonly reviews = new Map<number, { login: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED"; at: string }[]>();
   readonly checkRuns = new Map<string, { name: string; status: "queued" | "in_progress" | "completed"; conclusion: "success" | "failure" | null }[]>();
+  /** Protection by branch name. */
+  readonly protection = new Map<string, ServerProtection>();
   /** Comments in each pull request's conversation (issue comments), oldest first. */
   readonly comments = new Map<number, { body: string; at: string }[]>();
   /** Truncate recursive tree listings beyond this many entries (GitHub: 100,000 / 7 MB). */
@@ -416,6 +429,12 @@ export class GitHubTestServer {
         return { status: 200, body: this.mergePull(this.requirePull(params.pull_number), input) };
       case "pulls/list-reviews":
         return { status: 200, body: this.reviewsJson(Number(params.pull_number)) };
+      case "pulls/request-reviewers":
+        return { status: 201, body: this.requestReviewers(this.requirePull(params.pull_number), input) };
+      case "repos/get-branch":
+        return { status: 200, body: this.branchJson(decodeURIComponent(params.branch ?? "")) };
+      case "repos/get-branch-protection":
+        return { status: 200, body: this.protectionJson(decodeURIComponent(params.branch ?? "")) };
       case "checks/list-for-ref":
         return { status: 200, body: this.checkRunsJson(ref ?? "") };
       case "repos/get-combined-status-for-ref":
@@ -717,6 +736,8 @@ export class GitHubTestServer {
   private mergePull(pull: ServerPull, input: Record<string, unknown>): unknown {
     if (pull.state !== "open" || pull.draft) throw new HttpError(405, "Pull Request is not mergeable");
     const head = this.headSha(pull);
+    const blocked = this.protectionBlock(pull, head);
+    if (blocked) throw new HttpError(405, blocked);
     if (typeof input.sha === "string" && input.sha !== head) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
     const base = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
     if (!this.git.isAncestor(base, head)) throw new HttpError(405, "Pull Request is not mergeable");
@@ -728,6 +749,66 @@ export class GitHubTestServer {
     Object.assign(pull, { state: "closed", headSha: head, mergedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), mergeCommitSha: sha });
     this.onEvent?.({ kind: "pull_request.merged", pull: { ...pull }, before: base, after: sha });
     return { sha, merged: true, message: "Pull Request successfully merged" };
+  }
+
+  /** Why branch protection refuses merging `head` now (GitHub's 405 messages), or null. */
+  private protectionBlock(pull: ServerPull, head: string): string | null {
+    const rules = this.protection.get(pull.base);
+    if (!rules) return null;
+    const runs = this.checkRuns.get(head) ?? [];
+    for (const name of rules.requiredChecks) {
+      const run = runs.find((r) => r.name === name);
+      if (!run || run.status !== "completed") return `Required status check "${name}" is expected.`;
+      if (run.conclusion !== "success") return `Required status check "${name}" is failing.`;
+    }
+    const latest = new Map<string, string>();
+    for (const r of this.reviews.get(pull.number) ?? []) latest.set(r.login, r.state);
+    const approvals = [...latest.values()].filter((s) => s === "APPROVED").length;
+    if (approvals < rules.requiredApprovals) return `At least ${rules.requiredApprovals} approving review is required by reviewers with write access.`;
+    return null;
+  }
+
+  private requestReviewers(pull: ServerPull, input: Record<string, unknown>): unknown {
+    const template = this.template("pulls/request-reviewers", 201);
+    const author = ((template as { user?: { login?: string } }).user?.login ?? "").toLowerCase();
+    const users = Array.isArray(input.reviewers) ? input.reviewers.map(String) : [];
+    const teams = Array.isArray(input.team_reviewers) ? input.team_reviewers.map(String) : [];
+    if (users.some((u) => u.toLowerCase() === author)) throw new HttpError(422, "Review cannot be requested from pull request author.");
+    pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...users])];
+    pull.requestedTeams = [...new Set([...(pull.requestedTeams ?? []), ...teams])];
+    return this.pullJson(pull, template);
+  }
+
+  private branchJson(branch: string): unknown {
+    const sha = this.git.refs.get(`refs/heads/${branch}`);
+    if (!sha) throw new HttpError(404, "Branch not found");
+    const t = this.template<Record<string, unknown> & { commit: Record<string, unknown> }>("repos/get-branch", 200);
+    const rules = this.protection.get(branch);
+    const url = this.apiRepo(`branches/${encodeURIComponent(branch)}`);
+    return {
+      ...t,
+      name: branch,
+      commit: { ...t.commit, sha, url: this.apiRepo(`commits/${sha}`), html_url: `${this.repositoryUrl}/commit/${sha}` },
+      protected: rules !== undefined,
+      protection: rules
+        ? { enabled: true, required_status_checks: { enforcement_level: "non_admins", contexts: rules.requiredChecks, checks: rules.requiredChecks.map((context) => ({ context, app_id: null })) } }
+        : { enabled: false, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } },
+      protection_url: `${url}/protection`,
+    };
+  }
+
+  private protectionJson(branch: string): unknown {
+    const rules = this.protection.get(branch);
+    if (!rules) throw new HttpError(404, "Branch not protected");
+    if (!rules.adminReadable) throw new HttpError(403, "Resource not accessible by integration");
+    const url = this.apiRepo(`branches/${encodeURIComponent(branch)}/protection`);
+    // Built, not taken from the description's example: its teams (restrictions, dismissal_restrictions) lack a required field.
+    return {
+      url,
+      enabled: true,
+      required_status_checks: { url: `${url}/required_status_checks`, enforcement_level: "non_admins", contexts: rules.requiredChecks, checks: rules.requiredChecks.map((context) => ({ context, app_id: null })), strict: false },
+      required_pull_request_reviews: { url: `${url}/required_pull_request_reviews`, dismiss_stale_reviews: false, require_code_owner_reviews: false, required_approving_review_count: rules.requiredApprovals },
+    };
   }
 
   private listPulls(query: URLSearchParams): unknown {
@@ -765,8 +846,8 @@ export class GitHubTestServer {
       body: pull.body,
       draft: pull.draft,
       labels: pull.labels.map((name, i) => this.labelJson(name, i)),
-      requested_reviewers: [],
-      requested_teams: [],
+      requested_reviewers: (pull.requestedReviewers ?? []).map((login, i) => ({ ...((t as { user?: object }).user ?? {}), login, id: 3000 + i })),
+      requested_teams: (pull.requestedTeams ?? []).map((slug, i) => this.teamJson(slug, 4000 + i)),
       assignees: [],
       assignee: null,
       milestone: null,
@@ -817,6 +898,12 @@ export class GitHubTestServer {
       latestReviews: () => ({ nodes: [...latest].map(([login, r]) => ({ state: r.state, submittedAt: r.at, author: { __typename: "User", login } })) }),
       statusCheckRollup: runs.length ? { state: rollup } : null,
     };
+  }
+
+  /** A team as GitHub's "team" schema requires it (the description's examples lack `parent` and `type`). */
+  private teamJson(slug: string, id: number): Record<string, unknown> {
+    const url = `${this.origin}${API_ROOT}/orgs/${this.owner}/teams/${slug}`;
+    return { id, node_id: `T_${id}`, url, members_url: `${url}/members{/member}`, name: slug, description: null, permission: "pull", html_url: `${this.origin}/orgs/${this.owner}/teams/${slug}`, repositories_url: `${url}/repos`, slug, parent: null, type: "organization" };
   }
 
   private createComment(pull: ServerPull, body: string): unknown {

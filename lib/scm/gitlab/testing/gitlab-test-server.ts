@@ -7,6 +7,7 @@ import { formOf, OAuthTestApp, sendOAuth, type OAuthTestAppOptions, type OAuthTe
 import { GitModel, type ModelCommit, type ModelFile } from "./git-model";
 import { currentUserShape, groupShape, tokenShape } from "./oauth-shapes";
 import {
+  approvalStateShape,
   approvalsShape,
   blobShape,
   branchShape,
@@ -77,6 +78,11 @@ export interface ServerMergeRequest {
   pipeline: { id: number; status: string; sha: string } | null;
   approvedBy: string[];
   approvalsRequired: number;
+  /**
+   * Approval rules (GitLab Premium): each needs `approvalsRequired` approvals from `eligible` (anyone
+   * when empty). Without rules, `approvalsRequired` > 0 acts as GitLab's "All Members" rule.
+   */
+  approvalRules?: { name: string; approvalsRequired: number; eligible: string[] }[];
   requestedChanges: boolean;
 }
 
@@ -296,6 +302,8 @@ export class GitLabTestServer {
         return this.acceptMergeRequest(res, Number(param(1)), b);
       case "GET merge_requests/:/approvals":
         return this.getApprovals(res, Number(param(1)));
+      case "GET merge_requests/:/approval_state":
+        return this.getApprovalState(res, Number(param(1)));
       case "POST merge_requests/:/notes":
         return this.createNote(res, Number(param(1)), b);
       default:
@@ -704,6 +712,39 @@ export class GitLabTestServer {
     );
   }
 
+  /** The rules an MR is judged by, each with who approved under it. */
+  private rulesOf(mr: ServerMergeRequest) {
+    const rules = mr.approvalRules ?? (mr.approvalsRequired > 0 ? [{ name: "All Members", approvalsRequired: mr.approvalsRequired, eligible: [] }] : []);
+    return rules.map((rule) => {
+      const approvedBy = mr.approvedBy.filter((u) => rule.eligible.length === 0 || rule.eligible.includes(u));
+      return { ...rule, approvedBy, approved: approvedBy.length >= rule.approvalsRequired };
+    });
+  }
+
+  private getApprovalState(res: http.ServerResponse, iid: number): void {
+    const mr = this.mergeRequests.get(iid);
+    if (!mr) return this.send(res, 404, { message: "404 Not found" }, errorShape);
+    const user = (username: string) => {
+      const { locked: _locked, ...rest } = this.wireUser(username, 100 + [...username].reduce((n, c) => n + c.charCodeAt(0), 0));
+      return rest;
+    };
+    const rules = this.rulesOf(mr).map((rule, i) => ({
+      id: 40 + i,
+      name: rule.name,
+      rule_type: rule.eligible.length === 0 ? ("any_approver" as const) : ("regular" as const),
+      eligible_approvers: rule.eligible.map(user),
+      approvals_required: rule.approvalsRequired,
+      users: rule.eligible.map(user),
+      groups: [],
+      contains_hidden_groups: false,
+      approved_by: rule.approvedBy.map(user),
+      source_rule: null,
+      approved: rule.approved,
+      overridden: false,
+    }));
+    return this.send(res, 200, { approval_rules_overwritten: false, rules }, approvalStateShape);
+  }
+
   // ---- wire shapes ----
 
   private wireCommit(c: ModelCommit) {
@@ -834,7 +875,7 @@ export class GitLabTestServer {
     if (isDraft(mr.title)) return "draft_status";
     if (this.conflicts(mr)) return "conflict";
     if (mr.requestedChanges) return "requested_changes";
-    if (mr.approvedBy.length < mr.approvalsRequired) return "not_approved";
+    if (this.rulesOf(mr).some((rule) => !rule.approved)) return "not_approved";
     return "mergeable";
   }
 

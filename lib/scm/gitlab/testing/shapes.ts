@@ -247,6 +247,32 @@ export const approvalsShape = z.strictObject({
   invalid_approvers_rules: z.array(z.unknown()),
 });
 
+const ruleUserShape = userShape.omit({ locked: true });
+
+/**
+ * GET /projects/:id/merge_requests/:iid/approval_state (merge_request_approvals.html, "Get the approval
+ * state of merge requests"): every rule, whether it is satisfied, and who approved under it.
+ */
+export const approvalStateShape = z.strictObject({
+  approval_rules_overwritten: z.boolean(),
+  rules: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      name: z.string(),
+      rule_type: z.enum(["regular", "any_approver", "code_owner", "report_approver"]),
+      eligible_approvers: z.array(ruleUserShape),
+      approvals_required: z.number().int(),
+      users: z.array(ruleUserShape),
+      groups: z.array(z.unknown()),
+      contains_hidden_groups: z.boolean(),
+      approved_by: z.array(ruleUserShape),
+      source_rule: z.unknown().nullable(),
+      approved: z.boolean(),
+      overridden: z.boolean(),
+    }),
+  ),
+});
+
 /** Offset pagination headers (rest/#pagination-link-header and other headers). */
 export const offsetPaginationHeaders = z.object({
   "x-page": z.string().regex(/^\d+$/),
