@@ -13,6 +13,7 @@ import { getChangeDetail } from "@/lib/data/changes";
 import { nowOnHead } from "@/lib/data/change-now";
 import { BaseNotice } from "@/components/changes/base-notice";
 import { DiffView } from "@/components/changes/diff-view";
+import { RenderedDiff } from "@/components/changes/rendered-diff";
 import { ReviewButtons } from "@/components/changes/review-buttons";
 import { RolloutTimeline } from "@/components/changes/rollout-timeline";
 import { SafeMarkdown } from "@/components/markdown/markdown";
@@ -173,6 +174,8 @@ export default async function ChangePage({ params }: { params: Params }) {
         </h2>
         <DiffView diff={stored.diff ?? ""} />
       </section>
+
+      <RenderedDiff changeId={change.id} />
 
       <section aria-labelledby="body-title">
         <h2 id="body-title" className="mb-2 text-lg font-medium">
