@@ -101,4 +101,59 @@ describe("versions rendered from ApplicationSet generator parameters", () => {
     expect(cell("billing", "staging").versions[0]).toMatchObject({ value: "2.2.0-staging", file: "appsets/billing.yaml" });
     expect(cell("billing", "staging").versions[0]?.field).toContain("rendered from ApplicationSet generator parameters");
   });
+  it("locates a version a merge generator's per-environment child pins over the base's default, even when they are equal", () => {
+    const addon = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: addons-metrics
+spec:
+  generators:
+    - merge:
+        mergeKeys: [server]
+        generators:
+          - clusters:
+              values:
+                addonChart: metrics-server
+                addonChartVersion: '3.12.0' # anything not staging or prod
+              selector:
+                matchLabels:
+                  enable_metrics_server: 'true'
+          - clusters:
+              selector:
+                matchLabels:
+                  environment: staging
+              values:
+                addonChartVersion: '3.12.0'
+          - clusters:
+              selector:
+                matchLabels:
+                  environment: prod
+              values:
+                addonChartVersion: '3.11.0'
+  template:
+    metadata:
+      name: 'addon-{{name}}-{{values.addonChart}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://kubernetes-sigs.github.io/metrics-server
+        chart: '{{values.addonChart}}'
+        targetRevision: '{{values.addonChartVersion}}'
+      destination:
+        name: '{{name}}'
+        namespace: kube-system
+`;
+    const { tree, model, cell } = setup({ "addons/metrics-server.yaml": addon });
+    const app = model.deployments.find((d) => d.env === "staging")?.app ?? "";
+    const at = (env: string) => ["spec", "generators", 0, "merge", "generators", env === "staging" ? 1 : 2, "clusters", "values", "addonChartVersion"];
+    expect(cell(app, "staging").versions[0]).toMatchObject({ value: "3.12.0", path: at("staging") });
+    expect(cell(app, "prod").versions[0]).toMatchObject({ value: "3.11.0", path: at("prod") });
+    const plan = planPromotion({ tree, source: cell(app, "staging"), target: cell(app, "prod"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    const text = plan.changeSet.edits[0]?.content ?? "";
+    expect(text).toContain("                addonChartVersion: '3.12.0' # anything not staging or prod\n");
+    expect(text).toContain("                  environment: prod\n              values:\n                addonChartVersion: '3.12.0'\n");
+    // Only prod renders a different version: the base's default stays, so no other environment moves.
+    expect(changeImpact(tree, model, plan.changeSet)).toEqual([{ app, env: "prod", versions: [{ name: expect.stringContaining("metrics-server"), from: "3.11.0", to: "3.12.0" }] }]);
+  });
 });

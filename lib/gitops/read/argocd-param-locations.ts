@@ -87,9 +87,24 @@ function inGeneratorSpec(segs: readonly string[], value: string, from: Generated
     }
   };
   visit(spec.generators, ["spec", "generators"], 0);
-  if (found.length !== 1 || !found[0]) return undefined;
-  const at = found[0];
+  const at = found.length === 1 ? found[0] : lastMergeChild(found);
+  if (!at) return undefined;
   return { file: from.set.file, doc: from.set.doc, path: at, field: `${at.slice(1).map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1)} (ApplicationSet generator parameter)` };
+}
+
+/**
+ * Children of one merge generator that all set the parameter: Argo CD merges them in order, so the last
+ * child's value is the one that renders (a per-environment pin over the base's default, even when equal).
+ */
+function lastMergeChild(found: readonly YamlPath[]): YamlPath | undefined {
+  const first = found[0];
+  if (!first) return undefined;
+  let common = 0;
+  while (common < first.length && found.every((p) => p[common] === first[common])) common++;
+  if (first[common - 1] !== "generators" || first[common - 2] !== "merge") return undefined;
+  const children = found.map((p) => p[common]);
+  if (children.some((c) => typeof c !== "number") || new Set(children).size !== children.length) return undefined;
+  return found.reduce((a, b) => ((b[common] as number) > (a[common] as number) ? b : a));
 }
 
 /** Every other scalar the container sets is what this parameter set has: it is this set's element. */
