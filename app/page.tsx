@@ -7,10 +7,12 @@ import { getMatrix } from "@/lib/data/matrix";
 import { activeFilters, parseMatrixQuery } from "@/lib/data/matrix-query";
 import { listRepositoryProblems } from "@/lib/data/repositories";
 import { liveStateStamp } from "@/lib/data/live-sources";
+import { cacheVersion } from "@/lib/data/cache-version";
 import { messageFor } from "@/lib/data/server-paths";
 import { ActiveFilters, NoMatch } from "@/components/matrix/active-filters";
 import { MatrixFilters } from "@/components/matrix/matrix-filters";
 import { LiveRefresh } from "@/components/matrix/live-refresh";
+import { CacheRefresh } from "@/components/matrix/cache-refresh";
 import { MatrixTable } from "@/components/matrix/matrix-table";
 import { MatrixPagination } from "@/components/matrix/matrix-pagination";
 import { RepositoryProblems } from "@/components/repositories/repository-problems";
@@ -28,7 +30,7 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
   const user = await requireUser();
   const query = parseMatrixQuery(await searchParams);
   const prisma = getPrisma();
-  const [matrix, problems, liveSources] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma), prisma.liveSource.count()]);
+  const [matrix, problems, liveSources, version] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma), prisma.liveSource.count(), cacheVersion(prisma)]);
   const liveStamp = liveSources > 0 ? await liveStateStamp(prisma) : null;
   const allEnvs = query.envs.length ? (await prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true } })).map((e) => e.name) : matrix.environments.map((e) => e.name);
   const filters = activeFilters(query, allEnvs);
@@ -40,6 +42,7 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
         <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} liveState={liveSources > 0} />
       </div>
       {liveStamp ? <LiveRefresh stamp={liveStamp} /> : null}
+      <CacheRefresh version={version} />
       <ActiveFilters filters={filters} />
       <RepositoryProblems problems={problems.map((p) => ({ ...p, syncError: messageFor(user.role, p.syncError) }))} />
       {matrix.rows.length === 0 ? (

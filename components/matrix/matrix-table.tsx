@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { Matrix, MatrixCell, MatrixRow } from "@/lib/data/matrix";
 import type { PromoteTarget } from "@/components/promote/promote-dialog";
+import { BulkCheckbox, BulkSelection } from "./bulk-selection";
 import { CellHistoryPopover } from "./cell-history-popover";
 import { MatrixCellView } from "./matrix-cell";
 import { MatrixKeyboard } from "./matrix-keyboard";
@@ -26,6 +27,7 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
   const canPromote = (team: string | null) => promotableTeams === "all" || (team !== null && promotableTeams.includes(team));
   const { environments, rows } = matrix;
   return (
+    <BulkSelection teams={promotableTeams === "all" ? matrix.teams : promotableTeams} environments={environments.map((e) => e.name)}>
     <MatrixKeyboard>
       <table className="w-full border-separate border-spacing-0 text-sm" aria-label="Apps by environment" data-testid="matrix">
         <thead className="sticky top-0 z-10 bg-slate-50">
@@ -76,6 +78,9 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
                       upToDate={canPromote(row.team) ? upToDateWith(row, env.name) : null}
                       now={renderedAt}
                     />
+                    {canPromote(row.team) && row.cells[env.name]?.previousEnv && !upToDateWith(row, env.name) ? (
+                      <BulkCheckbox cell={{ repository: row.repository, app: row.app, from: row.cells[env.name]?.previousEnv ?? "", to: env.name }} />
+                    ) : null}
                     {row.cells[env.name] ? (
                       <CellHistoryPopover
                         target={{ repository: row.repository, app: row.app, env: env.name, canRollBack: canPromote(row.team), pin: row.cells[env.name]?.pin ?? null }}
@@ -90,6 +95,7 @@ export function MatrixTable({ matrix, promotableTeams, now }: Props) {
         </tbody>
       </table>
     </MatrixKeyboard>
+    </BulkSelection>
   );
 }
 
