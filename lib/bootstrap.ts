@@ -76,7 +76,7 @@ async function configuredRepositories(dataDir: string, log: (line: string) => vo
 async function registerRepositories(prisma: PrismaClient, repositories: RegisteredRepository[], log: (line: string) => void): Promise<void> {
   for (const repo of repositories) {
     // archivedAt: null brings back a repository configured again after it was removed.
-    const data = { provider: repo.provider, url: repo.url, defaultBranch: repo.branch ?? "main", team: repo.team ?? null, archivedAt: null };
+    const data = { provider: repo.provider, url: repo.url, defaultBranch: repo.branch ?? "main", team: repo.team ?? null, draftChanges: repo.draft ?? false, archivedAt: null };
     await prisma.repository.upsert({
       where: { name: repo.name },
       create: { name: repo.name, ...data, syncError: repo.error ?? null },

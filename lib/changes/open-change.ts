@@ -189,7 +189,16 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
       const reservedId = row.provider === "git" ? null : await reserveChangeId(prisma);
       const body = reservedId === null ? changeSet.body : linkChangePage(changeSet.body, input.portalUrl, reservedId);
       const opened = await scm
-        .openChangeRequest({ headBranch: changeSet.branch, baseBranch: scm.defaultBranch, title: changeSet.title, body, author: input.requester.id })
+        .openChangeRequest({
+          headBranch: changeSet.branch,
+          baseBranch: scm.defaultBranch,
+          title: changeSet.title,
+          body,
+          author: input.requester.id,
+          draft: row.draftChanges,
+          // The code owners of what the change touches, as the base it was planned on names them (GitHub).
+          requestCodeOwners: { baseSha: repo.headSha, paths: changeSet.edits.map((e) => e.path) },
+        })
         .catch(async (error: unknown) => {
           // A branch without a change request blocks nothing but is litter on the forge: take it back,
           // and if that fails too (a revoked token, a lapsed lock), say that it is still there.
@@ -205,6 +214,7 @@ export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput
         baseSha: repo.headSha,
         headSha: commitSha,
         url: opened.url,
+        state: opened.state === "draft" ? ("DRAFT" as const) : ("OPEN" as const),
         forgeUpdatedAt: opened.updatedAt,
         conflict: false,
         authorId: input.requester.id,

@@ -7,6 +7,8 @@ import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { changeLabel } from "./change-label";
 import { refreshRepositoryChanges } from "./poll-changes";
 import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
+import { gateRefusal } from "./gate-refusal";
+import { refreshMergeGates } from "./merge-gates";
 import type { Requester } from "./open-promotion";
 
 async function changeWithRepository(prisma: PrismaClient, id: number) {
@@ -41,6 +43,11 @@ export async function mergeChange(
   if (moved) throw new DomainError(moved);
   const expectedHeadSha = (seen ? seen.headSha : row.headSha) || undefined;
   const scm = openScmRepository(row.repository);
+  // The forge's gates of the exact head reviewed, read now: a required check or approval that is
+  // pending or red refuses here, with the reason, rather than as the forge's bare 405.
+  const gates = await refreshMergeGates(prisma, id).catch(explain);
+  const blocked = gates ? gateRefusal(gates, expectedHeadSha ?? null) : null;
+  if (blocked) throw new DomainError(blocked);
   let mergeCommitSha: string | null = null;
   try {
     const merged = await scm.mergeChangeRequest(row.number, {

@@ -23,6 +23,12 @@ describe("loadRepositoriesConfig", () => {
     throw new Error("expected a RepositoryConfigError");
   };
 
+  it("reads draft: open a repository's change requests as drafts; anything but a boolean is refused", () => {
+    write("ferry.config.yaml", "repositories:\n  - name: fleet\n    provider: github\n    url: https://github.com/acme/fleet\n    draft: true\n");
+    expect(load().repositories[0]).toMatchObject({ name: "fleet", draft: true });
+    expect(error(() => load({ FERRY_REPOSITORIES: JSON.stringify([{ name: "x", provider: "git", url: "/x", draft: "yes" }]) })).message).toMatch(/draft/);
+  });
+
   it("returns source none when nothing is configured", () => {
     expect(load()).toEqual({ repositories: [], source: "none" });
   });

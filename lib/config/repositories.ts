@@ -32,6 +32,8 @@ const repositorySchema = z
       .refine((b) => !b.startsWith("-") && !/[\s~^:?*[\\]|\.\.|@\{/.test(b), "branch is not a valid git branch name")
       .default("main"),
     team: dnsLabel("team").optional(),
+    /** Open Ferry's change requests as drafts (GitHub draft pull requests, GitLab "Draft:" merge requests). */
+    draft: z.boolean().optional(),
   })
   .superRefine((repo, ctx) => {
     // GitHub and GitLab are reached through their APIs: the url must say which server and project.

@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
+import { refreshWatchedGates } from "@/lib/changes/merge-gates";
 import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
 import { refreshRepositoryChanges } from "@/lib/changes/poll-changes";
 import { startLiveFollowers, stopLiveFollowers } from "@/lib/live/worker";
@@ -68,6 +69,10 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
     if (!job) return;
     const refreshed = await refreshChangeRequest(getPrisma(), job.data.repository, job.data.number);
     if (refreshed?.newlyMerged) await enqueueRepositorySync(job.data.repository);
+    // Reviews, checks and pipelines moved: the merge gates too (only of changes whose page was viewed).
+    await refreshWatchedGates(getPrisma(), job.data.repository, job.data.number).catch((error: unknown) =>
+      console.warn(`[changes] ${job.data.repository}#${job.data.number}: its merge gates could not be read: ${error instanceof Error ? error.message : error}`),
+    );
   });
   await instance.work<{ repository: string }>(CELL_HISTORY, async ([job]) => {
     if (!job) return;

@@ -29,6 +29,13 @@ const pipelineSchema = z.object({
   merge_request: z.object({ iid: z.number().int().positive() }).nullable().optional(),
 });
 
+/** A comment: only one on a merge request matters (a reviewer's word can change its gates). */
+const noteSchema = z.object({
+  object_kind: z.literal("note"),
+  project: projectSchema,
+  merge_request: z.object({ iid: z.number().int().positive() }).nullable().optional(),
+});
+
 /** A configured GitLab repository as the database holds it. */
 export interface GitLabRepositoryRow {
   name: string;
@@ -72,6 +79,15 @@ export function planGitLabDelivery(event: string, payload: unknown, rows: readon
       const iid = pipeline.data.merge_request?.iid;
       if (!iid) return none("pipeline without a merge request");
       const matched = matchProject(pipeline.data.project, rows, apiUrl);
+      if (matched.length === 0) return none("no configured repository for this project");
+      return { repositories: matched.map((r) => r.name), syncs: [], refreshes: matched.map((r) => ({ repository: r.name, number: iid })) };
+    }
+    case "Note Hook": {
+      const note = noteSchema.safeParse(payload);
+      if (!note.success) return none("not a note event payload");
+      const iid = note.data.merge_request?.iid;
+      if (!iid) return none("a comment on something other than a merge request");
+      const matched = matchProject(note.data.project, rows, apiUrl);
       if (matched.length === 0) return none("no configured repository for this project");
       return { repositories: matched.map((r) => r.name), syncs: [], refreshes: matched.map((r) => ({ repository: r.name, number: iid })) };
     }

@@ -46,6 +46,17 @@ describe("planGitLabDelivery", () => {
     expect(planGitLabDelivery("Pipeline Hook", pipelinePayload(project, null), rows)).toMatchObject({ refreshes: [], ignored: "pipeline without a merge request" });
   });
 
+  it("refreshes the merge request a comment was made on (its gates may have moved), and ignores other comments", () => {
+    const note = (mergeRequest: { iid: number } | null) => ({
+      object_kind: "note",
+      project: { id: project.id, path_with_namespace: project.path, web_url: project.webUrl },
+      object_attributes: { id: 5, note: "LGTM", noteable_type: mergeRequest ? "MergeRequest" : "Issue" },
+      merge_request: mergeRequest,
+    });
+    expect(planGitLabDelivery("Note Hook", note({ iid: 4 }), rows).refreshes).toContainEqual({ repository: "gitops", number: 4 });
+    expect(planGitLabDelivery("Note Hook", note(null), rows)).toMatchObject({ refreshes: [], ignored: "a comment on something other than a merge request" });
+  });
+
   it("matches by project path when the web address differs (GitLab behind a proxy)", () => {
     const proxied = { ...project, webUrl: "https://gitlab.internal:8443/acme/platform/gitops" };
     expect(planGitLabDelivery("Push Hook", pushPayload(proxied, "refs/heads/main"), rows).syncs).toEqual(["gitops"]);
