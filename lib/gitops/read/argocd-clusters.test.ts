@@ -164,3 +164,26 @@ ${envs}  template:
     expect(cells({ "a.yaml": none }).cells.some((c) => c.includes("@staging"))).toBe(false);
   });
 });
+
+describe("environments from the cluster secrets' labels", () => {
+  const fleet = (secrets: Record<string, Record<string, string>>, extra: Record<string, string> = {}) => ({
+    ...base,
+    ...Object.fromEntries(Object.entries(secrets).map(([name, labels]) => [`fleet/clusters/${name}.yaml`, secret(name, labels)])),
+    "fleet/appsets/shop.yaml": appset("    - clusters:\n        selector:\n          matchLabels:\n            shop: 'on'\n", "apps/shop/clusters/{{name}}"),
+    ...Object.fromEntries(Object.keys(secrets).map((name, i) => [`apps/shop/clusters/${name}/kustomization.yaml`, overlay(`1.${i}.0`)])),
+    ...extra,
+  });
+
+  it("puts a cluster named after its region in the environment its secret's label names", () => {
+    const { model, cells: got } = cells(fleet({ "staging-eu": { shop: "'on'", environment: "staging" }, "prod-eu": { shop: "'on'", environment: "prod" } }));
+    expect(got).toEqual(["shop@prod=1.1.0", "shop@staging=1.0.0"]);
+    expect(model.environments.map((e) => e.name)).toEqual(["staging", "prod"]);
+  });
+
+  it("keeps the cluster names when two clusters of one app share the label, and lets the repository's config map clusters first", () => {
+    const shared = { "staging-eu": { shop: "'on'", environment: "staging" }, "staging-us": { shop: "'on'", "ferry.dev/env": "staging" } };
+    expect(cells(fleet(shared)).cells).toEqual(["shop@staging-eu=1.0.0", "shop@staging-us=1.1.0"]);
+    const configured = cells(fleet({ "prod-eu": { shop: "'on'", environment: "prod" } }, { ".ferry/config.yaml": "clusters:\n  prod-eu: production\n" }));
+    expect(configured.cells).toEqual(["shop@production=1.0.0"]);
+  });
+});

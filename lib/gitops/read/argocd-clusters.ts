@@ -52,3 +52,19 @@ export function declaredClusters(kinds: DocsByKind): { clusters: ClusterSecret[]
   }
   return { clusters, hidden };
 }
+
+/** Label keys a cluster secret names its environment by (`environment: staging`, `env`, `stage`, with or without a prefix). */
+const ENV_LABEL = /^(?:[\w.-]+\/)?(?:environment|env|stage)$/i;
+
+/**
+ * Cluster name → environment from the cluster secrets' own labels (`staging-eu` labelled
+ * `environment: staging` is in staging). A cluster with no such label, or two that disagree, is not mapped.
+ */
+export function clusterEnvironmentLabels(clusters: readonly ClusterSecret[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of clusters) {
+    const values = [...new Set(Object.entries(c.labels).filter(([k, v]) => ENV_LABEL.test(k) && v.trim() !== "").map(([, v]) => v.trim()))];
+    if (values.length === 1 && values[0] && c.name !== "__proto__") out[c.name] = values[0];
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments, type Yam
 import { parseImageRef, type ImageRef } from "../image-ref";
 import { appOfAppsCharts, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { clustersFromFolders } from "./argocd-cluster-folders";
-import { declaredClusters } from "./argocd-clusters";
+import { clusterEnvironmentLabels, declaredClusters } from "./argocd-clusters";
 import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
@@ -120,7 +120,7 @@ function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<
   }
   const byName = envFromName(app.name, envNames);
   if (byName) return { ...byName, fromName: true };
-  const mapped = app.cluster ? clusterEnvs[app.cluster] : undefined;
+  const mapped = (clusterName ? clusterEnvs[clusterName] : undefined) ?? (app.cluster ? clusterEnvs[app.cluster] : undefined);
   if (mapped) return { env: mapped, app: app.name, fromName: false };
   for (const hint of [app.namespace, app.project, app.cluster, ...hydratedEnvHints(app.spec)]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
@@ -143,6 +143,9 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   const apps: ArgoApp[] = [];
   let declared: ReturnType<typeof declaredClusters> | undefined;
   const clusterSecrets = () => (declared ??= declaredClusters(kinds));
+  // The repository's config maps clusters to environments first; the cluster secrets' own labels next.
+  let clusterEnvs: Record<string, string> | undefined;
+  const envByCluster = () => (clusterEnvs ??= { ...clusterEnvironmentLabels(clusterSecrets().clusters), ...(ctx.config?.clusters ?? {}) });
   for (const d of kinds.get("Application") ?? []) {
     if (!isArgo(d.value)) continue;
     const app = toArgoApp(d.file, d.doc, d.value.metadata, d.value.spec, ["spec"]);
@@ -162,7 +165,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   const appCharts = appOfAppsCharts(r);
   if (appCharts.size > 0) {
     ctx.conventions.add("argocd-app-of-apps");
-    apps.push(...renderAppCharts(r, apps, appCharts, clusterSecrets().clusters));
+    apps.push(...renderAppCharts(r, apps, appCharts, clusterSecrets().clusters, envByCluster()));
   }
   for (const d of kinds.get("AppProject") ?? []) {
     const name = asString(getAtPath(d.value, ["metadata", "name"]));
@@ -171,7 +174,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
 
   const created: Candidate[] = [];
   for (const app of apps) {
-    const { env, app: appName, fromName } = envOf(app, ctx.configuredEnvNames, ctx.config?.clusters ?? {}, clusterNameOf(app.cluster, clusterSecrets().clusters));
+    const { env, app: appName, fromName } = envOf(app, ctx.configuredEnvNames, envByCluster(), clusterNameOf(app.cluster, clusterSecrets().clusters));
     const team = app.project && app.project !== "default" && !isEnvLikeName(app.project, ctx.configuredEnvNames) ? app.project : undefined;
     const destination = { namespace: app.namespace, cluster: app.cluster, wiredBy: app.file };
     const sources = sourcesOf(app);
@@ -348,7 +351,7 @@ const MAX_CHART_DEPTH = 4;
  * for a chart nothing here deploys (its root Application was applied from outside). A rendered Application
  * that deploys another such chart is followed, to a bounded depth.
  */
-function renderAppCharts(r: DirReaders, written: readonly ArgoApp[], charts: ReadonlySet<string>, declared: readonly { name: string; server: string }[]): ArgoApp[] {
+function renderAppCharts(r: DirReaders, written: readonly ArgoApp[], charts: ReadonlySet<string>, declared: readonly { name: string; server: string }[], clusterEnvs: Readonly<Record<string, string>>): ArgoApp[] {
   const { ctx } = r;
   const out: ArgoApp[] = [];
   const rendered = new Set<string>();
@@ -356,7 +359,7 @@ function renderAppCharts(r: DirReaders, written: readonly ArgoApp[], charts: Rea
   const render = (dir: string, release: ChartRelease | undefined, parent: ArgoApp | undefined) => {
     const result = renderAppChart(r, dir, release);
     for (const p of result.problems) ctx.note(p);
-    const inherited = parent ? envOf(parent, ctx.configuredEnvNames, ctx.config?.clusters ?? {}, clusterNameOf(parent.cluster, declared)).env : undefined;
+    const inherited = parent ? envOf(parent, ctx.configuredEnvNames, clusterEnvs, clusterNameOf(parent.cluster, declared)).env : undefined;
     const fromFiles = release?.files.map((f) => /^values[-_.]([\w-]+)\.ya?ml$/.exec(basename(f.file))?.[1]).find((e) => e !== undefined && isEnvLikeName(e, ctx.configuredEnvNames));
     const env = inherited !== undefined && inherited !== SINGLE_ENV_NAME ? inherited : fromFiles;
     for (const a of result.apps) {
