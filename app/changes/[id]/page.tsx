@@ -15,6 +15,9 @@ import { BaseNotice } from "@/components/changes/base-notice";
 import { DiffView } from "@/components/changes/diff-view";
 import { RenderedDiff } from "@/components/changes/rendered-diff";
 import { ReviewButtons } from "@/components/changes/review-buttons";
+import { MergeGates } from "@/components/changes/merge-gates";
+import { mergeGatesForPage } from "@/lib/changes/merge-gates";
+import { gateRefusal } from "@/lib/changes/gate-refusal";
 import { RolloutTimeline } from "@/components/changes/rollout-timeline";
 import { SafeMarkdown } from "@/components/markdown/markdown";
 import { PlanSummary } from "@/components/promote/plan-summary";
@@ -59,6 +62,9 @@ export default async function ChangePage({ params }: { params: Params }) {
     }
   }
   const fieldsNow = change.baseMovedTo ? await nowOnHead(prisma, change) : [];
+  // The forge's reviews, checks and pipelines of this head (cached on the change; read again when stale).
+  const gates = await mergeGatesForPage(prisma, change.id);
+  const gateBlock = isOpen && gates.gates ? gateRefusal(gates.gates, change.headSha) : null;
   const consequence =
     stored.fields?.length && change.toEnv ? `${change.toEnv} will run ${stored.fields.map((f) => `${f.name} ${f.to ?? "(removed)"}`).join(", ")}.` : null;
 
@@ -148,6 +154,8 @@ export default async function ChangePage({ params }: { params: Params }) {
         open={isOpen}
       />
 
+      <MergeGates shown={gates} forge={forgeName(change.repository.provider)} />
+
       {isOpen ? (
         <ReviewButtons
           id={change.id}
@@ -155,7 +163,7 @@ export default async function ChangePage({ params }: { params: Params }) {
           label={change.label}
           baseBranch={change.baseBranch}
           consequence={consequence}
-          mergeRefusal={decide("change.merge")}
+          mergeRefusal={decide("change.merge") ?? gateBlock}
           closeRefusal={decide("change.close")}
         />
       ) : null}
