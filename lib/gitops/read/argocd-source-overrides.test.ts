@@ -170,3 +170,23 @@ ${extra}  destination:
     expect(web(after, "prod")?.value).toBe("1.10.4");
   });
 });
+
+describe("values-<env>.yaml files next to a chart that Applications deploy", () => {
+  const files = { ...chart, "charts/shop/values-dev.yaml": "image:\n  tag: 1.9.0\n", "charts/shop/values-prod.yaml": "image:\n  tag: 1.2.0\n" };
+  const cells = (tree: Record<string, string>) => {
+    const model = readRepository(new Map(Object.entries(tree)));
+    return { model, cells: model.deployments.filter((d) => d.app === "shop").map((d) => `${d.env}=${d.versions.find((v) => v.kind === "image")?.value}`).sort() };
+  };
+
+  it("are environments only when an Application passes them: the wiring wins over the file names", () => {
+    const onlyProd = cells({ ...files, "argocd/shop-prod.yaml": application("prod", "      valueFiles: [values-prod.yaml]\n") });
+    expect(onlyProd.cells).toEqual(["prod=1.2.0"]);
+    expect(onlyProd.model.notes.join("\n")).toContain("charts/shop: Argo CD Applications deploy this chart, and none passes values-dev.yaml: not read as environments");
+    const both = cells({ ...files, "argocd/shop-prod.yaml": application("prod", "      valueFiles: [values-prod.yaml]\n"), "argocd/shop-dev.yaml": application("dev", "      valueFiles: [values-dev.yaml]\n") });
+    expect(both.cells).toEqual(["dev=1.9.0", "prod=1.2.0"]);
+  });
+
+  it("are read by their names when nothing in the repository deploys the chart", () => {
+    expect(cells(files).cells).toEqual(["dev=1.9.0", "prod=1.2.0"]);
+  });
+});

@@ -134,6 +134,8 @@ export interface ArgoResult {
   teams: string[];
   /** Charts whose templates are Argo CD Applications: wiring, whatever a layout detector made of them. */
   appCharts: ReadonlySet<string>;
+  /** Cells a values-file layout guessed for charts that Applications deploy without that file: the wiring wins. */
+  unwired: ReadonlySet<Candidate>;
 }
 
 /** Read Argo CD Applications and ApplicationSets: wire existing deployments, add chart/path deployments. */
@@ -173,6 +175,10 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   }
 
   const created: Candidate[] = [];
+  // Chart folders an Application deploys, and the layout's cells an Application wired: the rest of a
+  // deployed chart's `values-<env>.yaml` cells are files no Application passes, not environments.
+  const deployedCharts = new Set<string>();
+  const wiredByApp = new Set<Candidate>();
   for (const app of apps) {
     const { env, app: appName, fromName } = envOf(app, ctx.configuredEnvNames, envByCluster(), clusterNameOf(app.cluster, clusterSecrets().clusters));
     const team = app.project && app.project !== "default" && !isEnvLikeName(app.project, ctx.configuredEnvNames) ? app.project : undefined;
@@ -214,6 +220,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       // A folder another Application already deploys into another environment (one chart, a values file
       // per env) is a cell of its own here, not wiring for that one.
       const wired = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      if (ctx.isChartDir(dir)) deployedCharts.add(dir);
+      for (const c of wired) wiredByApp.add(c);
       if (wired.length > 0) {
         // Values the Application gives Helm (value files it names, inline values, parameters) decide what
         // runs, over what a layout guessed from the chart's files: the wiring wins.
@@ -265,7 +273,12 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     }
   }
   separateByCluster(created, clusterSecrets().clusters);
-  return { candidates: created, teams, appCharts };
+  const unwired = new Set(existing.filter((c) => c.source === "helm-values" && c.appDir !== undefined && deployedCharts.has(c.appDir) && !wiredByApp.has(c)));
+  for (const dir of new Set([...unwired].map((c) => c.appDir))) {
+    const files = [...unwired].filter((c) => c.appDir === dir).map((c) => basename(c.path));
+    ctx.note(`${dir}: Argo CD Applications deploy this chart, and none passes ${files.join(", ")}: not read as environments`);
+  }
+  return { candidates: created, teams, appCharts, unwired };
 }
 
 /**

@@ -92,7 +92,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
     candidates = [...overlays.candidates, ...plain, ...detectHelmValues(readers)];
   }
   const argo = readArgo(readers, kinds, candidates);
-  if (argo.appCharts.size > 0) candidates = candidates.filter((c) => !argo.appCharts.has(c.appDir ?? c.path));
+  if (argo.appCharts.size > 0 || argo.unwired.size > 0) candidates = candidates.filter((c) => !argo.appCharts.has(c.appDir ?? c.path) && !argo.unwired.has(c));
   candidates.push(...argo.candidates);
   candidates = splitByHelmRelease(readers, candidates);
   if (!templates || templates.length === 0) candidates = preferFluxWiring(ctx, readFluxWiring(readers, kinds, candidates), candidates);
