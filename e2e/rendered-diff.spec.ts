@@ -38,3 +38,18 @@ test("a promotion's change page shows the rendered objects that change, per reso
   await page.reload();
   await expect(page.getByTestId("rendered-resource").first().locator('[data-line="add"]')).toHaveText([/indexer:1\.9\.3$/]);
 });
+
+test("the promote dialog shows the rendered objects its plan changes, before anything is opened", async ({ page }) => {
+  await signInAs(page, DEMO.searchDeveloper);
+  await page.getByTestId("cell-indexer-staging").getByRole("button", { name: "Promote indexer to staging" }).click();
+  const dialog = page.getByTestId("promote-dialog");
+  const preview = dialog.getByTestId("rendered-preview");
+  const resource = preview.getByTestId("rendered-resource");
+  await expect(resource).toHaveCount(1);
+  await expect(resource).toHaveAttribute("data-key", "Deployment/search-staging/indexer");
+  await expect(resource.locator('[data-line="del"]')).toHaveText([/^-\s+(- )?image: ghcr\.io\/acme\/indexer:1\.9\.3$/]);
+  await expect(resource.locator('[data-line="add"]')).toHaveText([/^\+\s+(- )?image: ghcr\.io\/acme\/indexer:2\.0\.0-rc\.1$/]);
+  // Previewing opens nothing.
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("cell-indexer-staging").getByRole("link", { name: /fleet#\d+ open/ })).toHaveCount(0);
+});

@@ -10,6 +10,7 @@ import type { PromotionPreview } from "@/lib/changes/preview-promotion";
 import { DiffView } from "@/components/changes/diff-view";
 import { ExistingBaseMoved } from "./existing-base-moved";
 import { PlanSummary } from "./plan-summary";
+import { RenderedPreview } from "./rendered-preview";
 
 export interface PromoteTarget {
   repository: string;
@@ -256,6 +257,7 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
                 ) : null}
                 <PlanSummary plan={plan} />
                 <DiffView diff={plan.changeSet.diff} />
+                <RenderedPreview request={request()} baseSha={preview.data.baseSha} />
               </div>
             ) : null}
 
