@@ -6,6 +6,10 @@ import { createWorld, registerRepository, type PromotionWorld } from "@/lib/chan
 import { disconnectPrisma, getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
+import { renderedPreviewAction } from "@/lib/actions/promotions/rendered-preview";
+import { seedDemoUsers } from "@/lib/auth/demo-users";
+import type { Actor } from "@/lib/auth/policy";
+import { createSessionRecord, getUserForSessionToken } from "@/lib/auth/session-store";
 import { renderedChange } from "./change-render";
 import { onPath } from "./kustomize-runner";
 
@@ -23,7 +27,15 @@ beforeAll(async () => {
   prisma = getPrisma();
   world = await createWorld();
   await registerRepository(prisma, "fleet", path.join(world.repos, "fleet"), "search");
+  await seedDemoUsers(prisma);
 }, 120_000);
+
+async function actor(id: string): Promise<Actor> {
+  const { token } = await createSessionRecord(prisma, id);
+  const user = await getUserForSessionToken(prisma, token);
+  if (!user) throw new Error(`no session user for ${id}`);
+  return user;
+}
 
 afterAll(async () => {
   await disconnectPrisma();
@@ -68,5 +80,26 @@ describe.skipIf(!onPath("kubectl", process.env.PATH))("renderedChange", () => {
     expect(await renderedChange(prisma, id)).toEqual({ status: "none", reason: "The commit of this change's branch is not known yet." });
     await prisma.changeRequest.update({ where: { id }, data: { changeSet: {}, appName: null, toEnv: null } });
     expect(await renderedChange(prisma, id)).toEqual({ status: "none", reason: "This change alters no environment: there is nothing to render." });
+  });
+});
+
+describe.skipIf(!onPath("kubectl", process.env.PATH))("renderedPreviewAction (the promote dialog)", () => {
+  const input = { repository: "fleet", app: "indexer", from: "dev", to: "staging" };
+
+  it("renders the plan before anything is opened, for whoever may promote", async () => {
+    const result = await renderedPreviewAction.run(input, { actor: await actor("sam"), prisma });
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.data.status !== "rendered") throw new Error(JSON.stringify(result));
+    const [folder] = result.data.folders;
+    expect(folder?.path).toBe("apps/indexer/overlays/staging");
+    if (!folder?.outcome.ok) throw new Error(JSON.stringify(folder));
+    expect(folder.outcome.diff.changed.map((c) => c.key)).toEqual(["Deployment/search-staging/indexer"]);
+    expect(folder.outcome.diff.changed[0]?.patch).toMatch(/^\+\s+(- )?image: ghcr\.io\/acme\/indexer:2\.0\.0-rc\.1$/m);
+    expect(await prisma.changeRequest.count({ where: { branch: "ferry/promote/indexer/staging" } })).toBe(0);
+  });
+
+  it("refuses a viewer, like the preview itself", async () => {
+    const result = await renderedPreviewAction.run(input, { actor: await actor("vic"), prisma });
+    expect(result).toMatchObject({ ok: false, code: "forbidden" });
   });
 });
