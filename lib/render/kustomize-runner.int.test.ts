@@ -91,6 +91,11 @@ describe("renderFolder limits and refusals", () => {
     expect(r).toMatchObject({ ok: false, reason: "env/staging has no kustomization.yaml: only kustomize folders are rendered." });
   });
 
+  it("says a cell defined by a file (an Argo CD Application) is not rendered", async () => {
+    const r = await renderFolder(new Map([["argocd/checkout-staging.yaml", "kind: Application\n"]]), "argocd/checkout-staging.yaml", { renderer: script("never2", "exit 3"), limits });
+    expect(r).toMatchObject({ ok: false, reason: "the cell is defined by the file argocd/checkout-staging.yaml, not a kustomize folder: only kustomize folders are rendered." });
+  });
+
   it("refuses to build a folder that reaches outside the repository", async () => {
     const ran = path.join(scratch, "ran");
     const spy = script("spy", `touch ${ran}`);

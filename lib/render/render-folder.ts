@@ -23,6 +23,8 @@ export interface RenderOptions {
 export async function renderFolder(tree: FileTree, dir: string, options: RenderOptions = {}): Promise<FolderRender> {
   const found = options.renderer ? { renderer: options.renderer } : findRenderer();
   if ("unavailable" in found) return { ok: false, reason: found.unavailable, transient: false };
+  // A cell read from an Argo CD Application or Flux resource is recorded by that file, not a folder.
+  if (tree.has(dir)) return { ok: false, reason: `the cell is defined by the file ${dir}, not a kustomize folder: only kustomize folders are rendered.`, transient: false };
   if (!kustomizationIn(tree, dir)) return { ok: false, reason: `${dir || "the repository root"} has no kustomization.yaml: only kustomize folders are rendered.`, transient: false };
   const outside = outsideReference(tree, dir);
   if (outside) return { ok: false, reason: outside, transient: false };
