@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db"
 import { loadFixture } from "@/lib/gitops/testing/load-fixture";
 import { bulkPromotionSchema, openBulkPromotion, previewBulkPromotion, type CellAuthorizer } from "./bulk-promotion";
 import { changeResource } from "@/lib/actions/changes/review-change";
+import { changeUpdateRequest } from "./update-change";
 import { commitFiles, createWorld, git, registerRepository, type PromotionWorld } from "./testing/promotion-fixture";
 
 // Bulk promotion end to end against real Postgres and real git repositories: the demo ones (payments,
@@ -118,6 +119,9 @@ describe("bulk promotion", () => {
     expect(cell("checkout")).toBe(row.id);
     expect(cell("invoices")).toBe(row.id);
     expect(cell("ledger")).toBeNull();
+
+    // Update on the current head is the single promotion's: a bulk change says how it is planned again.
+    expect(() => changeUpdateRequest({ ...row, repository: { name: "payments-gitops" } })).toThrow(/is a bulk promotion: plan the same cells again from the matrix/);
 
     // The same selection again is the same change request: identical, not a second one.
     const again = await openBulkPromotion(prisma, input, alice, admin);

@@ -23,6 +23,9 @@ type Row = { id: number; kind: string; appName: string | null; fromEnv: string |
 
 export function changeUpdateRequest(row: Row): ChangeUpdateRequest {
   const stored = (typeof row.changeSet === "object" && row.changeSet !== null ? row.changeSet : {}) as { request?: unknown; downgrade?: boolean };
+  if (row.kind === "PROMOTION" && (stored as { bulk?: unknown }).bulk === true) {
+    throw new DomainError(`Change #${row.id} is a bulk promotion: plan the same cells again from the matrix (Plan promotion of selected), which updates it on the current head. Nothing was changed.`);
+  }
   if (row.kind === "PROMOTION") {
     // Promotions stored before their request was kept: the version promotion they were (folder promotions kept theirs).
     const request = stored.request ?? { repository: row.repository.name, app: row.appName, from: row.fromEnv, to: row.toEnv, allowDowngrade: stored.downgrade ?? false };
