@@ -34,6 +34,21 @@ export function appsDirOf(model: RepoModel, team: string): string {
   return mostCommon(parents(model.apps.filter((a) => a.team === team))) ?? mostCommon(parents(model.apps)) ?? "apps";
 }
 
+/**
+ * The folder an app's environments sit in (`overlays` for `apps/shop/overlays/dev`, `envs` for
+ * `apps/shop/envs/dev`), from the apps already under `appsDir`: reconcilers watch that exact shape.
+ */
+export function envFolderOf(model: RepoModel, appsDir: string): string {
+  const found = model.deployments.flatMap((d) => {
+    const parts = d.path.split("/");
+    const base = appsDir === "" ? [] : appsDir.split("/");
+    if (parts.length !== base.length + 3 || parts[parts.length - 1] !== d.env || !base.every((b, i) => parts[i] === b)) return [];
+    const folder = parts[base.length + 1] ?? "";
+    return /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(folder) && folder !== d.app ? [folder] : [];
+  });
+  return mostCommon(found) ?? "overlays";
+}
+
 /** Folder of per-app Argo CD Applications (`argocd` in payments-gitops). */
 export function argocdDirOf(model: RepoModel): string {
   const wired = model.deployments.flatMap((d) => (d.destination?.wiredBy && d.destination.wiredBy !== d.path ? [dirname(d.destination.wiredBy)] : []));

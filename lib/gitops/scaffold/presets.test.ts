@@ -159,16 +159,108 @@ describe("app presets", () => {
     expect(model.apps.find((a) => a.name === "refunds")?.team).toBe("identity");
   });
 
-  it.skipIf(!hasKubectl)("flux and appset: every generated kustomization builds", () => {
-    for (const [repo, preset] of [["fleet", undefined], ["fleet", "appset"]] as const) {
-      const tree = demoTree(repo);
-      const files = changed(appPlan(repo, tree, { ...APP, team: "identity", preset }));
-      const dirs = kustomizationDirs(files);
-      expect(dirs.length).toBe(4);
-      for (const out of kustomizeBuild(tree, files, dirs.filter((d) => !d.endsWith("base")))) {
-        expect(out).toContain("image: ghcr.io/acme/refunds:1.0");
-        expect(out).toMatch(/namespace: identity-(dev|staging|production)/);
-      }
+  it.skipIf(!hasKubectl)("flux: every generated kustomization builds", () => {
+    const tree = demoTree("fleet");
+    const files = changed(appPlan("fleet", tree, { ...APP, team: "identity" }));
+    const dirs = kustomizationDirs(files);
+    expect(dirs.length).toBe(4);
+    for (const out of kustomizeBuild(tree, files, dirs.filter((d) => !d.endsWith("base")))) {
+      expect(out).toContain("image: ghcr.io/acme/refunds:1.0");
+      expect(out).toMatch(/namespace: identity-(dev|staging|production)/);
     }
+  });
+});
+
+describe("an added app follows what the repository's reconcilers watch", () => {
+  // An ApplicationSet over `apps/*/envs/*`: the repository's apps keep their environments in `envs/`.
+  const appSet = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: apps
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - git:
+        repoURL: https://git.acme.example/acme/shop-gitops.git
+        revision: main
+        directories:
+          - path: apps/*/envs/*
+  template:
+    metadata:
+      name: '{{ index .path.segments 1 }}-{{ .path.basename }}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.acme.example/acme/shop-gitops.git
+        targetRevision: main
+        path: '{{ .path.path }}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: '{{ index .path.segments 1 }}-{{ .path.basename }}'
+`;
+  const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    spec:\n      containers:\n        - name: cart\n          image: ghcr.io/acme/cart:2.0.0\n";
+  const shop: FileTree = new Map([
+    ["argocd/apps.yaml", appSet],
+    ["apps/cart/base/kustomization.yaml", "resources:\n  - deployment.yaml\n"],
+    ["apps/cart/base/deployment.yaml", deployment],
+    ...["dev", "staging", "production"].map((env): [string, string] => [`apps/cart/envs/${env}/kustomization.yaml`, `resources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/cart\n    newTag: 2.0.0\n`]),
+  ]);
+
+  it("writes the environments where the ApplicationSet looks, and the plan says who deploys each", () => {
+    const plan = appPlan("shop-gitops", shop);
+    if (plan.status !== "changes") throw new Error(plan.reason);
+    const files = [...plan.changeSet.edits.map((e) => e.path)].sort();
+    expect(files).toContain("apps/refunds/envs/production/kustomization.yaml");
+    expect(files.some((f) => f.includes("/overlays/"))).toBe(false);
+    expect(plan.notes).toContain("production: apps/refunds/envs/production is deployed by argocd/apps.yaml.");
+    expect(plan.changeSet.body).toContain("- dev: apps/refunds/envs/dev is deployed by argocd/apps.yaml.");
+  });
+
+  it.skipIf(!hasKubectl)("and what it writes builds with the new image", () => {
+    const files = changed(appPlan("shop-gitops", shop));
+    for (const out of kustomizeBuild(shop, files, kustomizationDirs(files).filter((d) => d.includes("/envs/")))) expect(out).toContain("image: ghcr.io/acme/refunds:1.0");
+  });
+
+  it("falls back to a preset the reconcilers pick up when the detected one would not be deployed, and says why", () => {
+    // The ApplicationSet lists its folders one by one: a new folder is deployed only by an Application of its own.
+    const listed = appSet.replace(
+      "    - git:\n        repoURL: https://git.acme.example/acme/shop-gitops.git\n        revision: main\n        directories:\n          - path: apps/*/envs/*\n",
+      "    - list:\n        elements:\n" + ["dev", "staging", "production"].map((env) => `          - path: { path: apps/cart/envs/${env}, basename: ${env}, segments: [apps, cart, envs, ${env}] }\n`).join(""),
+    );
+    const tree = new Map([...shop, ["argocd/apps.yaml", listed]]);
+    expect(readRepository(tree).deployments.filter((d) => d.app === "cart").map((d) => d.env).sort()).toEqual(["dev", "production", "staging"]);
+    const plan = appPlan("shop-gitops", tree);
+    if (plan.status !== "changes") throw new Error(plan.reason);
+    expect(plan.templates.preset).toBe("argocd");
+    expect(plan.notes.join("\n")).toContain("The appset preset this repository looked like would not be deployed (dev, staging, production); the argocd preset is what its reconcilers pick up.");
+  });
+
+  it("refuses a chosen preset nothing in the repository would deploy, naming the folders; the detected one on a Flux repository is Flux", () => {
+    const refused = appPlan("shop-gitops", shop, { ...APP, preset: "argocd" });
+    // The argocd preset brings its own Applications, which deploy its folders: it is picked up, by them.
+    expect(refused.status).toBe("changes");
+    const onFlux = appPlan("fleet", demoTree("fleet"), { ...APP, team: "identity", preset: "appset" });
+    expect(onFlux.status).toBe("refused");
+    if (onFlux.status === "refused") {
+      expect(onFlux.reason).toContain("The appset preset writes files no Argo CD or Flux object of this repository would deploy in dev (apps/refunds/overlays/dev)");
+      expect(onFlux.reason).toContain("Choose another preset");
+    }
+  });
+});
+
+describe("the tenant preset of a repository", () => {
+  it("is Flux where Flux reconciles the repository and no Argo CD object is there, even with HelmReleases only", async () => {
+    const { detectTenantPreset } = await import("./presets");
+    const release = (env: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  chart:\n    spec:\n      chart: podinfo\n      version: 6.7.0\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n  values:\n    replicaCount: ${env === "prod" ? 3 : 1}\n`;
+    const tree: FileTree = new Map([
+      ["apps/staging/podinfo.yaml", release("staging")],
+      ["apps/prod/podinfo.yaml", release("prod")],
+    ]);
+    const model = readRepository(tree);
+    expect(model.conventions).toContain("flux-helmrelease");
+    expect(model.conventions).not.toContain("flux-kustomization");
+    expect(detectTenantPreset(tree, model)).toBe("flux");
   });
 });

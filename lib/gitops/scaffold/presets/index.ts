@@ -27,9 +27,13 @@ export function detectTenantPreset(tree: FileTree, model: RepoModel): PresetName
   if (paths.some((p) => p.endsWith("/tenant-values.yaml"))) return "appset";
   if ([...tree.values()].some((c) => c.includes("kind: ApplicationSet") && c.includes("tenant-values"))) return "appset";
   if (paths.some((p) => p.startsWith("tenants/base/"))) return "flux";
-  if (model.conventions.includes("argocd-applications") || paths.some((p) => p.startsWith("argocd/projects/"))) return "argocd";
-  if (model.conventions.includes("flux-kustomization")) return "flux";
-  return "argocd";
+  const c = new Set(model.conventions);
+  const flux = c.has("flux-kustomization") || c.has("flux-clusters") || c.has("flux-helmrelease");
+  const argo = c.has("argocd-applications") || c.has("argocd-applicationsets") || paths.some((p) => p.startsWith("argocd/projects/"));
+  // A Flux repository gets Flux tenants: Argo CD objects there would be applied by nobody.
+  if (flux && !argo) return "flux";
+  if (argo) return "argocd";
+  return flux ? "flux" : "argocd";
 }
 
 /** An app repository's layout and wiring convention. */
