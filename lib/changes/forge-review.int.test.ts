@@ -84,6 +84,12 @@ describe("GitHub: draft, CODEOWNERS reviewers and merge gates", () => {
     await expect(ctx.modules.mergeChange(ctx.prisma, row.id, bob, seen)).rejects.toThrow(`Not mergeable yet: required check "build" is still pending on ${row.headSha!.slice(0, 10)}.`);
     expect(server.pulls.get(row.number!)?.mergedAt).toBeNull();
 
+    // A hung forge does not hold the page: past its budget it shows the stored gates and says why.
+    const stored = (await ctx.modules.mergeGatesForPage(ctx.prisma, row.id)).gates;
+    server.failNext({ operationId: "pulls/get", hang: "request" });
+    const slow = await ctx.modules.mergeGatesForPage(ctx.prisma, row.id, { now: Date.now() + 60_000, budgetMs: 300 });
+    expect(slow).toEqual({ gates: stored, error: "GitHub did not answer within 300 ms; the gates are still being read." });
+
     server.checkRuns.set(row.headSha!, [{ name: "build", status: "completed", conclusion: "success" }]);
     await ctx.modules.mergeChange(ctx.prisma, row.id, bob, seen);
     expect(server.pulls.get(row.number!)?.mergedAt).not.toBeNull();

@@ -33,18 +33,34 @@ export async function refreshMergeGates(prisma: PrismaClient, changeId: number):
   return gates;
 }
 
+/** How long the change page waits for the forge before it shows the stored gates (the read goes on and stores them). */
+export const PAGE_BUDGET_MS = 4_000;
+
 /** The gates to show on the change page: cached when recent and for the current head, read again otherwise. */
-export async function mergeGatesForPage(prisma: PrismaClient, changeId: number, now = Date.now()): Promise<ShownGates> {
+export async function mergeGatesForPage(prisma: PrismaClient, changeId: number, opts: { now?: number; budgetMs?: number } = {}): Promise<ShownGates> {
+  const now = opts.now ?? Date.now();
   const row = await prisma.changeRequest.findUnique({ where: { id: changeId }, include: { repository: true } });
   if (!row || row.number === null || row.repository.provider === "git") return { gates: null, error: null };
   const known = cached(row);
   const open = row.state === "OPEN" || row.state === "DRAFT";
   // A closed change's gates no longer move: what was last read stays.
   if (!open || (known && known.headSha === row.headSha && now - Date.parse(known.readAt) < FRESH_MS)) return { gates: known, error: null };
+  // A slow or hung forge must not hold the page for its request timeout and retries.
+  const budget = opts.budgetMs ?? PAGE_BUDGET_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), budget)));
+  const reading = refreshMergeGates(prisma, changeId);
   try {
-    return { gates: await refreshMergeGates(prisma, changeId), error: null };
+    const outcome = await Promise.race([reading, late]);
+    if (outcome === "late") {
+      reading.catch((error: unknown) => console.warn(`[changes] #${changeId}: its merge gates could not be read: ${error instanceof Error ? error.message : error}`));
+      return { gates: known, error: `${row.repository.provider === "github" ? "GitHub" : "GitLab"} did not answer within ${budget >= 1000 ? `${Math.round(budget / 1000)} s` : `${budget} ms`}; the gates are still being read.` };
+    }
+    return { gates: outcome, error: null };
   } catch (error) {
     return { gates: known, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
