@@ -97,6 +97,25 @@ describe("GitHub review", () => {
     expect(gates.gates).toContainEqual(expect.objectContaining({ kind: "review", name: "alice", state: "success" }));
   });
 
+  it("counts each reviewer's latest verdict: changes requested blocks, a dismissal clears it, comments change nothing", async () => {
+    const scm = connect(server);
+    const branch = branchChanging("apps/checkout/production/values.yaml");
+    const pull = await scm.openChangeRequest({ headBranch: branch, baseBranch: "main", title: "Reviewed", body: "" });
+    server.reviews.set(pull.number, [
+      { login: "carol", state: "APPROVED", at: "2026-12-01T09:00:00Z" },
+      { login: "dave", state: "CHANGES_REQUESTED", at: "2026-12-01T10:00:00Z" },
+      { login: "carol", state: "COMMENTED", at: "2026-12-01T11:00:00Z" },
+    ]);
+    let gates = await scm.readMergeGates(pull.number);
+    expect(gates.gates).toEqual([
+      expect.objectContaining({ kind: "review", name: "carol", state: "success", required: false, detail: "approved" }),
+      expect.objectContaining({ kind: "review", name: "dave", state: "failure", required: true, detail: "requested changes" }),
+    ]);
+    server.reviews.get(pull.number)!.push({ login: "dave", state: "DISMISSED", at: "2026-12-01T12:00:00Z" });
+    gates = await scm.readMergeGates(pull.number);
+    expect(gates.gates.map((g) => g.name)).toEqual(["carol"]);
+  });
+
   it("says when branch protection is not readable, and then treats every check on the head as required", async () => {
     const scm = connect(server);
     const branch = branchChanging("apps/checkout/production/values.yaml");
