@@ -24,8 +24,10 @@ export async function loadSignedCellIndex(prisma: PrismaClient): Promise<{ signa
   for (const d of deployments) {
     const repo = byId.get(d.app.repositoryId);
     if (!repo) continue;
-    const charts = (d.versions as unknown as Version[]).filter((v) => v.kind === "chart").map((v) => v.name);
-    cells.push({ repository: repo.name, repositoryUrl: repo.url, branch: repo.defaultBranch, app: d.app.name, env: d.environment.name, path: d.path, charts });
+    const versions = d.versions as unknown as Version[];
+    const charts = versions.filter((v) => v.kind === "chart").map((v) => v.name);
+    const artifacts = versions.filter((v) => v.name.startsWith("oci://")).map((v) => v.name);
+    cells.push({ repository: repo.name, repositoryUrl: repo.url, branch: repo.defaultBranch, app: d.app.name, env: d.environment.name, path: d.path, charts, artifacts });
   }
   cached = { signature, index: new CellIndex(cells) };
   return cached;

@@ -78,6 +78,19 @@ describe("placeApplication", () => {
 });
 
 describe("normalizeRepoUrl", () => {
+  it("places a Flux Kustomization applying an OCI artifact in the cell that artifact is, by the cluster's environment", () => {
+    const oci = "oci://ghcr.io/acme/manifests/payments";
+    const idx = new CellIndex([
+      cell("payments", "staging", "clusters/staging", { artifacts: [oci] }),
+      cell("payments", "production", "clusters/production", { artifacts: [oci] }),
+    ]);
+    const k = (cluster: string) => live("payments", [{ repoURL: oci, artifact: `${oci}/`, path: "./" }], { name: cluster, namespace: "payments" });
+    expect(placeApplication(k("production"), idx)).toEqual({ repository: "gitops", app: "payments", env: "production" });
+    expect(placeApplication(live("billing", [{ repoURL: "oci://ghcr.io/acme/manifests/billing", artifact: "oci://ghcr.io/acme/manifests/billing" }]), idx)).toEqual({
+      reason: "no cell deploys the OCI artifact oci://ghcr.io/acme/manifests/billing",
+    });
+  });
+
   it("makes the usual spellings of one repository equal", () => {
     const forms = ["https://github.com/acme/gitops", "https://github.com/acme/gitops.git", "https://bot@GitHub.com/acme/gitops/", "git@github.com:acme/gitops.git", "ssh://git@github.com/acme/gitops"];
     expect(new Set(forms.map(normalizeRepoUrl))).toEqual(new Set(["github.com/acme/gitops"]));

@@ -15,6 +15,8 @@ export interface PlaceableCell {
   path: string;
   /** Names of the charts among the cell's versions. */
   charts: string[];
+  /** OCI artifacts among the cell's versions (a Flux Kustomization applying an OCIRepository). */
+  artifacts?: string[];
 }
 
 export type Placement = { repository: string; app: string; env: string } | { reason: string };
@@ -25,6 +27,7 @@ export class CellIndex {
   /** Repository, then folder: 10,000 objects must not each scan 10,000 cells. */
   private readonly byFolder = new Map<string, Map<string, PlaceableCell[]>>();
   private readonly byChart = new Map<string, PlaceableCell[]>();
+  private readonly byArtifact = new Map<string, PlaceableCell[]>();
   constructor(readonly cells: readonly PlaceableCell[]) {
     for (const c of cells) {
       const repo = normalizeRepoUrl(c.repositoryUrl);
@@ -33,6 +36,7 @@ export class CellIndex {
       if (!folders) this.byFolder.set(repo, (folders = new Map()));
       push(folders, normalizePath(c.path), c);
       for (const chart of c.charts) push(this.byChart, chart, c);
+      for (const artifact of c.artifacts ?? []) push(this.byArtifact, normalizeRepoUrl(artifact), c);
     }
   }
   inRepository(url: string): PlaceableCell[] | undefined {
@@ -43,6 +47,9 @@ export class CellIndex {
   }
   withChart(chart: string): PlaceableCell[] {
     return this.byChart.get(chart) ?? [];
+  }
+  withArtifact(url: string): PlaceableCell[] {
+    return this.byArtifact.get(normalizeRepoUrl(url)) ?? [];
   }
 }
 
@@ -99,6 +106,11 @@ function cellOf(c: PlaceableCell): Placement {
 }
 
 function placeSource(source: LiveSource, live: LiveApplication, index: CellIndex): Placement {
+  if (source.artifact) {
+    const candidates = index.withArtifact(source.artifact);
+    if (candidates.length === 0) return { reason: `no cell deploys the OCI artifact ${source.artifact}` };
+    return pick(candidates, live, `the OCI artifact ${source.artifact}`);
+  }
   if (source.chart) {
     const candidates = index.withChart(source.chart);
     if (candidates.length === 0) return { reason: `no cell deploys the chart ${source.chart} (${source.repoURL})` };

@@ -19,6 +19,8 @@ export interface LiveSource {
   path?: string;
   /** Chart name in a Helm repository. */
   chart?: string;
+  /** OCI artifact a Flux Kustomization applies (`oci://…`, from its OCIRepository). */
+  artifact?: string;
   targetRevision?: string;
 }
 

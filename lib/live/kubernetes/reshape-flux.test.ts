@@ -59,6 +59,12 @@ describe("Flux objects as live state", () => {
     ]);
   });
 
+  it("places a Kustomization that applies an OCIRepository by the artifact, not by a folder of a git repository", () => {
+    const oci = ociRepository({ name: "payments", namespace: "flux-system", url: "oci://ghcr.io/acme/manifests/payments" });
+    const k = kustomization({ name: "payments", path: "./", source: { kind: "OCIRepository", name: "payments" } }) as FluxKustomization;
+    expect(reshapeKustomization(k, sourcesOf(oci), "prod-eu")?.sources).toEqual([{ repoURL: "oci://ghcr.io/acme/manifests/payments", artifact: "oci://ghcr.io/acme/manifests/payments", path: "./" }]);
+  });
+
   it("takes the commit out of every revision format Flux has written", () => {
     expect(fluxRevision(`main@sha1:${SHA}`)).toBe(SHA);
     expect(fluxRevision(`main/${SHA}`)).toBe(SHA);

@@ -63,9 +63,12 @@ export function reshapeKustomization(k: FluxKustomization, sources: FluxSources,
   const { since, ...state } = fluxState(k.status?.conditions, k.spec?.suspend === true);
   const ref = k.spec?.sourceRef;
   const source = sourceOf(ref, namespace, sources);
-  const live: LiveSource[] = source?.spec?.url
-    ? [{ repoURL: source.spec.url, path: k.spec?.path || ".", targetRevision: ref?.kind === "GitRepository" ? gitRevision(source) : undefined }]
-    : [];
+  // An OCI artifact is placed by the artifact, not a folder: the reader makes it a cell of its own.
+  const live: LiveSource[] = !source?.spec?.url
+    ? []
+    : ref?.kind === "OCIRepository"
+      ? [{ repoURL: source.spec.url, artifact: source.spec.url, path: k.spec?.path || "." }]
+      : [{ repoURL: source.spec.url, path: k.spec?.path || ".", targetRevision: ref?.kind === "GitRepository" ? gitRevision(source) : undefined }];
   const ready = condition(k.status?.conditions, "Ready");
   return {
     key: `Kustomization/${namespace}/${name}`,
