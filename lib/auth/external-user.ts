@@ -31,12 +31,19 @@ export async function upsertExternalUser(
   await prisma.$transaction(async (tx) => {
     const data = { name: identity.name, email: identity.email, role: access.role, provider, groups, grants: access.because.map((b) => ({ ...b })), lastSignInAt: now };
     await tx.user.upsert({ where: { id: userId }, create: { id: userId, ...data }, update: data });
-    await tx.teamMember.deleteMany({ where: { userId } });
-    for (const name of access.teams) {
-      // A team the policy names before any repository does still exists for its members.
-      const team = await tx.team.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
-      await tx.teamMember.create({ data: { userId, teamId: team.id } });
-    }
+    await replaceTeams(tx, userId, access.teams);
   });
   return { userId, access };
+}
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** The user's teams become exactly `teams`. */
+export async function replaceTeams(tx: Tx, userId: string, teams: readonly string[]): Promise<void> {
+  await tx.teamMember.deleteMany({ where: { userId } });
+  for (const name of teams) {
+    // A team the policy names before any repository does still exists for its members.
+    const team = await tx.team.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
+    await tx.teamMember.create({ data: { userId, teamId: team.id } });
+  }
 }

@@ -1,6 +1,8 @@
 import PgBoss from "pg-boss";
 import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { deleteExpiredSessions } from "@/lib/auth/session-store";
+import { refreshAccessFromPolicyFile } from "@/lib/auth/reapply-policy";
+import { loadGroupPolicy } from "@/lib/auth/sign-in-config";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { refreshWatchedGates } from "@/lib/changes/merge-gates";
 import { pruneExpiredDeliveries } from "@/lib/webhooks/deliveries";
@@ -23,6 +25,9 @@ export const CELL_HISTORY = "ferry-cell-history";
 const HISTORY_CONTINUE_AFTER_S = 2;
 /** Hourly, off the full hour (when SYNC_ALL also runs). Like every pg-boss schedule, one process sends it. */
 export const PRUNE_CRON = "7 * * * *";
+/** Re-applies the group policy file to everyone who signed in with an identity provider. */
+export const POLICY_REFRESH = "ferry-policy-refresh";
+export const POLICY_REFRESH_CRON = "*/5 * * * *";
 
 let boss: Promise<PgBoss> | undefined;
 let working = false;
@@ -39,6 +44,7 @@ function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
     await instance.createQueue(SYNC_ONE, { name: SYNC_ONE, policy: "stately" });
     await instance.createQueue(REFRESH_CHANGE, { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true });
     await instance.createQueue(PRUNE, { name: PRUNE, policy: "singleton" });
+    await instance.createQueue(POLICY_REFRESH, { name: POLICY_REFRESH, policy: "singleton" });
     // Stately: one run per repository at a time, and a sync during a run queues exactly one more.
     await instance.createQueue(CELL_HISTORY, { name: CELL_HISTORY, policy: "stately" });
     return instance;
@@ -98,6 +104,10 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
   });
   await instance.schedule(SYNC_ALL, syncCron(), {});
   await instance.schedule(PRUNE, PRUNE_CRON, {});
+  await instance.work(POLICY_REFRESH, async () => {
+    await refreshAccessFromPolicyFile(getPrisma(), () => loadGroupPolicy());
+  });
+  await instance.schedule(POLICY_REFRESH, POLICY_REFRESH_CRON, {});
   // Live state (Argo CD) is followed by the same workers; a wrong liveSources entry must not stop syncing.
   await startLiveFollowers(instance, connectionString).catch((error: unknown) => console.error("[live] could not start following live-state sources:", error instanceof Error ? error.message : error));
 }
