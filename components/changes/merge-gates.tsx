@@ -29,7 +29,8 @@ export function MergeGates({ shown, forge }: Props) {
       <h2 id="merge-gates-title" className="font-medium">
         Merge gates on {forge}
         {gates ? (
-          <span className="ml-2 text-xs font-normal text-slate-600">
+          <span className="ml-1 text-xs font-normal text-slate-600">
+            {" "}
             for <span className="font-mono">{gates.headSha.slice(0, 10)}</span>, read {relativeTime(gates.readAt)}
           </span>
         ) : null}
