@@ -94,7 +94,8 @@ export function runKustomize(renderer: Renderer, root: string, dir: string, limi
   const target = path.join(realRoot, dir);
   const [command, args] = limited(renderer.command, renderer.args(target), limits.memoryBytes);
   return new Promise((resolve) => {
-    const child = spawn(command, args, {
+    // The program is configured at run time: nothing for the bundler to trace.
+    const child = spawn(/*turbopackIgnore: true*/ command, args, {
       cwd: realRoot,
       env: childEnv(realRoot) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
