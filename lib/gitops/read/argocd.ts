@@ -4,6 +4,7 @@ import { parseImageRef, type ImageRef } from "../image-ref";
 import { appOfAppsCharts, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { clusterEnvironmentLabels, declaredClusters } from "./argocd-clusters";
+import { withAppVersionDefault } from "./helm/app-version";
 import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
@@ -647,7 +648,8 @@ function pathSourceVersions(r: DirReaders, dir: string, read: Version[], layers:
   const baseDoc = valuesFile ? r.ctx.load(valuesFile).docs[0] : undefined;
   const base: ValuesLayer[] = valuesFile && baseDoc ? [{ file: valuesFile, doc: baseDoc.index, values: baseDoc.value }] : [];
   const kept = read.filter((v) => v.file !== valuesFile);
-  return [...kept, ...layeredValuesImages([...base, ...layers], basename(dir) || appName)];
+  const images = layeredValuesImages([...base, ...layers], basename(dir) || appName);
+  return [...kept, ...(r.ctx.isChartDir(dir) ? withAppVersionDefault(r.ctx, dir, images) : images)];
 }
 
 interface ExpandedSet {

@@ -1,5 +1,6 @@
 import type { Version } from "../model";
 import { asString, formatPath, isRecord } from "./../yaml";
+import { withAppVersionDefault } from "./helm/app-version";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import type { Candidate } from "./candidate";
 import type { ReadContext } from "./context";
@@ -96,7 +97,7 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
     const doc = loaded.docs[0];
     if (doc) layers.push({ file, doc: doc.index, values: doc.value });
   }
-  versions.push(...layeredValuesImages(layers, appName, (file, path) => valuesField(file, path, deploymentDir)));
+  versions.push(...withAppVersionDefault(ctx, chartDir, layeredValuesImages(layers, appName, (file, path) => valuesField(file, path, deploymentDir))));
   return { versions: dedupeVersions(versions), errors };
 }
 

@@ -1,5 +1,3 @@
-import type { Version } from "../../model";
-import { getAtPath } from "../../yaml";
 import type { Candidate } from "../candidate";
 import { chartDirVersions, type DirReaders } from "../dir-versions";
 import { isEnvLikeName } from "../env-order";
@@ -20,15 +18,9 @@ export function detectHelmValues(r: DirReaders): Candidate[] {
       if (!m?.[1] || !isEnvLikeName(m[1], ctx.configuredEnvNames)) continue;
       ctx.conventions.add("helm-values-per-env");
       const env = m[1];
-      const own = chartDirVersions(ctx, dir, [file], file);
-      // The env file wins; the shared values.yaml fills in what it does not set (and names the image).
-      const shared = base ? chartDirVersions(ctx, dir, [base], file).versions.filter((v) => v.kind === "image") : [];
-      const samePath = (a: Version, b: Version) => a.path.join(".") === b.path.join(".");
-      const versions = own.versions.map((v) => {
-        const s = v.kind === "image" ? shared.find((x) => samePath(x, v)) : undefined;
-        return s && getAtPath(ctx.load(file).docs[0]?.value, [...v.path.slice(0, -1), "repository"]) === undefined ? { ...v, name: s.name } : v;
-      });
-      versions.push(...shared.filter((s) => !own.versions.some((v) => v.kind === "image" && samePath(s, v))));
+      // The env file over the shared values.yaml, as `helm -f values.yaml -f values-<env>.yaml` layers them.
+      const own = chartDirVersions(ctx, dir, base ? [base, file] : [file], file);
+      const versions = own.versions;
       out.push({
         app: basename(dir) || ctx.rootAppName,
         env,
