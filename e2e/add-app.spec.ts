@@ -20,6 +20,8 @@ test("a developer adds an app to her team's repository, an admin merges, the row
   await expect(preview).toContainText("apps/refunds/production/deployment.yaml");
   await expect(preview).toContainText("argocd/refunds-production.yaml");
   await expect(preview).toContainText("image: ghcr.io/acme/refunds:1.0.0");
+  // The plan says which reconciler will deploy each environment's files.
+  await expect(preview.getByTestId("scaffold-notes")).toContainText("production: apps/refunds/production is deployed by argocd/refunds-production.yaml.");
   await form.getByRole("button", { name: "Open change request" }).click();
   await expect(form.getByTestId("scaffold-result")).toContainText(/Opened change #\d+/);
   await form.getByTestId("scaffold-result").getByRole("link").click();

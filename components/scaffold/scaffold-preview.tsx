@@ -45,6 +45,15 @@ export function ScaffoldPreviewView({ preview }: { preview: ScaffoldPreview }) {
           </>
         ) : null}
       </p>
+      {plan.notes.length > 0 ? (
+        <ul className="list-disc pl-5 text-sm text-slate-700" aria-label="Notes" data-testid="scaffold-notes">
+          {plan.notes.map((n) => (
+            <li key={n} className={n.startsWith("Warning:") ? "text-amber-800" : undefined}>
+              {n}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <ul className="flex flex-col gap-3" aria-label="Files">
         {changeSet.edits.map((e) => (
           <li key={e.path} data-testid="scaffold-file" className="flex flex-col gap-1">

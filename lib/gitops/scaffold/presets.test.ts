@@ -128,6 +128,7 @@ describe("app presets", () => {
   it("argocd: env folders with plain manifests + argocd/<app>-<env>.yaml (demo payments-gitops)", () => {
     const plan = appPlan("payments-gitops", demoTree("payments-gitops"));
     expect(plan).toMatchObject({ status: "changes", templates: { preset: "argocd" } });
+    if (plan.status === "changes") expect(plan.notes).toContain("production: apps/refunds/production is deployed by argocd/refunds-production.yaml.");
     expectFixture("argocd-app", changed(plan));
   });
 
