@@ -120,6 +120,12 @@ async function control<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 const served = (forge: Forge) => control<ServedRequest[]>(`/requests?forge=${forge}`);
+/** The forge's CI on the open change request's head (GitHub: required check "build"; GitLab: the head pipeline). */
+async function ci(forge: Forge, state: "pending" | "success"): Promise<void> {
+  const response = await fetch(`${urls.control}/ci?forge=${forge}&state=${state}`, { method: "POST" });
+  expect(response.status, `POST /ci on the forge servers`).toBe(200);
+  expect(((await response.json()) as { head: string | null }).head).not.toBeNull();
+}
 const delivered = async (forge: Forge) => (await control<SentDelivery[]>("/deliveries")).filter((d) => d.forge === forge);
 
 /** The row of `app` from `repository` (both forge repositories hold the same demo apps). */
@@ -166,6 +172,7 @@ for (const f of FORGES) {
     await expect(result.getByRole("link", { name: "open on the forge" })).toHaveAttribute("href", f.changeUrl(number));
     await dialog.getByRole("button", { name: "Close" }).first().click();
     await expect(production.getByRole("link", { name: `${f.label(number)} open` })).toBeVisible();
+    await ci(f.forge, "pending");
 
     // ---- the Changes page and the change show the forge's change request, open ----
     await page.goto("/changes");
@@ -182,6 +189,13 @@ for (const f of FORGES) {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${f.label(number)} ${TITLE}`);
     await expect(page.getByTestId("change-state")).toHaveText("open");
     await expect(page.getByRole("link", { name: "open on the forge" })).toHaveAttribute("href", f.changeUrl(number));
+    // The forge's CI is still running on the head: a required gate, so Ferry will not merge yet.
+    const gates = page.getByTestId("merge-gates");
+    await expect(gates.getByRole("heading")).toContainText(`Merge gates on ${f.forge === "github" ? "GitHub" : "GitLab"} for ${headSha.slice(0, 10)}`);
+    await expect(gates.getByTestId("merge-gate").filter({ hasText: f.forge === "github" ? "build" : "Pipeline #" })).toHaveAttribute("data-state", "pending");
+    await expect(gates.getByTestId("merge-gates-verdict")).toHaveText("1 required gate not passed yet: Ferry will not merge until it passes.");
+    // CI passes, so the reviewer can merge on the forge below.
+    await ci(f.forge, "success");
     const changePage = page.url();
 
     // ---- a forged "merged" delivery is refused and queues nothing ----

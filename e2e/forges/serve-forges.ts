@@ -100,6 +100,22 @@ function requests(forge: Forge): ServedRequest[] {
   return gitlab.requests.map((r) => ({ method: r.method, path: r.path, operation: null, git: r.git === true }));
 }
 
+/** GitHub: branch protection requires check "build", which runs or passed on the open pull request's head; GitLab: its head pipeline. */
+function setCi(forge: Forge, state: "pending" | "success"): string | null {
+  if (forge === "github") {
+    const pull = [...github.pulls.values()].find((p) => p.state === "open");
+    const head = pull ? github.git.refs.get(`refs/heads/${pull.head}`) : undefined;
+    if (!head) return null;
+    github.protection.set(GITHUB.defaultBranch, { requiredChecks: ["build"], requiredApprovals: 0, adminReadable: true });
+    github.checkRuns.set(head, [{ name: "build", status: state === "pending" ? "in_progress" : "completed", conclusion: state === "pending" ? null : "success" }]);
+    return head;
+  }
+  const mr = [...gitlab.mergeRequests.values()].find((m) => m.state === "opened");
+  if (!mr) return null;
+  gitlab.setPipeline(mr.iid, state === "pending" ? "running" : "success");
+  return mr.iid.toString();
+}
+
 const control = http.createServer((req, res) => {
   const url = new URL(req.url ?? "/", urls.control);
   const json = (status: number, body: unknown) => {
@@ -107,6 +123,12 @@ const control = http.createServer((req, res) => {
     res.end(JSON.stringify(body));
   };
   const forge = url.searchParams.get("forge");
+  // CI as the forge would report it on the open change request's head: what the merge gates show.
+  if (req.method === "POST" && url.pathname === "/ci") {
+    const state = url.searchParams.get("state");
+    if ((forge !== "github" && forge !== "gitlab") || (state !== "pending" && state !== "success")) return json(400, { error: "?forge=github|gitlab&state=pending|success" });
+    return json(200, { head: setCi(forge, state) });
+  }
   if (req.method !== "GET") return json(405, { error: "read-only" });
   switch (url.pathname) {
     case "/health":
