@@ -6,6 +6,7 @@
 //   --org flux: 20 Flux platform repositories, 4 clusters each, 2,000 HelmReleases from OCIRepositories
 //     via chartRef / 8,000 deployments (generate-flux-org.ts), in .bench/org-flux
 // FERRY_BENCH_ORG=flux selects the org as well; the flag wins.
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { disconnectPrisma, getPrisma } from "@/lib/db/client";
@@ -210,11 +211,20 @@ async function main(): Promise<void> {
     // The whole write path a person triggers with "Open change request": sync check, lock, re-plan,
     // commit on a new branch, change request row; then a reviewer's merge and the sync after it.
     log("full promotion end to end: openPromotion ×3 (new branches), then mergeChange ×1…");
+    // The org is kept between runs: branches an earlier run opened would make these "up to date".
+    const repoDir = path.join(orgDir, benchRepo.name);
+    const stale = execFileSync("git", ["-C", repoDir, "for-each-ref", "--format=%(refname:short)", "refs/heads/ferry/"], { encoding: "utf8" }).split("\n").filter(Boolean);
+    if (stale.length > 0) execFileSync("git", ["-C", repoDir, "branch", "-q", "-D", ...stale]);
     const requester = { id: "bench", name: "Ferry Bench", email: "bench@ferry.invalid" };
     const opened: number[] = [];
     let firstChange: number | null = null;
-    for (let i = 0; i < 3; i++) {
-      const app = appName(benchRepo.firstApp + 20 + i);
+    // Earlier runs merged some of these (the org is kept): promote apps that still differ.
+    const candidates: string[] = [];
+    for (let i = 20; i < 80 && candidates.length < 3; i++) {
+      const app = appName(benchRepo.firstApp + i);
+      if ((await previewPromotion(prisma, { ...request, app }, { sync: false })).plan.status === "changes") candidates.push(app);
+    }
+    for (const app of candidates) {
       const { ms: took, value: result } = await timed(() => openPromotion(prisma, { ...request, app }, requester));
       opened.push(took);
       if (result.status !== "opened") report.note(`openPromotion of ${app} was "${result.status}", not "opened"`);

@@ -47,7 +47,8 @@ export async function startNextServer(opts: StartServerOptions): Promise<ServerH
       cwd: opts.root,
       detached: true,
       stdio: ["ignore", out, out],
-      env: { ...process.env, ...opts.env, PORT: String(opts.port), NODE_ENV: "production" },
+      // The page phase signs in as the demo users; production refuses them unless this says so.
+      env: { ...process.env, FERRY_ALLOW_DEMO_SIGNIN: "1", ...opts.env, PORT: String(opts.port), NODE_ENV: "production" },
     });
   } finally {
     closeSync(out);
