@@ -13,6 +13,7 @@ import { loadFixture } from "@/lib/gitops/testing/load-fixture";
 import { bulkPromotionSchema, openBulkPromotion, previewBulkPromotion, type CellAuthorizer } from "./bulk-promotion";
 import { changeResource } from "@/lib/actions/changes/review-change";
 import { changeUpdateRequest } from "./update-change";
+import { openBulkPromotionAction } from "@/lib/actions/promotions/bulk-promotion";
 import { commitFiles, createWorld, git, registerRepository, type PromotionWorld } from "./testing/promotion-fixture";
 
 // Bulk promotion end to end against real Postgres and real git repositories: the demo ones (payments,
@@ -70,6 +71,14 @@ describe("bulk promotion", () => {
     expect((refused as Error).message).toContain("auth in production (fleet)");
     expect(await prisma.changeRequest.count()).toBe(0);
     expect(await git(dir("payments-gitops"), ["branch", "--list", "ferry/*"])).toBe("");
+
+    // Through the action chain: a refusal (403 through an API), recorded as denied; a viewer is refused before any planning.
+    const viaAction = await openBulkPromotionAction.run(input, { actor: dana, prisma });
+    expect(viaAction).toMatchObject({ ok: false, code: "forbidden", error: expect.stringContaining("auth in production (fleet)") });
+    expect(await prisma.auditEvent.count({ where: { action: "deployment.promote-bulk", result: "denied" } })).toBe(1);
+    const viewer = await openBulkPromotionAction.run(input, { actor: { ...dana, role: "VIEWER" }, prisma });
+    expect(viewer).toMatchObject({ ok: false, code: "forbidden", error: expect.stringContaining("viewer") });
+    expect(await prisma.changeRequest.count()).toBe(0);
   });
 
   it("opens one change request for two apps of one repository, skipping the cell already up to date with the reason", async () => {
