@@ -32,9 +32,9 @@ test("select cells of two repositories, see the combined plan per repository, op
   const auth = page.getByTestId("cell-auth-production");
   const ingress = page.getByTestId("cell-ingress-nginx-production");
   const search = page.getByTestId("cell-search-api-production");
-  await auth.getByRole("checkbox", { name: "Select auth in production for a bulk promotion" }).check();
-  await ingress.getByRole("checkbox", { name: "Select ingress-nginx in production for a bulk promotion" }).check();
-  await search.getByRole("checkbox", { name: "Select search-api in production for a bulk promotion" }).check();
+  await auth.getByRole("checkbox", { name: "Bulk auth to production" }).check();
+  await ingress.getByRole("checkbox", { name: "Bulk ingress-nginx to production" }).check();
+  await search.getByRole("checkbox", { name: "Bulk search-api to production" }).check();
   const bar = page.getByTestId("bulk-bar");
   await expect(bar).toContainText("3 cells selected");
   await bar.getByRole("button", { name: "Plan promotion of selected" }).click();
