@@ -80,7 +80,7 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
 
   const pin = target.pin;
   return (
-    <span className="flex flex-wrap items-center gap-1">
+    <span className="mx-hist-row">
       {pin ? (
         <span
           className="rounded bg-amber-100 px-1 text-[10px] font-medium uppercase text-amber-900"
@@ -97,7 +97,7 @@ export function CellHistoryPopover({ target, now }: { target: CellHistoryTarget;
         aria-expanded={open}
         aria-controls={open ? id : undefined}
         aria-label={`History of ${target.app} in ${target.env}`}
-        className="rounded px-1 text-[11px] text-sky-800 underline decoration-dotted hover:bg-sky-50"
+        className="mx-hist"
       >
         History
       </button>
