@@ -11,8 +11,7 @@ import { cacheVersion } from "@/lib/data/cache-version";
 import { messageFor } from "@/lib/data/server-paths";
 import { ActiveFilters, NoMatch } from "@/components/matrix/active-filters";
 import { MatrixFilters } from "@/components/matrix/matrix-filters";
-import { LiveRefresh } from "@/components/matrix/live-refresh";
-import { CacheRefresh } from "@/components/matrix/cache-refresh";
+import { StampRefresh } from "@/components/matrix/stamp-refresh";
 import { MatrixTable } from "@/components/matrix/matrix-table";
 import { MatrixPagination } from "@/components/matrix/matrix-pagination";
 import { RepositoryProblems } from "@/components/repositories/repository-problems";
@@ -41,8 +40,10 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
         <h1 className="text-xl font-semibold">Where everything runs</h1>
         <MatrixFilters query={query} teams={matrix.teams} environments={allEnvs} liveState={liveSources > 0} />
       </div>
-      {liveStamp ? <LiveRefresh stamp={liveStamp} /> : null}
-      <CacheRefresh version={version} />
+      {/* What the clusters report (a stream event stored, a source going stale): every second. */}
+      {liveStamp ? <StampRefresh url="/api/v1/live" field="stamp" initial={liveStamp} everyMs={1_000} /> : null}
+      {/* The cache: a sync that brought a commit, a change opened, merged or closed. */}
+      <StampRefresh url="/api/v1/cache-version" field="version" initial={version} everyMs={3_000} />
       <ActiveFilters filters={filters} />
       <RepositoryProblems problems={problems.map((p) => ({ ...p, syncError: messageFor(user.role, p.syncError) }))} />
       {matrix.rows.length === 0 ? (
