@@ -74,7 +74,7 @@ test("select cells of two repositories, see the combined plan per repository, op
   // "Everything behind production" for team identity now leaves auth out: it is in the open change.
   await page.goto("/");
   await bar.getByLabel("Environment to bring up to date").selectOption("production");
-  await bar.getByLabel("Team to bring up to date").selectOption("identity");
+  await bar.getByLabel("Owner of the apps to bring up to date").selectOption("identity");
   await bar.getByRole("button", { name: "Plan", exact: true }).click();
   await expect(dialog.getByTestId("bulk-cell-auth-production")).toHaveAttribute("data-status", "open-change");
   await expect(dialog.getByTestId("bulk-cell-auth-production")).toContainText(`already has an open change from Ferry (${fleetLabel})`);

@@ -77,7 +77,7 @@ export function BulkSelection({ children, teams, environments }: Props) {
             </label>
             <label className="flex items-center gap-1">
               for team
-              <select aria-label="Team to bring up to date" value={team} onChange={(e) => setTeam(e.target.value)} className="rounded border border-slate-300 px-1 py-0.5">
+              <select aria-label="Owner of the apps to bring up to date" value={team} onChange={(e) => setTeam(e.target.value)} className="rounded border border-slate-300 px-1 py-0.5">
                 {teams.map((t) => (
                   <option key={t}>{t}</option>
                 ))}
