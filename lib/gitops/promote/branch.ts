@@ -28,7 +28,8 @@ export function promotionBranch(app: string, env: string): string {
   return `${prefix}${trim(a)}/${trim(e)}-${hash}`;
 }
 
-function fnv1a(text: string): string {
+/** A short stable hash for branch names (FNV-1a, 32 bits). */
+export function fnv1a(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

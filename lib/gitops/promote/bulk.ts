@@ -1,6 +1,7 @@
 import type { ChangeSet, FileEdit } from "../change-set";
 import { unifiedDiff } from "../diff";
 import type { FileTree } from "../model";
+import { fnv1a } from "./branch";
 import type { FieldChange, SkippedFile } from "./types";
 
 // A bulk promotion is several single promotions planned one after another on one repository: each cell
@@ -65,14 +66,6 @@ export function bulkPromotionBranch(cells: readonly BulkCell[]): string {
   return `ferry/promote-bulk/${readable}-${fnv1a(keys.join("\n"))}`;
 }
 
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
-}
 
 const code = (s: string | null) => (s === null ? "_(none)_" : `\`${s.replace(/`/g, "'")}\``);
 const tableCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
