@@ -142,6 +142,21 @@ describe("authorize: reasons a person can read", () => {
     expect(reason(dana, "change.merge", { team: "search", authorId: "sam", openAction: "app.create" })).toBe("Dana Developer is not a member of team search");
   });
 
+  it("a change is judged by every team whose app it alters: a member of all of them merges it, others are told which team they lack", () => {
+    const multi = { team: "payments", teams: ["payments", "search"], authorId: "sam", openAction: "deployment.promote" } satisfies Resource;
+    const both: Actor = { ...dana, teams: ["payments", "search"] } as Actor;
+    expect(reason(dana, "change.merge", multi)).toBe("Dana Developer is not a member of team search, whose app this change also alters");
+    expect(authorize(both, "change.merge", multi)).toEqual({ allowed: true });
+    expect(authorize(alex, "change.merge", multi)).toEqual({ allowed: true });
+    // An altered app that belongs to no team leaves the merge to admins, whoever's the label's app.
+    expect(reason(both, "change.merge", { ...multi, teams: ["payments", null] })).toMatch(/alters an app that belongs to no team, so only platform admins may/);
+    // A bulk change whose cells span teams (no one team of its own) is merged by someone in all of them.
+    expect(authorize(both, "change.merge", { team: "payments", teams: ["search", "payments"], authorId: "sam" })).toEqual({ allowed: true });
+    expect(reason({ ...dana, teams: [] } as Actor, "change.merge", { team: "payments", teams: ["search", "payments"], authorId: "sam" })).toBe(
+      "Dana Developer is not a member of teams payments, search, whose apps this change also alters",
+    );
+  });
+
   it("a merge into a protected env needs the protected role", () => {
     expect(reason(dana, "change.merge", SCENARIOS.ownProd)).toBe(
       "production is protected: only platform admins may merge into it",

@@ -17,6 +17,10 @@ import { ForbiddenError } from "./errors";
  *   must be able to unblock a platform change when they are the only one around) and the change
  *   alters no protected environment: what reaches a protected environment always needs a second
  *   person, admins included. Closing your own change is fine: it withdraws it and deploys nothing.
+ * - A change is judged by every app it alters (`Resource.teams`), not only the one its label names:
+ *   a developer merges (or opens) it only as a member of every team whose app it changes, so a shared
+ *   base cannot carry one team's promotion into another team's deployment, and a bulk promotion across
+ *   teams is merged by someone who belongs to all of them (or an admin).
  * - A change is merged with at least the authority needed to open it (`Resource.openAction`): a
  *   tenant onboarding, which only platform admins may open, is merged only by a platform admin,
  *   not by a developer of the team that owns the repository.
@@ -80,6 +84,11 @@ export type Actor = UserActor | TokenActor;
 /** What the action touches. `team` null means "belongs to no team"; absent means "not team-scoped". */
 export interface Resource {
   team?: string | null;
+  /**
+   * Every team whose app the change alters, when that is more than `team` (a bulk promotion, or a
+   * shared file that feeds another team's app): the actor must be a member of each of them.
+   */
+  teams?: (string | null)[];
   env?: string;
   protectedEnv?: boolean;
   authorId?: string;
@@ -205,13 +214,19 @@ function authorizeToken(token: TokenActor, action: Action, resource: Resource): 
 
 function teamCheck(actor: Actor, action: Action, resource: Resource): Decision {
   const who = actor.kind === "token" ? `API token "${actor.name}"` : actor.name;
-  if (resource.team === undefined) {
+  const teams = resource.teams?.length ? resource.teams : resource.team === undefined ? [] : [resource.team];
+  if (teams.length === 0) {
     // A team-scoped action without a team is a programming error upstream; refusing is the safe side.
     return deny(`${who} cannot ${VERB[action]}: the resource names no team`);
   }
-  if (resource.team === null) return deny(`${who} cannot ${VERB[action]}: it belongs to no team, so only platform admins may`);
-  if (!actor.teams.includes(resource.team)) return deny(`${who} is not a member of team ${resource.team}`);
-  return ALLOW;
+  if (teams.includes(null)) {
+    const what = teams.length > 1 ? "it alters an app that belongs to no team" : "it belongs to no team";
+    return deny(`${who} cannot ${VERB[action]}: ${what}, so only platform admins may`);
+  }
+  const missing = [...new Set(teams.filter((t): t is string => t !== null && !actor.teams.includes(t)))].sort();
+  if (missing.length === 0) return ALLOW;
+  if (teams.length === 1) return deny(`${who} is not a member of team ${missing[0]}`);
+  return deny(`${who} is not a member of team${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, whose app${missing.length > 1 ? "s" : ""} this change also alters`);
 }
 
 function protectedEnvCheck(role: Role, verb: string, resource: Resource, config: PolicyConfig): Decision {
@@ -230,7 +245,7 @@ function protectedSelfMerge(user: UserActor, resource: Resource): Decision {
 /** Merging a change needs what opening it needs: a tenant onboarding is merged by a platform admin. */
 function openCheck(user: UserActor, resource: Resource, config: PolicyConfig): Decision {
   if (!resource.openAction) return ALLOW;
-  const open = authorizeUser(user, resource.openAction, { team: resource.team }, config);
+  const open = authorizeUser(user, resource.openAction, { team: resource.team, teams: resource.teams }, config);
   if (open.allowed) return ALLOW;
   return deny(`${user.name} cannot merge this change: merging it needs the authority to open it, and ${open.reason}`);
 }

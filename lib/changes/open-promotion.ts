@@ -3,7 +3,8 @@ import { DomainError } from "@/lib/actions/domain-error";
 import type { EnvironmentImpact } from "@/lib/gitops/impact";
 import { promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
 import { openChange, type ChangeLink, type Requester } from "./open-change";
-import { planPromotionAt, promotionPreview, type PromotionPreview } from "./preview-promotion";
+import { repositoryOwnership, type CellAuthorizer } from "./impact-refusal";
+import { planPromotionAt, promotionPreview, refuseImpact, type PromotionPreview } from "./preview-promotion";
 import type { PromotionRequest } from "./promotion-request";
 import { rollbackContext, updatePin } from "./rollback";
 
@@ -48,9 +49,12 @@ export async function openPromotion(
   prisma: PrismaClient,
   request: PromotionRequest,
   requester: Requester,
-  options: { portalUrl?: string; updateOf?: { changeId: number } } = {},
+  options: { portalUrl?: string; updateOf?: { changeId: number }; authorizeCell?: CellAuthorizer } = {},
 ): Promise<OpenPromotionResult> {
   const context = await rollbackContext(prisma, request);
+  const judge = options.authorizeCell;
+  const repositoryRow = judge ? await prisma.repository.findUnique({ where: { name: request.repository }, select: { id: true } }) : null;
+  const ownership = repositoryRow ? await repositoryOwnership(prisma, repositoryRow.id) : null;
   const planOptions = { requestedBy: requester.name, portalUrl: options.portalUrl, context };
   let repoRef: { id: number; headSha: string } | undefined;
   const result = await openChange<PromotionPlan>(prisma, {
@@ -62,7 +66,8 @@ export async function openPromotion(
     updateOf: options.updateOf,
     plan: (repo) => {
       repoRef = { id: repo.id, headSha: repo.headSha };
-      const plan = planPromotionAt(repo, request, planOptions);
+      const planned = planPromotionAt(repo, request, planOptions);
+      const plan = judge && ownership ? refuseImpact(request, planned, ownership, judge) : planned;
       if (plan.status !== "changes") return { refusal: plan };
       return {
         plan,

@@ -12,6 +12,7 @@ import type { PromotionRequest } from "./promotion-request";
 import { rollbackContext, type RollbackContext } from "./rollback";
 import { unreadableFiles } from "./unreadable-files";
 import { changeLabel } from "./change-label";
+import { impactRefusal, repositoryOwnership, type CellAuthorizer, type Ownership } from "./impact-refusal";
 
 export interface PromotionPreview {
   repositoryId: number;
@@ -40,6 +41,8 @@ export interface PreviewOptions {
   portalUrl?: string;
   /** The target's rollback pin and, for a rollback, the cell it returns to (see ./rollback.ts). */
   context?: RollbackContext;
+  /** Judges every other cell the plan alters (see judgeImpact); without it only the requested cell was judged. */
+  authorizeCell?: CellAuthorizer;
 }
 
 /** Plans a promotion against the repository's current head, from the cache. Writes nothing. */
@@ -51,7 +54,28 @@ export async function previewPromotion(prisma: PrismaClient, request: PromotionR
   const repo = await readCachedRepository(prisma, request.repository);
   if (!repo) throw new DomainError(`Repository ${request.repository} is unknown or has not been synced yet.`);
   const plan = planPromotionAt(repo, request, { ...options, context: options.context ?? (await rollbackContext(prisma, request)) });
-  return promotionPreview(prisma, repo, request, plan);
+  return promotionPreview(prisma, repo, request, options.authorizeCell ? await judgeImpact(prisma, repo.id, request, plan, options.authorizeCell) : plan);
+}
+
+/**
+ * The action checked the requested cell; a plan that also moves other cells (a shared file) is refused
+ * when the requester may not promote one of them, naming it, so a shared base cannot carry one team's
+ * promotion into another team's deployment.
+ */
+export async function judgeImpact(prisma: PrismaClient, repositoryId: number, request: PromotionRequest, plan: PromotionPlan, authorize: CellAuthorizer): Promise<PromotionPlan> {
+  if (plan.status !== "changes" || !(plan.affected ?? []).some((a) => a.app !== request.app || a.env !== request.to)) return plan;
+  return refuseImpact(request, plan, await repositoryOwnership(prisma, repositoryId), authorize);
+}
+
+/** judgeImpact with the repository's ownership already read (inside a write, which plans synchronously). */
+export function refuseImpact(request: PromotionRequest, plan: PromotionPlan, ownership: Ownership, authorize: CellAuthorizer): PromotionPlan {
+  const others = plan.status === "changes" ? (plan.affected ?? []).filter((a) => a.app !== request.app || a.env !== request.to) : [];
+  const refused = others.length > 0 ? impactRefusal(others, ownership, authorize) : null;
+  if (!refused) return plan;
+  return {
+    status: "refused",
+    reason: `This promotion also alters ${refused.app} in ${refused.env} (a file it edits feeds that cell too), and ${refused.reason}. Ask someone who may promote both, or a platform admin. Nothing was changed.`,
+  };
 }
 
 /** The preview shape for a plan made at `repo`'s head, with the open change request it would update. */

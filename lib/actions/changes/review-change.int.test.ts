@@ -12,10 +12,10 @@ let repositoryId: number;
 const dana: UserActor = { kind: "user", id: "u-dana", name: "Dana", email: "dana@acme.example", role: "DEVELOPER", teams: ["payments"] };
 const alex: UserActor = { kind: "user", id: "u-alex", name: "Alex", email: "alex@acme.example", role: "ADMIN", teams: [] };
 
-async function change(toEnv: string, affected: { app: string; env: string }[] | undefined, n: number): Promise<number> {
+async function change(toEnv: string | null, affected: { app: string; env: string }[] | undefined, n: number, appName: string | null = "cache"): Promise<number> {
   const changeSet = { edits: [{ path: "shared/release.yaml", action: "update" }], diff: "", fields: [], skipped: [], notes: [], downgrade: false, ...(affected ? { affected: affected.map((a) => ({ ...a, versions: [] })) } : {}) };
   const row = await db.prisma.changeRequest.create({
-    data: { repositoryId, kind: "PROMOTION", number: n, branch: `ferry/promote-cache-${toEnv}-${n}`, baseSha: "a".repeat(40), title: "t", body: "b", authorId: "u-sam", appName: "cache", fromEnv: "dev", toEnv, changeSet },
+    data: { repositoryId, kind: "PROMOTION", number: n, branch: `ferry/promote-cache-${toEnv}-${n}`, baseSha: "a".repeat(40), title: "t", body: "b", authorId: "u-sam", appName, fromEnv: "dev", toEnv, changeSet },
   });
   return row.id;
 }
@@ -26,6 +26,9 @@ beforeAll(async () => {
   const repo = await db.prisma.repository.create({ data: { name: "platform", provider: "git", url: "/nowhere" } });
   repositoryId = repo.id;
   await db.prisma.app.create({ data: { repositoryId, name: "cache", path: "shared", teamId: team.id } });
+  const search = await db.prisma.team.create({ data: { name: "search" } });
+  await db.prisma.app.create({ data: { repositoryId, name: "indexer", path: "apps/indexer", teamId: search.id } });
+  await db.prisma.app.create({ data: { repositoryId, name: "orphan", path: "apps/orphan" } });
   await db.prisma.environment.createMany({ data: [{ name: "dev", order: 0 }, { name: "staging", order: 1 }, { name: "production", order: 2, protected: true }] });
 }, 120_000);
 
@@ -51,5 +54,22 @@ describe("merging a change is authorized against everything it alters", () => {
     const resource = await changeResource(db.prisma, await change("production", undefined, 3));
     expect(resource).toMatchObject({ protectedEnv: true, env: "production" });
     expect(authorize(dana, "change.merge", resource).allowed).toBe(false);
+  });
+
+  it("judges a change by every team whose app it alters: a shared file that moves another team's app needs that team too", async () => {
+    const resource = await changeResource(db.prisma, await change("staging", [{ app: "cache", env: "staging" }, { app: "indexer", env: "staging" }], 4));
+    expect(resource).toMatchObject({ team: "payments", teams: ["payments", "search"] });
+    expect(authorize(dana, "change.merge", resource)).toEqual({ allowed: false, reason: "Dana is not a member of team search, whose app this change also alters" });
+    expect(authorize({ ...dana, teams: ["payments", "search"] }, "change.merge", resource)).toEqual({ allowed: true });
+    const orphan = await changeResource(db.prisma, await change("staging", [{ app: "cache", env: "staging" }, { app: "orphan", env: "staging" }], 5));
+    expect(authorize({ ...dana, teams: ["payments", "search"] }, "change.merge", orphan).allowed).toBe(false);
+    expect(authorize(alex, "change.merge", orphan)).toEqual({ allowed: true });
+  });
+
+  it("lets a member of every team merge a bulk promotion across teams (it has no one app), not only admins", async () => {
+    const bulk = await changeResource(db.prisma, await change(null, [{ app: "cache", env: "staging" }, { app: "indexer", env: "staging" }], 6, null));
+    expect(bulk.teams?.slice().sort()).toEqual(["payments", "search"]);
+    expect(authorize({ ...dana, teams: ["payments", "search"] }, "change.merge", bulk)).toEqual({ allowed: true });
+    expect(authorize(dana, "change.merge", bulk).allowed).toBe(false);
   });
 });

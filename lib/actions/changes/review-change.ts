@@ -25,17 +25,23 @@ const OPEN_ACTION: Record<ChangeKind, OpenAction> = { PROMOTION: "deployment.pro
 export async function changeResource(prisma: PrismaClient, id: number): Promise<Resource> {
   const row = await prisma.changeRequest.findUnique({ where: { id }, select: { kind: true, appName: true, toEnv: true, authorId: true, repositoryId: true, changeSet: true, repository: { select: { team: true } } } });
   if (!row) return { team: null };
-  const envs = [...new Set([...(row.toEnv ? [row.toEnv] : []), ...affectedEnvironments(row.changeSet)])];
-  const [app, protectedEnvs] = await Promise.all([
+  const affected = affectedCells(row.changeSet);
+  const envs = [...new Set([...(row.toEnv ? [row.toEnv] : []), ...affected.map((a) => a.env)])];
+  const alteredApps = [...new Set(affected.map((a) => a.app))].filter((name) => name !== row.appName);
+  const [app, protectedEnvs, altered] = await Promise.all([
     row.appName ? prisma.app.findFirst({ where: { repositoryId: row.repositoryId, name: row.appName }, select: { team: { select: { name: true } } } }) : null,
     envs.length > 0 ? prisma.environment.findMany({ where: { name: { in: envs }, protected: true }, select: { name: true } }) : [],
+    alteredApps.length > 0 ? prisma.app.findMany({ where: { repositoryId: row.repositoryId, name: { in: alteredApps } }, select: { team: { select: { name: true } } } }) : [],
   ]);
   const guarded = protectedEnvs.map((e) => e.name).sort();
   const env = guarded.length === 0 ? (row.toEnv ?? undefined) : guarded.includes(row.toEnv ?? "") ? (row.toEnv ?? undefined) : `${guarded.join(", ")} (altered by this change to ${row.toEnv ?? "its target"})`;
   // An app being added is not in the cache until merged: its team is the one the add-app request named (and was authorized for);
   // a bulk promotion (no one app) records the team its cells share.
   const team = app?.team?.name ?? (row.kind === "APP" || !row.appName ? recordedTeam(row.changeSet) : null) ?? row.repository.team ?? null;
-  return { team, env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined, openAction: OPEN_ACTION[row.kind] };
+  // Every other app the change alters (a bulk promotion's cells, or another team's app fed by a shared file)
+  // brings its team: the merger must belong to each. An app the cache no longer knows brings none.
+  const teams = [...new Set([...(row.appName || team !== null ? [team] : []), ...altered.map((a) => a.team?.name ?? null)])];
+  return { team: team ?? teams.find((t) => t !== null) ?? null, ...(teams.length > 1 ? { teams } : {}), env, protectedEnv: guarded.length > 0, authorId: row.authorId ?? undefined, openAction: OPEN_ACTION[row.kind] };
 }
 
 /** The team an add-app change was requested for (`details.team`, stored with its change set). */
@@ -43,10 +49,12 @@ function recordedTeam(changeSet: unknown): string | null {
   return typeof changeSet === "object" && changeSet !== null && "team" in changeSet && typeof changeSet.team === "string" && changeSet.team !== "" ? changeSet.team : null;
 }
 
-/** Environments stored with a promotion's change set (`affected`), tolerant of rows written before it existed. */
-function affectedEnvironments(changeSet: unknown): string[] {
+/** Cells stored with a promotion's change set (`affected`), tolerant of rows written before it existed. */
+function affectedCells(changeSet: unknown): { app: string; env: string }[] {
   if (typeof changeSet !== "object" || changeSet === null || !("affected" in changeSet) || !Array.isArray(changeSet.affected)) return [];
-  return changeSet.affected.flatMap((a: unknown) => (typeof a === "object" && a !== null && "env" in a && typeof a.env === "string" ? [a.env] : []));
+  return changeSet.affected.flatMap((a: unknown) =>
+    typeof a === "object" && a !== null && "env" in a && typeof a.env === "string" && "app" in a && typeof a.app === "string" ? [{ app: a.app, env: a.env }] : [],
+  );
 }
 
 export const mergeChangeAction = defineAction({

@@ -1,7 +1,7 @@
 import { defineAction } from "@/lib/actions/action";
 import { openPromotion } from "@/lib/changes/open-promotion";
 import { promotionRequestSchema } from "@/lib/changes/promotion-request";
-import { promotionResource } from "./resource";
+import { cellAuthorizer, promotionResource } from "./resource";
 
 /** "Promote": opens or updates the change request. Used by the dialog, the HTTP API and the CLI. */
 export const openPromotionAction = defineAction({
@@ -14,7 +14,7 @@ export const openPromotionAction = defineAction({
       user.kind === "user"
         ? { id: user.id, name: user.name, email: user.email }
         : { id: `token:${user.id}`, name: `${user.name} (API token)`, email: "ci@ferry.invalid" };
-    const result = await openPromotion(prisma, input, requester, { portalUrl: process.env.FERRY_PUBLIC_URL });
+    const result = await openPromotion(prisma, input, requester, { portalUrl: process.env.FERRY_PUBLIC_URL, authorizeCell: cellAuthorizer(user) });
     if ("change" in result) {
       audit({
         resourceType: "change",

@@ -1,5 +1,6 @@
 import { DomainError } from "@/lib/actions/domain-error";
-import type { Resource } from "@/lib/auth/policy";
+import { authorize, policyConfigFromEnv, type Actor, type Resource } from "@/lib/auth/policy";
+import type { CellAuthorizer } from "@/lib/changes/impact-refusal";
 import type { PrismaClient } from "@/lib/db/generated/client";
 
 /**
@@ -16,4 +17,10 @@ export async function promotionResource(prisma: PrismaClient, input: { repositor
     throw new DomainError(`Repository ${input.repository} has no app ${input.app} (or the repository is not configured or not synced yet). Nothing was changed.`);
   }
   return { team: app.team?.name ?? null, env: input.to, protectedEnv: env?.protected ?? false };
+}
+
+/** Judges each further cell a plan alters with the policy, as the requester (see judgeImpact). */
+export function cellAuthorizer(actor: Actor): CellAuthorizer {
+  const policy = policyConfigFromEnv();
+  return (resource) => authorize(actor, "deployment.promote", resource, policy);
 }
