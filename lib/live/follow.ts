@@ -1,4 +1,5 @@
 import { LiveSourceError } from "./argocd/errors";
+import type { KubernetesResumeState } from "./kubernetes/resume-state";
 import type { LiveApplication, LiveEvent } from "./types";
 
 // Keeps one source's stored live state current: list once (or resume from the stored resourceVersion),
@@ -15,8 +16,9 @@ export interface LiveSourceClient {
 export interface LiveStateStore {
   /** Where the last follower left off. */
   resumePoint(): Promise<{ resourceVersion: string | null; stale: boolean }>;
-  replaceAll(applications: LiveApplication[], resourceVersion: string | null): Promise<void>;
-  apply(events: LiveEvent[], resourceVersion: string | null): Promise<void>;
+  /** `resumeState`: a Kubernetes source's watch versions, stored in the same write as the rows. */
+  replaceAll(applications: LiveApplication[], resourceVersion: string | null, resumeState?: KubernetesResumeState): Promise<void>;
+  apply(events: LiveEvent[], resourceVersion: string | null, resumeState?: KubernetesResumeState): Promise<void>;
   /** The source answered: not stale any more. */
   reachable(): Promise<void>;
   /** The source did not answer: stale from now on (or since it first stopped answering). */

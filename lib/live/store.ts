@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { loadCellIndex, loadSignedCellIndex } from "./cell-index";
-import type { LiveStateStore } from "./follow";
+import type { KubernetesStateStore } from "./kubernetes/follow-kubernetes";
+import { parseResumeState, type KubernetesResumeState } from "./kubernetes/resume-state";
 import { placeApplication, type CellIndex } from "./place";
 import type { LiveApplication, LiveEvent } from "./types";
 
@@ -59,7 +60,7 @@ async function insertRows(tx: Tx, rows: Prisma.LiveApplicationCreateManyInput[])
   }
 }
 
-export class PrismaLiveStateStore implements LiveStateStore {
+export class PrismaLiveStateStore implements KubernetesStateStore {
   /** The cells' signature the stored objects were last placed with, by this store. */
   private placedWith: string | undefined;
 
@@ -79,11 +80,30 @@ export class PrismaLiveStateStore implements LiveStateStore {
     return { resourceVersion: s?.resourceVersion ?? null, stale: !s?.lastContactAt || s.staleSince !== null };
   }
 
-  private contact(resourceVersion: string | null | undefined): Prisma.LiveSourceUpdateInput {
-    return { lastContactAt: this.now(), staleSince: null, lastError: null, ...(resourceVersion !== undefined ? { resourceVersion } : {}) };
+  /** A Kubernetes source's resume state, and the keys of its stored rows (which a resumed follower may delete). */
+  async kubernetesResumePoint(): Promise<{ state: KubernetesResumeState | null; keys: string[] }> {
+    const s = await this.prisma.liveSource.findUnique({ where: { name: this.source.name }, select: { resumeState: true } });
+    const state = parseResumeState(s?.resumeState);
+    if (!state || Object.keys(state.kinds).length === 0) return { state: null, keys: [] };
+    const rows = await this.prisma.liveApplication.findMany({ where: { sourceName: this.source.name }, select: { key: true } });
+    return { state, keys: rows.map((r) => r.key) };
   }
 
-  async replaceAll(applications: LiveApplication[], resourceVersion: string | null): Promise<void> {
+  async saveResumeState(state: KubernetesResumeState): Promise<void> {
+    await this.prisma.liveSource.update({ where: { name: this.source.name }, data: { resumeState: state as unknown as Prisma.InputJsonValue } });
+  }
+
+  private contact(resourceVersion: string | null | undefined, resumeState?: KubernetesResumeState): Prisma.LiveSourceUpdateInput {
+    return {
+      lastContactAt: this.now(),
+      staleSince: null,
+      lastError: null,
+      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+      ...(resumeState ? { resumeState: resumeState as unknown as Prisma.InputJsonValue } : {}),
+    };
+  }
+
+  async replaceAll(applications: LiveApplication[], resourceVersion: string | null, resumeState?: KubernetesResumeState): Promise<void> {
     const { index, signature } = await loadSignedCellIndex(this.prisma);
     this.placedWith = signature;
     const at = this.now();
@@ -93,13 +113,13 @@ export class PrismaLiveStateStore implements LiveStateStore {
       async (tx) => {
         await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name } });
         await insertRows(tx, rows);
-        await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
+        await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion, resumeState) });
       },
       { timeout: 60_000 },
     );
   }
 
-  async apply(events: LiveEvent[], resourceVersion: string | null): Promise<void> {
+  async apply(events: LiveEvent[], resourceVersion: string | null, resumeState?: KubernetesResumeState): Promise<void> {
     const index = await loadCellIndex(this.prisma);
     const at = this.now();
     // Only the last event of each object in a burst matters.
@@ -111,7 +131,7 @@ export class PrismaLiveStateStore implements LiveStateStore {
     await this.prisma.$transaction(async (tx) => {
       await tx.liveApplication.deleteMany({ where: { sourceName: this.source.name, key: { in: [...deletes, ...upserts.map((u) => u.key)] } } });
       await insertRows(tx, upserts);
-      await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion) });
+      await tx.liveSource.update({ where: { name: this.source.name }, data: this.contact(resourceVersion, resumeState) });
     });
   }
 

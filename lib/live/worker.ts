@@ -88,7 +88,7 @@ async function followWindow(prisma: PrismaClient, source: LiveSourceConfig, wind
         await sleep(60_000, controller.signal);
         return;
       }
-      await followKubernetes({ kubeConfig, cluster: source.cluster, store, signal: controller.signal, backoffMs, log });
+      await followKubernetes({ kubeConfig, cluster: source.cluster, source: source.name, store, signal: controller.signal, backoffMs, log });
     } else {
       const client = new ArgoCdClient({ name: source.name, url: source.url, token: source.token });
       await followSource({ client, store, signal: controller.signal, backoffMs, log });

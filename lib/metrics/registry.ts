@@ -14,6 +14,7 @@ export interface FerryMetrics {
   syncDuration: Histogram<"repository" | "status">;
   syncFailures: Counter<"repository">;
   webhookDeliveries: Counter<"forge" | "status">;
+  kubernetesLists: Counter<"source" | "kind" | "reason">;
   jobQueueDepth: Gauge<"queue" | "state">;
   changeRequests: Gauge<"state">;
   databaseUp: Gauge;
@@ -46,6 +47,12 @@ function createMetrics(): FerryMetrics {
       labelNames: ["forge", "status"],
       registers,
     }),
+    kubernetesLists: new Counter({
+      name: "ferry_live_kubernetes_lists_total",
+      help: "Lists of one kind by a Kubernetes live source, by source, kind and reason (no-stored-version: nothing to resume from; expired: the stored or last resourceVersion got 410 Gone; source-changed: a source's URL changed while the kind was resumed from a version alone)",
+      labelNames: ["source", "kind", "reason"],
+      registers,
+    }),
     jobQueueDepth: new Gauge({ name: "ferry_job_queue_depth", help: "Background jobs waiting or running, by queue and state (read from pg-boss at scrape time)", labelNames: ["queue", "state"], registers }),
     changeRequests: new Gauge({ name: "ferry_change_requests", help: "Change requests by state", labelNames: ["state"], registers }),
     databaseUp: new Gauge({ name: "ferry_database_up", help: "1 when the database answered the last scrape's queries, else 0", registers }),
@@ -62,4 +69,11 @@ export function recordSync(result: { repository: string; status: string; duratio
 /** Records one webhook delivery's answer (the webhook routes). */
 export function recordWebhookDelivery(forge: "github" | "gitlab", status: number): void {
   metrics().webhookDeliveries.inc({ forge, status: String(status) });
+}
+
+export type KubernetesListReason = "no-stored-version" | "expired" | "source-changed";
+
+/** Records one list of a kind by a Kubernetes live source (lib/live/kubernetes/follow-kubernetes.ts). */
+export function recordKubernetesList(source: string, kind: string, reason: KubernetesListReason): void {
+  metrics().kubernetesLists.inc({ source, kind, reason });
 }

@@ -70,5 +70,20 @@ describe("a Kubernetes source in Postgres", () => {
     await expect.poll(async () => (await db.prisma.liveApplication.findFirst({ where: { key: "HelmRelease/podinfo/podinfo" } }))?.revision).toBe("6.7.2");
     stop.abort();
     await following;
+
+    // A restarted follower (a new store, as in another process) watches from the versions stored with the rows.
+    const lists = JSON.stringify(server.requests.list);
+    const stored = (await db.prisma.liveSource.findUniqueOrThrow({ where: { name: "prod-eu" } })).resumeState as { kinds: Record<string, { resourceVersion: string }> };
+    expect(stored.kinds.helmreleases?.resourceVersion).toBe(String(server.resourceVersion()));
+    server.upsert(kustomization({ name: "infra-controllers", path: "./infrastructure/controllers", revision: `main@sha1:${SHA}`, readiness: "Reconciling" }));
+    const again = new AbortController();
+    const resumed = followKubernetes({ kubeConfig: kc, cluster: "production", store: new PrismaLiveStateStore(db.prisma, { name: "prod-eu", kind: "kubernetes" }), signal: again.signal, batchMs: 50 });
+    await expect.poll(async () => (await db.prisma.liveApplication.findFirst({ where: { key: "Kustomization/flux-system/infra-controllers" } }))?.sync, { timeout: 15_000 }).toBe("Reconciling");
+    expect(JSON.stringify(server.requests.list)).toBe(lists);
+    expect(Object.fromEntries(Object.entries(server.watchedFrom).map(([k, from]) => [k, from.at(-1)]))).toEqual(Object.fromEntries(Object.entries(stored.kinds).map(([k, v]) => [k, v.resourceVersion])));
+    // The GitRepository's URL came from the stored state: the Kustomization is still placed by it.
+    expect(await db.prisma.liveApplication.findFirst({ where: { key: "Kustomization/flux-system/infra-controllers" }, select: { app: true, env: true } })).toEqual({ app: "infra-controllers", env: "production" });
+    again.abort();
+    await resumed;
   });
 });

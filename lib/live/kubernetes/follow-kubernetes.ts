@@ -1,54 +1,57 @@
-import { ApiException, CustomObjectsApi, ListWatch, Watch, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { ApiException, CustomObjectsApi, Watch, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { recordKubernetesList, type KubernetesListReason } from "@/lib/metrics/registry";
 import { reshapeApplication } from "../argocd/reshape";
 import type { WireApplication } from "../argocd/wire";
 import { sleep, type LiveStateStore } from "../follow";
 import type { LiveApplication, LiveEvent } from "../types";
+import { KindWatch, WatchError, type KindList } from "./kind-watch";
 import { kindPath, WATCHED_KINDS, type WatchedKind } from "./kinds";
 import { reshapeHelmRelease, reshapeKustomization } from "./reshape-flux";
+import { slimSource, type KubernetesResumeState } from "./resume-state";
 import type { FluxHelmRelease, FluxKustomization, FluxSource } from "./wire";
 
-// Follows one cluster's Flux and Argo CD objects with @kubernetes/client-node informers (ListWatch: list,
-// then watch from the list's resourceVersion, relist on 410 Gone). Once every kind is listed, the whole
-// set is stored; afterwards the events of a short window are one write of the objects that changed
-// (a GitRepository's new URL changes every Kustomization reading it). A kind that fails is retried with
-// growing waits and its source is stale meanwhile; a kind the cluster does not serve (no Argo CD on a
-// Flux cluster) is left out.
+// Follows one cluster's Flux and Argo CD objects: each kind is listed, then watched from the list's
+// resourceVersion (with bookmarks), or, after a restart, watched from the resourceVersion stored with the
+// rows, without a list (kind-watch.ts says why not client-node's ListWatch). A 410 Gone lists that kind
+// again. The first full listing is stored whole; afterwards the events of a short window are one write
+// of the objects that changed, with each kind's resourceVersion in the same transaction, so a stored
+// version never runs ahead of the stored rows. A kind that fails is retried with growing waits and its
+// source is stale meanwhile; a kind the cluster does not serve (no Argo CD on a Flux cluster) is left out.
+
+export interface KubernetesStateStore extends LiveStateStore {
+  /** The stored resume state (null: list everything) and the keys of the rows stored. */
+  kubernetesResumePoint(): Promise<{ state: KubernetesResumeState | null; keys: string[] }>;
+  saveResumeState(state: KubernetesResumeState): Promise<void>;
+}
 
 export interface KubernetesFollowOptions {
   kubeConfig: KubeConfig;
   /** The cluster's name as the repositories call it; Flux objects' destination. */
   cluster: string;
-  store: LiveStateStore;
+  /** The live source's name, for metrics; the cluster's by default. */
+  source?: string;
+  store: KubernetesStateStore;
   signal: AbortSignal;
   backoffMs?: number;
   maxBackoffMs?: number;
   /** How long events are gathered into one write. */
   batchMs?: number;
+  /** How often a resourceVersion that moved without a stored change (bookmarks) is written. */
+  saveVersionMs?: number;
   log?: (line: string) => void;
 }
 
-/** Asks the API server for BOOKMARK events, which client-node's informer does not, and reports them. */
-class BookmarkWatch extends Watch {
-  constructor(
-    config: KubeConfig,
-    private readonly onBookmark: () => void,
-  ) {
-    super(config);
-  }
-  override watch(path: string, queryParams: Record<string, unknown>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
-    return super.watch(path, { ...queryParams, allowWatchBookmarks: true }, (phase, obj, raw) => {
-      if (phase === "BOOKMARK") this.onBookmark();
-      callback(phase, obj, raw);
-    }, done);
-  }
-}
+type Kind = WatchedKind["kind"];
+const SOURCE_KINDS: ReadonlySet<Kind> = new Set(["GitRepository", "OCIRepository"]);
+/** The kinds whose rows read a source's URL. */
+const DEPENDENT_KINDS: readonly Kind[] = ["Kustomization", "HelmRelease"];
+const ROW_KINDS: readonly Kind[] = ["Kustomization", "HelmRelease", "Application"];
 
-interface Informer {
+interface Entry {
   kind: WatchedKind;
-  watch: ListWatch<KubernetesObject>;
-  errors: number;
-  lastError: unknown;
-  wake?: () => void;
+  watch: KindWatch;
+  /** List before the next watch (no stored version, 410 Gone, or a partial cache a source change needs whole). */
+  listReason: KubernetesListReason | null;
   /** The cluster does not serve this kind (404 on list). */
   absent: boolean;
 }
@@ -58,6 +61,7 @@ function describeError(kind: WatchedKind, error: unknown): string {
     const reason = error.code === 401 ? "unauthorized" : error.code === 403 ? "forbidden (the ClusterRole needs get, list and watch on it)" : `HTTP ${error.code}`;
     return `list ${kind.plural}.${kind.group}: ${reason}`;
   }
+  if (error instanceof WatchError) return `watch ${kind.plural}.${kind.group}: ${error.message}`;
   const status = (error as { statusCode?: number } | null)?.statusCode;
   if (status) return `watch ${kind.plural}.${kind.group}: HTTP ${status}`;
   const cause = (error as { cause?: { code?: string } } | null)?.cause?.code ?? (error as { code?: string } | null)?.code;
@@ -65,48 +69,49 @@ function describeError(kind: WatchedKind, error: unknown): string {
 }
 
 const sameApplication = (a: LiveApplication) => JSON.stringify({ ...a, resourceVersion: null });
+const slimJson = (o: KubernetesObject | undefined) => (o ? JSON.stringify(slimSource(o as FluxSource)) : "");
 
 /** Follows until `signal` aborts; never throws for the cluster's failures (they are stored instead). */
 export async function followKubernetes(options: KubernetesFollowOptions): Promise<void> {
-  const { kubeConfig, cluster, store, signal, backoffMs = 1_000, maxBackoffMs = 60_000, batchMs = 100, log = () => {} } = options;
+  const { kubeConfig, cluster, store, signal, backoffMs = 1_000, maxBackoffMs = 60_000, batchMs = 100, saveVersionMs = 60_000, log = () => {} } = options;
+  const sourceName = options.source ?? cluster;
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
-  let lastBookmarkWrite = 0;
-  const bookmarks = new BookmarkWatch(kubeConfig, () => {
-    // A bookmark says the API server answers: keeps an idle source from counting as unheard, once a minute.
-    if (Date.now() - lastBookmarkWrite < 60_000) return;
-    lastBookmarkWrite = Date.now();
-    void store.reachable().catch(() => {});
-  });
+  const watcher = new Watch(kubeConfig);
+  const resume = await store.kubernetesResumePoint();
 
-  const informers: Informer[] = WATCHED_KINDS.map((kind) => {
-    const informer: Informer = { kind, errors: 0, lastError: null, absent: false } as Informer;
-    const list = async () => {
-      try {
-        return await api.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural });
-      } catch (error) {
-        // No such resource: the cluster does not have the CRD (no Argo CD on a Flux cluster).
-        if (error instanceof ApiException && error.code === 404) informer.absent = true;
-        throw error;
-      }
-    };
-    informer.watch = new ListWatch<KubernetesObject>(kindPath(kind), bookmarks, list, false);
-    informer.watch.on("error", (error: unknown) => {
-      informer.errors++;
-      informer.lastError = error;
-      informer.wake?.();
+  let lastReachableWrite = 0;
+  /** A kind's version moved past what is stored (events that changed no row, bookmarks). */
+  let versionsMoved = false;
+  let lastStateSave = Date.now();
+
+  const entries = new Map<Kind, Entry>();
+  for (const kind of WATCHED_KINDS) {
+    const list = async (): Promise<KindList> => (await api.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural })) as KindList;
+    const watch = new KindWatch(kindPath(kind), watcher, list, {
+      event: (_type, object, before) => changed(kind.kind, object, before),
+      bookmark: () => {
+        versionsMoved = true;
+        if (Date.now() - lastStateSave >= saveVersionMs) schedule();
+        // A bookmark says the API server answers: keeps an idle source from counting as unheard, once a minute.
+        if (Date.now() - lastReachableWrite < 60_000) return;
+        lastReachableWrite = Date.now();
+        void store.reachable().catch(() => {});
+      },
     });
-    for (const verb of ["add", "update", "delete"] as const) informer.watch.on(verb, (object: KubernetesObject) => changed(kind.kind, object));
-    return informer;
-  });
-  const byKind = (kind: WatchedKind["kind"]) => informers.find((i) => i.kind.kind === kind)?.watch as ListWatch<KubernetesObject>;
+    const stored = resume.state?.kinds[kind.plural];
+    if (stored) watch.resume(stored.resourceVersion, SOURCE_KINDS.has(kind.kind) ? (stored.objects ?? []).map((o) => o as KubernetesObject) : undefined);
+    entries.set(kind.kind, { kind, watch, listReason: stored ? null : "no-stored-version", absent: false });
+  }
+  const entry = (kind: Kind) => entries.get(kind) as Entry;
+  const resumed = [...entries.values()].filter((e) => e.listReason === null);
+  if (resumed.length > 0) log(`[live] ${cluster}: watching ${resumed.map((e) => e.kind.plural).join(", ")} from the stored resourceVersions, without listing`);
 
-  const sourceLists = { GitRepository: byKind("GitRepository"), OCIRepository: byKind("OCIRepository") } as const;
   const sources = {
-    get: (kind: string, namespace: string, name: string) => (kind in sourceLists ? (sourceLists[kind as keyof typeof sourceLists].get(name, namespace) as FluxSource | undefined) : undefined),
+    get: (kind: string, namespace: string, name: string) => (SOURCE_KINDS.has(kind as Kind) ? (entry(kind as Kind).watch.get(namespace, name) as FluxSource | undefined) : undefined),
   };
 
   /** The live object a Kustomization, HelmRelease or Application is; undefined for a source or a nameless one. */
-  function reshape(kind: WatchedKind["kind"], object: KubernetesObject): LiveApplication | undefined {
+  function reshape(kind: Kind, object: KubernetesObject): LiveApplication | undefined {
     if (kind === "Kustomization") return reshapeKustomization(object as FluxKustomization, sources, cluster);
     if (kind === "HelmRelease") return reshapeHelmRelease(object as FluxHelmRelease, sources, cluster);
     if (kind !== "Application") return undefined;
@@ -114,121 +119,240 @@ export async function followKubernetes(options: KubernetesFollowOptions): Promis
     return app ? { ...app, key: `Application/${app.key}` } : undefined;
   }
 
+  const kindObjects = (e: Entry) => (e.absent ? [] : [...e.watch.objects.values()]);
   function current(): LiveApplication[] {
-    return (["Kustomization", "HelmRelease", "Application"] as const).flatMap((kind) => byKind(kind).list().flatMap((o) => reshape(kind, o) ?? []));
+    return ROW_KINDS.flatMap((kind) => kindObjects(entry(kind)).flatMap((o) => reshape(kind, o) ?? []));
   }
 
-  let stored: Map<string, string> | null = null;
+  /** The stored rows' keys and what they hold; null until the first full listing is stored (unless resumed). */
+  let written: Map<string, string> | null = resumed.length > 0 ? new Map(resume.keys.map((k) => [k, ""])) : null;
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  const failing = new Set<Informer>();
-  /** What changed since the last write: objects by key, or everything when a source (its URL) did. */
-  let dirty: Map<string, { kind: WatchedKind["kind"]; namespace: string; name: string }> | "all" = new Map();
+  const failing = new Set<Entry>();
+  let dirtyObjects = new Map<string, { kind: Kind; namespace: string; name: string }>();
+  /** Kinds whose every object is reshaped again (a source's URL changed, the kind was listed again). */
+  let dirtyKinds = new Set<Kind>();
+  let sourcesChanged = false;
 
-  function changed(kind: WatchedKind["kind"], object: KubernetesObject): void {
-    const namespace = object.metadata?.namespace ?? "";
-    const name = object.metadata?.name ?? "";
-    if (kind === "GitRepository" || kind === "OCIRepository") dirty = "all";
-    else if (dirty !== "all") dirty.set(`${kind}/${namespace}/${name}`, { kind, namespace, name });
+  function changed(kind: Kind, object: KubernetesObject, before: KubernetesObject | undefined): void {
+    versionsMoved = true;
+    if (SOURCE_KINDS.has(kind)) {
+      const after = entry(kind).watch.get(object.metadata?.namespace ?? "", object.metadata?.name ?? "");
+      // A GitRepository's status moves with every fetch; only its URL and ref change what is stored.
+      if (slimJson(before) === slimJson(after)) return;
+      sourcesChanged = true;
+      for (const k of DEPENDENT_KINDS) dirtyKinds.add(k);
+    } else {
+      const namespace = object.metadata?.namespace ?? "";
+      const name = object.metadata?.name ?? "";
+      dirtyObjects.set(`${kind}/${namespace}/${name}`, { kind, namespace, name });
+    }
     schedule();
   }
 
+  /** After a list: its kind is compared whole with what is stored. */
+  function listed(e: Entry, before: Map<string, KubernetesObject>): void {
+    versionsMoved = true;
+    if (SOURCE_KINDS.has(e.kind.kind)) {
+      const keys = new Set([...before.keys(), ...e.watch.objects.keys()]);
+      if ([...keys].every((k) => slimJson(before.get(k)) === slimJson(e.watch.objects.get(k)))) return;
+      sourcesChanged = true;
+      for (const k of DEPENDENT_KINDS) dirtyKinds.add(k);
+    } else dirtyKinds.add(e.kind.kind);
+    schedule();
+  }
+
+  /** A kind restored from a version alone must be listed before a source change can be applied to it. */
+  function listAgain(e: Entry, reason: KubernetesListReason): void {
+    if (e.listReason) return;
+    log(`[live] ${cluster}: listing ${e.kind.plural}.${e.kind.group} again (${reason})`);
+    e.listReason = reason;
+    e.watch.end();
+  }
+
   function schedule(): void {
-    if (stored === null || timer) return;
+    if (written === null || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      writing = writing.then(flush).catch((e: unknown) => log(`[live] could not store ${cluster}'s objects: ${e instanceof Error ? e.message : String(e)}`));
+      writing = writing.then(() => flush()).catch((e: unknown) => log(`[live] could not store ${cluster}'s objects: ${e instanceof Error ? e.message : String(e)}`));
     }, batchMs);
   }
 
-  /** Writes what changed; one event of 10,000 objects reshapes one object, not all of them. */
-  async function flush(): Promise<void> {
-    if (stored === null) return;
-    const written = stored;
-    const touched = dirty;
-    dirty = new Map();
-    const events: LiveEvent[] = [];
-    if (touched === "all") {
-      const next = new Map(current().map((a) => [a.key, a]));
-      for (const [key, app] of next) if (written.get(key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
-      for (const key of written.keys()) if (!next.has(key)) events.push({ type: "delete", key });
-    } else {
-      for (const [key, o] of touched) {
-        const object = byKind(o.kind).get(o.name, o.namespace || undefined);
-        const app = object ? reshape(o.kind, object) : undefined;
-        if (app && written.get(app.key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
-        else if (!app && written.has(key)) events.push({ type: "delete", key });
-      }
+  /** Each followed kind's version, with the sources; a kind about to be listed is left out (listed on restart). */
+  function resumeState(): KubernetesResumeState {
+    const kinds: KubernetesResumeState["kinds"] = {};
+    for (const e of entries.values()) {
+      if (e.listReason || e.absent || !e.watch.resourceVersion) continue;
+      kinds[e.kind.plural] = { resourceVersion: e.watch.resourceVersion, ...(SOURCE_KINDS.has(e.kind.kind) ? { objects: [...e.watch.objects.values()].map((o) => slimSource(o as FluxSource)) } : {}) };
     }
-    if (events.length === 0) return;
-    await store.apply(events, null);
+    return { kinds };
+  }
+
+  /** Writes what changed; one event of 10,000 objects reshapes one object, not all of them. */
+  async function flush(final = false): Promise<void> {
+    if (written === null) return;
+    const rows = written;
+    const objects = dirtyObjects;
+    const kinds = dirtyKinds;
+    const moved = versionsMoved;
+    const sourcesMoved = sourcesChanged;
+    dirtyObjects = new Map();
+    dirtyKinds = new Set();
+    versionsMoved = false;
+    sourcesChanged = false;
+    const events: LiveEvent[] = [];
+    const done = new Set<Kind>();
+    for (const kind of kinds) {
+      const e = entry(kind);
+      if (!e.watch.complete && !e.absent) {
+        // Restored from a version alone: which objects read the changed source is known after a list.
+        listAgain(e, "source-changed");
+        continue;
+      }
+      done.add(kind);
+      const present = new Set<string>();
+      for (const o of kindObjects(e)) {
+        const app = reshape(kind, o);
+        if (!app) continue;
+        present.add(app.key);
+        if (rows.get(app.key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
+      }
+      for (const key of rows.keys()) if (key.startsWith(`${kind}/`) && !present.has(key)) events.push({ type: "delete", key });
+    }
+    for (const [key, o] of objects) {
+      if (done.has(o.kind)) continue;
+      const object = entry(o.kind).watch.get(o.namespace, o.name);
+      const app = object ? reshape(o.kind, object) : undefined;
+      if (app && rows.get(app.key) !== sameApplication(app)) events.push({ type: "upsert", application: app });
+      else if (!app && rows.has(key)) events.push({ type: "delete", key });
+    }
+    const state = resumeState();
+    try {
+      if (events.length > 0) await store.apply(events, null, state);
+      else if (sourcesMoved || (moved && (final || Date.now() - lastStateSave >= saveVersionMs))) await store.saveResumeState(state);
+      else {
+        versionsMoved ||= moved;
+        return;
+      }
+    } catch (error) {
+      // Not written: the next write takes these again.
+      for (const [k, v] of objects) if (!dirtyObjects.has(k)) dirtyObjects.set(k, v);
+      for (const k of done) dirtyKinds.add(k);
+      versionsMoved = true;
+      sourcesChanged ||= sourcesMoved;
+      throw error;
+    }
+    lastStateSave = Date.now();
     for (const e of events) {
-      if (e.type === "delete") written.delete(e.key);
-      else written.set(e.application.key, sameApplication(e.application));
+      if (e.type === "delete") rows.delete(e.key);
+      else rows.set(e.application.key, sameApplication(e.application));
     }
   }
 
-  async function healthy(informer: Informer): Promise<void> {
-    if (!failing.delete(informer) || failing.size > 0) return;
+  async function healthy(e: Entry): Promise<void> {
+    if (!failing.delete(e) || failing.size > 0) return;
     await store.reachable();
   }
 
-  async function run(informer: Informer, started: () => void): Promise<void> {
+  async function list(e: Entry): Promise<void> {
+    const reason = e.listReason ?? "no-stored-version";
+    const before = new Map(e.watch.objects);
+    try {
+      await e.watch.list();
+    } catch (error) {
+      // No such resource: the cluster does not have the CRD (no Argo CD on a Flux cluster).
+      if (error instanceof ApiException && error.code === 404) e.absent = true;
+      throw error;
+    }
+    recordKubernetesList(sourceName, e.kind.plural, reason);
+    e.listReason = null;
+    listed(e, before);
+  }
+
+  async function run(e: Entry, started: () => void): Promise<void> {
     let failures = 0;
+    let expiries = 0;
     while (!signal.aborted) {
-      const before = informer.errors;
-      await informer.watch.start();
-      if (signal.aborted) break;
-      if (informer.absent) {
-        log(`[live] ${cluster}: the cluster does not serve ${informer.kind.plural}.${informer.kind.group}; not followed in this window`);
-        await informer.watch.stop();
-        started();
-        await healthy(informer);
-        return;
-      }
-      if (informer.errors === before) {
-        failures = 0;
-        started();
-        await healthy(informer);
-        // Watching; client-node re-watches on its own when the API server ends a watch, and relists on 410.
-        await new Promise<void>((resolve) => {
-          if (informer.errors !== before || signal.aborted) return resolve();
-          informer.wake = resolve;
-          signal.addEventListener("abort", () => resolve(), { once: true });
+      try {
+        if (e.listReason) await list(e);
+        const since = Date.now();
+        const end = await e.watch.watchOnce(signal, () => {
+          failures = 0;
+          started();
+          void healthy(e).catch(() => {});
         });
-        informer.wake = undefined;
         if (signal.aborted) break;
+        if (end === "expired") {
+          log(`[live] ${cluster}: ${e.kind.plural}.${e.kind.group}: resourceVersion ${e.watch.resourceVersion ?? ""} expired (410 Gone): listing again`);
+          e.listReason = "expired";
+          // A server that calls even a fresh list's version expired must not be listed in a loop.
+          if (++expiries > 1) await sleep(Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(expiries - 2, 16)), signal);
+          continue;
+        }
+        if (!e.listReason) expiries = 0;
+        // The API server ended the watch (its timeout): watch on from the last version, pausing if it did so at once.
+        if (Date.now() - since < 1_000 && !e.listReason) await sleep(backoffMs, signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        if (e.absent) {
+          log(`[live] ${cluster}: the cluster does not serve ${e.kind.plural}.${e.kind.group}; not followed in this window`);
+          e.listReason = null;
+          // Rows of a kind that went away are deleted.
+          if (written !== null) {
+            dirtyKinds.add(e.kind.kind);
+            schedule();
+          }
+          started();
+          await healthy(e);
+          return;
+        }
+        if (error instanceof WatchError && error.statusCode === 404) {
+          // Resumed for a kind the cluster no longer serves: the list says so.
+          e.listReason = "no-stored-version";
+          continue;
+        }
+        failures++;
+        failing.add(e);
+        const message = describeError(e.kind, error);
+        log(`[live] ${cluster}: ${message}`);
+        await store.unreachable(message).catch((err: unknown) => log(`[live] could not record the failure: ${err instanceof Error ? err.message : String(err)}`));
+        await sleep(Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(failures - 1, 16)), signal);
       }
-      failures++;
-      failing.add(informer);
-      const message = describeError(informer.kind, informer.lastError);
-      log(`[live] ${cluster}: ${message}`);
-      await store.unreachable(message).catch((e: unknown) => log(`[live] could not record the failure: ${e instanceof Error ? e.message : String(e)}`));
-      await sleep(Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(failures - 1, 16)), signal);
     }
   }
 
-  let pendingStarts = informers.length;
+  let pendingStarts = entries.size;
   let allStarted!: () => void;
-  const listed = new Promise<void>((resolve) => (allStarted = resolve));
-  const runs = informers.map((i) => {
+  const ready = new Promise<void>((resolve) => (allStarted = resolve));
+  const runs = [...entries.values()].map((e) => {
     let counted = false;
-    return run(i, () => {
+    return run(e, () => {
       if (counted) return;
       counted = true;
       if (--pendingStarts === 0) allStarted();
     });
   });
-  await Promise.race([listed, new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }))]);
+  await Promise.race([ready, new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }))]);
   if (!signal.aborted) {
-    const apps = current();
-    await store.replaceAll(apps, null);
-    stored = new Map(apps.map((a) => [a.key, sameApplication(a)]));
-    // Events that arrived while the set was being written.
+    if (written === null) {
+      // Everything was listed: stored whole, replacing what an earlier follower left.
+      dirtyObjects = new Map();
+      dirtyKinds = new Set();
+      sourcesChanged = false;
+      const apps = current();
+      await store.replaceAll(apps, null, resumeState());
+      versionsMoved = false;
+      lastStateSave = Date.now();
+      written = new Map(apps.map((a) => [a.key, sameApplication(a)]));
+    } else await store.reachable();
+    // Events that arrived meanwhile.
     schedule();
   }
   await Promise.all(runs);
   clearTimeout(timer);
-  await Promise.all(informers.map((i) => i.watch.stop()));
+  timer = undefined;
+  for (const e of entries.values()) e.watch.end();
   await writing;
+  // Where this window left off, for the next one.
+  if (written !== null) await flush(true).catch((e: unknown) => log(`[live] could not store ${cluster}'s resume point: ${e instanceof Error ? e.message : String(e)}`));
 }

@@ -6,8 +6,10 @@ import { loadCrd, validateCrdSchema, type LoadedCrd } from "./crd-schema";
 // A Kubernetes API server for tests, over real HTTP, for the kinds a Kubernetes live source reads:
 // GET /apis/<group>/<version>/<plural> lists every namespace's objects with the list's resourceVersion;
 // with ?watch=true it streams newline-delimited JSON events from a resourceVersion (ADDED, MODIFIED,
-// DELETED; BOOKMARK when allowWatchBookmarks asks for them), and answers a resourceVersion older than the
-// watch cache with an ERROR event carrying 410 Gone, as the API server does. Bearer token required.
+// DELETED; BOOKMARK when allowWatchBookmarks asks for them): first the events after that version from its
+// history (as the API server's watch cache replays them, deletions included), then new ones; without a
+// version, the objects held as ADDED. A resourceVersion older than the history (compact()) gets an ERROR
+// event carrying 410 Gone, as the API server answers. Bearer token required.
 // Every object it holds is validated against its CRD's schema (../shared/specs/flux-crds, argocd-crds);
 // a violation is kept in `violations` (and the object refused), so tests fail on it.
 
@@ -32,6 +34,8 @@ export interface KubernetesTestServer {
   token: string;
   /** Requests received: lists and watches by plural, and refused ones. */
   requests: { list: Record<string, number>; watch: Record<string, number>; unauthorized: number; notFound: number };
+  /** The resourceVersion each watch asked to start from, by plural ("" when none). */
+  watchedFrom: Record<string, string[]>;
   violations: string[];
   /** Adds or replaces an object (ADDED or MODIFIED to open watches); refused if it breaks its CRD's schema. */
   upsert(object: KubeObject): void;
@@ -64,6 +68,9 @@ export async function startKubernetesTestServer(options: { token?: string; port?
   const sockets = new Set<Socket>();
   const violations: string[] = [];
   const requests: KubernetesTestServer["requests"] = { list: {}, watch: {}, unauthorized: 0, notFound: 0 };
+  const watchedFrom: Record<string, string[]> = {};
+  /** Every change since the last compaction, in order, as the watch cache keeps them. */
+  let history: { plural: string; type: string; object: KubeObject }[] = [];
   let absent = new Set<string>();
   let rv = options.resourceVersion ?? 100;
   let compactedBelow = 0;
@@ -71,6 +78,7 @@ export async function startKubernetesTestServer(options: { token?: string; port?
   const kindOf = (kind: WatchedKind["kind"]) => WATCHED_KINDS.find((k) => k.kind === kind) as WatchedKind;
   const send = (w: Watcher, event: unknown) => w.res.write(`${JSON.stringify(event)}\n`);
   const notify = (plural: string, type: string, object: KubeObject) => {
+    history.push({ plural, type, object });
     for (const w of watchers) if (w.plural === plural) send(w, { type, object });
   };
 
@@ -99,17 +107,19 @@ export async function startKubernetesTestServer(options: { token?: string; port?
       return res.end(JSON.stringify({ apiVersion: `${kind.group}/${kind.version}`, kind: `${kind.kind}List`, metadata: { resourceVersion: String(rv) }, items: [...held.values()] }));
     }
     requests.watch[kind.plural] = (requests.watch[kind.plural] ?? 0) + 1;
-    const from = Number(url.searchParams.get("resourceVersion") || "0");
+    const version = url.searchParams.get("resourceVersion") ?? "";
+    (watchedFrom[kind.plural] ??= []).push(version);
+    const from = Number(version || "0");
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
     res.flushHeaders();
     const w: Watcher = { plural: kind.plural, res, bookmarks: url.searchParams.get("allowWatchBookmarks") === "true" };
-    if (from < compactedBelow) {
+    if (version && version !== "0" && from < compactedBelow) {
       // The API server's answer to a watch from a compacted resourceVersion: one ERROR event, then the end.
       send(w, { type: "ERROR", object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `too old resource version: ${from} (${compactedBelow})`, reason: "Expired", code: 410 } });
       return res.end();
     }
-    // Changes since `from` that the watch missed (this server keeps only the latest state of each object).
-    for (const o of held.values()) if (Number(o.metadata.resourceVersion) > from) send(w, { type: "MODIFIED", object: o });
+    if (!version || version === "0") for (const o of held.values()) send(w, { type: "ADDED", object: o });
+    else for (const h of history) if (h.plural === kind.plural && Number(h.object.metadata.resourceVersion) > from) send(w, h);
     watchers.add(w);
     res.on("close", () => watchers.delete(w));
   });
@@ -124,6 +134,7 @@ export async function startKubernetesTestServer(options: { token?: string; port?
     url: `http://127.0.0.1:${port}`,
     token,
     requests,
+    watchedFrom,
     violations,
     upsert(object) {
       const kind = kindOf(object.kind);
@@ -150,6 +161,7 @@ export async function startKubernetesTestServer(options: { token?: string; port?
     compact() {
       // etcd's resourceVersion is global: another kind's write moves it past what the watches saw.
       compactedBelow = ++rv;
+      history = [];
     },
     bookmark() {
       for (const w of watchers) {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "LiveSource" ADD COLUMN     "resumeState" JSONB;
