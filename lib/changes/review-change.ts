@@ -11,7 +11,7 @@ import { gateRefusal } from "./gate-refusal";
 import { refreshMergeGates } from "./merge-gates";
 import type { Requester } from "./open-promotion";
 
-async function changeWithRepository(prisma: PrismaClient, id: number) {
+export async function changeWithRepository(prisma: PrismaClient, id: number) {
   const row = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: true } });
   if (!row) throw new DomainError(`There is no change #${id}.`);
   if (row.number === null) throw new DomainError(`Change #${id} has no number on its forge yet.`);
@@ -21,7 +21,7 @@ async function changeWithRepository(prisma: PrismaClient, id: number) {
   return { ...row, number: row.number, label: changeLabel({ provider: row.repository.provider, repository: row.repository.name, number: row.number, id: row.id }) };
 }
 
-function explain(error: unknown): never {
+export function explain(error: unknown): never {
   if (isScmError(error)) throw new DomainError(error.message);
   throw error;
 }

@@ -211,6 +211,18 @@ export interface MergeGates {
   requestedReviewers: string[];
   /** Reads the forge refused (no permission for branch protection…): said on the page, not fatal. */
   notes: string[];
+  /**
+   * The forge's auto-merge of this change request, when it is on (GitHub `auto_merge`, GitLab
+   * `merge_when_pipeline_succeeds`): the forge merges by itself once the gates pass. `enabledBy` is
+   * the forge account that turned it on (Ferry's own token when turned on through Ferry).
+   */
+  autoMerge?: { enabledBy: string | null; method: string | null } | null;
+}
+
+export interface EnableAutoMergeInput {
+  /** The head commit the reviewer saw: the forge refuses (StaleBaseError) when the branch moved since. */
+  expectedHeadSha: string;
+  method?: MergeMethod;
 }
 
 /** One configured repository on one forge. All methods may throw ForgeUnavailableError. */
@@ -313,6 +325,18 @@ export interface ScmRepository {
    * viewed, on a review/check webhook and before Ferry merges, never per poll. Plain git has none.
    */
   readMergeGates?(number: number): Promise<MergeGates>;
+
+  /**
+   * Turns on the forge's auto-merge ("merge when ready"): the forge merges the change request itself
+   * once its required reviews and checks pass, and announces it with its usual webhook. GitHub:
+   * `enablePullRequestAutoMerge`; GitLab: `PUT …/merge` with `auto_merge`. Plain git has none.
+   * @throws StaleBaseError if the head moved from `expectedHeadSha`
+   * @throws ConflictError if the forge refuses (nothing to wait for, a draft, auto-merge not allowed)
+   */
+  enableAutoMerge?(number: number, input: EnableAutoMergeInput): Promise<void>;
+
+  /** Turns the forge's auto-merge off again; turning off what is off is not an error. */
+  disableAutoMerge?(number: number): Promise<void>;
 
   /** Tells reviewers something on the change request (GitHub: an issue comment; GitLab: a note). Plain git has no thread. */
   commentOnChangeRequest?(number: number, body: string): Promise<void>;

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cancelAutoMergeAction, enableAutoMergeAction } from "@/lib/actions/changes/auto-merge";
 import { closeChangeAction, mergeChangeAction } from "@/lib/actions/changes/review-change";
 import { updateChangeAction } from "@/lib/actions/changes/update-change";
 
@@ -18,6 +19,18 @@ export async function closeChange(input: { id: number }) {
 
 export async function updateChangeOnHead(input: { id: number }) {
   const result = await updateChangeAction(input);
+  if (result.ok) revalidatePath("/", "layout");
+  return result;
+}
+
+export async function mergeWhenReady(input: { id: number; headSha: string; planDigest: string }) {
+  const result = await enableAutoMergeAction(input);
+  if (result.ok) revalidatePath("/", "layout");
+  return result;
+}
+
+export async function cancelMergeWhenReady(input: { id: number }) {
+  const result = await cancelAutoMergeAction(input);
   if (result.ok) revalidatePath("/", "layout");
   return result;
 }

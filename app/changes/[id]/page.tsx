@@ -15,6 +15,9 @@ import { BaseNotice } from "@/components/changes/base-notice";
 import { DiffView } from "@/components/changes/diff-view";
 import { RenderedDiff } from "@/components/changes/rendered-diff";
 import { ReviewButtons } from "@/components/changes/review-buttons";
+import { AutoMerge } from "@/components/changes/auto-merge";
+import { autoMergeRequestedBy } from "@/lib/changes/auto-merge";
+import { describeActors } from "@/lib/data/changes";
 import { MergeGates } from "@/components/changes/merge-gates";
 import { mergeGatesForPage } from "@/lib/changes/merge-gates";
 import { gateRefusal } from "@/lib/changes/gate-refusal";
@@ -65,6 +68,14 @@ export default async function ChangePage({ params }: { params: Params }) {
   // The forge's reviews, checks and pipelines of this head (cached on the change; read again when stale).
   const gates = await mergeGatesForPage(prisma, change.id);
   const gateBlock = isOpen && gates.gates ? gateRefusal(gates.gates, change.headSha) : null;
+  const mergeDenied = decide("change.merge");
+  // Merge when ready: the forge's auto-merge, offered while its gates of the reviewed head are pending
+  // to someone who may merge (plain git has no gates, so never there). Who turned it on through Ferry is
+  // its audit row; the forge's own record names only the account of Ferry's token.
+  const autoOn = isOpen && gates.gates?.autoMerge && gates.gates.headSha === change.headSha ? gates.gates.autoMerge : null;
+  const asked = autoOn || (change.merged && !change.merged.by) ? await autoMergeRequestedBy(prisma, change.id) : null;
+  const askedBy = asked?.actorId ? ((await describeActors(prisma, [asked.actorId])).get(asked.actorId) ?? asked.actorId) : null;
+  const offerAutoMerge = isOpen && !autoOn && gateBlock !== null && mergeDenied === null && !!change.headSha && gates.gates?.headSha === change.headSha;
   const consequence =
     stored.fields?.length && change.toEnv ? `${change.toEnv} will run ${stored.fields.map((f) => `${f.name} ${f.to ?? "(removed)"}`).join(", ")}.` : null;
 
@@ -103,7 +114,8 @@ export default async function ChangePage({ params }: { params: Params }) {
 
       {change.merged ? (
         <p data-testid="change-merged" className="rounded border border-violet-200 bg-violet-50 p-3 text-sm text-violet-900">
-          Merged into <span className="font-mono">{change.baseBranch}</span> by <strong>{change.merged.by ?? `someone on ${forgeName(change.repository.provider)}`}</strong>
+          Merged into <span className="font-mono">{change.baseBranch}</span> by{" "}
+          <strong>{change.merged.by ?? (askedBy ? `${forgeName(change.repository.provider)} (auto-merge turned on by ${askedBy})` : `someone on ${forgeName(change.repository.provider)}`)}</strong>
           {change.merged.at ? (
             <>
               {" "}
@@ -156,6 +168,15 @@ export default async function ChangePage({ params }: { params: Params }) {
 
       <MergeGates shown={gates} forge={forgeName(change.repository.provider)} />
 
+      <AutoMerge
+        id={change.id}
+        reviewed={reviewedVersion(change)}
+        forge={forgeName(change.repository.provider)}
+        on={autoOn ? { by: askedBy ?? (autoOn.enabledBy ? `${autoOn.enabledBy} on ${forgeName(change.repository.provider)}` : null), at: askedBy ? (asked?.at.toISOString() ?? null) : null } : null}
+        offer={offerAutoMerge}
+        mayCancel={mergeDenied === null}
+      />
+
       {isOpen ? (
         <ReviewButtons
           id={change.id}
@@ -163,7 +184,7 @@ export default async function ChangePage({ params }: { params: Params }) {
           label={change.label}
           baseBranch={change.baseBranch}
           consequence={consequence}
-          mergeRefusal={decide("change.merge") ?? gateBlock}
+          mergeRefusal={mergeDenied ?? gateBlock}
           closeRefusal={decide("change.close")}
         />
       ) : null}

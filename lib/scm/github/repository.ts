@@ -5,6 +5,7 @@ import type {
   CloseChangeRequestInput,
   CommitInfo,
   CreateBranchWithCommitInput,
+  EnableAutoMergeInput,
   FindChangeRequestInput,
   KnownChangeRequest,
   LogOptions,
@@ -17,6 +18,7 @@ import type {
   UpdateChangeRequestInput,
 } from "../types";
 import { assertBranchName, assertSafeRef } from "./arguments";
+import { disablePullAutoMerge, enablePullAutoMerge } from "./auto-merge";
 import { credentialsFromEnv, InstallationTokens, StaticToken, statusOf, authenticateWith, type GitHubCredentials, type TokenSource } from "./auth";
 import { createOctokit, type GitHubClientTuning } from "./client";
 import { fail, type GitHubContext } from "./context";
@@ -199,6 +201,14 @@ export class GitHubRepository implements ScmRepository {
 
   pollChangeRequests(known: KnownChangeRequest[]): Promise<PolledChangeRequest[]> {
     return pollPullRequests(this.ctx, known);
+  }
+
+  enableAutoMerge(number: number, input: EnableAutoMergeInput): Promise<void> {
+    return this.serialised(() => enablePullAutoMerge(this.ctx, number, input));
+  }
+
+  disableAutoMerge(number: number): Promise<void> {
+    return this.serialised(() => disablePullAutoMerge(this.ctx, number));
   }
 
   commentOnChangeRequest(number: number, body: string): Promise<void> {

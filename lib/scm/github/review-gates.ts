@@ -89,7 +89,8 @@ export async function readGitHubMergeGates(ctx: GitHubContext, number: number): 
   gates.push(...reviewGates(reviews, head, protection.requiredApprovals));
   gates.push(...checkGates(runs, statuses, protection.requiredChecks));
   const requestedReviewers = [...(pull.requested_reviewers ?? []).map((u) => u.login), ...(pull.requested_teams ?? []).map((t) => `${owner}/${t.slug}`)];
-  return { headSha: head, readAt: new Date().toISOString(), gates, requestedReviewers, notes };
+  const autoMerge = pull.auto_merge ? { enabledBy: pull.auto_merge.enabled_by?.login ?? null, method: pull.auto_merge.merge_method ?? null } : null;
+  return { headSha: head, readAt: new Date().toISOString(), gates, requestedReviewers, notes, autoMerge };
 }
 
 function reviewGates(reviews: readonly WireReview[], head: string, requiredApprovals: number | null): MergeGate[] {

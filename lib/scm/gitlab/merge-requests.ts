@@ -2,6 +2,7 @@ import { ConflictError, InvalidInputError, RefNotFoundError, StaleBaseError } fr
 import type {
   ChangeRequest,
   CloseChangeRequestInput,
+  EnableAutoMergeInput,
   FindChangeRequestInput,
   MergeChangeRequestInput,
   OpenChangeRequestInput,
@@ -218,4 +219,54 @@ function assertIid(ctx: GitLabContext, iid: number): void {
 
 function sameLabels(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
+}
+
+/**
+ * GitLab's auto-merge: `PUT …/merge` with `auto_merge` (GitLab 17.11+) and, for older servers, the
+ * deprecated `merge_when_pipeline_succeeds` it replaces; `sha` binds it to the head the reviewer saw.
+ * GitLab merges at once when nothing is left to wait for: that is reported as a ConflictError naming
+ * it, so the caller records the merge rather than an auto-merge that will never fire.
+ */
+export async function enableMergeRequestAutoMerge(ctx: GitLabContext, iid: number, input: EnableAutoMergeInput): Promise<void> {
+  assertIid(ctx, iid);
+  if (!/^[0-9a-f]{40,64}$/.test(input.expectedHeadSha)) throw new InvalidInputError(ctx.repository, `"${input.expectedHeadSha}" is not a full git object id.`);
+  if (input.method === "rebase") throw new InvalidInputError(ctx.repository, 'GitLab merges with the project\'s merge method; ask for "merge" or "squash".');
+  const action = `turn on auto-merge of merge request !${iid}`;
+  let mr: WireMergeRequest;
+  try {
+    mr = (await ctx.client.call({ action, write: true }, (api) =>
+      api.MergeRequests.accept(ctx.projectPath, iid, { sha: input.expectedHeadSha, autoMerge: true, mergeWhenPipelineSucceeds: true, ...(input.method === "squash" ? { squash: true } : {}) }),
+      { raw: true },
+    )) as unknown as WireMergeRequest;
+  } catch (error) {
+    const failure = describeFailure(error);
+    if (failure.status === 404) throw notFound(ctx, iid, error);
+    if (failure.status === 409 && /SHA does not match HEAD/i.test(failure.message)) {
+      const current = await showMergeRequest(ctx, iid).catch(() => null);
+      throw new StaleBaseError(ctx.repository, current?.source_branch ?? `!${iid}`, input.expectedHeadSha, /([0-9a-f]{40,64})/.exec(failure.message)?.[1] ?? current?.sha ?? null, { cause: error });
+    }
+    if (failure.status === 405 || failure.status === 406 || failure.status === 422) {
+      throw new ConflictError(ctx.repository, `GitLab refused auto-merge of merge request !${iid}: "${failure.message}" (${failure.status}).`, { cause: error });
+    }
+    throw ctx.client.fail(error, { action, write: true });
+  }
+  if (mr.state === "merged") throw new ConflictError(ctx.repository, `Merge request !${iid} of "${ctx.repository}" had nothing left to wait for: GitLab merged it at once.`);
+}
+
+export async function disableMergeRequestAutoMerge(ctx: GitLabContext, iid: number): Promise<void> {
+  assertIid(ctx, iid);
+  const action = `turn off auto-merge of merge request !${iid}`;
+  try {
+    await ctx.client.call({ action, write: true }, (api) => api.MergeRequests.cancelOnPipelineSuccess(ctx.projectPath, iid), { raw: true });
+  } catch (error) {
+    const failure = describeFailure(error);
+    if (failure.status === 404) throw notFound(ctx, iid, error);
+    // 406: auto-merge was not on (already merged by it, or cancelled on GitLab): the outcome asked for, unless it merged.
+    if (failure.status === 406) {
+      const current = await showMergeRequest(ctx, iid).catch(() => null);
+      if (current?.state === "merged") throw new ConflictError(ctx.repository, `Merge request !${iid} of "${ctx.repository}" is already merged.`, { cause: error });
+      return;
+    }
+    throw ctx.client.fail(error, { action, write: true });
+  }
 }

@@ -8,6 +8,7 @@ import type {
   CloseChangeRequestInput,
   CommitInfo,
   CreateBranchWithCommitInput,
+  EnableAutoMergeInput,
   FindChangeRequestInput,
   KnownChangeRequest,
   LogOptions,
@@ -25,7 +26,7 @@ import { foldersOf, planCommitActions } from "./commit-actions";
 import { short, type GitLabContext } from "./context";
 import { describeFailure, FILE_STATE_MESSAGE, RACE_MESSAGE } from "./errors";
 import { parseGitLabUrl, type GitLabLocation } from "./location";
-import { closeMergeRequest, commentOnMergeRequest, findMergeRequest, getMergeRequest, mergeMergeRequest, openMergeRequest, updateMergeRequest } from "./merge-requests";
+import { closeMergeRequest, commentOnMergeRequest, disableMergeRequestAutoMerge, enableMergeRequestAutoMerge, findMergeRequest, getMergeRequest, mergeMergeRequest, openMergeRequest, updateMergeRequest } from "./merge-requests";
 import { pollMergeRequests } from "./poll-merge-requests";
 import { listFolders } from "./list-folders";
 import { readGitLabMergeGates } from "./review-gates";
@@ -245,6 +246,14 @@ export class GitLabRepository implements ScmRepository {
 
   readMergeGates(number: number): Promise<MergeGates> {
     return readGitLabMergeGates(this.ctx, number);
+  }
+
+  enableAutoMerge(number: number, input: EnableAutoMergeInput): Promise<void> {
+    return enableMergeRequestAutoMerge(this.ctx, number, input);
+  }
+
+  disableAutoMerge(number: number): Promise<void> {
+    return disableMergeRequestAutoMerge(this.ctx, number);
   }
 
   // ---- internals ----

@@ -65,5 +65,7 @@ export async function readGitLabMergeGates(ctx: GitLabContext, iid: number): Pro
     const state: MergeGate["state"] = pipeline.status === "success" ? "success" : ["failed", "canceled", "canceling"].includes(pipeline.status) ? "failure" : "pending";
     gates.push({ kind: "pipeline", name: `Pipeline #${pipeline.id}`, state, required: true, detail: pipeline.status.replaceAll("_", " "), ...(pipeline.web_url ? { url: pipeline.web_url } : {}) });
   }
-  return { headSha: mr.sha ?? "", readAt: new Date().toISOString(), gates, requestedReviewers: [], notes };
+  // merge_when_pipeline_succeeds is what GitLab still reports when auto-merge (its new name) is on; merge_user set it.
+  const autoMerge = mr.state === "opened" && mr.merge_when_pipeline_succeeds ? { enabledBy: mr.merge_user?.username ?? null, method: null } : null;
+  return { headSha: mr.sha ?? "", readAt: new Date().toISOString(), gates, requestedReviewers: [], notes, autoMerge };
 }

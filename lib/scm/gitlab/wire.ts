@@ -58,6 +58,10 @@ export interface WireMergeRequest {
   web_url: string;
   /** Only on single merge request responses. */
   head_pipeline?: { id: number; status: string } | null;
+  /** Whether auto-merge is on (GitLab 17.11+ still reports its new auto-merge under this old name). */
+  merge_when_pipeline_succeeds?: boolean;
+  /** Who set it to merge (auto-merge), or who merged it. */
+  merge_user?: WireUser | null;
 }
 
 export interface WireApprovals {

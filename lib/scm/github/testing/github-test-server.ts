@@ -5,7 +5,7 @@ import type OpenAPIBackend from "openapi-backend";
 import { basicPassword, gitServiceOf, ServedGitRepository, type GitService } from "../../testing/served-git-repository";
 import { formOf, OAuthTestApp, sendOAuth, type OAuthTestAppOptions, type OAuthTestUser } from "../../testing/oauth-test-app";
 import { GitModel, type FlatEntry } from "./git-model";
-import { executeGraphql } from "./graphql";
+import { executeGraphql, GraphqlRefusal } from "./graphql";
 import { githubApi } from "./openapi";
 
 // A local stand-in for api.github.com: the endpoints the GitHub provider uses, over an in-memory
@@ -62,6 +62,8 @@ export interface ServerPull {
   /** Users and team slugs asked for a review (POST requested_reviewers). */
   requestedReviewers?: string[];
   requestedTeams?: string[];
+  /** Auto-merge, as enablePullRequestAutoMerge turned it on: merged by the server once branch protection passes. */
+  autoMerge?: { enabledBy: string; method: "MERGE" | "SQUASH" | "REBASE"; enabledAt: string } | null;
 }
 
 /** Branch protection of one branch: what GET branch shows of it, and what GET branch protection answers (admins only). */
@@ -116,6 +118,8 @@ export class GitHubTestServer {
   readonly protection = new Map<string, ServerProtection>();
   /** Comments in each pull request's conversation (issue comments), oldest first. */
   readonly comments = new Map<number, { body: string; at: string }[]>();
+  /** The repository setting "Allow auto-merge"; without it GitHub refuses enablePullRequestAutoMerge. */
+  allowAutoMerge = true;
   /** Truncate recursive tree listings beyond this many entries (GitHub: 100,000 / 7 MB). */
   maxTreeEntries = 100_000;
   /** Told of every state change a webhook would report (e.g. to deliver webhooks, as the e2e forge does). */
@@ -461,7 +465,7 @@ export class GitHubTestServer {
       if (!(error instanceof HttpError)) throw error;
       return this.record(req, url, "graphql", { status: error.status, body: { message: error.message, documentation_url: DOCS } });
     }
-    const answer = await executeGraphql({ owner: this.owner, repo: this.repo, pullGraph: (n) => this.pullGraph(n) }, body);
+    const answer = await executeGraphql({ owner: this.owner, repo: this.repo, pullGraph: (n) => this.pullGraph(n), mutations: this.mutations() }, body);
     this.violations.push(...answer.violations);
     return this.record(req, url, "graphql", { status: answer.status, body: answer.body });
   }
@@ -741,14 +745,79 @@ export class GitHubTestServer {
     if (typeof input.sha === "string" && input.sha !== head) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
     const base = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
     if (!this.git.isAncestor(base, head)) throw new HttpError(405, "Pull Request is not mergeable");
+    const sha = this.landPull(pull, input.merge_method === "squash" || input.merge_method === "rebase" ? "squash" : "merge", typeof input.commit_message === "string" ? input.commit_message : undefined);
+    return { sha, merged: true, message: "Pull Request successfully merged" };
+  }
+
+  /** Writes the merge commit, moves the base branch, closes the pull request as merged and announces it. */
+  private landPull(pull: ServerPull, method: "merge" | "squash", commitMessage?: string): string {
+    const head = this.headSha(pull);
+    const base = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
     const tree = this.git.commitObject(head)?.tree ?? "";
-    const method = input.merge_method ?? "merge";
-    const message = typeof input.commit_message === "string" ? input.commit_message : `Merge pull request #${pull.number} from ${this.owner}/${pull.head}`;
+    const message = commitMessage ?? `Merge pull request #${pull.number} from ${this.owner}/${pull.head}`;
     const sha = this.git.commit({ tree, parents: method === "merge" ? [base, head] : [base], message });
     this.git.refs.set(`refs/heads/${pull.base}`, sha);
-    Object.assign(pull, { state: "closed", headSha: head, mergedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), mergeCommitSha: sha });
+    Object.assign(pull, { state: "closed", headSha: head, autoMerge: null, mergedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), mergeCommitSha: sha });
     this.onEvent?.({ kind: "pull_request.merged", pull: { ...pull }, before: base, after: sha });
-    return { sha, merged: true, message: "Pull Request successfully merged" };
+    return sha;
+  }
+
+  /** Check runs of a commit as CI reports them; an auto-merge waiting for them merges once they pass, as GitHub does. */
+  reportChecks(sha: string, runs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: "success" | "failure" | null }[]): void {
+    this.checkRuns.set(sha, runs);
+    this.settleAutoMerge();
+  }
+
+  /** Merges every open pull request whose auto-merge is on and whose branch protection now passes (after a check or review changed). */
+  settleAutoMerge(): number[] {
+    const merged: number[] = [];
+    for (const pull of this.pulls.values()) {
+      if (pull.state !== "open" || pull.draft || !pull.autoMerge) continue;
+      const head = this.headSha(pull);
+      if (this.protectionBlock(pull, head)) continue;
+      const base = this.git.refs.get(`refs/heads/${pull.base}`) ?? "";
+      // Behind its base (as mergePull requires): it waits, as GitHub's does for a branch that must be updated.
+      if (!this.git.isAncestor(base, head)) continue;
+      this.landPull(pull, pull.autoMerge.method === "MERGE" ? "merge" : "squash");
+      merged.push(pull.number);
+    }
+    return merged;
+  }
+
+  /** GraphQL node id of a pull request (GitHub's are opaque; these only need to round-trip). */
+  private pullNodeId(number: number): string {
+    return `PR_${Buffer.from(`${this.owner}/${this.repo}#${number}`).toString("base64url")}`;
+  }
+
+  private pullByNodeId(id: unknown): ServerPull {
+    const pull = [...this.pulls.values()].find((p) => this.pullNodeId(p.number) === id);
+    if (!pull) throw new GraphqlRefusal("NOT_FOUND", `Could not resolve to a node with the global id of '${String(id)}'`);
+    return pull;
+  }
+
+  /** The Mutation fields the server implements, as GitHub answers them (refusals are UNPROCESSABLE errors beside null data). */
+  private mutations(): Record<string, (args: { input: Record<string, unknown> }) => unknown> {
+    const actor = { __typename: "Bot", login: "ferry-app" };
+    return {
+      enablePullRequestAutoMerge: ({ input }) => {
+        const pull = this.pullByNodeId(input.pullRequestId);
+        if (pull.state !== "open") throw new GraphqlRefusal("UNPROCESSABLE", "Pull request is not open");
+        if (!this.allowAutoMerge) throw new GraphqlRefusal("UNPROCESSABLE", "Auto merge is not allowed for this repository");
+        if (pull.draft) throw new GraphqlRefusal("UNPROCESSABLE", "Can't enable auto-merge for this pull request: it is a draft");
+        const head = this.headSha(pull);
+        if (typeof input.expectedHeadOid === "string" && input.expectedHeadOid !== head) throw new GraphqlRefusal("UNPROCESSABLE", "Head sha didn't match expected head sha");
+        if (!this.protectionBlock(pull, head)) throw new GraphqlRefusal("UNPROCESSABLE", "Pull request is in clean status");
+        const method = input.mergeMethod === "SQUASH" || input.mergeMethod === "REBASE" ? input.mergeMethod : "MERGE";
+        pull.autoMerge = { enabledBy: actor.login, method, enabledAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") };
+        pull.updatedAt = pull.autoMerge.enabledAt;
+        return { actor, clientMutationId: input.clientMutationId ?? null, pullRequest: this.pullGraph(pull.number) };
+      },
+      disablePullRequestAutoMerge: ({ input }) => {
+        const pull = this.pullByNodeId(input.pullRequestId);
+        pull.autoMerge = null;
+        return { actor, clientMutationId: input.clientMutationId ?? null, pullRequest: this.pullGraph(pull.number) };
+      },
+    };
   }
 
   /** Why branch protection refuses merging `head` now (GitHub's 405 messages), or null. */
@@ -856,6 +925,9 @@ export class GitHubTestServer {
       closed_at: pull.state === "closed" ? pull.updatedAt : null,
       merged_at: pull.mergedAt,
       merge_commit_sha: pull.mergeCommitSha,
+      auto_merge: pull.autoMerge
+        ? { enabled_by: { ...((t as { user?: object }).user ?? {}), login: pull.autoMerge.enabledBy, type: "Bot" }, merge_method: pull.autoMerge.method.toLowerCase(), commit_title: "", commit_message: "" }
+        : null,
       head: { ...t.head, ref: pull.head, sha: headSha, label: `${this.owner}:${pull.head}`, repo: this.repoJson(t.head.repo) },
       base: { ...t.base, ref: pull.base, sha: baseSha, label: `${this.owner}:${pull.base}`, repo: this.repoJson(t.base.repo) },
       ...(full
@@ -882,10 +954,14 @@ export class GitHubTestServer {
     const runs = this.checkRuns.get(head) ?? [];
     const rollup = runs.some((r) => r.status === "completed" && r.conclusion === "failure") ? "FAILURE" : runs.some((r) => r.status !== "completed") ? "PENDING" : "SUCCESS";
     return {
+      id: this.pullNodeId(pull.number),
       number: pull.number,
       title: pull.title,
       body: pull.body,
       url: `${this.repositoryUrl}/pull/${pull.number}`,
+      autoMergeRequest: pull.autoMerge
+        ? { enabledAt: pull.autoMerge.enabledAt, enabledBy: { __typename: "Bot", login: pull.autoMerge.enabledBy }, mergeMethod: pull.autoMerge.method, authorEmail: null, commitBody: null, commitHeadline: null }
+        : null,
       state: pull.mergedAt ? "MERGED" : open ? "OPEN" : "CLOSED",
       isDraft: pull.draft,
       createdAt: pull.createdAt,

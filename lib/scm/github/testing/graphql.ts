@@ -19,10 +19,22 @@ export interface GraphqlHost {
   owner: string;
   repo: string;
   pullGraph(number: number): Record<string, unknown> | null;
+  /** Mutations the server carries out (root fields of the Mutation type), by name; they throw GraphqlRefusal to refuse. */
+  mutations?: Record<string, (args: { input: Record<string, unknown> }) => unknown>;
 }
 
 /** GitHub answers an unknown node with data: null there and an error of type NOT_FOUND. */
 class NotFound extends Error {}
+
+/** A refusal GitHub answers as an error beside data (e.g. UNPROCESSABLE "Pull request is in clean status"): not a violation. */
+export class GraphqlRefusal extends Error {
+  constructor(
+    readonly type: "UNPROCESSABLE" | "NOT_FOUND" | "FORBIDDEN",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export async function executeGraphql(host: GraphqlHost, body: unknown): Promise<{ status: number; body: unknown; violations: string[] }> {
   const request = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown>; operationName?: string };
@@ -38,10 +50,11 @@ export async function executeGraphql(host: GraphqlHost, body: unknown): Promise<
       },
     };
   };
-  const result = await graphql({ schema: await githubSchema(), source: request.query, variableValues: request.variables, operationName: request.operationName, rootValue: { repository } });
+  const result = await graphql({ schema: await githubSchema(), source: request.query, variableValues: request.variables, operationName: request.operationName, rootValue: { repository, ...host.mutations } });
   const violations: string[] = [];
   const errors = (result.errors ?? []).map((error) => {
     if (error.originalError instanceof NotFound) return { type: "NOT_FOUND", path: error.path, locations: error.locations, message: error.message };
+    if (error.originalError instanceof GraphqlRefusal) return { type: error.originalError.type, path: error.path, locations: error.locations, message: error.message };
     violations.push(`graphql: ${error.message}${error.path ? ` at ${error.path.join(".")}` : ""}`);
     return { message: error.message, locations: error.locations, path: error.path };
   });

@@ -84,6 +84,8 @@ export interface ServerMergeRequest {
    */
   approvalRules?: { name: string; approvalsRequired: number; eligible: string[] }[];
   requestedChanges: boolean;
+  /** Auto-merge ("merge when pipeline succeeds"), set through `PUT …/merge`: who set it. The server merges once the MR is ready. */
+  autoMergeBy?: string | null;
 }
 
 export interface GitLabTestServerOptions {
@@ -233,6 +235,34 @@ export class GitLabTestServer {
   setPipeline(iid: number, status: string): void {
     const mr = this.mustMr(iid);
     mr.pipeline = { id: this.nextPipelineId++, status, sha: this.headOf(mr) ?? "0".repeat(40) };
+    this.settleAutoMerge();
+  }
+
+  /** Merges every merge request set to auto-merge that is ready now (after a pipeline or an approval changed), as GitLab does. */
+  settleAutoMerge(): number[] {
+    const merged: number[] = [];
+    for (const mr of this.mergeRequests.values()) {
+      if (mr.state !== "opened" || !mr.autoMergeBy || !this.readyToMerge(mr)) continue;
+      const head = this.headOf(mr);
+      const target = this.model.branches.get(mr.targetBranch);
+      const files = head && target ? this.mergeFiles(target, head) : null;
+      if (!head || !target || !files) continue;
+      this.land(mr, head, target, files, {});
+      merged.push(mr.iid);
+    }
+    return merged;
+  }
+
+  /** What auto-merge waits for: not a draft, no requested changes, every approval rule met, the head pipeline green (when there is one). */
+  private readyToMerge(mr: ServerMergeRequest): boolean {
+    const head = this.headOf(mr);
+    return (
+      !isDraft(mr.title) &&
+      !mr.requestedChanges &&
+      this.rulesOf(mr).every((rule) => rule.approved) &&
+      (!mr.pipeline || (mr.pipeline.status === "success" && mr.pipeline.sha === head)) &&
+      !this.conflicts(mr)
+    );
   }
 
   // ---- HTTP ----
@@ -300,6 +330,8 @@ export class GitLabTestServer {
         return this.editMergeRequest(res, Number(param(1)), b);
       case "PUT merge_requests/:/merge":
         return this.acceptMergeRequest(res, Number(param(1)), b);
+      case "POST merge_requests/:/cancel_merge_when_pipeline_succeeds":
+        return this.cancelAutoMerge(res, Number(param(1)));
       case "GET merge_requests/:/approvals":
         return this.getApprovals(res, Number(param(1)));
       case "GET merge_requests/:/approval_state":
@@ -630,13 +662,27 @@ export class GitLabTestServer {
     const mr = this.mergeRequests.get(iid);
     if (!mr) return this.send(res, 404, { message: "404 Not found" }, errorShape);
     const head = this.headOf(mr);
-    if (mr.state !== "opened" || isDraft(mr.title) || !head) return this.send(res, 405, { message: "405 Method Not Allowed" }, errorShape);
+    const auto = body.auto_merge === true || body.merge_when_pipeline_succeeds === true;
+    // Auto-merge may be set on a draft (it waits for it); an immediate merge may not.
+    if (mr.state !== "opened" || (!auto && isDraft(mr.title)) || !head) return this.send(res, 405, { message: "405 Method Not Allowed" }, errorShape);
     const sha = str(body.sha);
     if (sha && sha !== head) return this.send(res, 409, { message: `SHA does not match HEAD of source branch: ${head}` }, errorShape);
     const targetHead = this.model.branches.get(mr.targetBranch);
     if (!targetHead) return this.send(res, 405, { message: "405 Method Not Allowed" }, errorShape);
+    if (auto && !this.readyToMerge(mr)) {
+      // GitLab answers 200 with the MR set to merge when ready, and merges later (settleAutoMerge).
+      mr.autoMergeBy = BOT.username;
+      mr.updatedAt = this.now();
+      return this.send(res, 200, this.wireMergeRequest(mr, true), mergeRequestShape);
+    }
     const merged = this.mergeFiles(targetHead, head);
     if (!merged) return this.send(res, 406, { message: "Branch cannot be merged" }, errorShape);
+    this.land(mr, head, targetHead, merged, body);
+    return this.send(res, 200, this.wireMergeRequest(mr, true), mergeRequestShape);
+  }
+
+  /** Writes the merge (or squash) commit, moves the target branch, marks the MR merged and announces it. */
+  private land(mr: ServerMergeRequest, head: string, targetHead: string, merged: Map<string, ModelFile>, body: Record<string, unknown>): void {
     const squash = body.squash === true;
     const commit = this.model.commit({
       parents: squash ? [targetHead] : [targetHead, head],
@@ -647,11 +693,21 @@ export class GitLabTestServer {
     this.model.branches.set(mr.targetBranch, commit.id);
     mr.state = "merged";
     mr.finalSha = head;
+    mr.autoMergeBy = null;
     mr.mergedAt = this.now();
     mr.updatedAt = mr.mergedAt;
     if (squash) mr.squashCommitSha = commit.id;
     else mr.mergeCommitSha = commit.id;
     this.onEvent?.({ kind: "merge_request.merged", mergeRequest: { ...mr }, before: targetHead, after: commit.id });
+  }
+
+  /** POST …/cancel_merge_when_pipeline_succeeds: 406 when auto-merge is not on, as GitLab answers. */
+  private cancelAutoMerge(res: http.ServerResponse, iid: number): void {
+    const mr = this.mergeRequests.get(iid);
+    if (!mr) return this.send(res, 404, { message: "404 Not found" }, errorShape);
+    if (mr.state !== "opened" || !mr.autoMergeBy) return this.send(res, 406, { message: "406 Not Acceptable" }, errorShape);
+    mr.autoMergeBy = null;
+    mr.updatedAt = this.now();
     return this.send(res, 200, this.wireMergeRequest(mr, true), mergeRequestShape);
   }
 
@@ -803,7 +859,7 @@ export class GitLabTestServer {
       imported: false,
       imported_from: "none",
       merged_by: mr.state === "merged" ? bot : null,
-      merge_user: mr.state === "merged" ? bot : null,
+      merge_user: mr.state === "merged" || mr.autoMergeBy ? bot : null,
       merged_at: mr.mergedAt,
       merge_after: null,
       prepared_at: mr.createdAt,
@@ -825,7 +881,7 @@ export class GitLabTestServer {
       draft: isDraft(mr.title),
       work_in_progress: isDraft(mr.title),
       milestone: null,
-      merge_when_pipeline_succeeds: false,
+      merge_when_pipeline_succeeds: mr.state === "opened" && !!mr.autoMergeBy,
       merge_status: this.mergeStatus(mr),
       detailed_merge_status: this.detailedStatus(mr),
       sha: head,

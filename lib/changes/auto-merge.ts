@@ -1,0 +1,65 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { DomainError } from "@/lib/actions/domain-error";
+import type { MergeGates } from "@/lib/scm/types";
+import { openScmRepository } from "@/lib/sync/open-scm";
+import { gateRefusal } from "./gate-refusal";
+import { refreshMergeGates } from "./merge-gates";
+import { changeWithRepository, explain } from "./review-change";
+import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
+
+// "Merge when ready": the forge's own auto-merge (GitHub enablePullRequestAutoMerge, GitLab auto-merge)
+// merges the change once its required reviews and checks pass. It is asked for with the same binding
+// as Ferry's Merge: the head commit and plan the reviewer saw, sent to the forge as the expected head.
+// The forge then merges and announces it with its usual webhook, which Ferry records as any merge
+// made on the forge (refresh-change.ts). Who turned it on in Ferry is the audit row of the action.
+
+/** Audit action names: the change page reads the latest of them to say who turned auto-merge on. */
+export const AUTO_MERGE_ON = "change.auto-merge";
+export const AUTO_MERGE_OFF = "change.auto-merge-cancel";
+
+export async function enableAutoMerge(prisma: PrismaClient, id: number, seen: ReviewedVersion): Promise<{ label: string; headSha: string; gates: MergeGates }> {
+  const row = await changeWithRepository(prisma, id);
+  const moved = changedSinceReview(row, seen);
+  if (moved) throw new DomainError(moved.replace("Nothing was merged.", "Auto-merge was not turned on."));
+  const scm = openScmRepository(row.repository);
+  if (!scm.enableAutoMerge) throw new DomainError(`${row.repository.name} is a plain git repository: there is no forge to merge it when ready; merge it once it is reviewed.`);
+  if (!seen.headSha) throw new DomainError(`${row.label} has no head commit yet: reload the page.`);
+  const gates = await refreshMergeGates(prisma, id).catch(explain);
+  if (!gates) throw new DomainError(`${row.label} has no merge gates on its forge to wait for.`);
+  if (gates.autoMerge) throw new DomainError(`Auto-merge of ${row.label} is already on.`);
+  const refusal = gateRefusal(gates, seen.headSha);
+  if (refusal === null) throw new DomainError(`Nothing to wait for: every required gate of ${row.label} is green. Merge it now instead.`);
+  // A head the forge moved past is refused before asking it (gateRefusal's first answer names it).
+  if (gates.headSha !== seen.headSha) throw new DomainError(refusal);
+  try {
+    await scm.enableAutoMerge(row.number, { expectedHeadSha: seen.headSha });
+  } catch (error) {
+    explain(error);
+  }
+  // Read again so the page shows the forge's own word that auto-merge is on.
+  const after = await refreshMergeGates(prisma, id).catch(() => gates);
+  return { label: row.label, headSha: seen.headSha, gates: after ?? gates };
+}
+
+export async function cancelAutoMerge(prisma: PrismaClient, id: number): Promise<{ label: string }> {
+  const row = await changeWithRepository(prisma, id);
+  const scm = openScmRepository(row.repository);
+  if (!scm.disableAutoMerge) throw new DomainError(`${row.repository.name} is a plain git repository: it has no auto-merge to cancel.`);
+  try {
+    await scm.disableAutoMerge(row.number);
+  } catch (error) {
+    explain(error);
+  }
+  await refreshMergeGates(prisma, id).catch((error: unknown) => console.warn(`[changes] #${id}: its merge gates could not be read after cancelling auto-merge: ${error instanceof Error ? error.message : error}`));
+  return { label: row.label };
+}
+
+/** Who turned auto-merge on through Ferry and when: the latest successful enable, unless a cancel came after it. */
+export async function autoMergeRequestedBy(prisma: PrismaClient, id: number): Promise<{ actorId: string | null; at: Date } | null> {
+  const last = await prisma.auditEvent.findFirst({
+    where: { resourceType: "change", resourceId: String(id), action: { in: [AUTO_MERGE_ON, AUTO_MERGE_OFF] }, result: "ok" },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    select: { action: true, actorId: true, at: true },
+  });
+  return last?.action === AUTO_MERGE_ON ? { actorId: last.actorId, at: last.at } : null;
+}
