@@ -235,6 +235,22 @@ describe("followKubernetes", () => {
     expect([...store.apps.keys()].sort()).toEqual(["Application/argocd/shop", "HelmRelease/podinfo/podinfo", "Kustomization/flux-system/infra"]);
   });
 
+  it("lists when the stored versions are of another API server (the source was pointed at another cluster)", async () => {
+    server = await fleet();
+    const s = server;
+    const store = new MemoryStore();
+    await follow(s, store);
+    await expect.poll(() => s.openWatches()).toBe(5);
+    await halt();
+    expect(store.state?.server).toBe(s.url);
+    store.state = { ...(store.state as KubernetesResumeState), server: "https://another-cluster.example:6443" };
+    const lists = s.requests.list.kustomizations ?? 0;
+    store.calls = [];
+    start(s, store);
+    await expect.poll(() => store.calls[0]).toBe("replaceAll 3");
+    expect(s.requests.list.kustomizations).toBe(lists + 1);
+  });
+
   it("relists after 410 Gone without counting the source as unreachable", async () => {
     server = await fleet();
     const store = new MemoryStore();

@@ -77,7 +77,12 @@ export async function followKubernetes(options: KubernetesFollowOptions): Promis
   const sourceName = options.source ?? cluster;
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const watcher = new Watch(kubeConfig);
+  const server = kubeConfig.getCurrentCluster()?.server ?? "";
   const resume = await store.kubernetesResumePoint();
+  if (resume.state && resume.state.server !== server) {
+    log(`[live] ${cluster}: the stored resourceVersions are of ${resume.state.server || "another API server"}, not ${server}: listing`);
+    resume.state = null;
+  }
 
   let lastReachableWrite = 0;
   /** A kind's version moved past what is stored (events that changed no row, bookmarks). */
@@ -185,7 +190,7 @@ export async function followKubernetes(options: KubernetesFollowOptions): Promis
       if (e.listReason || e.absent || !e.watch.resourceVersion) continue;
       kinds[e.kind.plural] = { resourceVersion: e.watch.resourceVersion, ...(SOURCE_KINDS.has(e.kind.kind) ? { objects: [...e.watch.objects.values()].map((o) => slimSource(o as FluxSource)) } : {}) };
     }
-    return { kinds };
+    return { server, kinds };
   }
 
   /** Writes what changed; one event of 10,000 objects reshapes one object, not all of them. */
