@@ -215,7 +215,17 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       }
       if (path === undefined || asString(s.value.ref)) continue;
       const dir = normalizeRepoPath(path);
-      if (dir === null || !ctx.index.hasDir(dir)) continue;
+      if (dir === null) continue;
+      if (!ctx.index.hasDir(dir)) {
+        if (app.unexpanded || path.includes("{{")) continue;
+        const external = externalPathSource(r, app, s, refs, dir, appName);
+        if (external.length === 0) {
+          ctx.note(`${app.file}: Application ${app.name} deploys ${path} of ${asString(s.value.repoURL) ?? "another repository"}, which is not in this repository, and sets no version here`);
+          continue;
+        }
+        created.push({ app: appName, env, path: app.file, appDir: app.file, versions: external, errors: [], files: [...new Set([app.file, ...external.map((v) => v.file)])], destination, team, source: "argocd" });
+        continue;
+      }
       // The chart renders Applications (renderAppCharts added them): wiring, not a deployment.
       if (appCharts.has(dir)) continue;
       // A folder another Application already deploys into another environment (one chart, a values file
@@ -471,6 +481,17 @@ function chartSourceVersions(r: DirReaders, app: ArgoApp, s: ArgoSource, chart: 
   return fromGenerators(app, [...chartRevision(app, s, chart), ...helmInlineVersions(app, s, appName), ...layeredValuesImages(helmValueLayers(r, s, "", refs), appName)]);
 }
 
+/**
+ * A path source from another repository (the chart lives with the app's code) whose values this
+ * repository holds: `$values/envs/<env>/values.yaml` through a `ref` source, as Argo CD's multi-source
+ * docs recommend, and values inline in the Application. The images those set are what this repository
+ * decides, and a promotion edits them here; the chart's own values are not readable from here.
+ */
+function externalPathSource(r: DirReaders, app: ArgoApp, s: ArgoSource, refs: Map<string, string>, dir: string, appName: string): Version[] {
+  const layers = [...helmValueLayers(r, s, null, refs), ...inlineValueLayers(app, s)];
+  return fromGenerators(app, layeredValuesImages(layers, basename(dir) || appName));
+}
+
 /** Versions an ApplicationSet template renders from `{{ }}` are located where the generator writes them. */
 function fromGenerators(app: ArgoApp, versions: Version[]): Version[] {
   return versions.map((v) => {
@@ -619,7 +640,8 @@ function withImageOverrides(versions: Version[], overrides: readonly ImageOverri
 }
 
 /** `helm.valueFiles` of a source, in order, as values layers (`$ref/…` through a multi-source `ref`). */
-function helmValueLayers(r: DirReaders, s: ArgoSource, sourceDir: string, refs: Map<string, string>): ValuesLayer[] {
+/** `sourceDir` null: the chart is not in this repository, so only `$ref/…` files are read here. */
+function helmValueLayers(r: DirReaders, s: ArgoSource, sourceDir: string | null, refs: Map<string, string>): ValuesLayer[] {
   const files = getAtPath(s.value, ["helm", "valueFiles"]);
   if (!Array.isArray(files)) return [];
   const layers: ValuesLayer[] = [];
@@ -630,7 +652,7 @@ function helmValueLayers(r: DirReaders, s: ArgoSource, sourceDir: string, refs: 
     if (ref?.[1] !== undefined && ref[2] !== undefined) {
       const base = refs.get(ref[1]);
       path = base === undefined ? null : joinInRepo(base, ref[2]);
-    } else path = joinInRepo(sourceDir, f);
+    } else path = sourceDir === null ? null : joinInRepo(sourceDir, f);
     if (path === null || !r.ctx.index.hasFile(path)) continue;
     const doc = r.ctx.load(path).docs[0];
     if (doc) layers.push({ file: path, doc: doc.index, values: doc.value });
