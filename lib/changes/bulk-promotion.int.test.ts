@@ -129,8 +129,11 @@ describe("bulk promotion", () => {
     expect(cell("invoices")).toBe(row.id);
     expect(cell("ledger")).toBeNull();
 
-    // Update on the current head is the single promotion's: a bulk change says how it is planned again.
-    expect(() => changeUpdateRequest({ ...row, repository: { name: "payments-gitops" } })).toThrow(/is a bulk promotion: plan the same cells again from the matrix/);
+    // Update on the current head plans every cell asked for again, the one left out included (same branch).
+    expect(changeUpdateRequest({ ...row, repository: { name: "payments-gitops" } })).toEqual({
+      kind: "BULK",
+      request: bulkPromotionSchema.parse({ cells: ["checkout", "invoices", "ledger"].map((app) => ({ repository: "payments-gitops", app, from: "staging", to: "production" })) }),
+    });
 
     // The same selection again is the same change request: identical, not a second one.
     const again = await openBulkPromotion(prisma, input, alice, admin);

@@ -55,7 +55,7 @@ export interface BulkRepositoryPlan {
 }
 
 export type BulkRepositoryResult =
-  | { repository: string; status: "opened" | "updated" | "identical"; change: ChangeLink; plan: BulkRepositoryPlan }
+  | { repository: string; status: "opened" | "updated" | "identical"; change: ChangeLink; plan: BulkRepositoryPlan; reviewersTold?: true | "no-thread" | { failed: string } }
   | { repository: string; status: "base-moved" | "nothing-to-promote"; plan: BulkRepositoryPlan };
 
 /** Asks the policy about one cell (`deployment.promote` on the app's team and the environment). */
@@ -235,7 +235,13 @@ export async function openBulkPromotion(
   input: BulkPromotionInput,
   requester: Requester,
   authorize: CellAuthorizer,
-  options: { portalUrl?: string } = {},
+  options: {
+    portalUrl?: string;
+    /** "Update this change on the current head": the open change this selection's branch must still be. */
+    updateOf?: { changeId: number };
+    /** Cells the change held: on the new head each must still be in it (or be up to date), or nothing is written. */
+    keep?: readonly BulkCell[];
+  } = {},
 ): Promise<{ repositories: BulkRepositoryResult[] }> {
   const preview = await previewBulkPromotion(prisma, input, authorize, { requestedBy: requester.name, portalUrl: options.portalUrl });
   const refused = preview.repositories.find((r) => r.forbidden);
@@ -252,8 +258,11 @@ export async function openBulkPromotion(
       requester,
       expectedBaseSha: input.expectedBaseShas?.[previewed.repository],
       portalUrl: options.portalUrl,
+      updateOf: options.updateOf,
       plan: (repo) => {
         const plan = planBulkAt(repo, ctx, { requestedBy: requester.name, portalUrl: options.portalUrl });
+        const dropped = droppedCells(plan, options.keep ?? []);
+        if (dropped.length > 0) throw new DomainError(`on the current head ${dropped.join("; ")}.`);
         const forbidden = plan.changeSet ? bulkRefusal(plan, ctx, authorize) : null;
         // Planned again under the write lock on the newest head: the policy is asked again for what it alters now.
         if (forbidden) throw new ForbiddenError(forbidden);
@@ -274,6 +283,8 @@ export async function openBulkPromotion(
             details: {
               bulk: true,
               cells: included.map((c) => c.cell),
+              // What was asked, confirmations included: "update on the current head" plans exactly this again.
+              requested: cells.map(requestedCell),
               // The merge is judged by the app's team; a bulk change has no one app, so the team is recorded when its cells share one.
               ...(teams.length === 1 && teams[0] ? { team: teams[0] } : {}),
               fields: included.flatMap((c) => c.fields),
@@ -293,10 +304,26 @@ export async function openBulkPromotion(
         const context = ctx.contexts.get(bulkCellKey(c.cell));
         if (c.status === "included" && request && context) await updatePin(prisma, request, context, { changeId: result.change.id, by: requester });
       }
-      results.push({ repository: previewed.repository, status: result.status, change: result.change, plan: planned });
+      results.push({ repository: previewed.repository, status: result.status, change: result.change, plan: planned, ...(result.reviewersTold !== undefined ? { reviewersTold: result.reviewersTold } : {}) });
     } else {
       results.push({ repository: previewed.repository, status: result.status === "base-moved" ? "base-moved" : "nothing-to-promote", plan: planned });
     }
   }
   return { repositories: results };
+}
+
+/** A cell request as stored on its change: the bulk request's own fields, confirmations only when given. */
+function requestedCell(r: PromotionRequest): z.input<typeof cellSchema> {
+  const flags = (["allowDowngrade", "allowFloating", "allowReplaceDigestPin", "allowUnpin"] as const).filter((f) => r[f]);
+  return { repository: r.repository, app: r.app, from: r.from, to: r.to, ...Object.fromEntries(flags.map((f) => [f, true])) };
+}
+
+/** Kept cells the new plan leaves out for a reason other than being up to date, each with its reason. */
+function droppedCells(plan: Pick<BulkRepositoryPlan, "cells">, keep: readonly BulkCell[]): string[] {
+  return keep.flatMap((k) => {
+    const outcome = plan.cells.find((c) => c.cell.app === k.app && c.cell.to === k.to);
+    if (!outcome) return [`${k.app} → ${k.to} is no longer asked for`];
+    if (outcome.status === "included" || outcome.status === "up-to-date") return [];
+    return [`${k.app} → ${k.to} ${outcome.status === "needs-confirmation" ? "needs a decision" : "cannot be promoted"}: ${outcome.reason}`];
+  });
 }

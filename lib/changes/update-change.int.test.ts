@@ -13,7 +13,9 @@ import { refreshOpenChanges } from "./refresh-change";
 import { mergeChange } from "./review-change";
 import { reviewedVersion } from "./reviewed-version";
 import { commitFiles, createWorld, git, registerRepository, type PromotionWorld } from "./testing/promotion-fixture";
-import { updateChangeOnHead } from "./update-change";
+import { ForbiddenError } from "@/lib/auth/errors";
+import { bulkPromotionSchema, openBulkPromotion, type CellAuthorizer } from "./bulk-promotion";
+import { readChangeUpdateRequest, updateChangeOnHead } from "./update-change";
 
 // Conflicts and "update this change on the current head" on the plain git provider: the poll's local
 // merge check (merge-tree) marks a change whose base moved under its file, and the update re-plans the
@@ -117,5 +119,79 @@ describe("update on the current head never overwrites someone else's commit (pla
   it("refuses a change that is no longer open", async () => {
     const merged = await prisma.changeRequest.findFirstOrThrow({ where: { branch: BRANCH } });
     await expect(updateChangeOnHead(prisma, merged.id, carol)).rejects.toThrow(/already merged: there is nothing to update/);
+  });
+});
+
+describe("a bulk change whose base moved under one of its files (plain git)", () => {
+  const AUTH = "apps/auth/overlays/production/kustomization.yaml";
+  const SESSIONS = "apps/sessions/overlays/production/kustomization.yaml";
+  const cells = [
+    { repository: "fleet", app: "auth", from: "staging", to: "production" },
+    { repository: "fleet", app: "sessions", from: "staging", to: "production" },
+  ];
+  const everyone = () => ({ allowed: true as const });
+  let fleet: string;
+  let id: number;
+  let branch: string;
+
+  async function moveMain(tag: string, message: string): Promise<string> {
+    const file = await readFile(path.join(fleet, AUTH), "utf8");
+    const sha = await commitFiles(fleet, { [AUTH]: file.replace(/newTag: \S+/, `newTag: ${tag}`) }, message);
+    await syncRepositoryNow(prisma, "fleet");
+    return sha;
+  }
+
+  it("is marked conflict by the poll's merge check, like a single promotion", async () => {
+    fleet = path.join(world.repos, "fleet");
+    await registerRepository(prisma, "fleet", fleet, null);
+    const { repositories } = await openBulkPromotion(prisma, bulkPromotionSchema.parse({ cells }), alice, everyone);
+    const [opened] = repositories;
+    if (!opened || !("change" in opened)) throw new Error(`expected a change, got ${opened?.status}`);
+    id = opened.change.id;
+    branch = opened.plan.branch;
+    expect(opened.plan.cells.map((c) => [c.cell.app, c.status])).toEqual([
+      ["auth", "included"],
+      ["sessions", "included"],
+    ]);
+
+    await moveMain("3.0.5", "hotfix auth 3.0.5 in production");
+    await refreshOpenChanges(prisma);
+    expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "OPEN", conflict: true });
+    // Update on the current head plans every cell it was asked for again, not one cell.
+    expect(await readChangeUpdateRequest(prisma, id)).toEqual({ kind: "BULK", request: bulkPromotionSchema.parse({ cells }) });
+  });
+
+  it("is refused to someone the policy refuses a cell of, naming it, and nothing is written", async () => {
+    const tip = await git(fleet, ["rev-parse", branch]);
+    const notIdentity: CellAuthorizer = (r) => ({ allowed: false, reason: `Carol is not a member of team ${r.team}` });
+    const refused = await updateChangeOnHead(prisma, id, carol, { authorizeCell: notIdentity }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ForbiddenError);
+    expect((refused as Error).message).toMatch(/^auth in production \(fleet\): Carol is not a member of team identity/);
+    expect(await git(fleet, ["rev-parse", branch])).toBe(tip);
+  });
+
+  it("updates every cell on the current head: same branch and row, both files, the moved one from its new version", async () => {
+    const main = await git(fleet, ["rev-parse", "main"]);
+    const updated = await updateChangeOnHead(prisma, id, carol, { authorizeCell: everyone });
+    expect(updated).toMatchObject({ status: "updated", baseSha: main, reviewersTold: "no-thread" });
+
+    const tip = await git(fleet, ["rev-parse", branch]);
+    expect(await git(fleet, ["rev-parse", `${tip}^`])).toBe(main);
+    expect((await git(fleet, ["diff", "--name-only", `main..${branch}`])).split("\n").sort()).toEqual([AUTH, SESSIONS]);
+    expect(await git(fleet, ["show", `${branch}:${AUTH}`])).toMatch(/newTag: 3\.1\.0/);
+    expect(await git(fleet, ["show", `${branch}:${SESSIONS}`])).toMatch(/newTag: 0\.12\.0/);
+    const row = await prisma.changeRequest.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ state: "OPEN", baseSha: main, headSha: tip, conflict: false, replannedOnSha: main, replannedById: carol.id });
+    expect(await prisma.changeRequest.count({ where: { branch } })).toBe(1);
+    const fields = (row.changeSet as { fields: { file: string; from: string; to: string }[] }).fields;
+    expect(fields.find((f) => f.file === AUTH)).toMatchObject({ from: "3.0.5", to: "3.1.0" });
+    expect(fields.find((f) => f.file === SESSIONS)).toMatchObject({ from: "0.11.0", to: "0.12.0" });
+  });
+
+  it("refuses when a cell it held would need a decision on the new head (here a downgrade), naming it, and writes nothing", async () => {
+    await moveMain("3.2.0", "auth 3.2.0 straight to production");
+    const tip = await git(fleet, ["rev-parse", branch]);
+    await expect(updateChangeOnHead(prisma, id, carol, { authorizeCell: everyone })).rejects.toThrow(/was not updated: on the current head auth → production needs a decision: .*Plan the cells again from the matrix/);
+    expect(await git(fleet, ["rev-parse", branch])).toBe(tip);
   });
 });

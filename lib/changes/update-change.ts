@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
+import { storedBulkCells } from "./bulk-cells";
+import { bulkPromotionSchema, openBulkPromotion, type BulkPromotionInput, type CellAuthorizer } from "./bulk-promotion";
 import { changeLabel } from "./change-label";
 import type { Requester } from "./open-change";
 import { openPromotion } from "./open-promotion";
@@ -16,6 +18,8 @@ import { openTenant } from "./scaffold-tenant";
 /** What a change was asked for, read back from its row: validated again, as any request is. */
 export type ChangeUpdateRequest =
   | { kind: "PROMOTION"; request: PromotionRequest }
+  /** A bulk promotion: every cell it was asked for in its repository, with the confirmations given. */
+  | { kind: "BULK"; request: BulkPromotionInput }
   | { kind: "APP"; request: AppInput }
   | { kind: "TENANT"; request: TenantInput };
 
@@ -24,7 +28,13 @@ type Row = { id: number; kind: string; appName: string | null; fromEnv: string |
 export function changeUpdateRequest(row: Row): ChangeUpdateRequest {
   const stored = (typeof row.changeSet === "object" && row.changeSet !== null ? row.changeSet : {}) as { request?: unknown; downgrade?: boolean };
   if (row.kind === "PROMOTION" && (stored as { bulk?: unknown }).bulk === true) {
-    throw new DomainError(`Change #${row.id} is a bulk promotion: plan the same cells again from the matrix (Plan promotion of selected), which updates it on the current head. Nothing was changed.`);
+    const bulk = stored as { requested?: unknown; left?: { cell?: unknown }[] };
+    // Changes opened before the request was kept: the cells it holds and those it left out are the
+    // same selection (so the same branch); confirmations given then are asked for again.
+    const requested = bulk.requested ?? [...storedBulkCells(stored), ...storedBulkCells({ cells: (bulk.left ?? []).map((l) => l.cell) })].map((c) => ({ ...c, repository: row.repository.name }));
+    const parsed = bulkPromotionSchema.safeParse({ cells: requested });
+    if (parsed.success && parsed.data.cells.every((c) => c.repository === row.repository.name)) return { kind: "BULK", request: parsed.data };
+    throw new DomainError(`Change #${row.id} is a bulk promotion whose cells Ferry cannot read back: plan the same cells again from the matrix (Plan promotion of selected). Nothing was changed.`);
   }
   if (row.kind === "PROMOTION") {
     // Promotions stored before their request was kept: the version promotion they were (folder promotions kept theirs).
@@ -57,14 +67,33 @@ export interface UpdatedOnHead {
  * not open, when the branch tip is a commit Ferry did not write, or when the new plan needs a decision
  * (a confirmation, a refusal, nothing left to change) that only the form can ask for.
  */
-export async function updateChangeOnHead(prisma: PrismaClient, id: number, requester: Requester, options: { portalUrl?: string } = {}): Promise<UpdatedOnHead> {
+export async function updateChangeOnHead(
+  prisma: PrismaClient,
+  id: number,
+  requester: Requester,
+  options: { portalUrl?: string; /** A bulk change: the policy asked for every cell it alters on the new head. */ authorizeCell?: CellAuthorizer } = {},
+): Promise<UpdatedOnHead> {
   const row = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: { select: { name: true, provider: true } } } });
   if (!row) throw new DomainError(`There is no change #${id}.`);
   const label = changeLabel({ provider: row.repository.provider, repository: row.repository.name, number: row.number, id: row.id });
   if (row.state !== "OPEN" && row.state !== "DRAFT") throw new DomainError(`${label} is already ${row.state.toLowerCase()}: there is nothing to update.`);
   const asked = changeUpdateRequest(row);
   const updateOf = { changeId: row.id };
-  if (asked.kind === "PROMOTION") {
+  if (asked.kind === "BULK") {
+    const authorize = options.authorizeCell ?? (() => ({ allowed: true as const }));
+    let outcome;
+    try {
+      outcome = await openBulkPromotion(prisma, asked.request, requester, authorize, { portalUrl: options.portalUrl, updateOf, keep: storedBulkCells(row.changeSet) });
+    } catch (error) {
+      if (error instanceof DomainError && error.message.startsWith("on the current head ")) {
+        throw new DomainError(`${label} was not updated: ${error.message} Plan the cells again from the matrix to decide. Nothing was changed.`);
+      }
+      throw error;
+    }
+    const result = outcome.repositories[0];
+    if (result && "change" in result && result.status !== "opened") return { status: result.status, label, baseSha: result.plan.baseSha, reviewersTold: result.reviewersTold };
+    if (result && !("change" in result)) throw new DomainError(`${label} was not updated: on the current head there is nothing left to change (every cell already runs what it promotes); close it instead.`);
+  } else if (asked.kind === "PROMOTION") {
     const result = await openPromotion(prisma, asked.request, requester, { portalUrl: options.portalUrl, updateOf });
     if ("change" in result && result.status !== "opened") return { status: result.status, label, baseSha: result.baseSha, reviewersTold: result.reviewersTold };
     if ("preview" in result) throw new DomainError(`${label} was not updated: on the current head ${planProblem(result.preview.plan)} Promote again from the matrix to decide. Nothing was changed.`);
