@@ -29,6 +29,7 @@ import { PullRequests } from "./pulls";
 import { readGitHubMergeGates, requestCodeOwners } from "./review-gates";
 import { RefResolver } from "./resolve-ref";
 import { createBranchWithCommit, type CommitTree } from "./write-commit";
+import { createVerifiedBranchCommit } from "./write-verified-commit";
 
 export interface GitHubRepositoryOptions {
   /** Configured repository name. */
@@ -69,6 +70,8 @@ export class GitHubRepository implements ScmRepository {
   private readonly pulls: PullRequests;
   private readonly trees = new Map<string, CommitTree>();
   private writes: Promise<unknown> = Promise.resolve();
+  /** An App installation writes through createCommitOnBranch, so its commits are signed by GitHub (verified). */
+  readonly verifiedCommits: boolean;
 
   constructor(opts: GitHubRepositoryOptions) {
     this.name = opts.name;
@@ -77,6 +80,7 @@ export class GitHubRepository implements ScmRepository {
     const { owner, repo, apiBaseUrl, apiHost } = this.location;
     const octokit = createOctokit({ ...opts.tuning, baseUrl: apiBaseUrl });
     const credentials = opts.credentials ?? credentialsFromEnv();
+    this.verifiedCommits = credentials.kind === "app";
     const tokens: TokenSource =
       credentials.kind === "token"
         ? new StaticToken(credentials.token)
@@ -141,7 +145,8 @@ export class GitHubRepository implements ScmRepository {
   // ---- write side ----
 
   createBranchWithCommit(input: CreateBranchWithCommitInput): Promise<{ commitSha: string }> {
-    return this.serialised(() => createBranchWithCommit(this.ctx, input, (sha) => this.commitTree(sha)));
+    const write = this.verifiedCommits ? createVerifiedBranchCommit : createBranchWithCommit;
+    return this.serialised(() => write(this.ctx, input, (sha) => this.commitTree(sha)));
   }
 
   deleteBranch(branch: string): Promise<void> {

@@ -16,7 +16,7 @@ export interface CommitTree {
 /** The base commit's tree, from the instance's cache (filled by readTree) or one recursive tree read. */
 export type BaseTreeLookup = (baseSha: string) => Promise<CommitTree>;
 
-type TreeItem = { path: string; mode: "100644" | "100755"; type: "blob"; content: string } | { path: string; mode: "100644"; type: "blob"; sha: null };
+export type TreeItem = { path: string; mode: "100644" | "100755"; type: "blob"; content: string } | { path: string; mode: "100644"; type: "blob"; sha: null };
 
 /**
  * One commit on top of `baseSha`, published as `branch`, in at most four calls:
@@ -72,7 +72,7 @@ export async function createBranchWithCommit(ctx: GitHubContext, input: CreateBr
  * known branch spends no `POST git/refs` that GitHub refuses with 422); null creates the branch and
  * refuses, even with `force`, one that appeared meanwhile; undefined tries create, then update.
  */
-async function publishBranch(ctx: GitHubContext, branch: string, sha: string, force: boolean, replaces: string | null | undefined): Promise<void> {
+export async function publishBranch(ctx: GitHubContext, branch: string, sha: string, force: boolean, replaces: string | null | undefined): Promise<void> {
   const { octokit, owner, repo } = ctx;
   if (typeof replaces === "string" && force) return updateBranch(ctx, branch, sha);
   try {
@@ -120,7 +120,7 @@ export function isReferenceExists(error: unknown): boolean {
  * file is 100644; deleting an absent file is dropped (a no-op, as in the git provider) because
  * GitHub refuses `sha: null` for a path the base tree does not have.
  */
-function treeItems(repository: string, changes: readonly FileChange[], modes: ReadonlyMap<string, string>): TreeItem[] {
+export function treeItems(repository: string, changes: readonly FileChange[], modes: ReadonlyMap<string, string>): TreeItem[] {
   const items: TreeItem[] = [];
   const folders = folderSet(modes);
   for (const change of changes) {

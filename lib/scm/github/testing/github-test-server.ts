@@ -118,6 +118,8 @@ export class GitHubTestServer {
   readonly protection = new Map<string, ServerProtection>();
   /** Comments in each pull request's conversation (issue comments), oldest first. */
   readonly comments = new Map<number, { body: string; at: string }[]>();
+  /** Commits GitHub made and signed itself (createCommitOnBranch): their REST `verification` says verified. */
+  readonly verified = new Set<string>();
   /** The repository setting "Allow auto-merge"; without it GitHub refuses enablePullRequestAutoMerge. */
   allowAutoMerge = true;
   /** Truncate recursive tree listings beyond this many entries (GitHub: 100,000 / 7 MB). */
@@ -557,8 +559,15 @@ export class GitHubTestServer {
       message: c.message,
       tree: { sha: c.tree, url: this.apiRepo(`git/trees/${c.tree}`) },
       parents: c.parents.map((p) => ({ sha: p, url: this.apiRepo(`git/commits/${p}`), html_url: `${this.repositoryUrl}/commit/${p}` })),
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+      verification: this.verificationJson(c.sha),
     };
+  }
+
+  /** GitHub signs the commits it makes for an App (createCommitOnBranch) with its own key: "valid". */
+  private verificationJson(sha: string): unknown {
+    return this.verified.has(sha)
+      ? { verified: true, reason: "valid", signature: "-----BEGIN PGP SIGNATURE-----\n(test server)\n-----END PGP SIGNATURE-----", payload: `tree ${this.git.commitObject(sha)?.tree ?? ""}`, verified_at: "2026-01-01T00:00:00Z" }
+      : { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null };
   }
 
   private createCommit(input: Record<string, unknown>): unknown {
@@ -670,6 +679,7 @@ export class GitHubTestServer {
           committer: c.committer,
           message: c.message,
           comment_count: 0,
+          verification: this.verificationJson(sha),
           tree: { sha: c.tree, url: this.apiRepo(`git/trees/${c.tree}`) },
         },
         author: null,
@@ -784,6 +794,41 @@ export class GitHubTestServer {
     return merged;
   }
 
+  /**
+   * createCommitOnBranch as GitHub carries it out: on an existing branch whose tip is `expectedHeadOid`
+   * (else refused), additions (base64) and deletions applied to the tip's tree, one commit authored by
+   * the acting App's bot and signed by GitHub (verified), the branch moved to it.
+   */
+  private createCommitOnBranch(input: Record<string, unknown>, bot: string): unknown {
+    const branch = (input.branch ?? {}) as { branchName?: string; repositoryNameWithOwner?: string; id?: string };
+    if (!branch.branchName || branch.repositoryNameWithOwner?.toLowerCase() !== `${this.owner}/${this.repo}`.toLowerCase()) {
+      throw new GraphqlRefusal("NOT_FOUND", `Could not resolve to a Repository with the name '${branch.repositoryNameWithOwner ?? ""}'.`);
+    }
+    const ref = `refs/heads/${branch.branchName}`;
+    const tip = this.git.refs.get(ref);
+    if (!tip) throw new GraphqlRefusal("UNPROCESSABLE", `A ref named "${ref}" does not exist`);
+    if (input.expectedHeadOid !== tip) throw new GraphqlRefusal("UNPROCESSABLE", `Expected branch to point to "${String(input.expectedHeadOid)}" but it did not. Pull and try again.`);
+    const files = this.git.files(this.git.commitObject(tip)?.tree ?? "");
+    const changes = (input.fileChanges ?? {}) as { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
+    for (const d of changes.deletions ?? []) {
+      if (!files.delete(d.path)) throw new GraphqlRefusal("UNPROCESSABLE", `A path was requested for deletion which does not exist as of commit oid \`${tip}\``);
+    }
+    for (const a of changes.additions ?? []) {
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.contents)) throw new GraphqlRefusal("UNPROCESSABLE", `Invalid base64 contents for ${a.path}`);
+      files.set(a.path, { mode: files.get(a.path)?.mode ?? "100644", sha: this.git.blob(Buffer.from(a.contents, "base64")) });
+    }
+    const message = (input.message ?? {}) as { headline?: string; body?: string | null };
+    const text = message.body ? `${message.headline ?? ""}\n\n${message.body}` : (message.headline ?? "");
+    const sha = this.git.commit({ tree: this.git.buildTree(files), parents: [tip], message: text, author: { name: `${bot}[bot]`, email: `${bot}[bot]@users.noreply.github.com` } });
+    this.git.refs.set(ref, sha);
+    this.verified.add(sha);
+    return {
+      clientMutationId: input.clientMutationId ?? null,
+      commit: { oid: sha, url: `${this.repositoryUrl}/commit/${sha}`, message: text },
+      ref: { name: branch.branchName, prefix: "refs/heads/", target: { __typename: "Commit", oid: sha } },
+    };
+  }
+
   /** GraphQL node id of a pull request (GitHub's are opaque; these only need to round-trip). */
   private pullNodeId(number: number): string {
     return `PR_${Buffer.from(`${this.owner}/${this.repo}#${number}`).toString("base64url")}`;
@@ -812,6 +857,7 @@ export class GitHubTestServer {
         pull.updatedAt = pull.autoMerge.enabledAt;
         return { actor, clientMutationId: input.clientMutationId ?? null, pullRequest: this.pullGraph(pull.number) };
       },
+      createCommitOnBranch: ({ input }) => this.createCommitOnBranch(input, actor.login),
       disablePullRequestAutoMerge: ({ input }) => {
         const pull = this.pullByNodeId(input.pullRequestId);
         pull.autoMerge = null;
