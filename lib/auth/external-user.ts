@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { mapGroups, type GroupPolicy, type MappedAccess } from "./group-policy";
 import type { ExternalIdentity } from "./identity";
+import { sealGrant } from "./token-vault";
 
 // A person who signed in at an identity provider becomes (or stays) a Ferry User: their role and
 // teams are what the group policy grants their groups now, replacing what earlier sign-ins granted,
@@ -19,6 +20,8 @@ export async function upsertExternalUser(
   identity: ExternalIdentity,
   policy: GroupPolicy,
   now: Date = new Date(),
+  /** FERRY_TOKEN_ENCRYPTION_KEY: with it the provider's tokens are kept, sealed, for the scheduled group refresh. */
+  tokenKey: Buffer | null = null,
 ): Promise<{ userId: string; access: MappedAccess }> {
   const userId = externalUserId(provider, identity.externalId);
   const groups = identity.groups ?? [];
@@ -29,7 +32,9 @@ export async function upsertExternalUser(
     throw new ExternalUserError(`the e-mail address ${identity.email} already belongs to another Ferry user (${owner.id})`);
   }
   await prisma.$transaction(async (tx) => {
-    const data = { name: identity.name, email: identity.email, role: access.role, provider, groups, grants: access.because.map((b) => ({ ...b })), lastSignInAt: now };
+    // Without a key (or a grant) nothing is kept, and an older sealed grant is dropped with the sign-in it came from.
+    const providerGrant = tokenKey && identity.grant ? sealGrant(tokenKey, userId, identity.grant) : null;
+    const data = { name: identity.name, email: identity.email, role: access.role, provider, groups, grants: access.because.map((b) => ({ ...b })), lastSignInAt: now, providerGrant, groupsRefreshedAt: now };
     await tx.user.upsert({ where: { id: userId }, create: { id: userId, ...data }, update: data });
     await replaceTeams(tx, userId, access.teams);
   });

@@ -8,6 +8,7 @@ import { GitLabTestServer } from "@/lib/scm/gitlab/testing/gitlab-test-server";
 import { findRedirectSignIn, type RedirectSignIn } from "./redirect-sign-in";
 import { handleSignInCallback } from "./sign-in-callback";
 import { signInSettings } from "./sign-in-config";
+import { walkForgeAuthorize } from "./testing/walk-sign-in";
 
 // Sign-in with GitHub and GitLab against the forge test servers' OAuth endpoints (GitHub's
 // /login/oauth/*, GitLab's /oauth/*) and their validated GET /user, /user/teams and /api/v4/user,
@@ -50,16 +51,7 @@ afterAll(async () => {
 });
 
 /** Plays the browser through GitHub's authorize page as `login`: the callback URL it is sent to. */
-async function authorizeAs(login: string, start: { url: URL }, confirmPath = "/login/oauth/authorize"): Promise<URL> {
-  const page = await fetch(start.url);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const form = new URLSearchParams({ login });
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name!, value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
-  const answer = await fetch(new URL(confirmPath, start.url), { method: "POST", body: form, redirect: "manual" });
-  expect(answer.status).toBe(302);
-  return new URL(answer.headers.get("location")!);
-}
+const authorizeAs = (login: string, start: { url: URL }, confirmPath = "/login/oauth/authorize"): Promise<URL> => walkForgeAuthorize(start.url, login, confirmPath);
 
 describe("sign-in with GitHub", () => {
   it("asks for read:org with state and PKCE, maps org/team to a Ferry team, and keeps why", async () => {

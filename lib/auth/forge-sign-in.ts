@@ -2,12 +2,15 @@ import * as client from "openid-client";
 import { z } from "zod";
 import type { ExternalIdentity } from "./identity";
 import { SignInRefusedError, type PendingSignIn } from "./pending-sign-in";
+import { classifyProviderError, grantOf, ProviderHttpError, type GroupsReading } from "./groups-reading";
 import type { ForgeOAuthSettings } from "./sign-in-config";
+import type { ProviderGrant } from "./token-vault";
 
 // Sign-in with GitHub or GitLab: plain OAuth 2.0 (no ID token), done with openid-client's OAuth
 // functions against the forge's documented endpoints (github.com or GitHub Enterprise Server's
 // /login/oauth/*, GitLab's /oauth/*), authorization code with state and PKCE. Who signed in and their
-// teams or groups are then read from the forge's API with the user's token, which is not kept.
+// teams or groups are then read from the forge's API with the user's token, which is kept (sealed,
+// token-vault.ts) with GitLab's refresh token so the worker can read the teams or groups again.
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 10;
@@ -41,16 +44,34 @@ export async function startForgeSignIn(settings: ForgeOAuthSettings, next: strin
 export async function finishForgeSignIn(settings: ForgeOAuthSettings, callbackUrl: URL, pending: PendingSignIn): Promise<ExternalIdentity> {
   const error = callbackUrl.searchParams.get("error");
   if (error) throw new SignInRefusedError(`${settings.label} answered ${error}: ${callbackUrl.searchParams.get("error_description") ?? "no description"}`);
-  let token: string;
+  let grant: ProviderGrant;
   try {
     const tokens = await client.authorizationCodeGrant(configuration(settings), callbackUrl, { pkceCodeVerifier: pending.verifier, expectedState: pending.state });
-    token = tokens.access_token;
+    grant = grantOf(tokens);
   } catch (cause) {
     const inner = (cause as { cause?: { message?: unknown; error?: unknown } }).cause;
     const detail = typeof inner?.error === "string" ? inner.error : typeof inner?.message === "string" ? inner.message : undefined;
     throw new SignInRefusedError(`the code exchange failed: ${(cause as Error).message}${detail ? ` (${detail})` : ""}`, { cause });
   }
-  return settings.forge === "github" ? githubIdentity(settings.apiUrl, token) : gitlabIdentity(settings.apiUrl, token);
+  const identity = await (settings.forge === "github" ? githubIdentity(settings.apiUrl, grant.accessToken) : gitlabIdentity(settings.apiUrl, grant.accessToken));
+  return { ...identity, grant };
+}
+
+/**
+ * The person's teams (GitHub) or groups (GitLab) now, with their stored token. An expired token with a
+ * refresh token (GitLab's last 2 hours) is refreshed first; GitLab rotates the refresh token.
+ */
+export async function readForgeGroups(settings: ForgeOAuthSettings, stored: ProviderGrant, now = Date.now()): Promise<GroupsReading> {
+  try {
+    let grant = stored;
+    if (grant.refreshToken && grant.expiresAt !== undefined && grant.expiresAt < now + 60_000) {
+      grant = grantOf(await client.refreshTokenGrant(configuration(settings), grant.refreshToken), grant);
+    }
+    const groups = settings.forge === "github" ? await githubGroups(settings.apiUrl, grant.accessToken) : await gitlabGroups(settings.apiUrl, grant.accessToken);
+    return { kind: "groups", groups, grant };
+  } catch (error) {
+    return classifyProviderError(error);
+  }
 }
 
 const GitHubUser = z.object({ id: z.number(), login: z.string(), name: z.string().nullish(), email: z.string().nullish() });
@@ -58,16 +79,21 @@ const GitHubTeam = z.object({ slug: z.string(), organization: z.object({ login: 
 
 /** GET /user and GET /user/teams (needs `read:org`): teams become `github:<org>/<team-slug>`. */
 async function githubIdentity(apiUrl: string, token: string): Promise<ExternalIdentity> {
-  const headers = { authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "ferry" };
-  const user = GitHubUser.parse(await getJson(`${apiUrl}/user`, headers, "GitHub"));
-  const teams = await allPages((page) => `${apiUrl}/user/teams?per_page=100&page=${page}`, headers, "GitHub", GitHubTeam);
+  const user = GitHubUser.parse(await getJson(`${apiUrl}/user`, githubHeaders(token), "GitHub"));
   return {
     externalId: String(user.id),
     name: user.name?.trim() || user.login,
     // GitHub gives no address when the user keeps theirs private: their no-reply address is theirs alone.
     email: user.email ?? `${user.id}+${user.login}@users.noreply.github.com`,
-    groups: [...new Set(teams.map((t) => `github:${t.organization.login}/${t.slug}`))].sort(),
+    groups: await githubGroups(apiUrl, token),
   };
+}
+
+const githubHeaders = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "ferry" });
+
+async function githubGroups(apiUrl: string, token: string): Promise<string[]> {
+  const teams = await allPages((page) => `${apiUrl}/user/teams?per_page=100&page=${page}`, githubHeaders(token), "GitHub", GitHubTeam);
+  return [...new Set(teams.map((t) => `github:${t.organization.login}/${t.slug}`))].sort();
 }
 
 const GitLabUser = z.object({ id: z.number(), username: z.string(), name: z.string().nullish(), email: z.string().nullish() });
@@ -75,21 +101,26 @@ const GitLabGroup = z.object({ full_path: z.string() });
 
 /** GET /user and GET /groups?min_access_level=10 (needs `read_api`): groups the user is a member of, `gitlab:<full path>`. */
 async function gitlabIdentity(apiUrl: string, token: string): Promise<ExternalIdentity> {
-  const headers = { authorization: `Bearer ${token}`, accept: "application/json" };
-  const user = GitLabUser.parse(await getJson(`${apiUrl}/user`, headers, "GitLab"));
-  // min_access_level: memberships only (an admin would otherwise list every group of the instance).
-  const groups = await allPages((page) => `${apiUrl}/groups?min_access_level=10&per_page=100&page=${page}`, headers, "GitLab", GitLabGroup);
+  const user = GitLabUser.parse(await getJson(`${apiUrl}/user`, gitlabHeaders(token), "GitLab"));
   return {
     externalId: String(user.id),
     name: user.name?.trim() || user.username,
     email: user.email ?? `${user.id}+${user.username}@gitlab.invalid`,
-    groups: [...new Set(groups.map((g) => `gitlab:${g.full_path}`))].sort(),
+    groups: await gitlabGroups(apiUrl, token),
   };
+}
+
+const gitlabHeaders = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/json" });
+
+async function gitlabGroups(apiUrl: string, token: string): Promise<string[]> {
+  // min_access_level: memberships only (an admin would otherwise list every group of the instance).
+  const groups = await allPages((page) => `${apiUrl}/groups?min_access_level=10&per_page=100&page=${page}`, gitlabHeaders(token), "GitLab", GitLabGroup);
+  return [...new Set(groups.map((g) => `gitlab:${g.full_path}`))].sort();
 }
 
 async function getJson(url: string, headers: Record<string, string>, forge: string): Promise<unknown> {
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (!response.ok) throw new SignInRefusedError(`${forge} answered ${response.status} to GET ${new URL(url).pathname}`);
+  if (!response.ok) throw new ProviderHttpError(response.status, `${forge} answered ${response.status} to GET ${new URL(url).pathname}`);
   return response.json();
 }
 

@@ -1,3 +1,5 @@
+import type { ProviderGrant } from "./token-vault";
+
 /** Who a completed sign-in says the person is, in the provider's own terms. */
 export interface ExternalIdentity {
   /** Stable id at the provider (GitHub user id, OIDC `sub`, demo user id). */
@@ -6,6 +8,8 @@ export interface ExternalIdentity {
   email: string;
   /** Groups the provider reports, prefixed with their source (`oidc:platform-admins`); see group-policy.ts. */
   groups?: string[];
+  /** The provider's tokens, when they let the worker read the groups again later (refresh-groups.ts). */
+  grant?: ProviderGrant;
 }
 
 /**

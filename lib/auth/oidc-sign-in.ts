@@ -1,11 +1,14 @@
 import * as client from "openid-client";
 import type { ExternalIdentity } from "./identity";
 import { SignInRefusedError, type PendingSignIn } from "./pending-sign-in";
+import { classifyProviderError, grantOf, type GroupsReading } from "./groups-reading";
 import type { OidcSettings } from "./sign-in-config";
+import type { ProviderGrant } from "./token-vault";
 
 // OpenID Connect sign-in with openid-client (panva's certified relying party): discovery from the
 // issuer, authorization code with PKCE (S256), state and nonce, then the ID token's and userinfo's
-// claims. Ferry's own session store takes over from there; no provider token is kept.
+// claims. Ferry's own session store takes over from there. A refresh token, when the provider gives
+// one, is kept (sealed, token-vault.ts) so the worker can read the person's groups again.
 
 const discovered = new Map<string, Promise<client.Configuration>>();
 
@@ -77,7 +80,28 @@ export async function finishOidcSignIn(settings: OidcSettings, callbackUrl: URL,
     const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub).catch(() => undefined);
     if (info) claims = { ...info, ...claims, [settings.groupsClaim]: claims[settings.groupsClaim] ?? info[settings.groupsClaim] };
   }
-  return identityFromClaims(claims as { sub: string } & Record<string, unknown>, settings.groupsClaim);
+  const identity = identityFromClaims(claims as { sub: string } & Record<string, unknown>, settings.groupsClaim);
+  return tokens.refresh_token ? { ...identity, grant: grantOf(tokens) } : identity;
+}
+
+/**
+ * The person's groups now, without them: the stored refresh token is exchanged (the provider may
+ * rotate it) and the groups claim read from the new ID token or from userinfo, as at sign-in. A
+ * provider that refuses the grant (revoked, the account gone) says so as `revoked`.
+ */
+export async function readOidcGroups(settings: OidcSettings, grant: ProviderGrant, subject: string): Promise<GroupsReading> {
+  if (!grant.refreshToken) return { kind: "revoked", reason: "no refresh token is stored" };
+  try {
+    const config = await oidcConfiguration(settings);
+    const tokens = await client.refreshTokenGrant(config, grant.refreshToken);
+    const idClaims = tokens.claims();
+    if (idClaims && idClaims.sub !== subject) return { kind: "unreachable", reason: `the provider answered for subject ${idClaims.sub}, not ${subject}` };
+    let raw: unknown = idClaims?.[settings.groupsClaim];
+    if (raw === undefined) raw = (await client.fetchUserInfo(config, tokens.access_token, subject))[settings.groupsClaim];
+    return { kind: "groups", groups: identityFromClaims({ sub: subject, [settings.groupsClaim]: raw }, settings.groupsClaim).groups ?? [], grant: grantOf(tokens, grant) };
+  } catch (error) {
+    return classifyProviderError(error);
+  }
 }
 
 /** Ferry's view of the claims: a stable id from `sub`, a name and e-mail to show, and the groups. */

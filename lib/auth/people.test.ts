@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { reasonsFor, type Person } from "./people";
 
-const base: Person = { id: "x", name: "X", email: "x@acme.test", role: "VIEWER", teams: [], provider: null, groups: [], grants: [], lastSignInAt: null };
+const base: Person = { id: "x", name: "X", email: "x@acme.test", role: "VIEWER", teams: [], provider: null, groups: [], grants: [], lastSignInAt: null, groupsRefreshedAt: null, groupsKeptFresh: false };
 
 describe("reasonsFor: why a person holds a role or team", () => {
   it("names each matching group and rule", () => {

@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import type { Role } from "./policy";
 
 // The admin's view of who is who: each person's role and teams with the reason they hold them, as
-// recorded at their last sign-in (the policy file may have changed since; the next sign-in applies it).
+// recorded at their last sign-in or the worker's last refresh of their groups (refresh-groups.ts).
 
 const Grants = z.array(z.object({ grant: z.string(), group: z.string(), line: z.number(), rule: z.string() }));
 export type PersonGrant = z.infer<typeof Grants>[number];
@@ -19,6 +19,10 @@ export interface Person {
   groups: string[];
   grants: PersonGrant[];
   lastSignInAt: Date | null;
+  /** When the groups were last read from the provider: at sign-in, or by the scheduled refresh. */
+  groupsRefreshedAt: Date | null;
+  /** Whether the worker can read them again (a sealed provider token is kept); the token itself never leaves the server. */
+  groupsKeptFresh: boolean;
 }
 
 export async function listPeople(prisma: PrismaClient): Promise<Person[]> {
@@ -37,6 +41,8 @@ export async function listPeople(prisma: PrismaClient): Promise<Person[]> {
     // Rows written before grants were recorded, or by hand, have none to show.
     grants: Grants.safeParse(u.grants).data ?? [],
     lastSignInAt: u.lastSignInAt,
+    groupsRefreshedAt: u.groupsRefreshedAt,
+    groupsKeptFresh: u.providerGrant !== null,
   }));
 }
 

@@ -5,9 +5,9 @@ import { replaceTeams } from "./external-user";
 import { mapGroups, type GroupPolicy } from "./group-policy";
 
 // The group policy is applied at sign-in, and again on a schedule to everyone who signed in with an
-// identity provider, from the groups that provider reported last: removing a rule (or a person's
-// group from a rule) takes their access away within minutes, not at their next sign-in. Membership
-// in the provider's groups itself is only known at sign-in; sessions last at most 12 hours.
+// identity provider: removing a rule (or a person's group from a rule) takes their access away within
+// minutes, not at their next sign-in. Where the provider's tokens are kept, the scheduled run first
+// reads the groups themselves again (refresh-groups.ts); otherwise they are those of the last sign-in.
 
 export interface PolicyChange {
   userId: string;
@@ -52,8 +52,15 @@ export async function reapplyGroupPolicy(prisma: PrismaClient, policy: GroupPoli
   return { checked: users.length, changed };
 }
 
-/** The scheduled job: the policy file as it is now, applied to everyone; a file that cannot be read changes nothing. */
-export async function refreshAccessFromPolicyFile(prisma: PrismaClient, load: () => { file?: string; policy: GroupPolicy }): Promise<{ checked: number; changed: PolicyChange[] } | null> {
+/**
+ * The scheduled job: the groups read again where that is possible (`refreshGroups`), then the policy
+ * file as it is now applied to everyone. A file that cannot be read changes nothing at all.
+ */
+export async function refreshAccessFromPolicyFile(
+  prisma: PrismaClient,
+  load: () => { file?: string; policy: GroupPolicy },
+  refreshGroups?: () => Promise<unknown>,
+): Promise<{ checked: number; changed: PolicyChange[] } | null> {
   let loaded: { file?: string; policy: GroupPolicy };
   try {
     loaded = load();
@@ -61,6 +68,7 @@ export async function refreshAccessFromPolicyFile(prisma: PrismaClient, load: ()
     console.warn(`[auth] the group policy was not re-applied: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
+  await refreshGroups?.();
   if (!loaded.file) return null;
   if (loaded.policy.errors.length) console.warn(`[auth] ${loaded.file} has ${loaded.policy.errors.length} bad line(s); they grant nothing (lines ${loaded.policy.errors.map((e) => e.line).join(", ")})`);
   const result = await reapplyGroupPolicy(prisma, loaded.policy);

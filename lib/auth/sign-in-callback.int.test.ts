@@ -12,6 +12,7 @@ import { findRedirectSignIn, type RedirectSignIn } from "./redirect-sign-in";
 import { createSessionRecord, getUserForSessionToken } from "./session-store";
 import { signInSettings, type OidcSettings } from "./sign-in-config";
 import { startOidcTestProvider, type OidcTestProvider } from "./testing/oidc-test-provider";
+import { walkOidcLogin } from "./testing/walk-sign-in";
 
 // The callback against a real OpenID provider (oidc-provider in this process) and a real Postgres:
 // the browser's part (provider login page, redirects, cookies) is walked with fetch.
@@ -57,33 +58,7 @@ function writePolicy(text: string): void {
 /** Starts a sign-in and plays the browser through the provider's login as `login`: the callback URL it lands on. */
 async function signInAtProvider(login: string, next = "/"): Promise<{ callback: URL; pending: PendingSignIn }> {
   const { url, pending } = await startOidcSignIn(settings, next);
-  const jar = new Map<string, string>();
-  const go = async (target: string, init: RequestInit = {}): Promise<Response> => {
-    const response = await fetch(new URL(target, idp.issuer), {
-      ...init,
-      redirect: "manual",
-      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
-    });
-    for (const c of response.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const at = pair!.indexOf("=");
-      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return response;
-  };
-  let response = await go(url.href);
-  for (let hops = 0; hops < 10; hops++) {
-    const location = response.headers.get("location");
-    if (response.status === 200 && (await response.clone().text()).includes("Test identity provider")) {
-      const uid = /action="\/interaction\/([\w-]+)\/login"/.exec(await response.text())![1]!;
-      response = await go(`/interaction/${uid}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ login }).toString() });
-      continue;
-    }
-    if (!location) throw new Error(`the provider answered ${response.status} without a redirect: ${await response.text()}`);
-    if (location.startsWith(REDIRECT)) return { callback: new URL(location), pending };
-    response = await go(location);
-  }
-  throw new Error("too many redirects at the provider");
+  return { callback: await walkOidcLogin(idp.issuer, url, login, REDIRECT), pending };
 }
 
 const memberships = async (userId: string) =>

@@ -6,6 +6,7 @@ import { SignInRefusedError, type PendingSignIn } from "./pending-sign-in";
 import type { RedirectSignIn } from "./redirect-sign-in";
 import { loadGroupPolicy, SignInConfigError } from "./sign-in-config";
 import { withFileSignInConfig } from "./sign-in-file-config";
+import { tokenKey } from "./token-vault";
 
 // The callback of a redirect sign-in (OpenID Connect, GitHub, GitLab) without Next's request context
 // (app/signin/[provider]/callback/route.ts binds it to cookies): code exchange, the group policy read
@@ -40,7 +41,7 @@ export async function handleSignInCallback(
   try {
     const { file, policy } = loadGroupPolicy(env);
     if (file && policy.errors.length) console.error(`ferry: ${file} has ${policy.errors.length} bad lines; they grant nothing until fixed`);
-    const { userId, access } = await upsertExternalUser(prisma, provider.id, identity, policy);
+    const { userId, access } = await upsertExternalUser(prisma, provider.id, identity, policy, new Date(), tokenKey(env));
     const why = access.because.length ? access.because.map((b) => `${b.grant} from ${b.group} (line ${b.line})`).join(", ") : "no group of theirs is mapped";
     await recordAudit(prisma, {
       actor: { kind: "user", id: userId },

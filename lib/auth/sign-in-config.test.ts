@@ -46,6 +46,11 @@ describe("signInSettings", () => {
     expect(signInSettings(OIDC).warnings).toEqual(["no FERRY_POLICY_FILE: everyone who signs in with OpenID Connect is a viewer of no team"]);
   });
 
+  it("refuses a token encryption key that is not 32 bytes, saying how to make one", () => {
+    expect(() => signInSettings({ ...OIDC, FERRY_TOKEN_ENCRYPTION_KEY: "too-short" })).toThrow(/FERRY_TOKEN_ENCRYPTION_KEY must be base64 of 32 bytes/);
+    expect(signInSettings({ ...OIDC, FERRY_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).oidc).toBeDefined();
+  });
+
   it.each([
     [{ FERRY_AUTH: "saml" }, /FERRY_AUTH="saml" names no sign-in provider.*\(saml\): set FERRY_AUTH to "oidc"/],
     [{ FERRY_AUTH: "oidc" }, /needs the provider's issuer URL: set FERRY_OIDC_ISSUER/],

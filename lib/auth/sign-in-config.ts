@@ -4,6 +4,7 @@ import { FerryStartupError } from "@/lib/db/errors";
 import { describePolicyErrors, EMPTY_POLICY, parseGroupPolicy, type GroupPolicy } from "./group-policy";
 import { publicOrigin } from "./request-origin";
 import { withFileSignInConfig } from "./sign-in-file-config";
+import { tokenKey } from "./token-vault";
 
 // Which ways to sign in this portal offers, from the environment (and `auth:` in the config file,
 // sign-in-file-config.ts). Pure apart from reading the
@@ -95,6 +96,13 @@ export function signInSettings(env: Env = withFileSignInConfig()): SignInSetting
   }
   if (real.length && !env.FERRY_POLICY_FILE?.trim()) {
     warnings.push(`no FERRY_POLICY_FILE: everyone who signs in with ${named(real)} is a viewer of no team`);
+  }
+  // Checked here so a bad key stops start-up instead of failing each sign-in (token-vault.ts). Without
+  // one, groups are learnt at sign-in only: the README says so, as there is nothing wrong to warn about.
+  try {
+    tokenKey(env);
+  } catch (error) {
+    throw new SignInConfigError((error as Error).message, "set FERRY_TOKEN_ENCRYPTION_KEY (or FERRY_TOKEN_ENCRYPTION_KEY_FILE) to the output of `openssl rand -base64 32`, or unset it");
   }
   return { demo, oidc, github, gitlab, warnings };
 }

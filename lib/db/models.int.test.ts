@@ -18,10 +18,10 @@ describe("every model round-trips through the migrated database", () => {
     const { prisma } = db;
     const before = new Date(Date.now() - 60_000);
     const alice = await prisma.user.create({ data: { id: "u-alice", name: "Alice", email: "alice@example.com" } });
-    expect(alice).toEqual({ id: "u-alice", name: "Alice", email: "alice@example.com", role: "VIEWER", createdAt: expect.any(Date), provider: null, groups: [], grants: null, lastSignInAt: null });
+    expect(alice).toEqual({ id: "u-alice", name: "Alice", email: "alice@example.com", role: "VIEWER", createdAt: expect.any(Date), provider: null, groups: [], grants: null, lastSignInAt: null, providerGrant: null, groupsRefreshedAt: null });
     expect(alice.createdAt.getTime()).toBeGreaterThan(before.getTime());
 
-    const signedIn = { provider: "oidc", groups: ["oidc:platform-admins"], grants: [{ grant: "role:admin", group: "oidc:platform-admins", line: 2, rule: "g, oidc:platform-admins, role:admin" }], lastSignInAt: at("2026-12-03T10:00:00.123Z") };
+    const signedIn = { provider: "oidc", groups: ["oidc:platform-admins"], grants: [{ grant: "role:admin", group: "oidc:platform-admins", line: 2, rule: "g, oidc:platform-admins, role:admin" }], lastSignInAt: at("2026-12-03T10:00:00.123Z"), providerGrant: "v1.iv.tag.data", groupsRefreshedAt: at("2026-12-03T10:05:00.456Z") };
     const bob = await prisma.user.create({ data: { id: "u-bob", name: "Bob", email: "bob@example.com", role: "ADMIN", ...signedIn } });
     expect(await prisma.user.findUniqueOrThrow({ where: { email: "bob@example.com" } })).toMatchObject({ role: "ADMIN", ...signedIn });
     await expect(prisma.user.create({ data: { id: "u-x", name: "X", email: "bob@example.com" } })).rejects.toThrow();

@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { deleteExpiredSessions } from "@/lib/auth/session-store";
 import { refreshAccessFromPolicyFile } from "@/lib/auth/reapply-policy";
+import { refreshGroupsFromConfig } from "@/lib/auth/refresh-groups";
 import { loadGroupPolicy } from "@/lib/auth/sign-in-config";
 import { refreshChangeRequest, refreshOpenChanges } from "@/lib/changes/refresh-change";
 import { refreshWatchedGates } from "@/lib/changes/merge-gates";
@@ -105,7 +106,7 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
   await instance.schedule(SYNC_ALL, syncCron(), {});
   await instance.schedule(PRUNE, PRUNE_CRON, {});
   await instance.work(POLICY_REFRESH, async () => {
-    await refreshAccessFromPolicyFile(getPrisma(), () => loadGroupPolicy());
+    await refreshAccessFromPolicyFile(getPrisma(), () => loadGroupPolicy(), () => refreshGroupsFromConfig(getPrisma()));
   });
   await instance.schedule(POLICY_REFRESH, POLICY_REFRESH_CRON, {});
   // Live state (Argo CD) is followed by the same workers; a wrong liveSources entry must not stop syncing.

@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import Provider, { type KoaContextWithOIDC } from "oidc-provider";
 
 // A real OpenID provider for tests: panva's oidc-provider (OpenID-certified), in the test process, with
-// a one-page login where the tester picks an account. Authorization code + PKCE only, groups as a
-// claim of the `groups` scope, released from userinfo as Okta does (not in the ID token).
+// a one-page login where the tester picks an account. Authorization code + PKCE, groups as a claim of
+// the `groups` scope, released from userinfo as Okta does (not in the ID token). Refresh tokens are
+// issued with every code, as Keycloak does, so a relying party can read the claims again later.
 
 export interface TestAccount {
   id: string;
@@ -26,11 +27,15 @@ export interface OidcTestProvider {
   issuer: string;
   /** Every login submitted, by account id: tests assert who went through the provider. */
   logins: string[];
+  /** The account's groups at the provider from now on (an admin edited the directory). */
+  setGroups(id: string, groups: string[]): void;
+  /** The account is deleted: its refresh tokens are refused from now on (invalid_grant). */
+  removeAccount(id: string): void;
   close(): Promise<void>;
 }
 
 export async function startOidcTestProvider(options: OidcTestProviderOptions): Promise<OidcTestProvider> {
-  const accounts = new Map(options.accounts.map((a) => [a.id, a]));
+  const accounts = new Map(options.accounts.map((a) => [a.id, { ...a }]));
   const logins: string[] = [];
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, resolve));
@@ -42,12 +47,13 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
         client_id: options.clientId,
         client_secret: options.clientSecret,
         redirect_uris: options.redirectUris,
-        grant_types: ["authorization_code"],
+        grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
       },
     ],
     pkce: { required: () => true },
+    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client) => client.grantTypeAllowed("refresh_token"),
     scopes: ["openid", "profile", "email", "groups"],
     claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email", "email_verified"], groups: ["groups"] },
     features: { devInteractions: { enabled: false } },
@@ -100,6 +106,10 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
   return {
     issuer,
     logins,
+    setGroups: (id, groups) => {
+      accounts.get(id)!.groups = groups;
+    },
+    removeAccount: (id) => void accounts.delete(id),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

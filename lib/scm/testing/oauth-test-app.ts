@@ -4,7 +4,8 @@ import type http from "node:http";
 // The OAuth 2.0 authorization-code half of a forge test server (GitHub's /login/oauth/*, GitLab's
 // /oauth/*), as each forge documents it: one registered app (client id, secret, callback URL), a
 // login page where the tester picks a user, single-use codes bound to the redirect URI and, when the
-// client sent one, to the PKCE challenge (S256), and user access tokens the API then accepts.
+// client sent one, to the PKCE challenge (S256), and user access tokens the API then accepts; GitLab's
+// expire and come with a refresh token, used once and replaced at each refresh.
 
 export interface OAuthTestUser {
   id: number;
@@ -17,6 +18,8 @@ export interface OAuthTestAppOptions {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** GitLab-style access token lifetime in seconds (GitLab: 7200); GitHub OAuth app tokens do not expire. */
+  accessTokenSeconds?: number;
 }
 
 interface IssuedCode {
@@ -35,7 +38,9 @@ export class OAuthTestApp {
   /** Every login picked on the login page, in order: tests assert who went through the forge. */
   readonly logins: string[] = [];
   private readonly codes = new Map<string, IssuedCode>();
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens = new Map<string, { login: string; expiresAt: number | null }>();
+  /** GitLab's refresh tokens (Doorkeeper): one use each, a new one with every refresh. */
+  private readonly refreshTokens = new Map<string, string>();
   private readonly users = new Map<string, OAuthTestUser>();
 
   constructor(
@@ -48,8 +53,15 @@ export class OAuthTestApp {
   /** The user a user access token belongs to, or null. */
   userForToken(authorization: string | undefined): OAuthTestUser | null {
     const token = /^(?:bearer|token)\s+(\S+)$/i.exec(authorization ?? "")?.[1];
-    const login = token ? this.tokens.get(token) : undefined;
-    return login ? (this.users.get(login) ?? null) : null;
+    const issued = token ? this.tokens.get(token) : undefined;
+    if (!issued || (issued.expiresAt !== null && issued.expiresAt < Date.now())) return null;
+    return this.users.get(issued.login) ?? null;
+  }
+
+  /** The user revokes the app's authorization: every token and refresh token of theirs stops working. */
+  revoke(login: string): void {
+    for (const [token, issued] of this.tokens) if (issued.login === login) this.tokens.delete(token);
+    for (const [token, owner] of this.refreshTokens) if (owner === login) this.refreshTokens.delete(token);
   }
 
   /**
@@ -98,6 +110,13 @@ export class OAuthTestApp {
     const fail = (error: string, description: string, status: number): TokenAnswer =>
       style === "github" ? { status: 200, body: { error, error_description: description, error_uri: "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors" } } : { status, body: { error, error_description: description } };
     if (clientId !== this.options.clientId || clientSecret !== this.options.clientSecret) return fail(style === "github" ? "incorrect_client_credentials" : "invalid_client", "The client_id and/or client_secret passed are incorrect.", 401);
+    if (form.get("grant_type") === "refresh_token") {
+      const refresh = form.get("refresh_token") ?? "";
+      const owner = style === "gitlab" ? this.refreshTokens.get(refresh) : undefined;
+      this.refreshTokens.delete(refresh);
+      if (!owner) return fail(style === "github" ? "bad_refresh_token" : "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.", 400);
+      return { status: 200, body: this.issue(owner, style) };
+    }
     const code = form.get("code") ?? "";
     const issued = this.codes.get(code);
     this.codes.delete(code);
@@ -107,9 +126,20 @@ export class OAuthTestApp {
       const verifier = form.get("code_verifier") ?? "";
       if (createHash("sha256").update(verifier).digest("base64url") !== issued.challenge) return fail(style === "github" ? "bad_verification_code" : "invalid_grant", "The code_verifier does not match the code_challenge.", 400);
     }
+    return { status: 200, body: this.issue(issued.login, style) };
+  }
+
+  private issue(login: string, style: "github" | "gitlab"): Record<string, unknown> {
     const token = `${style === "github" ? "gho_" : "glpat-"}${randomBytes(18).toString("hex")}`;
-    this.tokens.set(token, issued.login);
-    return { status: 200, body: { access_token: token, token_type: style === "github" ? "bearer" : "Bearer", scope: style === "github" ? "read:user,read:org" : "read_user read_api", ...(style === "gitlab" ? { expires_in: 7200, created_at: Math.floor(Date.now() / 1000) } : {}) } };
+    if (style === "github") {
+      this.tokens.set(token, { login, expiresAt: null });
+      return { access_token: token, token_type: "bearer", scope: "read:user,read:org" };
+    }
+    const seconds = this.options.accessTokenSeconds ?? 7200;
+    this.tokens.set(token, { login, expiresAt: Date.now() + seconds * 1000 });
+    const refresh = randomBytes(32).toString("hex");
+    this.refreshTokens.set(refresh, login);
+    return { access_token: token, token_type: "Bearer", scope: "read_user read_api", expires_in: seconds, refresh_token: refresh, created_at: Math.floor(Date.now() / 1000) };
   }
 }
 

@@ -42,6 +42,6 @@ export const groupShape = z.strictObject({
 
 /** The OAuth token endpoint's answer (Doorkeeper), and its errors (RFC 6749 §5.2). */
 export const tokenShape = z.union([
-  z.strictObject({ access_token: z.string(), token_type: z.literal("Bearer"), scope: z.string(), expires_in: z.number().int(), created_at: z.number().int() }),
+  z.strictObject({ access_token: z.string(), token_type: z.literal("Bearer"), scope: z.string(), expires_in: z.number().int(), refresh_token: z.string(), created_at: z.number().int() }),
   z.strictObject({ error: z.string(), error_description: z.string() }),
 ]);
