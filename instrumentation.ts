@@ -2,6 +2,7 @@
 // every portal process (one or many, on one database) takes part in the job queue.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  await startTracingIfConfigured();
   await refuseUnsafeSignIn();
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString || process.env.FERRY_SYNC_WORKER === "off") return;
@@ -25,4 +26,18 @@ async function refuseUnsafeSignIn() {
     console.error(`ferry: ${error.toLine()}`);
     process.exit(1);
   }
+}
+
+/**
+ * OpenTelemetry traces when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set; otherwise the SDK is
+ * never loaded. Registered before anything else so the first requests and the worker's jobs are traced.
+ */
+async function startTracingIfConfigured() {
+  const { tracingConfig } = await import("./lib/observability/tracing-config");
+  const config = tracingConfig();
+  if (!config) return;
+  const { startTracing } = await import("./lib/observability/start-tracing");
+  const tracing = startTracing(config);
+  // Spans still buffered (up to 5 s of them) are sent before the process goes.
+  process.once("SIGTERM", () => void tracing.shutdown());
 }

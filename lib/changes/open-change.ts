@@ -1,6 +1,7 @@
 import type { ChangeKind, Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
 import type { ChangeSet } from "@/lib/gitops/change-set";
+import { withSpan } from "@/lib/observability/trace";
 import { isScmError } from "@/lib/scm/errors";
 import type { FileChange, ScmRepository } from "@/lib/scm/types";
 import { readCachedRepository, type CachedRepository } from "@/lib/sync/cached-repository";
@@ -103,6 +104,15 @@ export async function freshRepository(prisma: PrismaClient, name: string): Promi
  * change request, never a second one.
  */
 export async function openChange<P>(prisma: PrismaClient, input: OpenChangeInput<P>): Promise<OpenChangeResult<P>> {
+  return withSpan("ferry.change.open", { "ferry.repository": input.repository, "ferry.change.branch": input.branch }, async (span) => {
+    const result = await openChangeUntraced(prisma, input);
+    span.setAttribute("ferry.change.status", result.status);
+    if ("change" in result) span.setAttribute("ferry.change.id", result.change.id);
+    return result;
+  });
+}
+
+async function openChangeUntraced<P>(prisma: PrismaClient, input: OpenChangeInput<P>): Promise<OpenChangeResult<P>> {
   const row = await prisma.repository.findUnique({ where: { name: input.repository } });
   if (!row) throw new DomainError(`Repository ${input.repository} is not configured.`);
   assertRepositoryActive(row);

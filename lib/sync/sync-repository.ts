@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { KustomizeBuildCache, readRepository } from "@/lib/gitops/read";
 import { describeSkippedFiles } from "@/lib/gitops/read/skipped-files";
+import { SpanStatusCode } from "@opentelemetry/api";
+import { annotateSpan, withSpan } from "@/lib/observability/trace";
 import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
 import { emptyBranchNotice, rewrittenBranchNotice } from "./branch-notices";
@@ -44,6 +46,16 @@ export async function syncRepository(
   scm: ScmRepository,
   options: SyncOptions = {},
 ): Promise<SyncResult> {
+  return withSpan("ferry.repository.sync", { "ferry.repository.id": repositoryId, "ferry.sync.forced": options.force === true }, async (span) => {
+    const result = await syncRepositoryUntraced(prisma, repositoryId, scm, options);
+    span.setAttributes({ "ferry.sync.status": result.status, "ferry.sync.changed_files": result.changedFiles });
+    // A failed sync is answered, not thrown: the span says so itself.
+    if (result.status === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
+    return result;
+  });
+}
+
+async function syncRepositoryUntraced(prisma: PrismaClient, repositoryId: number, scm: ScmRepository, options: SyncOptions): Promise<SyncResult> {
   const started = performance.now();
   // FERRY_SYNC_PROFILE=1 logs where a sync spends its time, phase by phase.
   const profile = process.env.FERRY_SYNC_PROFILE === "1" ? new Map<string, number>() : null;
@@ -55,6 +67,7 @@ export async function syncRepository(
     mark = now;
   };
   const repo = await prisma.repository.findUniqueOrThrow({ where: { id: repositoryId } });
+  annotateSpan({ "ferry.repository": repo.name, "ferry.repository.provider": repo.provider });
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const result = await prisma.$transaction(

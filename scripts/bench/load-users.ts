@@ -1,0 +1,136 @@
+// The simulated people of the load script: each browses the matrix (page 1, filters, another page,
+// a search) and app pages with a pause between pages, polling the cache version every 3 s while a
+// matrix page is open (as StampRefresh does in the browser); next to them, a promoter opens
+// promotions through POST /api/v1/promotions at a fixed rate. Every request becomes one Sample.
+import http from "node:http";
+import type { RequestKind, Sample } from "./load-report";
+
+export interface Replica {
+  url: string;
+}
+
+export interface BrowsePlan {
+  /** Filtered matrix paths (`/?team=…`, `/?env=…`, `/?q=…`, `/?page=2`…), picked at random half the time. */
+  filterPaths: string[];
+  /** `/apps/<repository>/<app>` with the app's name, which its page shows in its heading. */
+  apps: { path: string; name: string }[];
+  /** Pause between two pages, uniform in [min, max] ms. */
+  thinkMs: [number, number];
+  pollEveryMs: number;
+  /** Share of pages that are app pages; the rest are matrix pages. */
+  appShare: number;
+}
+
+const MATRIX_MARKER = "Where everything runs";
+const TIMEOUT_MS = 30_000;
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function request(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method ?? "GET", agent, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error(`timed out after ${TIMEOUT_MS} ms`)));
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** Times one request; `check` says what is wrong with an answer, or null when it counts as a success. */
+async function timed(kind: RequestKind, run: () => Promise<Answer>, check: (answer: Answer) => string | null, record: (s: Sample) => void): Promise<void> {
+  const started = performance.now();
+  try {
+    const answer = await run();
+    const problem = check(answer);
+    record({ kind, ms: performance.now() - started, status: answer.status, ...(problem ? { error: problem } : {}) });
+  } catch (error) {
+    record({ kind, ms: performance.now() - started, status: 0, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+const pageCheck = (marker: string) => (a: Answer) => (a.status !== 200 ? `status ${a.status}` : a.body.includes(marker) ? null : "answered 200 without the page's content");
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One person until `until` (performance.now() time): page, pause (polling if on the matrix), page… */
+export async function browse(replica: Replica, cookie: string, plan: BrowsePlan, until: number, record: (s: Sample) => void, random: () => number): Promise<void> {
+  // One connection per person, kept alive, as a browser behind a load balancer keeps its own.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const headers = { cookie, accept: "text/html" };
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  // People arrive over the first pause, not all in the same millisecond.
+  await sleep(random() * plan.thinkMs[1]);
+  try {
+    while (performance.now() < until) {
+      let onMatrix = false;
+      if (random() < plan.appShare) {
+        const app = pick(plan.apps);
+        await timed("app", () => request(agent, replica.url + app.path, { headers }), pageCheck(`>${app.name}</h1>`), record);
+      } else {
+        const path = random() < 0.5 ? "/" : pick(plan.filterPaths);
+        await timed("matrix", () => request(agent, replica.url + path, { headers }), pageCheck(MATRIX_MARKER), record);
+        onMatrix = true;
+      }
+      const pauseEnd = Math.min(until, performance.now() + plan.thinkMs[0] + random() * (plan.thinkMs[1] - plan.thinkMs[0]));
+      while (performance.now() < pauseEnd) {
+        const wait = Math.min(plan.pollEveryMs, pauseEnd - performance.now());
+        await sleep(wait);
+        if (!onMatrix || wait < plan.pollEveryMs || performance.now() >= until) continue;
+        await timed("poll", () => request(agent, `${replica.url}/api/v1/cache-version`, { headers: { cookie, accept: "application/json" } }), (a) => (a.status === 200 ? null : `status ${a.status}`), record);
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+export interface PromotionRequest {
+  repository: string;
+  app: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Opens one promotion every `everyMs` until `until`, alternating replicas, from `candidates` (apps whose
+ * promotion changes something; each used once). Anything but 201 "opened" is an error.
+ */
+export async function promote(replicas: readonly Replica[], cookie: string, candidates: PromotionRequest[], everyMs: number, until: number, record: (s: Sample) => void): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const pending: Promise<void>[] = [];
+  try {
+    for (let i = 0; performance.now() + everyMs <= until; i++) {
+      await sleep(everyMs);
+      const candidate = candidates.shift();
+      if (!candidate) {
+        record({ kind: "promotion", ms: 0, status: 0, error: "ran out of apps to promote" });
+        continue;
+      }
+      const replica = replicas[i % replicas.length]!;
+      // Not awaited before the next tick: a slow promotion must not lower the rate.
+      pending.push(
+        timed(
+          "promotion",
+          () =>
+            request(agent, `${replica.url}/api/v1/promotions`, {
+              method: "POST",
+              headers: { cookie, origin: replica.url, "content-type": "application/json", accept: "application/json" },
+              body: JSON.stringify(candidate),
+            }),
+          (a) => (a.status === 201 ? null : `status ${a.status}: ${a.body.slice(0, 160)}`),
+          record,
+        ),
+      );
+    }
+    await Promise.all(pending);
+  } finally {
+    agent.destroy();
+  }
+}
