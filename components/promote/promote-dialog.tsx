@@ -224,6 +224,14 @@ export function PromoteDialog({ target }: { target: PromoteTarget }) {
             ) : plan?.status === "refused" ? (
               <div role="alert" className="flex flex-col gap-2 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
                 <p>{plan.reason}</p>
+                {preview.data.heldBy ? (
+                  <p data-testid="held-by">
+                    Part of open change{" "}
+                    <Link className="font-medium underline" href={`/changes/${preview.data.heldBy.id}`}>
+                      {preview.data.heldBy.label}
+                    </Link>
+                  </p>
+                ) : null}
                 {plan.override ? (
                   <label className="flex items-center gap-2 font-medium">
                     <input type="checkbox" checked={confirmed[plan.override]} onChange={(e) => setConfirmation(plan.override ?? "allowReplaceDigestPin", e.target.checked)} />

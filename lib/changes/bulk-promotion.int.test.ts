@@ -13,6 +13,9 @@ import { loadFixture } from "@/lib/gitops/testing/load-fixture";
 import { bulkPromotionSchema, openBulkPromotion, previewBulkPromotion, type CellAuthorizer } from "./bulk-promotion";
 import { changeResource } from "@/lib/actions/changes/review-change";
 import { changeUpdateRequest } from "./update-change";
+import { openPromotion } from "./open-promotion";
+import { previewPromotion } from "./preview-promotion";
+import { promotionRequestSchema } from "./promotion-request";
 import { openBulkPromotionAction } from "@/lib/actions/promotions/bulk-promotion";
 import { commitFiles, createWorld, git, registerRepository, type PromotionWorld } from "./testing/promotion-fixture";
 
@@ -147,6 +150,23 @@ describe("bulk promotion", () => {
     const [plan] = preview.repositories;
     expect(plan?.changeSet).toBeNull();
     expect(plan?.cells[0]).toMatchObject({ status: "open-change", reason: expect.stringMatching(/checkout in production already has an open change from Ferry \(payments-gitops#\d+\)/) });
+  });
+
+  it("refuses a single promotion of a cell an open bulk change holds, linking that change, and opens nothing", async () => {
+    const bulk = await prisma.changeRequest.findFirstOrThrow({ where: { appName: null, state: "OPEN", repository: { name: "payments-gitops" } } });
+    const single = promotionRequestSchema.parse({ repository: "payments-gitops", app: "checkout", from: "staging", to: "production" });
+    const preview = await previewPromotion(prisma, single);
+    expect(preview.heldBy).toEqual({ id: bulk.id, label: `payments-gitops#${bulk.number}` });
+    expect(preview.plan).toEqual({ status: "refused", reason: expect.stringMatching(new RegExp(`^checkout in production is part of the open bulk change payments-gitops#${bulk.number}: .*Update or close`)) });
+
+    const before = await prisma.changeRequest.count();
+    const opened = await openPromotion(prisma, single, alice);
+    expect(opened.status).toBe("refused");
+    expect(await prisma.changeRequest.count()).toBe(before);
+    expect(await git(dir("payments-gitops"), ["branch", "--list", "ferry/promote/checkout/production"])).toBe("");
+
+    // A cell the bulk change does not hold is not refused for it.
+    expect((await previewPromotion(prisma, { ...single, app: "invoices", to: "staging", from: "dev", allowFloating: true })).heldBy).toBeNull();
   });
 
   it("opens one change request per repository", async () => {

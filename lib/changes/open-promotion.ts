@@ -4,7 +4,8 @@ import type { EnvironmentImpact } from "@/lib/gitops/impact";
 import { promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
 import { openChange, type ChangeLink, type Requester } from "./open-change";
 import { repositoryOwnership, type CellAuthorizer } from "./impact-refusal";
-import { planPromotionAt, promotionPreview, refuseImpact, type PromotionPreview } from "./preview-promotion";
+import { openBulkChangeHolding } from "./bulk-cells";
+import { planPromotionAt, promotionPreview, refuseHeld, refuseImpact, type PromotionPreview } from "./preview-promotion";
 import type { PromotionRequest } from "./promotion-request";
 import { rollbackContext, updatePin } from "./rollback";
 
@@ -56,10 +57,13 @@ export async function openPromotion(
   const repositoryRow = judge ? await prisma.repository.findUnique({ where: { name: request.repository }, select: { id: true } }) : null;
   const ownership = repositoryRow ? await repositoryOwnership(prisma, repositoryRow.id) : null;
   const planOptions = { requestedBy: requester.name, portalUrl: options.portalUrl, context };
+  const branch = promotionBranch(request.app, request.to);
+  // Updating this promotion's own change is not a second change for the cell.
+  const holder = options.updateOf ? null : await heldByBulk(prisma, request, branch);
   let repoRef: { id: number; headSha: string } | undefined;
   const result = await openChange<PromotionPlan>(prisma, {
     repository: request.repository,
-    branch: promotionBranch(request.app, request.to),
+    branch,
     requester,
     expectedBaseSha: request.expectedBaseSha,
     portalUrl: options.portalUrl,
@@ -67,7 +71,8 @@ export async function openPromotion(
     plan: (repo) => {
       repoRef = { id: repo.id, headSha: repo.headSha };
       const planned = planPromotionAt(repo, request, planOptions);
-      const plan = judge && ownership ? refuseImpact(request, planned, ownership, judge) : planned;
+      const judged = judge && ownership ? refuseImpact(request, planned, ownership, judge) : planned;
+      const plan = holder ? refuseHeld(request, judged, holder) : judged;
       if (plan.status !== "changes") return { refusal: plan };
       return {
         plan,
@@ -99,4 +104,9 @@ export async function openPromotion(
 function storedRequest(request: PromotionRequest): Omit<PromotionRequest, "expectedBaseSha"> {
   const { expectedBaseSha: _base, ...kept } = request;
   return kept;
+}
+
+async function heldByBulk(prisma: PrismaClient, request: PromotionRequest, branch: string): Promise<{ id: number; label: string } | null> {
+  const repository = await prisma.repository.findUnique({ where: { name: request.repository }, select: { id: true } });
+  return repository ? openBulkChangeHolding(prisma, repository.id, request, branch) : null;
 }

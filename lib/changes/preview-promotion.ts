@@ -11,6 +11,7 @@ import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import type { PromotionRequest } from "./promotion-request";
 import { rollbackContext, type RollbackContext } from "./rollback";
 import { unreadableFiles } from "./unreadable-files";
+import { heldByBulkRefusal, openBulkChangeHolding } from "./bulk-cells";
 import { changeLabel } from "./change-label";
 import { impactRefusal, repositoryOwnership, type CellAuthorizer, type Ownership } from "./impact-refusal";
 
@@ -32,6 +33,8 @@ export interface PromotionPreview {
     conflict: boolean;
     plannedNow: { name: string; file: string; field: string; from: string | null }[];
   } | null;
+  /** The open bulk change that already promotes this cell: this promotion is refused while it is open. */
+  heldBy: { id: number; label: string } | null;
 }
 
 export interface PreviewOptions {
@@ -97,7 +100,14 @@ export async function promotionPreview(prisma: PrismaClient, repo: Pick<CachedRe
         plannedNow: planned,
       }
     : null;
-  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan, existingChange };
+  const heldBy = await openBulkChangeHolding(prisma, repo.id, request, branch);
+  return { repositoryId: repo.id, baseSha: repo.headSha, branch, plan: heldBy ? refuseHeld(request, plan, heldBy) : plan, existingChange, heldBy };
+}
+
+/** A plan that would open (or ask to open) a change for a cell an open bulk change holds is refused instead. */
+export function refuseHeld(request: Pick<PromotionRequest, "app" | "to">, plan: PromotionPlan, holder: { label: string }): PromotionPlan {
+  if (plan.status !== "changes" && plan.status !== "needs-confirmation") return plan;
+  return { status: "refused", reason: heldByBulkRefusal(request, holder) };
 }
 
 /** The pure part: the plan for `request` against a repository as the cache holds it. */
