@@ -101,9 +101,9 @@ describe("tenant onboarding", () => {
     await symlink("/tmp", path.join(dir, "tenants", "linked"));
     await git(dir, ["add", "tenants/linked"]);
     await git(dir, ["commit", "-q", "-m", "a symlink"]);
-    const preview = await previewTenant(prisma, tenant({ name: "linked", preset: "appset" }));
+    const preview = await previewTenant(prisma, tenant({ name: "linked" }));
     expect(preview.plan).toMatchObject({ status: "refused", reason: expect.stringMatching(/under "tenants\/linked", which is a symbolic link/) });
-    const fresh = await previewTenant(prisma, tenant({ name: "fresh", preset: "appset" }));
+    const fresh = await previewTenant(prisma, tenant({ name: "fresh" }));
     expect(fresh.plan.status).toBe("changes");
   });
 });

@@ -118,9 +118,43 @@ describe("tenant presets", () => {
     expectFixture("appset-tenants", changed(plan));
   });
 
-  it("the form may override the detected preset", () => {
-    const plan = tenantPlan(demoTree("platform"), { ...TENANT, preset: "appset" });
+  it("the form may override the detected preset with one the repository's reconcilers take in", () => {
+    const appset = readDir(path.join(SCAFFOLD_FIXTURES, "appset-tenants/input")).get("apps/argocd/applications/tenants-appset.yaml")!;
+    const tree = new Map([...demoTree("platform"), ["argocd/appsets/tenants.yaml", appset.replaceAll("https://git.example.com/platform/cluster-resources.git", "https://git.acme.example/platform/platform.git")]]);
+    const plan = tenantPlan(tree, { ...TENANT, preset: "appset" });
     expect([...changed(plan).keys()]).toEqual(["tenants/billing/tenant-values.yaml"]);
+    if (plan.status === "changes") expect(plan.notes).toContain("tenants/billing/tenant-values.yaml is applied by argocd/appsets/tenants.yaml (ApplicationSet tenants).");
+  });
+
+  it("refuses a chosen preset whose files nothing in the repository would apply, naming them", () => {
+    // The demo platform has no ApplicationSet reading tenant-values.yaml files.
+    const appset = tenantPlan(demoTree("platform"), { ...TENANT, preset: "appset" });
+    expect(appset).toMatchObject({ status: "refused", reason: expect.stringContaining("The appset preset writes files that no Argo CD or Flux object of platform would apply (tenants/billing/tenant-values.yaml)") });
+    // Argo CD objects in a Flux repository: nothing there applies them.
+    const flux = readDir(path.join(SCAFFOLD_FIXTURES, "flux-tenants/input"));
+    const argocd = tenantPlan(flux, { ...TENANT, preset: "argocd" });
+    expect(argocd).toMatchObject({ status: "refused", reason: expect.stringContaining("argocd/applications/billing.yaml") });
+  });
+
+  it("the plan lists which reconciler applies each new file", () => {
+    const demo = tenantPlan(demoTree("platform"));
+    if (demo.status !== "changes") throw new Error(demo.reason);
+    expect(demo.notes).toEqual(
+      expect.arrayContaining([
+        "tenants/billing/namespaces.yaml is applied by argocd/applications/billing.yaml (Application billing-tenant).",
+        "argocd/applications/billing.yaml is applied as the other files in argocd/applications/ are today: nothing in this repository applies them.",
+      ]),
+    );
+    const flux = tenantPlan(readDir(path.join(SCAFFOLD_FIXTURES, "flux-tenants/input")));
+    if (flux.status !== "changes") throw new Error(flux.reason);
+    expect(flux.notes).toEqual(
+      expect.arrayContaining([
+        "tenants/base/billing/rbac.yaml is applied by clusters/dev/tenants.yaml (Kustomization tenants).",
+        "tenants/dev/billing/kustomization.yaml is applied by clusters/dev/tenants.yaml (Kustomization tenants).",
+        // The fixture wires only dev: production's tenants go however they go today.
+        "tenants/production/billing/kustomization.yaml is applied as the other files in tenants/production/ are today: nothing in this repository applies them.",
+      ]),
+    );
   });
 });
 
