@@ -106,8 +106,10 @@ export async function promote(replicas: readonly Replica[], cookie: string, cand
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   const pending: Promise<void>[] = [];
   try {
-    for (let i = 0; performance.now() + everyMs <= until; i++) {
-      await sleep(everyMs);
+    // At 0, everyMs, 2·everyMs… before `until`: 10 a minute for 60 s is 10 promotions.
+    for (let i = 0; performance.now() < until; i++) {
+      if (i > 0) await sleep(everyMs);
+      if (performance.now() >= until) break;
       const candidate = candidates.shift();
       if (!candidate) {
         record({ kind: "promotion", ms: 0, status: 0, error: "ran out of apps to promote" });
