@@ -6,8 +6,8 @@ import { loadFileTree } from "@/lib/sync/load-file-tree";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { readRepositoryAt } from "@/lib/sync/read-at-commit";
 import { compareFolder, foldersOf, type Cell, type FolderComparison } from "./compare-trees";
-import { limitConcurrency, PromiseCache } from "./promise-cache";
-import { renderFolder, type FolderRender } from "./render-folder";
+import { renderFolderCached } from "./folder-cache";
+import { PromiseCache } from "./promise-cache";
 
 export type RenderedChange =
   | { status: "rendered"; baseSha: string; headSha: string; folders: FolderComparison[] }
@@ -24,13 +24,10 @@ interface ChangeRow {
   repository: { id: number; name: string; provider: string; url: string; defaultBranch: string };
 }
 
-// A commit's folder renders the same forever: keyed by (repository, commit, folder), a reload of the
-// change page, or another change on the same base, does not render again. A timeout is not kept.
-const folderRenders = new PromiseCache<FolderRender>(200, (r) => r.ok || !r.transient);
+// A folder's render at a commit is kept per process in folder-cache.ts (shared with the promote dialog):
+// a reload of the change page, or another change on the same base, does not render again.
 // The whole comparison of a change at its (base, head): a reload does not even read the trees again.
 const changeRenders = new PromiseCache<RenderedChange>(100, (r) => r.status === "rendered" && r.folders.every((f) => f.outcome.ok || !/did not finish/.test(f.outcome.reason)));
-// Two cores are shared with the portal itself: one build at a time per process is enough.
-const oneAtATime = limitConcurrency(1);
 
 /** The rendered manifests of the environment folders a change alters, before and after it. */
 export async function renderedChange(prisma: PrismaClient, changeId: number): Promise<RenderedChange> {
@@ -61,10 +58,7 @@ async function compute(prisma: PrismaClient, row: ChangeRow, cells: Cell[], head
   const missing = cells.some((c) => !before.model.deployments.some((d) => d.app === c.app && d.env === c.env));
   const afterModel = missing ? readRepository(afterTree, { branch: scm.defaultBranch }) : null;
   const folders = foldersOf(cells, before.model, afterModel);
-  const render = (side: "before" | "after", tree: FileTree, path: string) => {
-    const sha = side === "before" ? row.baseSha : headSha;
-    return folderRenders.get(`${row.repository.id}\u0000${sha}\u0000${path}`, () => oneAtATime(() => renderFolder(tree, path)));
-  };
+  const render = (side: "before" | "after", tree: FileTree, path: string) => renderFolderCached(row.repository.id, side === "before" ? row.baseSha : headSha, tree, path);
   const out: FolderComparison[] = [];
   for (const f of folders) out.push({ ...f, outcome: await compareFolder(before.tree, afterTree, f.path, render) });
   for (const cell of cells) {

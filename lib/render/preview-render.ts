@@ -10,15 +10,11 @@ import { readRepository } from "@/lib/gitops/read";
 import { readCachedRepository } from "@/lib/sync/cached-repository";
 import type { RenderedChange } from "./change-render";
 import { compareFolder, foldersOf, type FolderComparison } from "./compare-trees";
-import { limitConcurrency, PromiseCache } from "./promise-cache";
-import { renderFolder, type FolderRender } from "./render-folder";
+import { renderFolderCached } from "./folder-cache";
 
 // The promote dialog's rendered diff: the plan made again on the cached head (what the dialog just
 // previewed), its edits applied to the tree, both sides rendered. The after side is no commit yet, so it
 // is keyed by the head and a hash of the planned diff.
-
-const renders = new PromiseCache<FolderRender>(100, (r) => r.ok || !r.transient);
-const oneAtATime = limitConcurrency(1);
 
 export async function renderedPromotionPreview(prisma: PrismaClient, request: PromotionRequest): Promise<RenderedChange> {
   const repo = await readCachedRepository(prisma, request.repository);
@@ -30,8 +26,7 @@ export async function renderedPromotionPreview(prisma: PrismaClient, request: Pr
   const missing = cells.some((c) => !repo.model.deployments.some((d) => d.app === c.app && d.env === c.env));
   const folders = foldersOf(cells, repo.model, missing ? readRepository(after, {}) : null);
   const afterKey = `${repo.headSha}+${createHash("sha256").update(plan.changeSet.diff).digest("hex").slice(0, 16)}`;
-  const render = (side: "before" | "after", tree: FileTree, path: string) =>
-    renders.get(`${repo.id}\u0000${side === "before" ? repo.headSha : afterKey}\u0000${path}`, () => oneAtATime(() => renderFolder(tree, path)));
+  const render = (side: "before" | "after", tree: FileTree, path: string) => renderFolderCached(repo.id, side === "before" ? repo.headSha : afterKey, tree, path);
   const out: FolderComparison[] = [];
   for (const f of folders) out.push({ ...f, outcome: await compareFolder(repo.tree, after, f.path, render) });
   return { status: "rendered", baseSha: repo.headSha, headSha: afterKey, folders: out };

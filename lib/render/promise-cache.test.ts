@@ -30,6 +30,46 @@ describe("PromiseCache", () => {
   });
 });
 
+describe("PromiseCache with a byte budget", () => {
+  const sized = () => new PromiseCache<string>(100, () => true, { maxBytes: 10, sizeOf: (v) => v.length });
+
+  it("evicts the least recently used results once their bytes pass the budget, and counts what it keeps", async () => {
+    const cache = sized();
+    await cache.get("a", async () => "aaaa");
+    await cache.get("b", async () => "bbbb");
+    expect(cache.bytes).toBe(8);
+    await cache.get("a", async () => "xxxx"); // a is now the most recent
+    await cache.get("c", async () => "cccc"); // 12 bytes: b goes
+    expect([cache.size, cache.bytes]).toEqual([2, 8]);
+    expect(await cache.get("a", async () => "a2")).toBe("aaaa");
+    expect(await cache.get("b", async () => "b2")).toBe("b2");
+    // c, a and b2: 4 + 4 + 2, exactly the budget.
+    expect([cache.size, cache.bytes]).toEqual([3, 10]);
+    await cache.get("d", async () => "d"); // c, the least recently used, goes
+    expect([cache.size, cache.bytes]).toEqual([3, 7]);
+    expect(await cache.get("c", async () => "c2")).toBe("c2");
+  });
+
+  it("keeps nothing of a result larger than the whole budget, and evicts nothing for it", async () => {
+    const cache = sized();
+    await cache.get("small", async () => "ss");
+    let calls = 0;
+    const huge = async () => `${++calls}`.padEnd(11, "h");
+    await cache.get("huge", huge);
+    await cache.get("huge", huge);
+    expect(calls).toBe(2);
+    expect([cache.size, cache.bytes]).toEqual([1, 2]);
+    expect(await cache.get("small", async () => "other")).toBe("ss");
+  });
+
+  it("gives back the bytes of a result it forgets", async () => {
+    const cache = new PromiseCache<string>(100, (v) => v !== "timeout", { maxBytes: 100, sizeOf: (v) => v.length });
+    await cache.get("t", async () => "timeout");
+    await expect(cache.get("f", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
+  });
+});
+
 describe("limitConcurrency", () => {
   it("runs at most `limit` tasks at once, all of them in the end", async () => {
     const run = limitConcurrency(1);
