@@ -1,25 +1,14 @@
 import type { NextConfig } from "next";
+import { DATA_CONTENT_SECURITY_POLICY } from "./lib/security/content-security-policy";
 
 /**
- * Security headers on every response. Next's own inline scripts (the RSC payload, hydration) carry no
- * nonce unless every page is rendered per request through proxy.ts, so scripts and styles allow
- * 'unsafe-inline'; everything else is this origin only, and no site may frame the portal.
- * No form-action: a sign-in form may redirect to an identity provider.
+ * Security headers on every response. Pages get their Content-Security-Policy from proxy.ts, with a
+ * fresh nonce per request; the strict data-only policy here covers what the proxy skips (API routes,
+ * /metrics, static files). The key is lower-case like the proxy's, so on pages the proxy's policy
+ * replaces this one instead of adding a second header (browsers would enforce both).
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 const SECURITY_HEADERS = [
-  { key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY },
+  { key: "content-security-policy", value: DATA_CONTENT_SECURITY_POLICY },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "X-Frame-Options", value: "DENY" },

@@ -52,37 +52,7 @@ test("a merge is refused when the change was updated after the reviewer opened i
   await sam.close();
 });
 
-test("every response carries the security headers, and the pages run under the CSP without violations", async ({ page }) => {
-  const violations: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
-  });
-  const signin = await page.goto("/signin");
-  const headers = signin!.headers();
-  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
-  expect(headers["x-content-type-options"]).toBe("nosniff");
-  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
-  expect(headers["strict-transport-security"]).toBeUndefined();
-
-  await signInAs(page, DEMO.developer);
-  for (const path of ["/", "/changes", "/repositories", "/apps/fleet/sessions"]) {
-    const response = await page.goto(path);
-    expect(response?.status(), path).toBe(200);
-    expect(response?.headers()["content-security-policy"], path).toContain("frame-ancestors 'none'");
-  }
-  // The matrix is interactive (hydrated) under the policy: a filter changes the URL.
-  await page.goto("/");
-  // A controlled checkbox: it stays as the URL says until the navigation lands.
-  await page.getByRole("checkbox", { name: "Only drift" }).click();
-  await expect(page).toHaveURL(/drift=1/);
-  expect(violations).toEqual([]);
-
-  const api = await page.request.get("/api/v1/changes");
-  expect(api.headers()["x-content-type-options"]).toBe("nosniff");
-  // Behind a TLS-terminating proxy the browser is told to stay on https.
-  const overHttps = await page.request.get("/signin", { headers: { "x-forwarded-proto": "https" } });
-  expect(overHttps.headers()["strict-transport-security"]).toContain("max-age=");
-});
+// The security headers and the Content-Security-Policy: e2e/content-security-policy.spec.ts.
 
 test("signing in with a non-ASCII return path lands there instead of failing", async ({ page }) => {
   // "€" is outside Latin-1: as a raw Location header it made the sign-in answer 500; "ö" came back as Latin-1 (%F6).

@@ -9,14 +9,12 @@ import { REQUEST_PATH_HEADER, SESSION_COOKIE } from "./session-cookie";
 const matches = (url: string) => unstable_doesMiddlewareMatch({ config, url });
 
 describe("proxy matcher", () => {
-  it.each(["/", "/apps", "/apps/checkout/production", "/apiary", "/signing-keys", "/repos/my.app", "/metrics/x", "/metricsboard"])(
+  it.each(["/", "/apps", "/apps/checkout/production", "/apiary", "/signing-keys", "/repos/my.app", "/metrics/x", "/metricsboard", "/signin", "/signin/callback"])(
     "runs on the page %s",
     (url) => expect(matches(url)).toBe(true),
   );
 
   it.each([
-    "/signin",
-    "/signin/callback",
     "/api/health",
     "/metrics",
     "/api/v1/promotions",
@@ -49,6 +47,27 @@ describe("proxy", () => {
     expect(response.headers.get("location")).toBeNull();
     expect(response.headers.get("x-middleware-next")).toBe("1");
     expect(response.headers.get(`x-middleware-request-${REQUEST_PATH_HEADER}`)).toBe("/apps");
+  });
+
+  it("gives each page response its own nonce, in the policy it sends and the policy Next reads from the request", () => {
+    const cookie = { cookie: `${SESSION_COOKIE}=abc` };
+    const first = proxy(new NextRequest("http://localhost:3000/apps", { headers: cookie }));
+    const second = proxy(new NextRequest("http://localhost:3000/apps", { headers: cookie }));
+    const policy = first.headers.get("content-security-policy")!;
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
+    expect(nonce).toHaveLength(24);
+    expect(policy).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
+    expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
+    expect(first.headers.get("x-middleware-request-x-nonce")).toBe(nonce);
+    expect(second.headers.get("content-security-policy")).not.toBe(policy);
+  });
+
+  it("serves the sign-in page without a session, under the policy", () => {
+    const response = proxy(new NextRequest("http://localhost:3000/signin?next=%2Fapps"));
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.get("content-security-policy")).toContain("'strict-dynamic'");
   });
 
   it("lets a server action through so it can answer 'Sign in first' itself", () => {
