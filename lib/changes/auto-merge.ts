@@ -1,6 +1,6 @@
-import type { PrismaClient } from "@/lib/db/generated/client";
+import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
-import type { MergeGates } from "@/lib/scm/types";
+import type { MergeGates, ScmRepository } from "@/lib/scm/types";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { gateRefusal } from "./gate-refusal";
 import { refreshMergeGates } from "./merge-gates";
@@ -54,12 +54,33 @@ export async function cancelAutoMerge(prisma: PrismaClient, id: number): Promise
   return { label: row.label };
 }
 
-/** Who turned auto-merge on through Ferry and when: the latest successful enable, unless a cancel came after it. */
+/** Who turned auto-merge on through Ferry and when: the latest successful enable, unless a cancel or a rewrite of the branch came after it. */
 export async function autoMergeRequestedBy(prisma: PrismaClient, id: number): Promise<{ actorId: string | null; at: Date } | null> {
   const last = await prisma.auditEvent.findFirst({
     where: { resourceType: "change", resourceId: String(id), action: { in: [AUTO_MERGE_ON, AUTO_MERGE_OFF] }, result: "ok" },
     orderBy: [{ at: "desc" }, { id: "desc" }],
     select: { action: true, actorId: true, at: true },
   });
-  return last?.action === AUTO_MERGE_ON ? { actorId: last.actorId, at: last.at } : null;
+  if (last?.action !== AUTO_MERGE_ON) return null;
+  // Ferry rewriting the branch since turned it off (dropAutoMergeBeforeRewrite).
+  const row = await prisma.changeRequest.findUnique({ where: { id }, select: { replannedAt: true } });
+  return row?.replannedAt && row.replannedAt > last.at ? null : { actorId: last.actorId, at: last.at };
+}
+
+/**
+ * Before Ferry rewrites the branch of an open change (update on the current head, promoting again):
+ * auto-merge was turned on for the head being replaced, and the forge would merge the new head without
+ * anyone reviewing it, so it is turned off first. A forge that refuses stops the rewrite. No request
+ * when the stored gates say auto-merge is off.
+ */
+export async function dropAutoMergeBeforeRewrite(prisma: PrismaClient, scm: ScmRepository, change: { id: number; number: number | null; mergeGates: Prisma.JsonValue | null }): Promise<boolean> {
+  const gates = change.mergeGates as Partial<MergeGates> | null;
+  if (!gates?.autoMerge || change.number === null || !scm.disableAutoMerge) return false;
+  try {
+    await scm.disableAutoMerge(change.number);
+  } catch (error) {
+    explain(error);
+  }
+  await prisma.changeRequest.update({ where: { id: change.id }, data: { mergeGates: { ...gates, autoMerge: null } as unknown as Prisma.InputJsonValue } });
+  return true;
 }

@@ -60,6 +60,8 @@ interface Forge {
   startCi(number: number, headSha: string): void;
   /** CI passes: a forge with auto-merge on merges now. */
   passCi(number: number, headSha: string): void;
+  /** Someone commits to the default branch on the forge (an unrelated file): the base moves. */
+  commitOnMain(path: string, content: string): void;
   /** Whether the forge has auto-merge on, and whether it merged. */
   autoMergeOn(number: number): boolean;
   merged(number: number): { mergeCommitSha: string | null } | null;
@@ -122,6 +124,21 @@ function autoMergeFlow(ctx: PortalContext<Portal>, forge: () => Forge) {
     ]);
   });
 
+  it("promoting again rewrites the branch: the auto-merge asked for the old head is turned off first, and who asked is no longer shown", async () => {
+    expect(await ctx.modules.enable.run({ id, ...(await seen()) }, { actor: bea, prisma: ctx.prisma })).toMatchObject({ ok: true });
+    expect(f.autoMergeOn(number)).toBe(true);
+    f.commitOnMain("docs/unrelated.md", "the base moved\n");
+    const again = await ctx.modules.openPromotion(ctx.prisma, promotionRequestSchema.parse({ repository: f.repository, app: "checkout", from: "staging", to: "production" }), alice);
+    expect(again.status).toBe("updated");
+    const row = await ctx.prisma.changeRequest.findUniqueOrThrow({ where: { id } });
+    expect(row.headSha).not.toBe(headSha);
+    expect(f.autoMergeOn(number)).toBe(false);
+    expect((row.mergeGates as { autoMerge?: unknown }).autoMerge).toBeNull();
+    expect(await ctx.modules.requestedBy(ctx.prisma, id)).toBeNull();
+    headSha = row.headSha!;
+    f.startCi(number, headSha);
+  });
+
   it("once on, the forge merges when CI passes, and its webhook makes Ferry record the merge", async () => {
     expect(await ctx.modules.enable.run({ id, ...(await seen()) }, { actor: bea, prisma: ctx.prisma })).toMatchObject({ ok: true });
     expect(f.merged(number)).toBeNull();
@@ -171,6 +188,7 @@ describe("GitHub: merge when ready with enablePullRequestAutoMerge", () => {
 
   autoMergeFlow(ctx, () => ({
     repository: "auto-github",
+    commitOnMain: (file, content) => server.git.commitFiles("main", { [file]: content }, "Unrelated commit"),
     startCi: (_n, sha) => server.reportChecks(sha, [{ name: "build", status: "in_progress", conclusion: null }]),
     passCi: (_n, sha) => server.reportChecks(sha, [{ name: "build", status: "completed", conclusion: "success" }]),
     autoMergeOn: (n) => !!server.pulls.get(n)?.autoMerge,
@@ -211,6 +229,7 @@ describe("GitLab: merge when ready with auto_merge (merge when pipeline succeeds
 
   autoMergeFlow(ctx, () => ({
     repository: "auto-gitlab",
+    commitOnMain: (file, content) => void server.model.commitFiles(server.defaultBranch, { [file]: content }, "Unrelated commit"),
     startCi: (n) => server.setPipeline(n, "running"),
     passCi: (n) => server.setPipeline(n, "success"),
     autoMergeOn: (n) => !!server.mergeRequests.get(n)?.autoMergeBy,

@@ -9,6 +9,7 @@ import { openScmRepository } from "@/lib/sync/open-scm";
 import { assertRepositoryActive } from "@/lib/sync/retire-repositories";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { refreshChangeRequest } from "./refresh-change";
+import { dropAutoMergeBeforeRewrite } from "./auto-merge";
 import { linkChangePage, reserveChangeId } from "./change-page-link";
 import { assertFerryWroteTip, failureMessage, mayHaveWritten, readBranchTip, tryCleanup, WRITTEN_HEAD, type Leftover } from "./branch-guard";
 import { assertWriteLockHeld, withBranchWriteLock, WriteLockLapsedError } from "./write-lock";
@@ -161,6 +162,8 @@ async function openChangeUntraced<P>(prisma: PrismaClient, input: OpenChangeInpu
         const tip = await readBranchTip(scm, changeSet.branch);
         await assertFerryWroteTip(prisma, row.id, row.name, changeSet.branch, tip);
         if (existing.baseSha === repo.headSha && previous?.diff === changeSet.diff) return { status: "identical" as const, change: link, plan, baseSha: repo.headSha };
+        // Auto-merge was asked for the head being replaced: the new one needs its own review.
+        await dropAutoMergeBeforeRewrite(prisma, scm, existing);
         assertWriteLockHeld();
         leftover = { kind: "maybe-branch", branch: changeSet.branch };
         const { commitSha } = await scm.createBranchWithCommit({ baseSha: repo.headSha, branch: changeSet.branch, message: changeSet.commitMessage, author, changes: toFileChanges(changeSet), force: true, replaces: tip });
