@@ -89,7 +89,8 @@ export function AutoMerge({ id, reviewed, forge, on, offer, mayCancel }: Props) 
         {!on && asking ? (
           <>
             <span role="status">
-              Turn on {forge}&apos;s auto-merge for <span className="font-mono">{reviewed.headSha.slice(0, 10)}</span>?
+              Turn on {forge}&apos;s auto-merge for <span className="font-mono">{reviewed.headSha.slice(0, 10)}</span>? If Ferry rewrites the branch later, it turns
+              auto-merge off first.
             </span>
             <button type="button" autoFocus onClick={() => setAsking(false)} className="rounded border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100">
               Cancel

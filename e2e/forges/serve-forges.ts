@@ -107,7 +107,8 @@ function setCi(forge: Forge, state: "pending" | "success"): string | null {
     const head = pull ? github.git.refs.get(`refs/heads/${pull.head}`) : undefined;
     if (!head) return null;
     github.protection.set(GITHUB.defaultBranch, { requiredChecks: ["build"], requiredApprovals: 0, adminReadable: true });
-    github.checkRuns.set(head, [{ name: "build", status: state === "pending" ? "in_progress" : "completed", conclusion: state === "pending" ? null : "success" }]);
+    // Reported as CI does, so a pull request with auto-merge on is merged (and announced) once "build" passes.
+    github.reportChecks(head, [{ name: "build", status: state === "pending" ? "in_progress" : "completed", conclusion: state === "pending" ? null : "success" }]);
     return head;
   }
   const mr = [...gitlab.mergeRequests.values()].find((m) => m.state === "opened");
