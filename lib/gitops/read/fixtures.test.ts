@@ -24,6 +24,7 @@ describe("readRepository on layout fixtures", () => {
         "app-with-variants",
         "many-appsets-demo",
         "stages-envs",
+        "kargo-stages",
         "bounded-apps",
         "fleet-infra",
         "conventions-mix",

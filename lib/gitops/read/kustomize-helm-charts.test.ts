@@ -69,3 +69,44 @@ describe("kustomize helmCharts values", () => {
     expect(image(after, "dev")?.value).toBe("6.7.1");
   });
 });
+
+// The same chart entry written as a HelmChartInflationGenerator file listed under `generators:` (older
+// kustomize, and repositories that share one generator file between overlays): read and promoted there.
+describe("kustomize generators: HelmChartInflationGenerator files", () => {
+  const generator = (version: string, tag: string) =>
+    `apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata:\n  name: podinfo-chart\nname: podinfo\nversion: ${version}\nrepo: https://stefanprodan.github.io/podinfo\nreleaseName: podinfo\nvaluesInline:\n  image:\n    repository: ghcr.io/stefanprodan/podinfo\n    tag: ${tag}\n`;
+  const tree: FileTree = new Map([
+    ["apps/podinfo/base/kustomization.yaml", "resources:\n  - namespace.yaml\n"],
+    ["apps/podinfo/base/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n"],
+    ["apps/podinfo/base/helm-generator.yaml", generator("6.7.0", "6.7.0")],
+    ["apps/podinfo/overlays/dev/kustomization.yaml", "resources:\n  - ../../base\ngenerators:\n  - helm-generator.yaml\n"],
+    ["apps/podinfo/overlays/dev/helm-generator.yaml", generator("6.8.0", "6.8.1")],
+    // The older field names (chartName, chartVersion, chartRepoUrl, valuesLocal).
+    ["apps/podinfo/overlays/prod/kustomization.yaml", "resources:\n  - ../../base\ngenerators:\n  - helm-generator-legacy.yaml\n"],
+    ["apps/podinfo/overlays/prod/helm-generator-legacy.yaml", "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata:\n  name: podinfo-chart\nchartName: podinfo\nchartVersion: 6.6.0\nchartRepoUrl: https://stefanprodan.github.io/podinfo\nvaluesLocal:\n  image:\n    repository: ghcr.io/stefanprodan/podinfo\n    tag: 6.6.2\n"],
+    // A generator file the overlay takes from the base.
+    ["apps/podinfo/overlays/qa/kustomization.yaml", "resources:\n  - ../../base\ngenerators:\n  - ../../base/helm-generator.yaml\n"],
+  ]);
+
+  it("reads the chart version and values images from the generator file each overlay lists", () => {
+    expect(cell(tree, "dev")?.versions.map((v) => `${v.kind} ${v.value} ${v.file}:${v.path.join(".")}`).sort()).toEqual([
+      "chart 6.8.0 apps/podinfo/overlays/dev/helm-generator.yaml:version",
+      "image 6.8.1 apps/podinfo/overlays/dev/helm-generator.yaml:valuesInline.image.tag",
+    ]);
+    expect(cell(tree, "prod")?.versions.map((v) => `${v.kind} ${v.value} ${v.file}:${v.path.join(".")}`).sort()).toEqual([
+      "chart 6.6.0 apps/podinfo/overlays/prod/helm-generator-legacy.yaml:chartVersion",
+      "image 6.6.2 apps/podinfo/overlays/prod/helm-generator-legacy.yaml:valuesLocal.image.tag",
+    ]);
+    expect(cell(tree, "qa")?.versions.map((v) => `${v.kind} ${v.value} ${v.file}`).sort()).toEqual(["chart 6.7.0 apps/podinfo/base/helm-generator.yaml", "image 6.7.0 apps/podinfo/base/helm-generator.yaml"]);
+  });
+
+  it("promotes the chart and image into the target's generator file", () => {
+    const model = readRepository(tree);
+    const at = (env: string) => model.deployments.find((d) => d.app === "podinfo" && d.env === env)!;
+    const plan = planPromotion({ tree, source: at("dev"), target: at("prod"), mode: "version", baseSha: "abc", repository: "r" });
+    if (plan.status !== "changes") throw new Error(`expected changes, got ${JSON.stringify(plan)}`);
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["apps/podinfo/overlays/prod/helm-generator-legacy.yaml"]);
+    expect(plan.changeSet.edits[0]?.content).toContain("chartVersion: 6.8.0");
+    expect(plan.changeSet.edits[0]?.content).toContain("tag: 6.8.1");
+  });
+});

@@ -12,12 +12,20 @@ export interface OverlayScan {
   kustomizationDirs: Set<string>;
 }
 
-function isBaseLike(dir: string): boolean {
-  return BASE_DIR_NAMES.has(basename(dir)) || BASE_DIR_NAMES.has(basename(dirname(dir))) || STAGE_PARENT_NAMES.has(basename(dirname(dir)));
+/**
+ * `stages/<stage>` is a base when other kustomizations build on it (`envs/prod-eu` → `stages/prod`);
+ * nothing building on it, it is a stage itself (Kargo's `stages/<stage>` overlays).
+ */
+function isStageBase(dir: string, referenced: ReadonlySet<string>): boolean {
+  return STAGE_PARENT_NAMES.has(basename(dirname(dir))) && referenced.has(dir);
 }
 
-function insideBase(dir: string): boolean {
-  return segments(dir).some((s) => BASE_DIR_NAMES.has(s)) || STAGE_PARENT_NAMES.has(basename(dirname(dir)));
+function isBaseLike(dir: string, referenced: ReadonlySet<string>): boolean {
+  return BASE_DIR_NAMES.has(basename(dir)) || BASE_DIR_NAMES.has(basename(dirname(dir))) || isStageBase(dir, referenced);
+}
+
+function insideBase(dir: string, referenced: ReadonlySet<string>): boolean {
+  return segments(dir).some((s) => BASE_DIR_NAMES.has(s)) || isStageBase(dir, referenced);
 }
 
 function inClusterFolder(dir: string): boolean {
@@ -66,9 +74,10 @@ export function detectOverlays(r: DirReaders): OverlayScan {
       .map((e) => joinInRepo(k.dir, e.entry))
       .filter((t): t is string => t !== null && ctx.index.hasDir(t));
 
-  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir) && !inClusterFolder(k.dir));
+  const referenced = new Set([...kusts.values()].flatMap(localDirTargets));
+  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir, referenced) && !inClusterFolder(k.dir));
   for (const k of eligible) {
-    const plan = planOverlay(ctx, k.dir, localDirTargets(k), k.helmCharts.length > 0);
+    const plan = planOverlay(ctx, k.dir, localDirTargets(k), k.helmCharts.length > 0, referenced);
     if (plan) plans.set(k.dir, plan);
   }
   // An overlay built on a sibling overlay (prod → ../staging) is an env of the same app.
@@ -107,7 +116,7 @@ export function detectOverlays(r: DirReaders): OverlayScan {
   return { candidates, consumedDirs, kustomizationDirs };
 }
 
-function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesCharts: boolean): OverlayPlan | undefined {
+function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesCharts: boolean, referenced: ReadonlySet<string>): OverlayPlan | undefined {
   const apps: OverlayPlan["apps"] = [];
   const envName = basename(dir);
   // Global envs: `apps/<env>` or `<env>/<app>` pointing at `base/<app>`.
@@ -118,7 +127,7 @@ function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesC
     if (!apps.some((a) => a.app === app)) apps.push({ app, env, appDir: t, originDir: t });
   }
   if (apps.length > 0) return { dir, apps };
-  const baseTarget = targets.find(isBaseLike);
+  const baseTarget = targets.find((t) => isBaseLike(t, referenced));
   const underEnvParent = ENV_PARENT_NAMES.has(basename(dirname(dir)));
   // Under `overlays/`, `envs/`…, a kustomization that inflates a Helm chart is an env on its own: it
   // often shares only a values file with its siblings, not a base.

@@ -1,6 +1,6 @@
 import { asString, isRecord } from "../../yaml";
 import type { LoadedFile, ReadContext } from "../context";
-import { joinInRepo } from "../paths";
+import { basename, dirname, joinInRepo } from "../paths";
 
 export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
 
@@ -52,6 +52,11 @@ export interface HelmChartEntry {
   valuesMerge: "override" | "merge" | "replace";
   /** The kustomization document that holds the entry. */
   doc: number;
+  /**
+   * Where the entry is written when it is not in the kustomization: a `HelmChartInflationGenerator` file
+   * listed under `generators:` (the entry is that document, at its root).
+   */
+  generator?: { file: string; versionKey: string; valuesInlineKey: string };
 }
 
 export interface Kustomization {
@@ -166,25 +171,45 @@ export function readKustomization(ctx: KustomizationSource, dir: string): Kustom
   }
   if (Array.isArray(raw.helmCharts)) {
     raw.helmCharts.forEach((c: unknown, index) => {
-      if (!isRecord(c)) return;
-      const name = asString(c.name);
-      if (!name) return;
-      const valuesFile = asString(c.valuesFile);
-      const merge = asString(c.valuesMerge);
-      k.helmCharts.push({
-        index,
-        name,
-        repo: asString(c.repo),
-        version: asString(c.version),
-        ...(valuesFile !== undefined ? { valuesFile: join(valuesFile) ?? undefined } : {}),
-        additionalValuesFiles: strings(c.additionalValuesFiles).flatMap(({ entry }) => join(entry) ?? []),
-        ...(isRecord(c.valuesInline) ? { valuesInline: c.valuesInline } : {}),
-        valuesMerge: merge === "merge" || merge === "replace" ? merge : "override",
-        doc: rawDoc?.index ?? 0,
-      });
+      const entry = helmChartEntry(c, index, rawDoc?.index ?? 0, join);
+      if (entry) k.helmCharts.push(entry);
     });
   }
+  // `generators:` files holding a HelmChartInflationGenerator: the same chart entry, written in its own file.
+  for (const { entry } of strings(raw.generators)) {
+    const file = join(entry);
+    if (file === null || !ctx.index.findFileIn(dirname(file), [basename(file)])) continue;
+    const loaded = ctx.load(file);
+    if (loaded.problem) problems.push(loaded.problem);
+    for (const d of loaded.docs) {
+      if (!isRecord(d.value) || d.value.kind !== "HelmChartInflationGenerator") continue;
+      const chart = helmChartEntry(d.value, k.helmCharts.length, d.index, join);
+      const v = d.value;
+      if (chart) k.helmCharts.push({ ...chart, generator: { file, versionKey: v.version === undefined && v.chartVersion !== undefined ? "chartVersion" : "version", valuesInlineKey: isRecord(v.valuesLocal) && !isRecord(v.valuesInline) ? "valuesLocal" : "valuesInline" } });
+    }
+  }
   return k;
+}
+
+/** A `helmCharts` entry, or a HelmChartInflationGenerator (which also takes the older chartName/chartVersion/chartRepoUrl/valuesLocal names). */
+function helmChartEntry(c: unknown, index: number, doc: number, join: (p: string) => string | null): HelmChartEntry | undefined {
+  if (!isRecord(c)) return undefined;
+  const name = asString(c.name) ?? asString(c.chartName);
+  if (!name) return undefined;
+  const valuesFile = asString(c.valuesFile);
+  const merge = asString(c.valuesMerge);
+  const inline = isRecord(c.valuesInline) ? c.valuesInline : isRecord(c.valuesLocal) ? c.valuesLocal : undefined;
+  return {
+    index,
+    name,
+    repo: asString(c.repo) ?? asString(c.chartRepoUrl),
+    version: asString(c.version) ?? asString(c.chartVersion),
+    ...(valuesFile !== undefined ? { valuesFile: join(valuesFile) ?? undefined } : {}),
+    additionalValuesFiles: strings(c.additionalValuesFiles).flatMap(({ entry }) => join(entry) ?? []),
+    ...(inline !== undefined ? { valuesInline: inline } : {}),
+    valuesMerge: merge === "merge" || merge === "replace" ? merge : "override",
+    doc,
+  };
 }
 
 const REMOTE = /^(https?:\/\/|git::|git@|ssh:\/\/|file:\/\/|(github|gitlab|bitbucket)\.(com|org)\/)/;
@@ -194,9 +219,29 @@ export function isRemoteResource(entry: string): boolean {
   return REMOTE.test(entry) || /\?(.*&)?(ref|version)=/.test(entry);
 }
 
+/** A GitHub release asset: the tag is a path segment (`…/releases/download/v1.6.1/crds.yaml`). */
+const RELEASE_ASSET = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/)([^/?#]+)(\/[^?#]+)$/;
+const REF_PARAM = /(^|&)(ref|version)=([^&]*)/;
+
+/** The remote's name and the revision it is pinned to: `?ref=`/`?version=`, or a release asset's tag. */
 export function splitRemote(entry: string): { url: string; ref: string | null } {
   const q = entry.indexOf("?");
-  if (q < 0) return { url: entry, ref: null };
+  if (q < 0) {
+    const asset = RELEASE_ASSET.exec(entry);
+    return asset ? { url: `${asset[1]}*${asset[3]}`, ref: decodeURIComponent(asset[2] ?? "") } : { url: entry, ref: null };
+  }
   const params = new URLSearchParams(entry.slice(q + 1));
   return { url: entry.slice(0, q), ref: params.get("ref") ?? params.get("version") };
+}
+
+/** `entry` pinned to `ref` instead, the rest of it verbatim; null when it names no revision to replace. */
+export function withRemoteRef(entry: string, ref: string): string | null {
+  const q = entry.indexOf("?");
+  if (q < 0) {
+    const asset = RELEASE_ASSET.exec(entry);
+    return asset ? `${asset[1]}${encodeURIComponent(ref)}${asset[3]}` : null;
+  }
+  const params = entry.slice(q + 1);
+  if (!REF_PARAM.test(params)) return null;
+  return `${entry.slice(0, q + 1)}${params.replace(REF_PARAM, (_m, pre: string, key: string) => `${pre}${key}=${encodeURIComponent(ref)}`)}`;
 }

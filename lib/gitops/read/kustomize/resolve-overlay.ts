@@ -290,11 +290,15 @@ export class KustomizeResolver {
     }
     applyImages(k, result.resources);
     for (const c of k.helmCharts) {
+      const g = c.generator;
+      if (g) result.files.push(g.file);
       result.charts.push({
         name: c.name,
         repo: c.repo,
         version: c.version ?? null,
-        location: { file: k.file, doc: c.doc, path: ["helmCharts", c.index, "version"], field: `helmCharts[name=${c.name}].version` },
+        location: g
+          ? { file: g.file, doc: c.doc, path: [g.versionKey], field: g.versionKey }
+          : { file: k.file, doc: c.doc, path: ["helmCharts", c.index, "version"], field: `helmCharts[name=${c.name}].version` },
         values: this.chartValues(k, c, result),
       });
     }
@@ -317,10 +321,13 @@ export class KustomizeResolver {
       return doc ? [{ file, doc: doc.index, values: doc.value }] : [];
     };
     const file = c.valuesFile !== undefined && c.valuesMerge !== "replace" ? fromFile(c.valuesFile) : [];
+    const g = c.generator;
     const inline: ValuesLayer[] =
-      c.valuesInline !== undefined
-        ? [{ file: k.file, doc: c.doc, values: c.valuesInline, at: ["helmCharts", c.index, "valuesInline"], field: (p) => `helmCharts[name=${c.name}].valuesInline.${formatPath(p)}` }]
-        : [];
+      c.valuesInline === undefined
+        ? []
+        : g
+          ? [{ file: g.file, doc: c.doc, values: c.valuesInline, at: [g.valuesInlineKey], field: (p) => `${g.valuesInlineKey}.${formatPath(p)}` }]
+          : [{ file: k.file, doc: c.doc, values: c.valuesInline, at: ["helmCharts", c.index, "valuesInline"], field: (p) => `helmCharts[name=${c.name}].valuesInline.${formatPath(p)}` }];
     const combined = c.valuesMerge === "merge" ? [...inline, ...file] : [...file, ...inline];
     return [...combined, ...c.additionalValuesFiles.flatMap(fromFile)];
   }

@@ -1,4 +1,5 @@
 import { formatPath, isRecord, type YamlPath } from "../../yaml";
+import { imagesInValues } from "../values-images";
 
 /**
  * Release fields Ferry follows through a kustomize build. `key` is stable across files (containers are
@@ -105,6 +106,18 @@ export function trackedFields(doc: unknown): TrackedField[] {
   for (const path of KIND_FIELDS[kind] ?? []) {
     const hit = scalarAt(doc, path);
     if (hit.found) out.push({ key: formatPath(path), path, value: hit.value });
+  }
+  // Every image the release's values set (the reader's own rule, values-images.ts), so that an overlay's
+  // patch setting `spec.values.sidecar.image` is where that image lives, not the base it patches.
+  const values = isRecord(doc.spec) ? doc.spec.values : undefined;
+  if (kind === "HelmRelease" && isRecord(values)) {
+    for (const image of imagesInValues(values)) {
+      const path: YamlPath = ["spec", "values", ...image.path];
+      const key = formatPath(path);
+      if (key === "spec.values.image.tag") continue;
+      const hit = scalarAt(doc, path);
+      if (hit.found) out.push({ key, path, value: hit.value });
+    }
   }
   return out;
 }
