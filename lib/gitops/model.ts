@@ -29,6 +29,11 @@ export interface Version {
   path: (string | number)[];
   /** Image digest when pinned by digest as well as (or instead of) a tag. */
   digest?: string;
+  /**
+   * The value sits inside YAML held as a string at `path` (an Application's `helm.values: |`, a
+   * ConfigMap's `values.yaml: |`): its path inside that YAML.
+   */
+  embedded?: (string | number)[];
 }
 
 export interface Environment {

@@ -4,3 +4,4 @@ export { setKey, deleteKey } from "./set-key";
 export { YamlEditError, type YamlEditErrorCode } from "./errors";
 export { parseForEdit, valueAt, type EditPath } from "./locate";
 export type { FlatItem } from "./render";
+export { setEmbeddedYaml } from "./embedded-yaml";

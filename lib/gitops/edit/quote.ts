@@ -3,7 +3,8 @@ import { parse } from "yaml";
 export type QuoteStyle = "plain" | "single" | "double";
 
 // Characters that never need quoting in a block plain scalar; anything else goes through quotes.
-const SAFE_PLAIN = /^[A-Za-z0-9_./@+=-][A-Za-z0-9_./@:+=~-]*$/;
+// Later characters also take URL query syntax (`?ref=v1&x=y`, `%2F`): the round trip below still has the last word.
+const SAFE_PLAIN = /^[A-Za-z0-9_./@+=-][A-Za-z0-9_./@:+=~?&%,#-]*$/;
 
 /** What a plain scalar `text` would load as: keeps `1.10` → 1.1, `true`, `~`, `010` visible to callers. */
 function loadPlain(text: string): unknown {

@@ -1,7 +1,8 @@
 import { compareVersions } from "../drift";
-import { appendToSequence, deleteKey, setKey, setScalar, valueAt, type EditPath } from "../edit";
+import { appendToSequence, deleteKey, setEmbeddedYaml, setKey, setScalar, valueAt, type EditPath } from "../edit";
 import type { Deployment, FileTree, Version } from "../model";
 import { locationKey } from "../read/kustomize/built-resource";
+import { isRemoteResource, splitRemote, withRemoteRef } from "../read/kustomize/kustomization";
 import { EditBuffer } from "./edit-buffer";
 import { formatImageRef, parseImageRef } from "../image-ref";
 import { display, matchVersions, sameRelease, tagOf, type VersionPair } from "./match";
@@ -123,6 +124,11 @@ function holdsImageRef(current: unknown, t: Version): current is string {
   return /[:@/]/.test(current) || t.value === null;
 }
 
+/** A kustomize remote resource entry, whose version is the revision inside the URL. */
+function holdsRemoteRef(current: unknown, t: Version): current is string {
+  return t.kind === "git" && typeof current === "string" && isRemoteResource(current);
+}
+
 const readable = (v: Version) => (v.kind === "image" ? `${v.name}:${display(v) ?? "(untagged)"}` : `${v.name} ${display(v) ?? "(unpinned)"}`);
 
 /**
@@ -198,7 +204,7 @@ export function planVersionFields(
       change = editInPlace(buffer, current, s, t);
     }
     if (!change) continue;
-    if (t.digest && t.digest !== s.digest) {
+    if (t.digest && t.digest !== s.digest && !t.embedded) {
       const nodePath = shared ? imagesEntryOf(buffer, change.file, imageNameAt(current, t)) : pinNodePath(buffer.read(t.file) ?? "", t);
       if (nodePath) plan.notes.push(...keepPinCommentsTrue(buffer, change.file, shared ? 0 : t.doc, nodePath, t.digest, s.digest ?? null));
       if (!s.digest) plan.notes.push(pinReplacedNote(s, t, change.file));
@@ -228,6 +234,7 @@ export function planVersionFields(
 
 /** The model was read at some commit; the base may have moved since. Editing a value we did not see would be a silent overwrite. */
 function checkNotStale(text: string, t: Version): void {
+  if (t.embedded) return checkNotStale(embeddedText(text, t), { ...t, doc: 0, path: t.embedded, embedded: undefined });
   let actual: unknown;
   try {
     actual = valueAt(text, t.doc, t.path);
@@ -235,6 +242,11 @@ function checkNotStale(text: string, t: Version): void {
     refuseEdit(t.file, e);
   }
   if (actual === undefined) throw new PromotionRefused(`${t.file}: ${t.field} no longer exists; sync the repository and plan again`);
+  if (holdsRemoteRef(actual, t)) {
+    const seen = splitRemote(actual).ref;
+    if (seen !== t.value) throw new PromotionRefused(`${t.file}: ${t.field} is pinned to ${seen ?? "nothing"} at the base commit, not ${t.value ?? "nothing"} as last read; sync and plan again`);
+    return;
+  }
   if (holdsTagAtDigest(actual, t)) {
     const at = actual.indexOf("@");
     const seenTag = actual.slice(0, at) || null;
@@ -262,6 +274,33 @@ function change(s: Version, t: Version | null, file: string, field: string): Fie
 }
 
 function editInPlace(buffer: EditBuffer, text: string, s: Version, t: Version): FieldChange | null {
+  buffer.write(t.file, t.embedded ? editedEmbedded(text, s, t, t.embedded) : editedText(text, s, t));
+  return change(s, t, t.file, t.field);
+}
+
+/** The YAML string the field sits in, edited as a file of its own and spliced back (edit/embedded-yaml.ts). */
+function editedEmbedded(text: string, s: Version, t: Version, inner: (string | number)[]): string {
+  const holder = embeddedText(text, t);
+  const next = editedText(holder, s, { ...t, doc: 0, path: inner });
+  try {
+    return setEmbeddedYaml(text, t.doc, t.path, holder, next);
+  } catch (e) {
+    refuseEdit(t.file, e);
+  }
+}
+
+function embeddedText(text: string, t: Version): string {
+  let holder: unknown;
+  try {
+    holder = valueAt(text, t.doc, t.path);
+  } catch (e) {
+    refuseEdit(t.file, e);
+  }
+  if (typeof holder !== "string") throw new PromotionRefused(`${t.file}: ${t.field} no longer holds YAML in a string; sync the repository and plan again`);
+  return holder;
+}
+
+function editedText(text: string, s: Version, t: Version): string {
   let next: string;
   try {
     const entry = imagesEntry(t.path);
@@ -269,6 +308,11 @@ function editInPlace(buffer: EditBuffer, text: string, s: Version, t: Version): 
     const digestKey = entry ? null : digestSiblingOf(text, t);
     if (entry) {
       next = setImagesEntry(text, t.doc, entry, s);
+    } else if (holdsRemoteRef(current, t)) {
+      // A remote resource (`…?ref=v1.2.0`, a release asset URL): only its revision moves.
+      const pinned = s.value === null ? null : withRemoteRef(current, s.value);
+      if (pinned === null) throw new PromotionRefused(`${t.file}: ${t.field} names no revision Ferry can replace with ${s.value ?? "nothing"}; edit it by hand`);
+      next = setScalar(text, t.doc, t.path, pinned);
     } else if (holdsTagAtDigest(current, t) || digestKey) {
       // Helm values: `tag: 1.2@sha256:…`, or `tag:` beside `digest:`. Tag and digest move together.
       const tag = tagOf(s);
@@ -289,8 +333,7 @@ function editInPlace(buffer: EditBuffer, text: string, s: Version, t: Version): 
   } catch (e) {
     refuseEdit(t.file, e);
   }
-  buffer.write(t.file, next);
-  return change(s, t, t.file, t.field);
+  return next;
 }
 
 /**

@@ -513,7 +513,7 @@ function inlineValueLayers(app: ArgoApp, s: ArgoSource): ValuesLayer[] {
   const layers: ValuesLayer[] = [];
   if (typeof helm.values === "string") {
     const doc = parseYamlDocuments(helm.values).documents[0];
-    if (doc) layers.push({ file: app.file, doc: app.doc, values: doc.value, at: [...helmPath, "values"], whole: true, field: (at) => `${field("values")} (embedded YAML) ${formatPath(at)}` });
+    if (doc) layers.push({ file: app.file, doc: app.doc, values: doc.value, at: [...helmPath, "values"], whole: true, embedded: true, field: (at) => `${field("values")} (embedded YAML) ${formatPath(at)}` });
   } else if (isRecord(helm.values)) layers.push({ file: app.file, doc: app.doc, values: helm.values, at: [...helmPath, "values"], field: (at) => `${field("values")}.${formatPath(at)}` });
   if (isRecord(helm.valuesObject)) layers.push({ file: app.file, doc: app.doc, values: helm.valuesObject, at: [...helmPath, "valuesObject"], field: (at) => `${field("valuesObject")}.${formatPath(at)}` });
   (Array.isArray(helm.parameters) ? helm.parameters : []).forEach((p: unknown, i) => {
@@ -586,7 +586,7 @@ function helmInlineVersions(app: ArgoApp, s: ArgoSource, appName: string): Versi
     if (doc) {
       for (const v of valuesImageTags(doc.value, app.file, app.doc, appName, "")) {
         // The tag lives inside a YAML string: the path stops at that string, the field says where inside.
-        out.push({ ...v, path: [...s.path, "helm", "values"], field: `${formatField([...s.path, "helm", "values"], app.specPath)} (embedded YAML) ${v.field}` });
+        out.push({ ...v, path: [...s.path, "helm", "values"], embedded: v.path, field: `${formatField([...s.path, "helm", "values"], app.specPath)} (embedded YAML) ${v.field}` });
       }
     }
   }

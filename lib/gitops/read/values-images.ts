@@ -91,6 +91,8 @@ export interface ValuesLayer {
    * sets is located at `at` itself.
    */
   whole?: boolean;
+  /** With `whole`: the string at `at` is YAML whose text holds the values, edited inside (see Version.embedded). */
+  embedded?: boolean;
   /** The field shown for what this layer sets at `path` (inside the values). */
   field?: (path: YamlPath) => string;
 }
@@ -118,6 +120,7 @@ export function layeredValuesImages(layers: readonly ValuesLayer[], fallbackName
         path: owner.at ? (owner.whole ? owner.at : [...owner.at, ...img.path]) : img.path,
         field: owner.field ? owner.field(img.path) : field ? field(owner.file, img.path) : formatPath(img.path),
         ...(img.digest ? { digest: img.digest } : {}),
+        ...(owner.embedded ? { embedded: img.path } : {}),
       } satisfies Version,
     ];
   });

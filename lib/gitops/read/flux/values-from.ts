@@ -1,4 +1,5 @@
-import { asString, getAtPath, isRecord } from "../../yaml";
+import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments } from "../../yaml";
+import type { BuiltResource } from "../kustomize/built-resource";
 import type { ReadContext } from "../context";
 import { findKustomizationFile } from "../kustomize/kustomization";
 import { basename, dirname, joinInRepo } from "../paths";
@@ -15,9 +16,10 @@ interface GeneratedFile {
  * a kustomization of the same build from a values file in the repository (the common
  * `configMapGenerator: [{name: x-values, files: [values.yaml=./helm/values.yaml]}]`). The layers come in
  * Flux's order, so the inline `spec.values` merged after them wins; a promotion edits the values file.
- * ConfigMaps written out by hand keep their values in a string and are left alone; Secrets are never read.
+ * A ConfigMap written out by hand holds its values as YAML in a string, read (and edited) inside it;
+ * Secrets are never read.
  */
-export function valuesFromLayers(ctx: ReadContext, release: Record<string, unknown>, buildDirs: Iterable<string>): ValuesLayer[] {
+export function valuesFromLayers(ctx: ReadContext, release: Record<string, unknown>, buildDirs: Iterable<string>, resources: readonly BuiltResource[] = []): ValuesLayer[] {
   const refs = getAtPath(release, ["spec", "valuesFrom"]);
   if (!Array.isArray(refs) || refs.length === 0) return [];
   const generated = generatedConfigMaps(ctx, buildDirs);
@@ -27,11 +29,25 @@ export function valuesFromLayers(ctx: ReadContext, release: Record<string, unkno
     const name = asString(ref.name);
     const key = asString(ref.valuesKey) ?? "values.yaml";
     const file = name ? generated.get(name)?.find((g) => g.key === key)?.file : undefined;
-    if (!file) continue;
+    if (!file) {
+      const written = name ? writtenConfigMapLayer(resources, name, key) : undefined;
+      if (written) layers.push(written);
+      continue;
+    }
     const doc = ctx.load(file).docs.find((d) => isRecord(d.value));
     if (doc) layers.push({ file, doc: doc.index, values: doc.value });
   }
   return layers;
+}
+
+/** A ConfigMap of the same build written out by hand: its values are YAML in a string, edited inside it. */
+function writtenConfigMapLayer(resources: readonly BuiltResource[], name: string, key: string): ValuesLayer | undefined {
+  const cm = resources.find((r) => r.obj.kind === "ConfigMap" && (r.originalName === name || asString(getAtPath(r.obj, ["metadata", "name"])) === name));
+  const text = cm ? getAtPath(cm.obj, ["data", key]) : undefined;
+  if (!cm || typeof text !== "string") return undefined;
+  const values = parseYamlDocuments(text).documents[0]?.value;
+  if (!isRecord(values)) return undefined;
+  return { file: cm.file, doc: cm.doc, values, at: ["data", key], whole: true, embedded: true, field: (p) => `data.${key} (embedded YAML) ${formatPath(p)}` };
 }
 
 function generatedConfigMaps(ctx: ReadContext, dirs: Iterable<string>): Map<string, GeneratedFile[]> {

@@ -247,7 +247,7 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     r.ociLookup(name, namespace);
   const files = [...new Set(build.files)];
   const buildDirs = new Set(files.map(dirname));
-  const vctx = { deploymentDir: unit.dir, ociLookup, valuesFrom: (release: Record<string, unknown>) => valuesFromLayers(r.ctx, release, buildDirs) };
+  const vctx = { deploymentDir: unit.dir, ociLookup, valuesFrom: (release: Record<string, unknown>) => valuesFromLayers(r.ctx, release, buildDirs, build.resources) };
   const targetNamespace = unit.owner ? asString(getAtPath(unit.owner.obj, ["spec", "targetNamespace"])) : undefined;
   const wiredBy = unit.owner?.file ?? `${cluster.dir}/`;
   const out: Candidate[] = [];
