@@ -35,8 +35,8 @@ export type FolderRenderer = (side: "before" | "after", tree: FileTree, path: st
 
 /** Renders `path` in both trees and compares them; a folder only one side has renders as empty on the other. */
 export async function compareFolder(before: FileTree, after: FileTree, path: string, render: FolderRenderer): Promise<FolderComparison["outcome"]> {
-  const hasBefore = kustomizationIn(before, path) !== null;
-  const hasAfter = kustomizationIn(after, path) !== null;
+  const hasBefore = folderIn(before, path);
+  const hasAfter = folderIn(after, path);
   if (!hasBefore && !hasAfter) {
     const r = await render("after", after, path);
     return r.ok ? { ok: true, renderer: r.renderer, diff: diffRendered([], r.resources) } : { ok: false, reason: r.reason };
@@ -46,4 +46,12 @@ export async function compareFolder(before: FileTree, after: FileTree, path: str
   if (!a.ok) return { ok: false, reason: `Before the change: ${a.reason}` };
   if (!b.ok) return { ok: false, reason: `After the change: ${b.reason}` };
   return { ok: true, renderer: a.renderer || b.renderer, diff: diffRendered(a.resources, b.resources) };
+}
+
+/** `path` is there to render in `tree`: a kustomization, or any file in or under the folder (a plain manifest folder). */
+function folderIn(tree: FileTree, path: string): boolean {
+  if (kustomizationIn(tree, path) !== null) return true;
+  const prefix = path === "" || path === "." ? "" : `${path}/`;
+  for (const file of tree.keys()) if (file.startsWith(prefix)) return true;
+  return false;
 }

@@ -1,21 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultDemoDir, listCommitFiles, readDeleteList, readDemoContent } from "@/lib/demo/demo-content";
 import { applyChangeSet } from "@/lib/gitops/impact";
 import type { Deployment, FileTree } from "@/lib/gitops/model";
 import { planPromotion } from "@/lib/gitops/promote";
 import { readRepository } from "@/lib/gitops/read";
 import { renderedImages } from "@/lib/gitops/testing/compare-images";
-import { listFixtures, loadFixture } from "@/lib/gitops/testing/load-fixture";
-import { readdirSync } from "node:fs";
-import { fixtureTree } from "@/lib/gitops/promote/test-helpers";
 import { compareFolder } from "./compare-trees";
 import { onPath } from "./kustomize-runner";
 import { kustomizationIn } from "./outside-refs";
 import { renderFolder } from "./render-folder";
+import { demoRepos, fixtureRepos, type Repo } from "./testing/fixture-repos";
 
 // "The rendered diff shows for every kustomize fixture whose folders build": every fixture and demo
 // repository with kustomize overlays gets one cell promoted by the real planner, and the rendered diff
@@ -23,11 +20,6 @@ import { renderFolder } from "./render-folder";
 // on the trees) says changed.
 
 const kubectl = onPath("kubectl", process.env.PATH);
-
-interface Repo {
-  name: string;
-  tree: FileTree;
-}
 
 function oracle(tree: FileTree, dir: string): string | null {
   const root = mkdtempSync(path.join(tmpdir(), "ferry-oracle-"));
@@ -42,25 +34,6 @@ function oracle(tree: FileTree, dir: string): string | null {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-async function demoRepos(): Promise<Repo[]> {
-  const out: Repo[] = [];
-  for (const repo of await readDemoContent(defaultDemoDir())) {
-    const tree = new Map<string, string>();
-    for (const commit of repo.commits) {
-      const dir = path.join(repo.dir, "commits", commit.dir);
-      for (const file of await listCommitFiles(dir)) tree.set(file, readFileSync(path.join(dir, file), "utf8"));
-      for (const gone of await readDeleteList(dir)) tree.delete(gone);
-    }
-    out.push({ name: `demo/${repo.name}`, tree });
-  }
-  return out;
-}
-
-function fixtureRepos(): Repo[] {
-  const promoteFixtures = readdirSync(path.join(import.meta.dirname, "../gitops/promote/fixtures"), { withFileTypes: true }).filter((e) => e.isDirectory());
-  return [...listFixtures().map((name) => ({ name, tree: loadFixture(name) })), ...promoteFixtures.map((e) => ({ name: `promote/${e.name}`, tree: fixtureTree(e.name) }))];
 }
 
 interface Case {

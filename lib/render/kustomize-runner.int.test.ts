@@ -86,14 +86,33 @@ describe("renderFolder limits and refusals", () => {
     expect(stat === null || / Z /.test(stat.slice(stat.lastIndexOf(")")))).toBe(true);
   });
 
-  it("says a folder without kustomization.yaml is not rendered", async () => {
-    const r = await renderFolder(new Map([["env/staging/deploy.yaml", "kind: Deployment\n"]]), "env/staging", { renderer: script("never", "exit 3"), limits });
-    expect(r).toMatchObject({ ok: false, reason: "env/staging has no kustomization.yaml: only kustomize folders are rendered." });
+  it("reads a folder without kustomization.yaml as its own manifests, without running the renderer", async () => {
+    const ran = path.join(scratch, "ran-plain");
+    const tree = new Map([
+      ["env/staging/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: hunter2}\n"],
+      ["env/staging/service.json", '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop"}}'],
+      ["env/staging/README.md", "not a manifest"],
+      ["env/staging/nested/other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nested}\n"],
+    ]);
+    const r = await renderFolder(tree, "env/staging", { renderer: script("never", `touch ${ran}; exit 3`), limits });
+    expect(r.ok && r.renderer).toBe("plain manifests");
+    // Not recursive (Argo CD's directory default); the Secret's values are masked later, by the comparison.
+    expect(r.ok ? r.resources.map((x) => x.key) : r.reason).toEqual(["Deployment/shop/web", "Secret/shop/db", "Service/shop/web"]);
+    expect(existsSync(ran)).toBe(false);
+  });
+
+  it("says why a plain folder cannot be read: a document that is no Kubernetes object, a Helm chart, no manifests", async () => {
+    const stray = await renderFolder(new Map([["env/dev/values.yaml", "image: {tag: 1.0.0}\n"]]), "env/dev", { renderer: script("never", "exit 3"), limits });
+    expect(stray).toMatchObject({ ok: false, reason: "env/dev holds a document that is not a Kubernetes object ((no kind)/(no name), no apiVersion or kind): it would not apply as it is." });
+    const chart = await renderFolder(new Map([["charts/web/Chart.yaml", "name: web\n"], ["charts/web/values.yaml", "a: 1\n"]]), "charts/web", { renderer: script("never", "exit 3"), limits });
+    expect(chart).toMatchObject({ ok: false, reason: "charts/web is a Helm chart: rendering Helm charts is not available yet." });
+    const empty = await renderFolder(new Map([["env/prod/notes.txt", "x"]]), "env/prod", { renderer: script("never", "exit 3"), limits });
+    expect(empty).toMatchObject({ ok: false, reason: "env/prod has no kustomization.yaml and no manifest files: there is nothing to render." });
   });
 
   it("says a cell defined by a file (an Argo CD Application) is not rendered", async () => {
     const r = await renderFolder(new Map([["argocd/checkout-staging.yaml", "kind: Application\n"]]), "argocd/checkout-staging.yaml", { renderer: script("never2", "exit 3"), limits });
-    expect(r).toMatchObject({ ok: false, reason: "the cell is defined by the file argocd/checkout-staging.yaml, not a kustomize folder: only kustomize folders are rendered." });
+    expect(r).toMatchObject({ ok: false, reason: "the cell is defined by the file argocd/checkout-staging.yaml, not a folder: only kustomize and plain manifest folders are rendered." });
   });
 
   it("refuses to build a folder that reaches outside the repository", async () => {
