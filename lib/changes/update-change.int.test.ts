@@ -154,9 +154,16 @@ describe("a bulk change whose base moved under one of its files (plain git)", ()
       ["sessions", "included"],
     ]);
 
-    await moveMain("3.0.5", "hotfix auth 3.0.5 in production");
+    const moved = await moveMain("3.0.5", "hotfix auth 3.0.5 in production");
     await refreshOpenChanges(prisma);
     expect(await prisma.changeRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "OPEN", conflict: true });
+    // The change page says the base moved and shows each cell's new "Now": auth's moved, sessions' did not.
+    const detail = await getChangeDetail(prisma, id);
+    expect(detail).toMatchObject({ conflict: true, baseMovedTo: moved });
+    expect(await nowOnHead(prisma, detail!)).toEqual([
+      expect.objectContaining({ file: AUTH, plannedFrom: "3.0.4", now: "3.0.5", to: "3.1.0" }),
+      expect.objectContaining({ file: SESSIONS, plannedFrom: "0.11.0", now: "0.11.0", to: "0.12.0" }),
+    ]);
     // Update on the current head plans every cell it was asked for again, not one cell.
     expect(await readChangeUpdateRequest(prisma, id)).toEqual({ kind: "BULK", request: bulkPromotionSchema.parse({ cells }) });
   });
