@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { oidcE2e } from "./e2e/oidc/oidc-e2e";
@@ -42,6 +43,8 @@ export default defineConfig({
         FERRY_OIDC_LABEL: e2e.label,
         FERRY_PUBLIC_URL: e2e.portal,
         FERRY_POLICY_FILE: path.resolve("e2e/oidc/policy.csv"),
+        // Refresh tokens are kept (sealed) so the worker reads the groups again every 5 minutes.
+        FERRY_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
         FERRY_ALLOW_DEMO_SIGNIN: undefined,
       },
     }),

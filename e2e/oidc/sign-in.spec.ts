@@ -59,6 +59,8 @@ test("a platform admin from the admins' group sees who is in which team, through
   await expect(pat.getByTestId("person-role")).toContainText("a developer");
   await expect(pat.getByTestId("person-teams")).toContainText("payments");
   await expect(pat.getByTestId("person-teams")).toContainText("group oidc:payments-devs, rule on line 3: g, oidc:payments-devs, team:payments");
+  // The provider gave a refresh token at sign-in: the worker keeps the groups fresh from it.
+  await expect(pat.getByTestId("person-groups-refreshed")).toHaveText(/^groups last refreshed .+, every 5 minutes$/);
 
   const nel = page.getByTestId("person-oidc:nel");
   await expect(nel.getByTestId("person-role")).toContainText("no rule of the policy file names any of their groups");

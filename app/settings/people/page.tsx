@@ -39,7 +39,7 @@ export default async function PeoplePage() {
         <h1 className="text-xl font-semibold">People and teams</h1>
         <p className="text-sm text-slate-600">
           Who holds which role and team, and why: the group their identity provider reported and the policy rule that maps it, as of
-          their last sign-in. <Link href="/settings/tokens" className="text-sky-700 underline">API tokens</Link>
+          their last sign-in or the last refresh of their groups. <Link href="/settings/tokens" className="text-sky-700 underline">API tokens</Link>
         </p>
         <p className="text-sm text-slate-600" data-testid="policy-file">{policyNote}</p>
         {policyErrors.length > 0 && (
@@ -76,7 +76,15 @@ export default async function PeoplePage() {
                 </div>
               ))}
             </DataCell>
-            <DataCell className="font-mono text-xs">{p.groups.join(", ") || "—"}</DataCell>
+            <DataCell>
+              <div className="font-mono text-xs">{p.groups.join(", ") || "—"}</div>
+              {p.provider && p.provider !== "demo" && (
+                <div className="text-xs text-slate-500" data-testid="person-groups-refreshed" title={p.groupsRefreshedAt?.toISOString()}>
+                  {p.groupsRefreshedAt ? `groups last refreshed ${relativeTime(p.groupsRefreshedAt.toISOString())}` : "groups never refreshed"}
+                  {p.groupsKeptFresh ? ", every 5 minutes" : ": at sign-in only (no provider token kept)"}
+                </div>
+              )}
+            </DataCell>
           </DataRow>
         ))}
       </DataTable>
