@@ -133,7 +133,7 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
     allowDowngrade: request.allowDowngrade,
     allowFloating: request.allowFloating,
     allowReplaceDigestPin: request.allowReplaceDigestPin,
-    rollback: request.rollbackTo ? { commitSha: request.rollbackTo } : undefined,
+    rollback: request.rollbackTo ? { commitSha: request.rollbackTo, ...(request.reason ? { reason: request.reason } : {}) } : undefined,
     targetPin: options.context?.pin ?? undefined,
     allowUnpin: request.allowUnpin,
     targetProtected: repo.model.environments.find((e) => e.name === request.to)?.protected ?? false,

@@ -50,9 +50,11 @@ export function promotionBody(d: DescribeInput): string {
   out.push(`| Mode | ${input.mode === "folder" ? "folder (copy promotable files)" : "version (release fields only)"} |`);
   out.push(`| Base | ${cell(input.repository)} @ ${code(short(input.baseSha))} |`);
   if (input.requestedBy) out.push(`| Requested by | ${cell(input.requestedBy)} |`);
+  if (input.rollback?.reason) out.push(`| Why | ${cell(input.rollback.reason)} |`);
   out.push("");
   if (downgrade) {
-    out.push(`> [!WARNING]`, `> **Downgrade / rollback**: ${target.env} currently runs a newer version than ${source.env} for at least one field below. This was confirmed explicitly.`, "");
+    const older = input.rollback ? `what it ran at ${code(short(input.rollback.commitSha))}` : source.env;
+    out.push(`> [!WARNING]`, `> **Downgrade / rollback**: ${target.env} currently runs a newer version than ${older} for at least one field below. This was confirmed explicitly.`, "");
   }
   if (fields.length > 0) {
     out.push("### Versions", "", "| Field | File | From | To |", "|---|---|---|---|");

@@ -34,6 +34,14 @@ describe("rollback", () => {
     if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
     expect(plan.changeSet.title).toBe("Roll back shop in staging: 1.2.0 → 1.1.0");
     expect(plan.changeSet.body).toContain("Roll back `shop` in staging to what it ran at `111111111111`");
+    expect(plan.changeSet.body).toContain("> **Downgrade / rollback**: staging currently runs a newer version than what it ran at `111111111111` for at least one field below.");
+    expect(plan.changeSet.body).not.toContain("| Why |");
+  });
+
+  it("puts the requester's reason in the body, one table cell even when it holds a pipe or a line break", () => {
+    const plan = planPromotion(rollback({ allowDowngrade: true, rollback: { commitSha: OLD_SHA, reason: "1.2.0 breaks checkout | see INC-42\nrolling back" } }));
+    if (plan.status !== "changes") throw new Error(plan.status);
+    expect(plan.changeSet.body).toContain("| Why | 1.2.0 breaks checkout \\| see INC-42 rolling back |");
     expect(plan.changeSet.edits.map((e) => e.path)).toEqual(["apps/shop/overlays/staging/kustomization.yaml"]);
     expect(changedLines(plan.changeSet.diff)).toEqual(['-    newTag: "1.2.0"', '+    newTag: "1.1.0"']);
     expect(plan.downgrade).toBe(true);

@@ -34,7 +34,7 @@ export interface PromotionInput {
    * A rollback: `source` is the target environment itself as it was at `commitSha` (read from that
    * commit), so the same environment and folder are expected, and only versions are promoted.
    */
-  rollback?: { commitSha: string };
+  rollback?: { commitSha: string; /** Why, as the requester wrote it: the reviewer reads it in the body. */ reason?: string };
   /** The target is pinned by a rollback: moving it needs allowUnpin (a new rollback re-pins it without asking). */
   targetPin?: RollbackPin;
   /** The user confirmed moving a cell pinned by rollback; the pin is cleared when the change opens. */
