@@ -87,8 +87,9 @@ const e2eReport = path.join(reports, "e2e.json");
 const e2eForgesReport = path.join(reports, "e2e-forges.json");
 const e2eFieldReport = path.join(reports, "e2e-field.json");
 const e2eLiveReport = path.join(reports, "e2e-live.json");
+const e2eKubernetesReport = path.join(reports, "e2e-kubernetes.json");
 const e2eOidcReport = path.join(reports, "e2e-oidc.json");
-for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport, e2eLiveReport, e2eOidcReport]) rmSync(file, { force: true });
+for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport, e2eLiveReport, e2eKubernetesReport, e2eOidcReport]) rmSync(file, { force: true });
 
 // The ferry CLI runs from its prebuilt bundle when that matches the sources (bin/ferry.js): refresh it
 // first so the CLI tests run what users run. A failed build is only a warning here (the CLI then runs
@@ -132,6 +133,7 @@ if (built) {
   const e2eForgesData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-forges-"));
   const e2eFieldData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-field-"));
   const e2eLiveData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-live-"));
+  const e2eKubernetesData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-kubernetes-"));
   const e2eOidcData = mkdtempSync(path.join(os.tmpdir(), "ferry-e2e-oidc-"));
   // The third portal reads two field-corpus repositories (playwright.field.config.ts): only where shared/ is.
   const fieldBundles = path.join(root, "..", "shared", "field-corpus", "bundles");
@@ -161,6 +163,13 @@ if (built) {
         env: { FERRY_E2E_LIVE_DATA_DIR: e2eLiveData, FERRY_E2E_LIVE_REPORT: e2eLiveReport },
         counts: playwrightCounts(e2eLiveReport),
       },
+      // Live state from a Kubernetes API (Flux objects) through its test server (playwright.kubernetes.config.ts).
+      {
+        command: bin("playwright"),
+        args: ["test", "-c", "playwright.kubernetes.config.ts"],
+        env: { FERRY_E2E_KUBERNETES_DATA_DIR: e2eKubernetesData, FERRY_E2E_KUBERNETES_REPORT: e2eKubernetesReport },
+        counts: playwrightCounts(e2eKubernetesReport),
+      },
       // Sign-in with OpenID Connect against oidc-provider, groups → teams (playwright.oidc.config.ts).
       {
         command: bin("playwright"),
@@ -174,6 +183,7 @@ if (built) {
   rmSync(e2eForgesData, { recursive: true, force: true });
   rmSync(e2eFieldData, { recursive: true, force: true });
   rmSync(e2eLiveData, { recursive: true, force: true });
+  rmSync(e2eKubernetesData, { recursive: true, force: true });
   rmSync(e2eOidcData, { recursive: true, force: true });
 }
 
