@@ -287,3 +287,25 @@ spec:
     expect(model.conventions).toContain("argocd-apps-chart");
   });
 });
+
+describe("ApplicationSets a local chart renders", () => {
+  const tree = new Map([
+    ["app-sets/Chart.yaml", "apiVersion: v2\nname: app-sets\nversion: 0.1.0\n"],
+    ["app-sets/values.yaml", "clusters:\n  - name: dev\n    valuesFile: values-dev.yaml\n  - name: prod\n    valuesFile: values-prod.yaml\n"],
+    [
+      "app-sets/templates/addons.yaml",
+      "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: addons\nspec:\n  generators:\n    - matrix:\n        generators:\n          - list:\n              elements:\n{{- range .Values.clusters }}\n                - cluster: {{ .name }}\n                  valuesFile: {{ .valuesFile }}\n{{- end }}\n          - git:\n              repoURL: https://git.example/acme/apps\n              revision: HEAD\n              directories:\n                - path: addons/*\n  template:\n    metadata:\n      name: '{{`{{ cluster }}`}}-{{`{{ path.basename }}`}}'\n    spec:\n      source:\n        repoURL: https://git.example/acme/apps\n        path: '{{`{{ path }}`}}'\n        helm:\n          valueFiles:\n            - env/{{`{{ valuesFile }}`}}\n      destination:\n        namespace: '{{`{{ path.basename }}`}}'\n",
+    ],
+    ["addons/dns/Chart.yaml", "apiVersion: v2\nname: dns\nversion: 1.0.0\ndependencies:\n  - name: external-dns\n    version: 1.21.1\n    repository: https://kubernetes-sigs.github.io/external-dns/\n"],
+    ["addons/dns/env/values-dev.yaml", "external-dns: {txtOwnerId: dev}\n"],
+    ["addons/dns/env/values-prod.yaml", "external-dns: {txtOwnerId: prod}\n"],
+  ]);
+
+  it("expands them like written ones: one cell per cluster the chart's values list", () => {
+    const model = readRepository(tree);
+    expect(model.deployments.map((d) => `${d.app}@${d.env}=${d.versions.map((v) => `${v.name}:${v.value}`).join(",")}`).sort()).toEqual([
+      "dns@dev=https://kubernetes-sigs.github.io/external-dns/external-dns:1.21.1",
+      "dns@prod=https://kubernetes-sigs.github.io/external-dns/external-dns:1.21.1",
+    ]);
+  });
+});

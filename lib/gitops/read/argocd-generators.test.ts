@@ -701,3 +701,14 @@ spec:
     expect(model.deployments.map((d) => `${d.app}/${d.env}: ${d.versions.map((v) => v.value ?? "").join()}`)).toEqual(["cert-manager/dev: v1.15.0", "cert-manager/prod: v1.14.4"]);
   });
 });
+
+describe("an ApplicationSet Argo CD rejects", () => {
+  it("is reported as an error of its file, naming the generator and why, not dropped silently", () => {
+    const set = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: addons\nspec:\n  generators:\n    - list:\n        elements:\n          - cluster: dev\n            values: values-dev.yaml\n  template:\n    metadata:\n      name: '{{ cluster }}-dns'\n    spec:\n      source:\n        repoURL: https://git.example/acme/apps\n        path: addons/dns\n      destination:\n        namespace: dns\n";
+    const model = readRepository(new Map([["argocd/addons.yaml", set]]));
+    expect(model.errors).toEqual([{ file: "argocd/addons.yaml", message: expect.stringMatching(/^ApplicationSet addons generates no Application: list generator.*values is not a mapping\. Argo CD rejects it the same way/) }]);
+    // A generator Ferry cannot evaluate from the repository (clusters registered in Argo CD) is no error.
+    const clusters = set.replace("    - list:\n        elements:\n          - cluster: dev\n            values: values-dev.yaml\n", "    - clusters: {}\n");
+    expect(readRepository(new Map([["argocd/addons.yaml", clusters]])).errors).toEqual([]);
+  });
+});

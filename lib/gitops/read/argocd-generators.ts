@@ -44,7 +44,15 @@ export interface GeneratorRun {
   teams: string[];
   /** Why a generator was not (fully) evaluated; the caller prefixes file and ApplicationSet. */
   notes: string[];
+  /** Generators whose input Argo CD itself rejects (a malformed list element, clashing matrix keys). */
+  rejected: string[];
 }
+
+/**
+ * Reasons that are Argo CD's own validation errors (the ApplicationSet is refused), as opposed to what
+ * Ferry cannot see from the repository (clusters registered in Argo CD, another repository, a size limit).
+ */
+const REJECTED_BY_ARGO = /is not a (mapping|string|list)|is not a YAML list|no generator given|several generators|nested more than one level|with different values/;
 
 /** Kinds Argo CD knows whose input lives outside the repository, and where it lives instead. */
 const OUTSIDE_REPO: Record<string, string> = {
@@ -79,7 +87,7 @@ const MAX_RENDERED = 20_000_000;
 /** Evaluate `spec.generators` of an ApplicationSet. Never throws on malformed input: it yields notes. */
 export function evaluateGenerators(spec: Record<string, unknown>, tree: GeneratorTree): GeneratorRun {
   const run: Run = { tree, syntax: spec.goTemplate === true ? "go" : "fast", teams: [], warnings: [], memo: new Map(), rendered: 0 };
-  const out: GeneratorRun = { results: [], teams: run.teams, notes: [] };
+  const out: GeneratorRun = { results: [], teams: run.teams, notes: [], rejected: [] };
   const baseTemplate = isRecord(spec.template) ? spec.template : undefined;
   if (spec.generators !== undefined && !Array.isArray(spec.generators)) {
     out.notes.push("spec.generators is not a list");
@@ -93,7 +101,10 @@ export function evaluateGenerators(spec: Record<string, unknown>, tree: Generato
     for (const g of split) {
       const label = generators.length > 1 || split.length > 1 ? `generator ${i + 1} (${kindLabel(g)})` : `${kindLabel(g)} generator`;
       const outcome = evaluate(g, 0, undefined, run);
-      if (!outcome.ok) out.notes.push(`${label} not evaluated: ${outcome.reason}`);
+      if (!outcome.ok) {
+        out.notes.push(`${label} not evaluated: ${outcome.reason}`);
+        if (REJECTED_BY_ARGO.test(outcome.reason)) out.rejected.push(`${label}: ${outcome.reason}`);
+      }
       else out.results.push({ params: outcome.params, template: generatorTemplate(g, baseTemplate) });
     }
   });

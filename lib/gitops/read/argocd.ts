@@ -14,7 +14,7 @@ import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-version
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import { apiGroup, type DocsByKind } from "./documents";
 import { SINGLE_ENV_NAME } from "./detect/standalone";
-import { isEnvLikeName } from "./env-order";
+import { isEnvLikeName, isStageWord } from "./env-order";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
 import { basename, dirname, isUnder, joinInRepo, normalizeRepoPath } from "./paths";
 
@@ -91,9 +91,17 @@ function toArgoApp(file: string, doc: number, metadata: unknown, spec: unknown, 
   };
 }
 
-/** `my-app-staging` → env staging, app my-app; `staging-my-app` (autopilot) likewise. */
+/**
+ * `my-app-staging` → env staging, app my-app; `staging-my-app` (autopilot) likewise; `my-app-prod-eu` →
+ * env prod-eu. A stage word inside the name with more than a region after it is the tenant layout
+ * `<tenant>-<env>-<app>`: `payments-dev-checkout-ui` → env dev, app checkout-ui.
+ */
 export function envFromName(name: string, envNames: readonly string[]): { app: string; env: string } | undefined {
   const parts = name.split("-");
+  const inner = parts.findIndex((p, i) => i > 0 && i < parts.length - 1 && isStageWord(p, envNames));
+  if (inner > 0 && !parts.slice(inner + 1).every(isVariantPart) && !isStageWord(parts.at(-1) ?? "", envNames)) {
+    return { app: parts.slice(inner + 1).join("-"), env: parts[inner] ?? "" };
+  }
   for (let i = 1; i < parts.length; i++) {
     const suffix = parts.slice(i).join("-");
     if (isEnvLikeName(suffix, envNames)) return { app: parts.slice(0, i).join("-"), env: suffix };
@@ -103,6 +111,11 @@ export function envFromName(name: string, envNames: readonly string[]): { app: s
     if (isEnvLikeName(prefix, envNames) && !prefix.includes("-")) return { app: parts.slice(i).join("-"), env: prefix };
   }
   return undefined;
+}
+
+/** A region or variant after a stage (`prod-eu`, `staging-us-east-1`, `prod-2`, `prod-blue`). */
+function isVariantPart(part: string): boolean {
+  return /^(\d+|[a-z]{1,2}|east|west|north|south|central|emea|apac|amer|blue|green|canary|primary|secondary)$/i.test(part);
 }
 
 function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<Record<string, string>>, clusterName: string | undefined): { env: string; app: string; fromName: boolean } {
@@ -168,7 +181,12 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   const appCharts = appOfAppsCharts(r);
   if (appCharts.size > 0) {
     ctx.conventions.add("argocd-app-of-apps");
-    apps.push(...renderAppCharts(r, apps, appCharts, clusterSecrets().clusters, envByCluster()));
+    const expandRendered = (file: string, doc: number, value: Record<string, unknown>) => {
+      const expanded = expandApplicationSet(r, file, doc, value, clusterSecrets());
+      teams.push(...expanded.teams);
+      return expanded.apps;
+    };
+    apps.push(...renderAppCharts(r, apps, appCharts, clusterSecrets().clusters, envByCluster(), expandRendered));
   }
   for (const d of kinds.get("AppProject") ?? []) {
     const name = asString(getAtPath(d.value, ["metadata", "name"]));
@@ -375,7 +393,14 @@ const MAX_CHART_DEPTH = 4;
  * for a chart nothing here deploys (its root Application was applied from outside). A rendered Application
  * that deploys another such chart is followed, to a bounded depth.
  */
-function renderAppCharts(r: DirReaders, written: readonly ArgoApp[], charts: ReadonlySet<string>, declared: readonly { name: string; server: string }[], clusterEnvs: Readonly<Record<string, string>>): ArgoApp[] {
+function renderAppCharts(
+  r: DirReaders,
+  written: readonly ArgoApp[],
+  charts: ReadonlySet<string>,
+  declared: readonly { name: string; server: string }[],
+  clusterEnvs: Readonly<Record<string, string>>,
+  expandSet: (file: string, doc: number, value: Record<string, unknown>) => ArgoApp[],
+): ArgoApp[] {
   const { ctx } = r;
   const out: ArgoApp[] = [];
   const rendered = new Set<string>();
@@ -387,7 +412,13 @@ function renderAppCharts(r: DirReaders, written: readonly ArgoApp[], charts: Rea
     const fromFiles = release?.files.map((f) => /^values[-_.]([\w-]+)\.ya?ml$/.exec(basename(f.file))?.[1]).find((e) => e !== undefined && isEnvLikeName(e, ctx.configuredEnvNames));
     const env = inherited !== undefined && inherited !== SINGLE_ENV_NAME ? inherited : fromFiles;
     for (const a of result.apps) {
-      if (apiGroup(a.value) !== "argoproj.io" || a.value.kind !== "Application") continue;
+      if (apiGroup(a.value) !== "argoproj.io") continue;
+      // An ApplicationSet the chart renders (per-cluster lists from its values): expanded like a written one.
+      if (a.value.kind === "ApplicationSet") {
+        out.push(...expandSet(a.template, a.doc, a.value));
+        continue;
+      }
+      if (a.value.kind !== "Application") continue;
       const app = toArgoApp(a.template, a.doc, a.value.metadata, a.value.spec, ["spec"]);
       if (!app) continue;
       const child: ArgoApp = { ...app, inheritedEnv: env, relocate: a.relocate, depth: (parent?.depth ?? 0) + 1 };
@@ -669,7 +700,8 @@ function pathSourceVersions(r: DirReaders, dir: string, read: Version[], layers:
   const valuesFile = r.ctx.isChartDir(dir) ? r.ctx.index.findFileIn(dir, ["values.yaml", "values.yml"]) : undefined;
   const baseDoc = valuesFile ? r.ctx.load(valuesFile).docs[0] : undefined;
   const base: ValuesLayer[] = valuesFile && baseDoc ? [{ file: valuesFile, doc: baseDoc.index, values: baseDoc.value }] : [];
-  const kept = read.filter((v) => v.file !== valuesFile);
+  // The chart's values images (and those its appVersion stands in for) are read again below, layered.
+  const kept = read.filter((v) => v.file !== valuesFile && !(v.kind === "image" && v.path.length === 1 && v.path[0] === "appVersion"));
   const images = layeredValuesImages([...base, ...layers], basename(dir) || appName);
   return [...kept, ...(r.ctx.isChartDir(dir) ? withAppVersionDefault(r.ctx, dir, images) : images)];
 }
@@ -739,6 +771,10 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
       const app = toArgoApp(file, doc, rendered.metadata, rendered.spec, templateSpecPath);
       if (app) out.apps.push({ ...app, templated: template, generated: { params: p, syntax, set: { file, doc, value }, load: (path) => ctx.loadJson(path) } });
     }
+  }
+  if (out.apps.length === 0 && run.rejected.length > 0) {
+    // Argo CD refuses such an ApplicationSet as a whole: say so where the user looks, not only in a note.
+    ctx.errors.push({ file, message: `ApplicationSet ${setName} generates no Application: ${run.rejected.join("; ")}. Argo CD rejects it the same way; fix the generator.` });
   }
   if (out.apps.length === 0 && isRecord(spec.template)) {
     // No Application generated from this repository (the generator lists clusters, reads another

@@ -82,7 +82,7 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
       const version = asString(dep.version) ?? null;
       versions.push({
         kind: "chart",
-        name: asString(dep.repository) ? `${asString(dep.repository)}/${name}` : name,
+        name: asString(dep.repository) ? `${(asString(dep.repository) ?? "").replace(/\/+$/, "")}/${name}` : name,
         value: version,
         floating: isFloatingChartVersion(version),
         file: chartFile,

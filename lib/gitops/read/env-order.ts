@@ -13,6 +13,9 @@ const STAGE_RANK: Record<string, number> = {
   qa: 20,
   test: 30,
   testing: 30,
+  nonprod: 35,
+  "non-prod": 35,
+  nonproduction: 35,
   int: 40,
   integration: 40,
   uat: 45,
@@ -42,6 +45,11 @@ export function stageOf(name: string): string | undefined {
   const m = /^([a-z]+)[-_.]([a-z]{1,6}|\d+)([-_.][a-z0-9]+)*$/.exec(lower);
   if (m?.[1] && m[1] in STAGE_RANK) return m[1];
   return undefined;
+}
+
+/** Whether `word` is a stage on its own (`dev`, `prod`), not only a stage with a variant (`prod-eu`). */
+export function isStageWord(word: string, configured: readonly string[] = []): boolean {
+  return configured.includes(word) || word.toLowerCase() in STAGE_RANK;
 }
 
 export function isEnvLikeName(name: string, configured: readonly string[] = []): boolean {

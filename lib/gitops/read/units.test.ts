@@ -85,6 +85,12 @@ describe("argo cd names and templates", () => {
     expect(envFromName("checkout-prod-eu", [])).toEqual({ app: "checkout", env: "prod-eu" });
     expect(envFromName("staging-my-app", [])).toEqual({ app: "my-app", env: "staging" });
     expect(envFromName("frontend", [])).toBeUndefined();
+    // The tenant layout `<tenant>-<env>-<app>`: the stage word inside, the app after it.
+    expect(envFromName("gabbar-dev-stakater-nordmart-review-ui", [])).toEqual({ app: "stakater-nordmart-review-ui", env: "dev" });
+    expect(envFromName("team-prod-web", [])).toEqual({ app: "web", env: "prod" });
+    // A region after the stage is still the env's own variant.
+    expect(envFromName("checkout-prod-us-east-1", [])).toEqual({ app: "checkout", env: "prod-us-east-1" });
+    expect(envFromName("nonprod-web", [])).toEqual({ app: "web", env: "nonprod" });
   });
   it("renders fasttemplate and Go template path params", () => {
     const p = pathParams("apps/billing/envs/staging");

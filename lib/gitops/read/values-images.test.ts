@@ -74,6 +74,24 @@ describe("images in Helm values", () => {
   });
 });
 
+describe("one image map per component", () => {
+  it("reads image.<component>.{repository,tag} with the shared registry, and an empty tag as the chart's appVersion", () => {
+    expect(imagesInValues({ image: { registry: "ghcr.io/acme", pullPolicy: "IfNotPresent", api: { repository: "tracker-api", tag: "1.2.0" }, web: { repository: "tracker-web", tag: "" } } })).toEqual([
+      { path: ["image", "api", "tag"], name: "ghcr.io/acme/tracker-api", tag: "1.2.0" },
+      { path: ["image", "web", "tag"], name: "ghcr.io/acme/tracker-web", tag: "" },
+    ]);
+    const tree = new Map([
+      ["charts/tracker/Chart.yaml", 'apiVersion: v2\nname: tracker\nversion: 1.0.0\nappVersion: "0.1.0"\n'],
+      ["charts/tracker/values.yaml", 'image:\n  registry: ghcr.io/acme\n  api:\n    repository: tracker-api\n    tag: ""\n'],
+      ["charts/tracker/templates/deploy.yaml", 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: "{{ .Values.image.registry }}/{{ .Values.image.api.repository }}:{{ .Values.image.api.tag | default .Chart.AppVersion }}"\n'],
+      ["charts/tracker/values-prod.yaml", "replicas: 3\n"],
+      ["argocd/tracker-prod.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: tracker-prod\nspec:\n  source:\n    repoURL: https://git.example/acme/gitops.git\n    path: charts/tracker\n    helm:\n      valueFiles: [values-prod.yaml]\n  destination:\n    namespace: tracker\n"],
+    ]);
+    const cell = readRepository(tree).deployments.find((d) => d.app === "tracker" && d.env === "prod");
+    expect(cell?.versions.filter((v) => v.kind === "image").map((v) => `${v.name}=${v.value}@${v.file}:${v.path.join(".")}`)).toEqual(["ghcr.io/acme/tracker-api=0.1.0@charts/tracker/Chart.yaml:appVersion"]);
+  });
+});
+
 describe("reading and promoting values images", () => {
   const app = (env: string) =>
     `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api-${env}\nspec:\n  project: default\n  source:\n    repoURL: https://git.example.com/acme/deploy.git\n    path: charts/api\n    helm:\n      valueFiles:\n        - ../../values/common-values.yaml\n        - ../../values/values-${env}.yaml\n  destination:\n    namespace: api-${env}\n`;

@@ -40,6 +40,20 @@ export function imagesInValues(values: unknown): ValuesImage[] {
       const parent = path.at(-1);
       out.push({ path: [...path, "image", "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : typeof parent === "string" ? parent : undefined, tag, ...(digest ? { digest } : {}) });
     }
+    // One `image` map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
+    if (isRecord(image) && !("tag" in image)) {
+      const registry = asString(image.registry);
+      for (const [component, inner] of Object.entries(image)) {
+        if (!isRecord(inner) || !("tag" in inner)) continue;
+        const raw = asString(inner.tag) ?? (typeof inner.tag === "number" ? String(inner.tag) : null);
+        const at = raw?.indexOf("@") ?? -1;
+        const tag = raw !== null && at >= 0 ? raw.slice(0, at) || null : raw;
+        const digest = raw !== null && at >= 0 ? raw.slice(at + 1) : asString(inner.digest);
+        const repo = asString(inner.repository) ?? asString(inner.name);
+        const innerRegistry = asString(inner.registry) ?? registry;
+        out.push({ path: [...path, "image", component, "tag"], name: repo ? (innerRegistry ? `${innerRegistry}/${repo}` : repo) : component, tag, ...(digest ? { digest } : {}) });
+      }
+    }
     // A whole reference in one string (`image: repo:1.2`, `sidecarImage: repo@sha256:…`, `image.name: "repo:1.2"`),
     // as hand-written charts template it with `image: {{ .Values.x.image }}`; only with a tag or digest, so
     // a bare name that a chart completes elsewhere is not taken for an unpinned image.

@@ -172,7 +172,7 @@ export function remoteVersion(r: RemoteResource, ctx: VersionContext): Version {
 }
 
 export function helmChartVersion(c: HelmChartRef, ctx: VersionContext): Version {
-  return { kind: "chart", name: c.repo ? `${c.repo}/${c.name}` : c.name, value: c.version, floating: isFloatingChartVersion(c.version), ...locate(c.location, ctx) };
+  return { kind: "chart", name: c.repo ? `${c.repo.replace(/\/+$/, "")}/${c.name}` : c.name, value: c.version, floating: isFloatingChartVersion(c.version), ...locate(c.location, ctx) };
 }
 
 /** Images a kustomize `helmCharts` entry's values set, each in the layer that sets it last. */

@@ -22,10 +22,13 @@ export function withAppVersionDefault(ctx: ReadContext, chartDir: string, versio
   );
 }
 
-/** The chart's own `image.tag` (a subchart's `redis.image.tag` defaults to the subchart's appVersion). */
+/**
+ * The chart's own `image.tag`, or a component's `image.<component>.tag` (a subchart's `redis.image.tag`
+ * defaults to the subchart's appVersion, not this chart's).
+ */
 function isEmptyTag(v: Version): boolean {
-  const at = v.path.join(".");
-  return v.kind === "image" && (v.value === "" || v.value === null) && v.digest === undefined && (at === "image.tag" || at.endsWith(".valuesObject.image.tag"));
+  const at = v.path.join(".").replace(/^.*\.valuesObject\./, "");
+  return v.kind === "image" && (v.value === "" || v.value === null) && v.digest === undefined && /^image\.([\w-]+\.)?tag$/.test(at);
 }
 
 function templatesUseAppVersion(ctx: ReadContext, chartDir: string): boolean {
