@@ -11,6 +11,7 @@ import { refreshRepositoryChanges } from "@/lib/changes/poll-changes";
 import { startLiveFollowers, stopLiveFollowers } from "@/lib/live/worker";
 import { refreshRepositoryHistory } from "./history-job";
 import { onRepositorySynced, syncAllRepositories, syncRepositoryNow } from "./sync-now";
+import { jobTimeoutSeconds, maintenanceIntervalSeconds } from "./job-expiry";
 import { syncCron } from "./sync-schedule";
 
 // Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
@@ -38,16 +39,25 @@ let stopFollowingSyncs: (() => void) | undefined;
 function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
   if (!connectionString) return Promise.reject(new Error("DATABASE_URL is not set: the job queue needs the database."));
   boss ??= (async () => {
-    const instance = new PgBoss({ connectionString, application_name: "ferry-jobs", max: 3 });
+    const expireInSeconds = jobTimeoutSeconds();
+    const instance = new PgBoss({ connectionString, application_name: "ferry-jobs", max: 3, maintenanceIntervalSeconds: maintenanceIntervalSeconds(expireInSeconds) });
     instance.on("error", (error) => console.error("[jobs] queue error:", error instanceof Error ? error.message : error));
     await instance.start();
-    await instance.createQueue(SYNC_ALL, { name: SYNC_ALL, policy: "singleton" });
-    await instance.createQueue(SYNC_ONE, { name: SYNC_ONE, policy: "stately" });
-    await instance.createQueue(REFRESH_CHANGE, { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true });
-    await instance.createQueue(PRUNE, { name: PRUNE, policy: "singleton" });
-    await instance.createQueue(POLICY_REFRESH, { name: POLICY_REFRESH, policy: "singleton" });
-    // Stately: one run per repository at a time, and a sync during a run queues exactly one more.
-    await instance.createQueue(CELL_HISTORY, { name: CELL_HISTORY, policy: "stately" });
+    const queues: PgBoss.Queue[] = [
+      { name: SYNC_ALL, policy: "singleton" },
+      { name: SYNC_ONE, policy: "stately" },
+      { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true },
+      { name: PRUNE, policy: "singleton" },
+      { name: POLICY_REFRESH, policy: "singleton" },
+      // Stately: one run per repository at a time, and a sync during a run queues exactly one more.
+      { name: CELL_HISTORY, policy: "stately" },
+    ];
+    for (const options of queues) {
+      const withExpiry = { ...options, expireInSeconds };
+      await instance.createQueue(options.name, withExpiry);
+      // createQueue leaves an existing queue as it is: a database made by an older version gets the expiry too.
+      await instance.updateQueue(options.name, withExpiry);
+    }
     return instance;
   })().catch((error: unknown) => {
     boss = undefined;
