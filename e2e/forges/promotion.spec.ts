@@ -1,9 +1,8 @@
-import { Gitlab } from "@gitbeaker/rest";
-import { expect, test, type Page } from "@playwright/test";
-import { Octokit } from "octokit";
+import { expect, test } from "@playwright/test";
 import { githubPullRequestClosed, gitlabMergeRequestHook, type WebhookDelivery } from "../../lib/changes/testing/forge-webhooks";
 import { DEMO, signInAs } from "../sign-in";
-import { forgeUrls, GITHUB, GITLAB, type Forge, type SentDelivery, type ServedRequest, type Violations } from "./forges";
+import { ci, control, delivered, matrixRow, mergeOnForge, openOnForge, served } from "./forge-control";
+import { forgeUrls, GITHUB, GITLAB, type Forge, type ServedRequest, type Violations } from "./forges";
 
 // The promotion flow in the browser against each forge's spec-validated test server
 // (serve-forges.ts): Dana opens the promotion from the matrix → Ferry's requests become a real pull
@@ -46,8 +45,6 @@ interface ForgeUnderTest {
 }
 
 const githubRepo = { owner: GITHUB.owner, repo: GITHUB.repo, repositoryUrl: urls.githubRepository, defaultBranch: GITHUB.defaultBranch };
-const github = () => new Octokit({ auth: GITHUB.token, baseUrl: urls.githubApi });
-const gitlab = () => new Gitlab({ host: urls.gitlab, token: GITLAB.token });
 const gitlabProjectPrefix = `projects/${GITLAB.projectPath}/`;
 
 const FORGES: ForgeUnderTest[] = [
@@ -60,14 +57,8 @@ const FORGES: ForgeUnderTest[] = [
     promotionWrites: ["POST git/create-tree", "POST git/create-commit", "POST git/create-ref", "POST pulls/create"],
     describe: (r) => `${r.method} ${r.operation ?? r.path}`,
     readsChange: (r, n) => r.operation === "pulls/get" && r.path.endsWith(`/pulls/${n}`),
-    openFromBranch: async () => {
-      const { data } = await github().rest.pulls.list({ owner: GITHUB.owner, repo: GITHUB.repo, state: "open", head: `${GITHUB.owner}:${BRANCH}` });
-      return data.map((p) => ({ number: p.number, headSha: p.head.sha }));
-    },
-    merge: async (n, headSha) => {
-      const { data } = await github().rest.pulls.merge({ owner: GITHUB.owner, repo: GITHUB.repo, pull_number: n, sha: headSha, merge_method: "merge" });
-      expect(data.merged).toBe(true);
-    },
+    openFromBranch: async () => (await openOnForge("github", BRANCH)).map(({ number, headSha }) => ({ number, headSha })),
+    merge: (n, headSha) => mergeOnForge("github", n, headSha),
     mergeWrite: () => "PUT pulls/merge",
     mergedDelivery: (n, headSha, secret) =>
       githubPullRequestClosed(
@@ -90,14 +81,8 @@ const FORGES: ForgeUnderTest[] = [
     promotionWrites: ["POST repository/commits", "POST merge_requests"],
     describe: (r) => `${r.method} ${r.path.startsWith(gitlabProjectPrefix) ? r.path.slice(gitlabProjectPrefix.length) : r.path}`,
     readsChange: (r, n) => r.method === "GET" && r.path === `${gitlabProjectPrefix}merge_requests/${n}`,
-    openFromBranch: async () => {
-      const list = await gitlab().MergeRequests.all({ projectId: GITLAB.projectPath, sourceBranch: BRANCH, state: "opened" });
-      return list.map((mr) => ({ number: mr.iid, headSha: String(mr.sha) }));
-    },
-    merge: async (n, headSha) => {
-      const merged = await gitlab().MergeRequests.merge(GITLAB.projectPath, n, { sha: headSha });
-      expect(merged.state).toBe("merged");
-    },
+    openFromBranch: async () => (await openOnForge("gitlab", BRANCH)).map(({ number, headSha }) => ({ number, headSha })),
+    merge: (n, headSha) => mergeOnForge("gitlab", n, headSha),
     mergeWrite: (n) => `PUT merge_requests/${n}/merge`,
     mergedDelivery: (n, headSha, secret) =>
       gitlabMergeRequestHook(
@@ -113,25 +98,6 @@ const FORGES: ForgeUnderTest[] = [
     ],
   },
 ];
-
-async function control<T>(path: string): Promise<T> {
-  const response = await fetch(`${urls.control}${path}`);
-  expect(response.status, `GET ${path} on the forge servers`).toBe(200);
-  return (await response.json()) as T;
-}
-const served = (forge: Forge) => control<ServedRequest[]>(`/requests?forge=${forge}`);
-/** The forge's CI on the open change request's head (GitHub: required check "build"; GitLab: the head pipeline). */
-async function ci(forge: Forge, state: "pending" | "success"): Promise<void> {
-  const response = await fetch(`${urls.control}/ci?forge=${forge}&state=${state}`, { method: "POST" });
-  expect(response.status, `POST /ci on the forge servers`).toBe(200);
-  expect(((await response.json()) as { head: string | null }).head).not.toBeNull();
-}
-const delivered = async (forge: Forge) => (await control<SentDelivery[]>("/deliveries")).filter((d) => d.forge === forge);
-
-/** The row of `app` from `repository` (both forge repositories hold the same demo apps). */
-function matrixRow(page: Page, repository: string, app: string) {
-  return page.getByTestId(`row-${app}`).filter({ hasText: repository });
-}
 
 for (const f of FORGES) {
   test(`${f.forge}: a promotion opened in the portal is merged on the forge, and its webhooks bring the merge back`, async ({ page, request }) => {
