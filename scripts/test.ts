@@ -89,7 +89,8 @@ const e2eFieldReport = path.join(reports, "e2e-field.json");
 const e2eLiveReport = path.join(reports, "e2e-live.json");
 const e2eKubernetesReport = path.join(reports, "e2e-kubernetes.json");
 const e2eOidcReport = path.join(reports, "e2e-oidc.json");
-for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport, e2eLiveReport, e2eKubernetesReport, e2eOidcReport]) rmSync(file, { force: true });
+const e2eReplicasReport = path.join(reports, "e2e-replicas.json");
+for (const file of [unitReport, integrationReport, e2eReport, e2eForgesReport, e2eFieldReport, e2eLiveReport, e2eKubernetesReport, e2eOidcReport, e2eReplicasReport]) rmSync(file, { force: true });
 
 // The ferry CLI runs from its prebuilt bundle when that matches the sources (bin/ferry.js): refresh it
 // first so the CLI tests run what users run. A failed build is only a warning here (the CLI then runs
@@ -176,6 +177,13 @@ if (built) {
         args: ["test", "-c", "playwright.oidc.config.ts"],
         env: { FERRY_E2E_OIDC_DATA_DIR: e2eOidcData, FERRY_E2E_OIDC_REPORT: e2eOidcReport },
         counts: playwrightCounts(e2eOidcReport),
+      },
+      // Two web replicas and two workers on one PostgreSQL, one killed midway (playwright.replicas.config.ts).
+      {
+        command: bin("playwright"),
+        args: ["test", "-c", "playwright.replicas.config.ts"],
+        env: { FERRY_E2E_REPLICAS_REPORT: e2eReplicasReport },
+        counts: playwrightCounts(e2eReplicasReport),
       },
       ...fieldStep,
     ]) && ok;
