@@ -25,6 +25,7 @@ describe("readRepository on layout fixtures", () => {
         "many-appsets-demo",
         "stages-envs",
         "kargo-stages",
+        "layered-overlays",
         "bounded-apps",
         "fleet-infra",
         "conventions-mix",

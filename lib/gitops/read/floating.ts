@@ -17,11 +17,14 @@ export function isBranchRef(value: string): boolean {
   return BRANCH_REFS.has(value.trim().toLowerCase());
 }
 
-/** Image tag (digest handled by the caller): missing or `latest` floats. */
+/**
+ * Image tag (digest handled by the caller): missing, `latest` or a tag CI moves on every build floats:
+ * `latest` as a word of it (`prod-latest`, `latest-alpine`) or a branch name (`main`, `develop`, `edge`).
+ */
 export function isFloatingImageTag(tag: string | null | undefined, digest?: string | null): boolean {
   if (digest) return false;
   if (!tag) return true;
-  return tag === "latest" || isSemverRange(tag);
+  return /(^|[-_.])latest([-_.]|$)/i.test(tag) || isBranchRef(tag) || isSemverRange(tag);
 }
 
 /** Chart version: missing, `*`, or a range floats. */

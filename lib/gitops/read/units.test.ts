@@ -17,6 +17,11 @@ describe("floating", () => {
     expect(isFloatingImageTag(null, "sha256:abc")).toBe(false);
     expect(isFloatingImageTag("1.0")).toBe(false);
   });
+  it("images float on tags CI moves every build: latest as a word of the tag, or a branch name", () => {
+    for (const t of ["prod-latest", "dev-latest", "latest-alpine", "main", "develop", "edge", "nightly"]) expect(isFloatingImageTag(t), t).toBe(true);
+    for (const t of ["sha-8d72d86", "20241002-3f1c2ab", "v1.2.3", "1.25-alpine", "mainline-1.2", "greatest"]) expect(isFloatingImageTag(t), t).toBe(false);
+    expect(isFloatingImageTag("main", "sha256:abc")).toBe(false);
+  });
   it("git revisions float on branches and HEAD", () => {
     for (const r of ["main", "HEAD", "master", "refs/heads/x", null]) expect(isFloatingGitRevision(r)).toBe(true);
     for (const r of ["v1.2.3", "0a1b2c3d"]) expect(isFloatingGitRevision(r)).toBe(false);

@@ -2,7 +2,8 @@ import type { Candidate } from "../candidate";
 import type { ReadContext } from "../context";
 import { versionsOfBuild, type DirReaders } from "../dir-versions";
 import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization, type Kustomization } from "../kustomize/kustomization";
-import { basename, dirname, joinInRepo, segments } from "../paths";
+import { basename, dirname, isUnder, joinInRepo, segments } from "../paths";
+import { isEnvLikeName } from "../env-order";
 import { BASE_DIR_NAMES, ENV_PARENT_NAMES, STAGE_PARENT_NAMES } from "./layout-names";
 
 export interface OverlayScan {
@@ -75,7 +76,12 @@ export function detectOverlays(r: DirReaders): OverlayScan {
       .filter((t): t is string => t !== null && ctx.index.hasDir(t));
 
   const referenced = new Set([...kusts.values()].flatMap(localDirTargets));
-  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir, referenced) && !inClusterFolder(k.dir));
+  // A layer other overlays build on from elsewhere (`apps/x/topology` under `apps/x/overlays/*`) is a base
+  // by use, whatever its name; an overlay built on a sibling overlay (prod-eu → prod) stays an env, and so
+  // does a folder a parent kustomization lists (`apps/staging` → `apps/staging/app2`).
+  const builtOnFromElsewhere = new Set([...kusts.values()].flatMap((k) => localDirTargets(k).filter((t) => dirname(t) !== dirname(k.dir) && !isUnder(t, k.dir))));
+  const layer = (dir: string) => builtOnFromElsewhere.has(dir) && !isEnvLikeName(basename(dir), ctx.configuredEnvNames) && !ENV_PARENT_NAMES.has(basename(dirname(dir)));
+  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir, referenced) && !inClusterFolder(k.dir) && !layer(k.dir));
   for (const k of eligible) {
     const plan = planOverlay(ctx, k.dir, localDirTargets(k), k.helmCharts.length > 0, referenced);
     if (plan) plans.set(k.dir, plan);
