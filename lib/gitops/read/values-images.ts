@@ -31,27 +31,13 @@ export function imagesInValues(values: unknown): ValuesImage[] {
     if (!isRecord(node)) return;
     const image = node.image;
     if (isRecord(image) && "tag" in image) {
-      const raw = asString(image.tag) ?? (typeof image.tag === "number" ? String(image.tag) : null);
-      const at = raw?.indexOf("@") ?? -1;
-      const tag = raw !== null && at >= 0 ? raw.slice(0, at) || null : raw;
-      const digest = raw !== null && at >= 0 ? raw.slice(at + 1) : asString(image.digest);
-      const repo = asString(image.repository) ?? asString(image.name);
-      const registry = asString(image.registry);
       const parent = path.at(-1);
-      out.push({ path: [...path, "image", "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : typeof parent === "string" ? parent : undefined, tag, ...(digest ? { digest } : {}) });
+      out.push(imageMap(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined));
     }
     // One `image` map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
     if (isRecord(image) && !("tag" in image)) {
-      const registry = asString(image.registry);
       for (const [component, inner] of Object.entries(image)) {
-        if (!isRecord(inner) || !("tag" in inner)) continue;
-        const raw = asString(inner.tag) ?? (typeof inner.tag === "number" ? String(inner.tag) : null);
-        const at = raw?.indexOf("@") ?? -1;
-        const tag = raw !== null && at >= 0 ? raw.slice(0, at) || null : raw;
-        const digest = raw !== null && at >= 0 ? raw.slice(at + 1) : asString(inner.digest);
-        const repo = asString(inner.repository) ?? asString(inner.name);
-        const innerRegistry = asString(inner.registry) ?? registry;
-        out.push({ path: [...path, "image", component, "tag"], name: repo ? (innerRegistry ? `${innerRegistry}/${repo}` : repo) : component, tag, ...(digest ? { digest } : {}) });
+        if (isRecord(inner) && "tag" in inner) out.push(imageMap(inner, [...path, "image", component], asString(image.registry), component));
       }
     }
     // A whole reference in one string (`image: repo:1.2`, `sidecarImage: repo@sha256:…`, `image.name: "repo:1.2"`),
@@ -67,6 +53,17 @@ export function imagesInValues(values: unknown): ValuesImage[] {
   };
   walk(values, [], 0);
   return out;
+}
+
+/** An `{registry?, repository|name, tag, digest?}` map at `at`; a tag of `1.2.3@sha256:…` is the tag pinned by a digest. */
+function imageMap(image: Record<string, unknown>, at: YamlPath, sharedRegistry: string | undefined, fallbackName: string | undefined): ValuesImage {
+  const raw = asString(image.tag) ?? (typeof image.tag === "number" ? String(image.tag) : null);
+  const pin = raw?.indexOf("@") ?? -1;
+  const tag = raw !== null && pin >= 0 ? raw.slice(0, pin) || null : raw;
+  const digest = raw !== null && pin >= 0 ? raw.slice(pin + 1) : asString(image.digest);
+  const repo = asString(image.repository) ?? asString(image.name);
+  const registry = asString(image.registry) ?? sharedRegistry;
+  return { path: [...at, "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : fallbackName, tag, ...(digest ? { digest } : {}) };
 }
 
 function pinnedImageRef(raw: string): ImageRef | null {
