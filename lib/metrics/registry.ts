@@ -14,6 +14,8 @@ export interface FerryMetrics {
   syncDuration: Histogram<"repository" | "status">;
   syncFailures: Counter<"repository">;
   webhookDeliveries: Counter<"forge" | "status">;
+  forgeRequests: Counter<"forge" | "status">;
+  forgeRateLimitRemaining: Gauge<"forge">;
   kubernetesLists: Counter<"source" | "kind" | "reason">;
   jobQueueDepth: Gauge<"queue" | "state">;
   changeRequests: Gauge<"state">;
@@ -45,6 +47,18 @@ function createMetrics(): FerryMetrics {
       name: "ferry_webhook_deliveries_total",
       help: "Webhook deliveries answered, by forge and HTTP status (202 accepted, 200 duplicate or ping, 401 bad signature, 413 too large, 503 not processed)",
       labelNames: ["forge", "status"],
+      registers,
+    }),
+    forgeRequests: new Counter({
+      name: "ferry_forge_requests_total",
+      help: "HTTP requests to a forge's API, by forge and HTTP status (timeout: no answer in FERRY_FORGE_TIMEOUT_SECONDS; error: no HTTP answer)",
+      labelNames: ["forge", "status"],
+      registers,
+    }),
+    forgeRateLimitRemaining: new Gauge({
+      name: "ferry_forge_rate_limit_remaining",
+      help: "Requests left in the forge's rate-limit window, as its last answer said (GitHub x-ratelimit-remaining, GitLab ratelimit-remaining)",
+      labelNames: ["forge"],
       registers,
     }),
     kubernetesLists: new Counter({

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { metrics } from "@/lib/metrics/registry";
 
 // Time limits shared by the GitHub and GitLab clients: every request gets a timeout, every wait a
 // forge asks for (Retry-After) is honoured up to a cap, and work that runs under a write lock can be
@@ -119,11 +120,22 @@ export function limitedFetch(forge: ForgeName, timeoutMs: number, base: typeof f
     const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const signal = AbortSignal.any([timeout, ...(own ? [own] : []), ...(guard ? [guard.signal] : [])]);
     try {
-      return await base(input, { ...init, signal });
+      const response = await base(input, { ...init, signal });
+      countForgeResponse(forge, response);
+      return response;
     } catch (error) {
       if (guard?.signal.aborted) throw new ForgeWorkStoppedError(forge, call, workStopReason() ?? "stopped");
+      metrics().forgeRequests.inc({ forge, status: timeout.aborted ? "timeout" : "error" });
       if (timeout.aborted) throw new ForgeTimeoutError(forge, call, timeoutMs);
       throw error;
     }
   };
+}
+
+/** Every forge answer passes here: counted by status, and the rate limit it reports kept for /metrics. */
+function countForgeResponse(forge: ForgeName, response: Response): void {
+  const m = metrics();
+  m.forgeRequests.inc({ forge, status: String(response.status) });
+  const remaining = Number(response.headers.get("x-ratelimit-remaining") ?? response.headers.get("ratelimit-remaining") ?? Number.NaN);
+  if (Number.isFinite(remaining)) m.forgeRateLimitRemaining.set({ forge }, remaining);
 }
