@@ -15,7 +15,7 @@ const dataDir = process.env.FERRY_E2E_DATA_DIR;
 export default defineConfig({
   ...runOptions,
   testDir: "e2e",
-  testIgnore: ["forges/**", "field/**", "live/**", "oidc/**", "kubernetes/**"],
+  testIgnore: ["forges/**", "field/**", "live/**", "oidc/**", "kubernetes/**", "replicas/**"],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: process.env.FERRY_E2E_REPORT ?? "test-results/e2e.json" }]],
