@@ -1,0 +1,69 @@
+import { minimatch } from "minimatch";
+import type { Candidate } from "../candidate";
+import type { DirReaders } from "../dir-versions";
+import { SINGLE_ENV_NAME } from "../detect/standalone";
+import { basename, dirname, joinInRepo } from "../paths";
+import { releaseCandidate } from "./releases";
+import { HelmfileLoader } from "./state";
+
+const HELMFILE = /^helmfile\.ya?ml(\.gotmpl)?$/;
+const IN_HELMFILE_D = /(^|\/)helmfile\.d\/[^/]+\.ya?ml(\.gotmpl)?$/;
+
+/**
+ * helmfile: every helmfile nothing else includes is one desired state, read once per environment it
+ * declares (`environments:`, here or in its `bases:`); each release installed there is a deployment of
+ * the app the release names. A helmfile without environments deploys to `default`, as `helmfile apply` does.
+ */
+export function detectHelmfiles(r: DirReaders): Candidate[] {
+  const { ctx } = r;
+  const all = ctx.index.paths.filter((p) => HELMFILE.test(basename(p)) || IN_HELMFILE_D.test(p));
+  if (all.length === 0) return [];
+  const included = includedFiles(r, all);
+  const entries = all.filter((p) => !included.has(p) && !ctx.inChartTemplates(p));
+  const loader = new HelmfileLoader(ctx);
+  const out: Candidate[] = [];
+  for (const file of entries) {
+    const probe = loader.load(file, SINGLE_ENV_NAME);
+    const envs = probe.environments.size > 0 ? [...probe.environments] : [SINGLE_ENV_NAME];
+    for (const env of envs) {
+      const state = env === SINGLE_ENV_NAME ? probe : loader.load(file, env);
+      for (const p of state.problems) ctx.errors.push({ file, message: p });
+      const releases = new Map<string, Candidate>();
+      for (const release of state.releases) {
+        const c = releaseCandidate(ctx, loader, release, env);
+        if (c) releases.set(c.app, c);
+      }
+      out.push(...releases.values());
+    }
+    ctx.conventions.add("helmfile");
+  }
+  // One problem found in every environment is one problem.
+  const seen = new Set<string>();
+  ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => {
+    const key = `${e.file}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }));
+  return out;
+}
+
+/** Files another helmfile names in `bases:` or `helmfiles:` (read without rendering: the paths are rarely templated). */
+function includedFiles(r: DirReaders, helmfiles: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const file of helmfiles) {
+    const text = r.ctx.index.read(file) ?? "";
+    let section: string | undefined;
+    for (const line of text.split(/\r?\n/)) {
+      const top = /^([A-Za-z]\w*):/.exec(line);
+      if (top) section = top[1];
+      if (section !== "bases" && section !== "helmfiles") continue;
+      const m = /^\s*-\s*(?:path:\s*)?["']?([^"'#\s{}]+)["']?\s*(#.*)?$/.exec(line) ?? (section === "helmfiles" ? /^\s+path:\s*["']?([^"'#\s{}]+)/.exec(line) : null);
+      const target = m?.[1] ? joinInRepo(dirname(file), m[1]) : null;
+      if (!target) continue;
+      for (const p of /[*?[{]/.test(target) ? helmfiles.filter((h) => minimatch(h, target)) : [target]) out.add(p);
+      for (const p of r.ctx.index.paths) if (p === target) out.add(p);
+    }
+  }
+  return out;
+}

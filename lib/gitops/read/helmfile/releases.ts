@@ -1,0 +1,185 @@
+import type { Version } from "../../model";
+import { asString, formatPath, getAtPath, isRecord, parseDottedPath, type YamlPath } from "../../yaml";
+import type { Candidate } from "../candidate";
+import type { ReadContext } from "../context";
+import { chartDirVersions } from "../dir-versions";
+import { isFloatingChartVersion } from "../floating";
+import { withAppVersionDefault } from "../helm/app-version";
+import { ChartRenderer } from "../helm/template-exec";
+import { TemplateError } from "../helm/template-parse";
+import { dirname, joinInRepo } from "../paths";
+import { layeredValuesImages, type ValuesLayer } from "../values-images";
+import { dedupeVersions } from "../versions";
+import { unresolvedReason } from "./funcs";
+import type { EnvLayer, HelmfileLoader, Origin, Release } from "./state";
+
+/**
+ * One release of a helmfile in one environment, as a deployment: the chart version it pins (a remote
+ * chart) and the images its values set, each located where a promotion edits it — the environment's
+ * values file when the helmfile prints it from there, the helmfile when it is written in it.
+ */
+export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, release: Release, envName: string): Candidate | undefined {
+  const errors: string[] = [];
+  const files = new Set<string>([release.file, ...release.env.layers.map((l) => l.file).filter(Boolean)]);
+  const r = withReleaseTemplates(release, errors);
+  const name = asString(r.name);
+  if (!name || !isInstalled(r, release.env.values)) return undefined;
+  const dir = dirname(release.file);
+  const chart = asString(r.chart) ?? "";
+  const chartDir = localChartDir(ctx, dir, chart);
+  const versions: Version[] = [];
+  const layers: ValuesLayer[] = [];
+
+  if (chartDir !== undefined) {
+    const own = chartDirVersions(ctx, chartDir, [], chartDir);
+    versions.push(...own.versions);
+    errors.push(...own.errors);
+    const defaults = ctx.index.findFileIn(chartDir, ["values.yaml", "values.yml"]);
+    const doc = defaults ? ctx.load(defaults).docs[0] : undefined;
+    if (defaults && doc) layers.push({ file: defaults, doc: doc.index, values: doc.value });
+  } else if (chart !== "") {
+    versions.push(chartVersion(release, r, chart, errors));
+  }
+
+  const valueEntries = Array.isArray(r.values) ? r.values : [];
+  valueEntries.forEach((entry, j) => {
+    if (isRecord(entry)) {
+      const origin = release.origin(["values", j]);
+      layers.push(inlineLayer(release, entry, ["values", j], origin));
+    } else if (typeof entry === "string") {
+      const layer = loader.valuesFile({ files, problems: errors }, dir, entry, release.env);
+      if (layer) layers.push(fileLayer(layer));
+    }
+  });
+  (Array.isArray(r.set) ? r.set : []).forEach((s, j) => {
+    if (!isRecord(s) || typeof s.name !== "string" || s.value === undefined) return;
+    const path = parseDottedPath(s.name);
+    const values = path.reduceRight<unknown>((inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }), s.value);
+    layers.push({ file: release.file, doc: release.doc, values, at: [...releasePath(release, r, ["set", j, "value"])], whole: true, field: () => `releases[name=${name}].set[name=${s.name as string}].value` });
+  });
+  const images = layeredValuesImages(layers, name, (file, path) => (file === release.file ? `releases[name=${name}].values.${formatPath(path)}` : formatPath(path)));
+  versions.push(...(chartDir !== undefined ? withAppVersionDefault(ctx, chartDir, images) : images));
+  for (const l of layers) if (l.file) files.add(l.file);
+
+  return {
+    app: name,
+    env: envName,
+    path: release.file,
+    appDir: chartDir ?? dir,
+    versions: dedupeVersions(versions).map((v) => unresolved(v, errors)),
+    errors: [...new Set(errors)],
+    files: [...files].sort(),
+    source: "helmfile",
+  };
+}
+
+/** `installed: false`, or a `condition:` the environment's values turn off. */
+function isInstalled(r: Record<string, unknown>, values: Record<string, unknown>): boolean {
+  if (r.installed === false || r.installed === "false") return false;
+  const condition = asString(r.condition);
+  if (!condition) return true;
+  const v = getAtPath(values, parseDottedPath(condition));
+  return !(v === false || v === "false");
+}
+
+function localChartDir(ctx: ReadContext, dir: string, chart: string): string | undefined {
+  if (chart === "" || /^[a-z][\w+.-]*:\/\//i.test(chart)) return undefined;
+  if (!chart.startsWith(".") && !chart.startsWith("/") && chart.split("/").length === 2 && !ctx.index.hasDir(joinInRepo(dir, chart) ?? "")) return undefined;
+  const target = joinInRepo(dir, chart);
+  return target !== null && ctx.index.hasFile(target === "" ? "Chart.yaml" : `${target}/Chart.yaml`) ? target : undefined;
+}
+
+function chartVersion(release: Release, r: Record<string, unknown>, chart: string, errors: string[]): Version {
+  const raw = r.version;
+  const value = raw === undefined || raw === null || raw === "" ? null : String(raw);
+  const name = asString(r.name) ?? "";
+  const field = `releases[name=${name}].version`;
+  const base = { kind: "chart" as const, name: chart, value, floating: isFloatingChartVersion(value) };
+  if (value === null) return { ...base, file: release.file, doc: release.doc, path: releasePath(release, r, ["version"]), field: `${field} (not set: the newest chart version is installed)` };
+  if (unresolvedReason(value) !== undefined) return { ...base, file: release.file, doc: release.doc, path: releasePath(release, r, ["version"]), field };
+  const at = locateScalar(release, ["version"], value, errors);
+  return { ...base, ...at, field: at.field ?? field };
+}
+
+/** Where a scalar of the release is edited: the environment values it is printed from, or the helmfile. */
+function locateScalar(release: Release, field: YamlPath, value: string, errors: string[]): Pick<Version, "file" | "doc" | "path"> & { field?: string } {
+  const origin = release.origin(field);
+  const own = { file: release.file, doc: release.doc, path: ["releases", "?", ...field] as YamlPath };
+  if (origin.from === "literal" && origin.path) return { ...own, path: origin.path };
+  const valuesPath = origin.from === "values" ? origin.path : uniqueLeaf(release.env.layers, value);
+  const owner = valuesPath ? [...release.env.layers].reverse().find((l) => getAtPath(l.values, valuesPath) !== undefined) : undefined;
+  if (valuesPath && owner && owner.file) {
+    const dotted = formatPath([...(owner.shown ?? []), ...valuesPath]);
+    if (owner.rendered) errors.push(`${owner.file}: ${dotted} is rendered from a template; edit it there by hand`);
+    return { file: owner.file, doc: owner.doc, path: [...(owner.at ?? []), ...valuesPath], field: `${dotted} (environment ${release.env.name} values, printed by ${release.file})` };
+  }
+  errors.push(`${release.file}: the ${formatPath(field)} of release ${asString(release.value.name) ?? "?"} is built by a template; Ferry cannot say which file to edit`);
+  return own;
+}
+
+/** The one leaf of the environment's values equal to `value` (what `get`, `default` and friends printed). */
+function uniqueLeaf(layers: readonly EnvLayer[], value: string): YamlPath | undefined {
+  const found = new Map<string, YamlPath>();
+  const walk = (node: unknown, at: YamlPath) => {
+    if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...at, i]));
+    else if (isRecord(node)) for (const [k, v] of Object.entries(node)) walk(v, [...at, k]);
+    else if ((typeof node === "string" || typeof node === "number") && String(node) === value) found.set(JSON.stringify(at), at);
+  };
+  for (const l of layers) walk(l.values, []);
+  return found.size === 1 ? [...found.values()][0] : undefined;
+}
+
+function releasePath(release: Release, r: Record<string, unknown>, field: YamlPath): YamlPath {
+  const o = release.origin(["name"]);
+  const at = o.from === "literal" && o.path ? o.path.slice(0, 2) : ["releases", "?"];
+  return [...at, ...field];
+}
+
+function inlineLayer(release: Release, values: Record<string, unknown>, field: YamlPath, origin: Origin): ValuesLayer {
+  void origin;
+  const name = asString(release.value.name) ?? "";
+  return { file: release.file, doc: release.doc, values, at: releasePath(release, release.value, field), field: (p) => `releases[name=${name}].${formatPath(field)}.${formatPath(p)}` };
+}
+
+function fileLayer(l: EnvLayer): ValuesLayer {
+  return { file: l.file, doc: l.doc, values: l.values, ...(l.at ? { at: l.at } : {}) };
+}
+
+/** A version helmfile learns only when it runs (`requiredEnv`, `exec`): unknown here, and the cell says why. */
+function unresolved(v: Version, errors: string[]): Version {
+  const reason = unresolvedReason(v.value);
+  if (reason === undefined) return v;
+  errors.push(`${v.file}: ${v.field} is set when helmfile runs (${reason}); its version is not in the repository`);
+  return { ...v, value: null, floating: true };
+}
+
+/**
+ * Release fields written with helmfile's release templates (`{{`{{ .Release.Name }}`}}` in `templates:`)
+ * are rendered a second time with the release itself in scope.
+ */
+function withReleaseTemplates(release: Release, errors: string[]): Record<string, unknown> {
+  const r = release.value;
+  if (!JSON.stringify(r).includes("{{")) return r;
+  const root = {
+    Release: { Name: r.name ?? "", Namespace: r.namespace ?? "", Labels: isRecord(r.labels) ? r.labels : {}, Chart: r.chart ?? "" },
+    Environment: { Name: release.env.name, Values: release.env.values },
+    Values: release.env.values,
+    StateValues: release.env.values,
+  };
+  const renderer = new ChartRenderer(root, []);
+  const render = (v: unknown): unknown => {
+    if (typeof v === "string" && v.includes("{{")) {
+      try {
+        return renderer.render(v).text;
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        errors.push(`${release.file}: release ${String(r.name)}: ${e.message}`);
+        return v;
+      }
+    }
+    if (Array.isArray(v)) return v.map(render);
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, render(x)]));
+    return v;
+  };
+  return render(r) as Record<string, unknown>;
+}
