@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { getPrisma } from "@/lib/db/client";
 import { authorize, type UserActor } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
-import { getMatrix } from "@/lib/data/matrix";
+import { getMatrixAt } from "@/lib/data/matrix-cache";
 import { activeFilters, parseMatrixQuery } from "@/lib/data/matrix-query";
 import { listRepositoryProblems } from "@/lib/data/repositories";
 import { liveStateStamp } from "@/lib/data/live-sources";
@@ -29,7 +29,9 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
   const user = await requireUser();
   const query = parseMatrixQuery(await searchParams);
   const prisma = getPrisma();
-  const [matrix, problems, liveSources, version] = await Promise.all([getMatrix(prisma, query), listRepositoryProblems(prisma), prisma.liveSource.count(), cacheVersion(prisma)]);
+  // The version first: the matrix page is reused from the one computed at this version (matrix-cache.ts).
+  const [problems, liveSources, version] = await Promise.all([listRepositoryProblems(prisma), prisma.liveSource.count(), cacheVersion(prisma)]);
+  const matrix = await getMatrixAt(prisma, query, version, liveSources);
   const liveStamp = liveSources > 0 ? await liveStateStamp(prisma) : null;
   const allEnvs = query.envs.length ? (await prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true } })).map((e) => e.name) : matrix.environments.map((e) => e.name);
   const filters = activeFilters(query, allEnvs);

@@ -3,6 +3,7 @@ import type { DriftState, FieldDrift } from "@/lib/gitops/drift";
 import type { Version } from "@/lib/gitops/model";
 import type { CommitInfo } from "@/lib/scm/types";
 import { openScmRepository } from "@/lib/sync/open-scm";
+import { MemoCache } from "./memo-cache";
 
 export interface AppEnvironmentDetail {
   env: string;
@@ -53,6 +54,10 @@ export async function getAppDetail(prisma: PrismaClient, repository: string, app
   return { id: row.id, name: row.name, team: row.team?.name ?? null, repository: row.repository, path: row.path, environments };
 }
 
+// The history of given paths at a given commit never changes: it is read once (two git processes, or
+// forge calls) and kept per repository, commit and paths, so app pages between two syncs spawn nothing.
+const recentCommits = new MemoCache<CommitInfo[]>(500);
+
 /**
  * Recent commits touching the app's folders. Read from the repository (a local mirror for git), so a
  * failure here degrades to a message on the page rather than failing it.
@@ -66,7 +71,9 @@ export async function getRecentCommits(
   if (!repo?.headSha) return { commits: [], error: "The repository has not been synced yet." };
   try {
     const paths = [...new Set([detail.path, ...detail.environments.map((e) => e.path)])].filter(Boolean);
-    const commits = await openScmRepository(repo).log({ ref: repo.headSha, paths, limit });
+    const headSha = repo.headSha;
+    const key = [repo.id, repo.provider, repo.url, headSha, limit, ...paths].join("\n");
+    const commits = await recentCommits.get(key, () => openScmRepository(repo).log({ ref: headSha, paths, limit }));
     return { commits, error: null };
   } catch (error) {
     return { commits: [], error: `Recent commits could not be read: ${error instanceof Error ? error.message : String(error)}` };

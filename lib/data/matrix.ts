@@ -54,6 +54,15 @@ const DRIFTING: DriftState[] = ["behind", "ahead", "differs"];
 
 /** One page of the matrix, read from the cache only (never from a forge). */
 export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promise<Matrix> {
+  return withLiveState(prisma, await getMatrixFromCache(prisma, query));
+}
+
+/**
+ * The page without live state (every `live` null): a function of the cache's contents alone, which
+ * the cache version stamps, so it may be kept until the version moves (matrix-cache.ts). Live state
+ * also depends on the clock (a silent source turns stale), so it is added per request.
+ */
+export async function getMatrixFromCache(prisma: PrismaClient, query: MatrixQuery): Promise<Matrix> {
   const [environments, teams] = await Promise.all([
     prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true, order: true, protected: true } }),
     prisma.team.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
@@ -160,11 +169,19 @@ export async function getMatrix(prisma: PrismaClient, query: MatrixQuery): Promi
     return [{ appId: app.id, app: app.name, team: app.team?.name ?? null, repository: app.repository.name, cells }];
   });
 
+  return { environments: shownEnvs, rows, total: Number(countRows[0]?.count ?? 0), page, pageSize: PAGE_SIZE, teams: teams.map((t) => t.name) };
+}
+
+/** `matrix` with each cell's live state, as a new object: `matrix` may be shared by other requests and stays as it is. */
+export async function withLiveState(prisma: PrismaClient, matrix: Matrix): Promise<Matrix> {
   const live = await getLiveCells(
     prisma,
-    rows.flatMap((r) => Object.values(r.cells).map((c) => ({ repository: r.repository, app: r.app, env: c.env, versions: c.versions, lastCommitSha: c.lastCommit?.sha ?? null }))),
+    matrix.rows.flatMap((r) => Object.values(r.cells).map((c) => ({ repository: r.repository, app: r.app, env: c.env, versions: c.versions, lastCommitSha: c.lastCommit?.sha ?? null }))),
   );
-  for (const r of rows) for (const c of Object.values(r.cells)) c.live = live.get(liveCellKey(r.repository, r.app, c.env)) ?? null;
-
-  return { environments: shownEnvs, rows, total: Number(countRows[0]?.count ?? 0), page, pageSize: PAGE_SIZE, teams: teams.map((t) => t.name) };
+  if (live.size === 0) return matrix;
+  const rows = matrix.rows.map((r) => ({
+    ...r,
+    cells: Object.fromEntries(Object.entries(r.cells).map(([env, c]) => [env, { ...c, live: live.get(liveCellKey(r.repository, r.app, c.env)) ?? null }])),
+  }));
+  return { ...matrix, rows };
 }

@@ -1,0 +1,99 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnectPrisma, getPrisma } from "@/lib/db/client";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/test-db";
+import { openPromotion } from "@/lib/changes/open-promotion";
+import { promotionRequestSchema } from "@/lib/changes/promotion-request";
+import { commitFiles, createWorld, deploymentYaml, registerRepository, type PromotionWorld } from "@/lib/changes/testing/promotion-fixture";
+import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { getAppDetail, getRecentCommits, type AppDetail } from "./app-detail";
+import { cacheVersion } from "./cache-version";
+import { getMatrix } from "./matrix";
+import { getMatrixAt } from "./matrix-cache";
+import { parseMatrixQuery } from "./matrix-query";
+
+// Matrix pages and app histories are kept per replica between syncs; what the page shows right after
+// a sync, a change opened or a new team must still be what the cache holds then.
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let world: PromotionWorld;
+const payments = () => path.join(world.repos, "payments-gitops");
+const ALL = parseMatrixQuery({});
+const CHECKOUT = parseMatrixQuery({ q: "checkout" });
+
+/** The matrix page as the page reads it: the version first, then the page at that version. */
+async function shown(query = ALL) {
+  const version = await cacheVersion(prisma);
+  return { version, matrix: await getMatrixAt(prisma, query, version, await prisma.liveSource.count()) };
+}
+
+const cellOf = (m: Awaited<ReturnType<typeof shown>>["matrix"], app: string, env: string) => m.rows.find((r) => r.app === app)?.cells[env];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  process.env.DATABASE_URL = db.connectionString;
+  prisma = getPrisma();
+  world = await createWorld();
+  await registerRepository(prisma, "payments-gitops", payments(), "payments");
+}, 120_000);
+
+afterAll(async () => {
+  await disconnectPrisma();
+  await db?.drop();
+  await world?.cleanup();
+});
+
+describe("matrix pages kept per cache version", () => {
+  it("are what getMatrix reads, reused while the version stays, and read again right after a sync", async () => {
+    const before = await shown();
+    expect(before.matrix).toEqual(await getMatrix(prisma, ALL));
+    const again = await shown();
+    expect(again.version).toBe(before.version);
+    // The same object: kept, not read again.
+    expect(again.matrix).toBe(before.matrix);
+    const ledgerDev = cellOf(before.matrix, "ledger", "dev")?.versions.map((v) => v.value);
+    expect(ledgerDev).not.toContain("1.9.0");
+
+    await commitFiles(payments(), { "apps/ledger/dev/deployment.yaml": deploymentYaml("ledger", "dev", "1.9.0") }, "ledger 1.9.0 in dev, outside Ferry");
+    await syncRepositoryNow(prisma, "payments-gitops");
+    const after = await shown();
+    expect(after.version).not.toBe(before.version);
+    expect(cellOf(after.matrix, "ledger", "dev")?.versions.map((v) => v.value)).toEqual(["1.9.0"]);
+    expect(after.matrix).toEqual(await getMatrix(prisma, ALL));
+  });
+
+  it("show a change opened, and a filtered page is kept apart from the whole matrix", async () => {
+    const before = await shown(CHECKOUT);
+    expect(before.matrix.rows.map((r) => r.app)).toEqual(["checkout"]);
+    expect(cellOf(before.matrix, "checkout", "production")?.openChange).toBeNull();
+    await openPromotion(prisma, promotionRequestSchema.parse({ repository: "payments-gitops", app: "checkout", from: "staging", to: "production" }), { id: "u-a", name: "A", email: "a@acme.example" });
+    const after = await shown(CHECKOUT);
+    expect(after.version).not.toBe(before.version);
+    expect(cellOf(after.matrix, "checkout", "production")?.openChange).toMatchObject({ id: expect.any(Number), conflict: false });
+    expect((await shown()).matrix.rows.length).toBeGreaterThan(after.matrix.rows.length);
+  });
+
+  it("list a team created at sign-in", async () => {
+    const before = await shown();
+    expect(before.matrix.teams).not.toContain("newcomers");
+    await prisma.team.create({ data: { name: "newcomers" } });
+    expect((await shown()).matrix.teams).toContain("newcomers");
+  });
+});
+
+describe("an app's recent commits, kept per head", () => {
+  it("include a commit right after the sync that brought it", async () => {
+    const detail = (await getAppDetail(prisma, "payments-gitops", "invoices")) as AppDetail;
+    const before = await getRecentCommits(prisma, detail);
+    expect(before.error).toBeNull();
+    expect(before.commits.map((c) => c.message)).not.toContain("invoices 9.9.9 in dev");
+    await commitFiles(payments(), { [`${detail.environments.find((e) => e.env === "dev")?.path}/deployment.yaml`]: deploymentYaml("invoices", "dev", "9.9.9") }, "invoices 9.9.9 in dev");
+    // Not synced yet: the cache's head is the old one, and so is the history.
+    expect((await getRecentCommits(prisma, detail)).commits.map((c) => c.message)).toEqual(before.commits.map((c) => c.message));
+    await syncRepositoryNow(prisma, "payments-gitops");
+    const after = await getRecentCommits(prisma, detail);
+    expect(after.commits[0]?.message).toBe("invoices 9.9.9 in dev");
+  });
+});
