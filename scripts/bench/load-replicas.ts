@@ -5,6 +5,7 @@
 // Needs a production build (`next build`); run it alone (`flock /tmp/e2e.lock npm run bench:load`):
 // it starts portals and measures time on a shared machine. Prints numbers, asserts nothing.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -61,6 +62,28 @@ function killServers(): void {
       // already gone
     }
   }
+}
+
+/**
+ * CPU time of a process so far (user + system, and of the children it waited for: git), in ms, from
+ * /proc (Linux); null where there is none. The server is the process group's leader (`next start`).
+ */
+function processCpuMs(pid: number): number | null {
+  try {
+    // Fields after the parenthesised name: utime, stime, cutime, cstime are fields 14-17 of the line.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return Number.isFinite(ticks) ? (ticks * 1_000) / CLOCK_TICKS : null;
+  } catch {
+    return null;
+  }
+}
+// USER_HZ: 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS = 100;
+
+function serversCpuMs(servers: readonly ServerHandle[]): number | null {
+  const each = servers.map((s) => processCpuMs(s.pid));
+  return each.every((v) => v !== null) ? each.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
 }
 
 /** A seeded generator, so two runs browse the same pages in the same order. */
@@ -142,6 +165,7 @@ async function run(replicaCount: number, ctx: { cookies: string[]; plan: BrowseP
     }
     log(`  warmed up; ${users} people for ${durationS} s, ${perMinute} promotions a minute; load average ${loadAverage()}`);
 
+    const cpuBefore = serversCpuMs(servers);
     const samples: Sample[] = [];
     const record = (s: Sample) => samples.push(s);
     const until = performance.now() + durationS * 1_000;
@@ -150,8 +174,10 @@ async function run(replicaCount: number, ctx: { cookies: string[]; plan: BrowseP
       ...Array.from({ length: users }, (_, i) => browse(replicas[i % replicas.length]!, ctx.cookies[i % ctx.cookies.length]!, ctx.plan, until, record, seeded(Math.floor(random() * 2 ** 31)))),
       promote(replicas, ctx.cookies[0]!, ctx.candidates, 60_000 / perMinute, until, record),
     ]);
-    const stats = runStats(label, durationS, samples);
-    log(`  done: ${samples.length} requests; matrix p50 ${ms(stats.byKind.matrix.p50)} p95 ${ms(stats.byKind.matrix.p95)} max ${ms(stats.byKind.matrix.max)}; load average ${loadAverage()}`);
+    const cpuAfter = serversCpuMs(servers);
+    const stats = runStats(label, durationS, samples, cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : undefined);
+    const cpu = stats.serverCpuMs === undefined ? "" : `; server CPU ${ms(stats.serverCpuMs / samples.length)} per request`;
+    log(`  done: ${samples.length} requests; matrix p50 ${ms(stats.byKind.matrix.p50)} p95 ${ms(stats.byKind.matrix.p95)} max ${ms(stats.byKind.matrix.max)}${cpu}; load average ${loadAverage()}`);
     return stats;
   } finally {
     for (const s of servers) await s.stop();

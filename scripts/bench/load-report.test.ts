@@ -34,5 +34,13 @@ describe("load report", () => {
     expect(rows.find((r) => r.startsWith("| matrix p95 ms"))).toMatch(/\|\s+120 \|\s+500 \|$/);
     expect(rows.find((r) => r.startsWith("| matrix req/s"))).toMatch(/\|\s+0\.2 \|\s+0\.1 \|$/);
     expect(rows.at(-1)).toMatch(/yes \|\s+NO \|$/);
+    expect(table).not.toContain("server CPU");
+  });
+
+  it("prints the replicas' CPU time per request of every kind, where it was measured", () => {
+    const measured = runStats("1 replica", 10, [matrix(120), matrix(80), { kind: "poll", ms: 5, status: 200 }, { kind: "app", ms: 50, status: 200 }], 6_000);
+    const table = sideBySide([measured, runStats("2 replicas", 10, [matrix(500)])]).split("\n");
+    expect(table.find((r) => r.startsWith("| server CPU, cores"))).toMatch(/\|\s+0\.60 \|\s+n\/a \|$/);
+    expect(table.find((r) => r.startsWith("| server CPU ms per request"))).toMatch(/\|\s+1500 \|\s+n\/a \|$/);
   });
 });

@@ -29,6 +29,11 @@ export interface RunStats {
   byKind: Record<RequestKind, KindStats>;
   /** Distinct error messages with their counts, most frequent first. */
   errorKinds: [string, number][];
+  /**
+   * CPU time the replicas' processes used during the run (user + system, with the git processes they
+   * waited for), in ms: unlike latencies it does not grow when others load the machine.
+   */
+  serverCpuMs?: number;
 }
 
 export const KINDS: readonly RequestKind[] = ["matrix", "app", "poll", "promotion"];
@@ -44,11 +49,11 @@ export function kindStats(samples: readonly Sample[]): KindStats {
   };
 }
 
-export function runStats(label: string, durationS: number, samples: readonly Sample[]): RunStats {
+export function runStats(label: string, durationS: number, samples: readonly Sample[], serverCpuMs?: number): RunStats {
   const byKind = Object.fromEntries(KINDS.map((k) => [k, kindStats(samples.filter((s) => s.kind === k))])) as Record<RequestKind, KindStats>;
   const counts = new Map<string, number>();
   for (const s of samples) if (s.error !== undefined) counts.set(`${s.kind}: ${s.error}`, (counts.get(`${s.kind}: ${s.error}`) ?? 0) + 1);
-  return { label, durationS, byKind, errorKinds: [...counts].sort((a, b) => b[1] - a[1]) };
+  return { label, durationS, byKind, errorKinds: [...counts].sort((a, b) => b[1] - a[1]), ...(serverCpuMs === undefined ? {} : { serverCpuMs }) };
 }
 
 /** The target of issue #13: matrix p95 under 300 ms and not one error, of any kind. */
@@ -67,6 +72,11 @@ export function sideBySide(runs: readonly RunStats[]): string {
     rows.push([`${kind} req/s`, ...runs.map((r) => (r.byKind[kind].requests / r.durationS).toFixed(1))]);
     for (const stat of ["p50", "p95", "max"] as const) rows.push([`${kind} ${stat} ms`, ...runs.map((r) => fmt(r.byKind[kind][stat]))]);
     rows.push([`${kind} errors`, ...runs.map((r) => String(r.byKind[kind].errors))]);
+  }
+  if (runs.some((r) => r.serverCpuMs !== undefined)) {
+    const requests = (r: RunStats) => KINDS.reduce((n, k) => n + r.byKind[k].requests, 0);
+    rows.push(["server CPU, cores", ...runs.map((r) => (r.serverCpuMs === undefined ? "n/a" : (r.serverCpuMs / 1_000 / r.durationS).toFixed(2)))]);
+    rows.push(["server CPU ms per request", ...runs.map((r) => (r.serverCpuMs === undefined ? "n/a" : fmt(r.serverCpuMs / requests(r))))]);
   }
   rows.push(["matrix p95 < 300 ms, no error", ...runs.map((r) => (meetsTarget(r) ? "yes" : "NO"))]);
   const header = ["", ...runs.map((r) => r.label)];
