@@ -18,12 +18,13 @@ export async function register() {
 async function refuseUnsafeSignIn() {
   const { checkSignInConfig } = await import("./lib/auth/sign-in-config");
   const { FerryStartupError } = await import("./lib/db/errors");
+  const { log } = await import("./lib/observability/log");
   try {
     const { warnings } = checkSignInConfig();
-    if (!process.env.FERRY_LAUNCHER_NODE_ENV) for (const warning of warnings) console.warn(`ferry: ${warning}`);
+    if (!process.env.FERRY_LAUNCHER_NODE_ENV) for (const warning of warnings) log("warn", warning);
   } catch (error) {
     if (!(error instanceof FerryStartupError)) throw error;
-    console.error(`ferry: ${error.toLine()}`);
+    log("error", error.toLine());
     process.exit(1);
   }
 }

@@ -181,7 +181,11 @@ describe("defineAction chain", () => {
       expect(result.error).toMatch(/^Something went wrong: [0-9a-f]{8}$/);
       expect(result.error).not.toMatch(/hunter2/);
       const id = result.error.split(": ")[1]!;
-      expect(log).toHaveBeenCalledWith(expect.stringContaining(id), expect.any(TypeError));
+      // One structured line at level error with the id the user was shown, the action, and the stack.
+      const logged = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).filter((line) => line.error_id === id);
+      expect(logged).toEqual([
+        expect.objectContaining({ level: "error", msg: "unexpected error", action: "deployment.promote", request_id: expect.any(String), error: expect.stringContaining("cannot read properties"), error_stack: expect.stringMatching(/^TypeError: /) }),
+      ]);
       const row = (await auditRows("deployment.promote")).at(-1);
       expect(row).toMatchObject({ result: "error", message: result.error });
       expect(JSON.stringify(row?.details)).not.toMatch(/ghp_secret|hunter2/);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { recordAudit, type AuditEntry } from "@/lib/auth/audit";
@@ -17,6 +18,8 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, databaseErrorSummary } from "@/lib/db/unavailable";
 import { isDomainError } from "./domain-error";
 import { findNulByte } from "./input";
+import { log } from "@/lib/observability/log";
+import { logContext, requestId, withLogContext } from "@/lib/observability/log-context";
 
 /**
  * The action-client chain every server action and API route goes through, so none can forget a step:
@@ -93,11 +96,15 @@ export interface DefinedAction<T> {
 }
 
 export function defineAction<S extends z.ZodType, T>(definition: ActionDefinition<S, T>): DefinedAction<T> {
-  const run = (rawInput: unknown, ctx: RunContext) => runAction(definition, rawInput, ctx);
+  // Every line the action logs names it, and the request it serves (an API route has set the id already).
+  const run = (rawInput: unknown, ctx: RunContext) =>
+    withLogContext({ request_id: logContext().request_id ?? requestId(), action: definition.name }, () => runAction(definition, rawInput, ctx));
   // Only `rawInput` is reachable from the browser: properties of a server action are not sent to the
   // client, so `run` (which trusts its actor) cannot be called with a forged one.
-  const bound = async (rawInput: unknown) =>
-    run(rawInput, { actor: getCurrentUser, prisma: getPrisma() });
+  const bound = async (rawInput: unknown) => {
+    const request = await headers();
+    return withLogContext({ request_id: requestId(request) }, () => run(rawInput, { actor: getCurrentUser, prisma: getPrisma() }));
+  };
   return Object.assign(bound, { run, actionName: definition.name });
 }
 
@@ -166,11 +173,11 @@ async function runAction<S extends z.ZodType, T>(
     }
     // No audit row: it would need the very database that is gone. Not a bug, so no error id either.
     if (isDatabaseUnavailable(error)) {
-      console.warn(`[action ${def.name}] database unavailable: ${databaseErrorSummary(error)}`);
+      log("warn", "database unavailable", { error: databaseErrorSummary(error) });
       return { ok: false, code: "unavailable", error: DATABASE_UNAVAILABLE_MESSAGE };
     }
     const id = randomUUID().slice(0, 8);
-    console.error(`[action ${def.name}] unexpected error ${id}`, error);
+    log("error", "unexpected error", { error_id: id, error });
     await writeAudit(prisma, def.name, auditFor("error", `Something went wrong: ${id}`));
     return { ok: false, code: "error", error: `Something went wrong: ${id}` };
   }
@@ -182,7 +189,7 @@ async function writeAudit(prisma: PrismaClient, name: string, entry: AuditEntry)
   try {
     await recordAudit(prisma, entry);
   } catch (error) {
-    console.error(`[action ${name}] could not write the audit row (${entry.result})`, error);
+    log("error", "could not write the audit row", { action: name, result: entry.result, error });
   }
 }
 

@@ -7,6 +7,8 @@ import { getUserForSessionToken } from "@/lib/auth/session-store";
 import { getPrisma } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, databaseErrorSummary } from "@/lib/db/unavailable";
+import { log } from "@/lib/observability/log";
+import { requestId, withLogContext } from "@/lib/observability/log-context";
 import type { ActionFailureCode, ActionResult, DefinedAction } from "./action";
 
 // Glue between API route handlers and the action chain: who is calling, and the chain's result as
@@ -51,17 +53,20 @@ export function databaseUnavailableResponse(): Response {
  * rethrown untouched.
  */
 export function withDatabaseErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
-  return async (...args: A) => {
-    try {
-      return await handler(...args);
-    } catch (error) {
-      // An expired API token, found while looking up the caller outside the action chain.
-      if (error instanceof UnauthenticatedError) return actionResponse({ ok: false, code: "unauthenticated", error: error.message });
-      if (!isDatabaseUnavailable(error)) throw error;
-      console.warn(`[api] database unavailable: ${databaseErrorSummary(error)}`);
-      return databaseUnavailableResponse();
-    }
-  };
+  // Every route's first argument is its Request: its X-Request-Id (or a new id) goes on every line logged for it.
+  return async (...args: A) => withLogContext({ request_id: requestId(args[0] instanceof Request ? args[0].headers : null) }, () => answerDatabaseErrors(handler, args));
+}
+
+async function answerDatabaseErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>, args: A): Promise<Response> {
+  try {
+    return await handler(...args);
+  } catch (error) {
+    // An expired API token, found while looking up the caller outside the action chain.
+    if (error instanceof UnauthenticatedError) return actionResponse({ ok: false, code: "unauthenticated", error: error.message });
+    if (!isDatabaseUnavailable(error)) throw error;
+    log("warn", "database unavailable", { error: databaseErrorSummary(error) });
+    return databaseUnavailableResponse();
+  }
 }
 
 /** Runs `action` for an API request with `input` (the parsed body or query) and answers JSON. */

@@ -3,6 +3,7 @@ import type { Role } from "@/lib/db/generated/enums";
 import { recordAudit } from "./audit";
 import { replaceTeams } from "./external-user";
 import { mapGroups, type GroupPolicy } from "./group-policy";
+import { errorMessage, log } from "@/lib/observability/log";
 
 // The group policy is applied at sign-in, and again on a schedule to everyone who signed in with an
 // identity provider: removing a rule (or a person's group from a rule) takes their access away within
@@ -65,13 +66,13 @@ export async function refreshAccessFromPolicyFile(
   try {
     loaded = load();
   } catch (error) {
-    console.warn(`[auth] the group policy was not re-applied: ${error instanceof Error ? error.message : String(error)}`);
+    log("warn", "the group policy was not re-applied", { error: errorMessage(error) });
     return null;
   }
   await refreshGroups?.();
   if (!loaded.file) return null;
-  if (loaded.policy.errors.length) console.warn(`[auth] ${loaded.file} has ${loaded.policy.errors.length} bad line(s); they grant nothing (lines ${loaded.policy.errors.map((e) => e.line).join(", ")})`);
+  if (loaded.policy.errors.length) log("warn", "the group policy file has bad lines; they grant nothing", { file: loaded.file, bad_lines: loaded.policy.errors.map((e) => e.line) });
   const result = await reapplyGroupPolicy(prisma, loaded.policy);
-  for (const c of result.changed) console.log(`[auth] ${c.userId}: ${c.from.role.toLowerCase()} [${c.from.teams.join(", ")}] → ${c.to.role.toLowerCase()} [${c.to.teams.join(", ")}] (group policy refreshed)`);
+  for (const c of result.changed) log("info", "access changed by the group policy", { user: c.userId, from: { role: c.from.role.toLowerCase(), teams: c.from.teams }, to: { role: c.to.role.toLowerCase(), teams: c.to.teams } });
   return result;
 }

@@ -6,6 +6,7 @@ import type { GroupsReading } from "./groups-reading";
 import { readOidcGroups } from "./oidc-sign-in";
 import { signInSettings, type SignInSettings } from "./sign-in-config";
 import { openGrant, sealGrant, tokenKey, TokenVaultError, type ProviderGrant } from "./token-vault";
+import { errorMessage, log } from "@/lib/observability/log";
 
 // The scheduled half of "teams from the identity provider": for everyone whose provider tokens are
 // kept (sealed), the groups are read again from the provider without them, so leaving a group at the
@@ -64,7 +65,7 @@ export async function refreshProviderGroups(prisma: PrismaClient, key: Buffer, r
     } catch (error) {
       if (!(error instanceof TokenVaultError)) throw error;
       // Sealed under another key (it was rotated): unusable, but not the person's fault; the next sign-in stores a new one.
-      console.warn(`[auth] ${user.id}: ${error.message}; their groups are refreshed from their next sign-in`);
+      log("warn", "a kept provider token cannot be opened; the groups are refreshed from the next sign-in", { user: user.id, error: error.message });
       await prisma.user.update({ where: { id: user.id }, data: { providerGrant: null } });
       continue;
     }
@@ -99,7 +100,7 @@ export async function refreshProviderGroups(prisma: PrismaClient, key: Buffer, r
   }
   for (const [provider, reason] of down) {
     const skipped = result.skipped[provider]!;
-    console.warn(`[auth] ${provider} did not answer (${reason}): the groups of ${skipped.length} ${skipped.length === 1 ? "person" : "people"} stay as they were`);
+    log("warn", "the provider did not answer: the groups stay as they were", { provider, reason, users: skipped.length });
     await recordAudit(prisma, {
       actor: null,
       action: "user.groups-refresh",
@@ -140,12 +141,12 @@ export async function refreshGroupsFromConfig(prisma: PrismaClient, env?: Record
     settings = signInSettings(env);
     key = tokenKey(env);
   } catch (error) {
-    console.warn(`[auth] group membership was not refreshed: ${error instanceof Error ? error.message : String(error)}`);
+    log("warn", "group membership was not refreshed", { error: errorMessage(error) });
     return null;
   }
   if (!key) return null;
   const result = await refreshProviderGroups(prisma, key, groupsReaderFor(settings));
-  for (const c of result.changed) console.log(`[auth] ${c.userId}: groups [${c.from.join(", ")}] → [${c.to.join(", ")}] (read from the provider)`);
-  for (const r of result.revoked) console.log(`[auth] ${r.userId}: the provider refused (${r.reason}); provider access removed, ${r.sessionsEnded} session(s) ended`);
+  for (const c of result.changed) log("info", "groups read from the provider", { user: c.userId, from: c.from, to: c.to });
+  for (const r of result.revoked) log("info", "the provider refused: provider access removed", { user: r.userId, reason: r.reason, sessions_ended: r.sessionsEnded });
   return result;
 }

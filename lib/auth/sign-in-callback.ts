@@ -7,6 +7,7 @@ import type { RedirectSignIn } from "./redirect-sign-in";
 import { loadGroupPolicy, SignInConfigError } from "./sign-in-config";
 import { withFileSignInConfig } from "./sign-in-file-config";
 import { tokenKey } from "./token-vault";
+import { log } from "@/lib/observability/log";
 
 // The callback of a redirect sign-in (OpenID Connect, GitHub, GitLab) without Next's request context
 // (app/signin/[provider]/callback/route.ts binds it to cookies): code exchange, the group policy read
@@ -35,12 +36,12 @@ export async function handleSignInCallback(
   try {
     identity = await provider.finish(callbackUrl, pending);
   } catch (error) {
-    if (!(error instanceof SignInRefusedError)) console.error(`ferry: sign-in with ${provider.label} failed`, error);
+    if (!(error instanceof SignInRefusedError)) log("error", "sign-in failed", { provider: provider.label, error });
     return denied("failed", error instanceof SignInRefusedError ? error.message : "the provider could not be reached");
   }
   try {
     const { file, policy } = loadGroupPolicy(env);
-    if (file && policy.errors.length) console.error(`ferry: ${file} has ${policy.errors.length} bad lines; they grant nothing until fixed`);
+    if (file && policy.errors.length) log("error", "the group policy file has bad lines; they grant nothing until fixed", { file, bad_lines: policy.errors.map((e) => e.line) });
     const { userId, access } = await upsertExternalUser(prisma, provider.id, identity, policy, new Date(), tokenKey(env));
     const why = access.because.length ? access.because.map((b) => `${b.grant} from ${b.group} (line ${b.line})`).join(", ") : "no group of theirs is mapped";
     await recordAudit(prisma, {

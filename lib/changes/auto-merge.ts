@@ -6,6 +6,7 @@ import { gateRefusal } from "./gate-refusal";
 import { refreshMergeGates } from "./merge-gates";
 import { changeWithRepository, explain } from "./review-change";
 import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
+import { errorMessage, log } from "@/lib/observability/log";
 
 // "Merge when ready": the forge's own auto-merge (GitHub enablePullRequestAutoMerge, GitLab auto-merge)
 // merges the change once its required reviews and checks pass. It is asked for with the same binding
@@ -50,7 +51,7 @@ export async function cancelAutoMerge(prisma: PrismaClient, id: number): Promise
   } catch (error) {
     explain(error);
   }
-  await refreshMergeGates(prisma, id).catch((error: unknown) => console.warn(`[changes] #${id}: its merge gates could not be read after cancelling auto-merge: ${error instanceof Error ? error.message : error}`));
+  await refreshMergeGates(prisma, id).catch((error: unknown) => log("warn", "merge gates could not be read after cancelling auto-merge", { change_id: id, error: errorMessage(error) }));
   return { label: row.label };
 }
 

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { MergeGates } from "@/lib/scm/types";
 import { openScmRepository } from "@/lib/sync/open-scm";
+import { errorMessage, log } from "@/lib/observability/log";
 
 // The forge's merge gates of a change, cached on its row (ChangeRequest.mergeGates). Read when the
 // change page is viewed (at most once per FRESH_MS), on a review/check/pipeline webhook and before
@@ -53,7 +54,7 @@ export async function mergeGatesForPage(prisma: PrismaClient, changeId: number, 
   try {
     const outcome = await Promise.race([reading, late]);
     if (outcome === "late") {
-      reading.catch((error: unknown) => console.warn(`[changes] #${changeId}: its merge gates could not be read: ${error instanceof Error ? error.message : error}`));
+      reading.catch((error: unknown) => log("warn", "merge gates could not be read", { change_id: changeId, error: errorMessage(error) }));
       return { gates: known, error: `${row.repository.provider === "github" ? "GitHub" : "GitLab"} did not answer within ${budget >= 1000 ? `${Math.round(budget / 1000)} s` : `${budget} ms`}; the gates are still being read.` };
     }
     return { gates: outcome, error: null };

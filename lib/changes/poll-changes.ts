@@ -2,6 +2,7 @@ import type { ChangeRequest as ChangeRow, PrismaClient, Repository } from "@/lib
 import type { PolledChangeRequest } from "@/lib/scm/types";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { applyForgeState } from "./forge-state";
+import { errorMessage, log } from "@/lib/observability/log";
 
 // The polling fallback behind webhooks, O(1) requests per repository: every open change request of a
 // repository is read in one batch (ScmRepository.pollChangeRequests: GitHub one GraphQL query per 100,
@@ -32,7 +33,7 @@ export async function refreshOpenChanges(prisma: PrismaClient): Promise<string[]
       if (await refreshBatch(prisma, repository, rows.slice(0, PER_REPOSITORY))) merged.push(repository.name);
     } catch (error) {
       // One unreachable forge must not stop the others; the next run tries again.
-      console.warn(`[changes] could not refresh the open changes of ${repository.name}: ${error instanceof Error ? error.message : error}`);
+      log("warn", "open changes could not be refreshed", { repository: repository.name, error: errorMessage(error) });
     }
   }
   return merged;

@@ -10,6 +10,7 @@ import { changedSinceReview, type ReviewedVersion } from "./reviewed-version";
 import { gateRefusal } from "./gate-refusal";
 import { refreshMergeGates } from "./merge-gates";
 import type { Requester } from "./open-promotion";
+import { errorMessage, log } from "@/lib/observability/log";
 
 export async function changeWithRepository(prisma: PrismaClient, id: number) {
   const row = await prisma.changeRequest.findUnique({ where: { id }, include: { repository: true } });
@@ -68,7 +69,7 @@ export async function mergeChange(
   });
   await syncRepositoryNow(prisma, row.repository.name);
   // The base moved: the repository's other open changes may conflict now.
-  await refreshRepositoryChanges(prisma, row.repository.name).catch((error: unknown) => console.warn(`[changes] ${row.repository.name}: its open changes could not be refreshed: ${error instanceof Error ? error.message : error}`));
+  await refreshRepositoryChanges(prisma, row.repository.name).catch((error: unknown) => log("warn", "open changes could not be refreshed", { repository: row.repository.name, error: errorMessage(error) }));
   return { number: row.number, label: row.label, headSha: row.headSha, authorId: row.authorId };
 }
 

@@ -8,6 +8,7 @@ import { kubeConfigFor } from "./kubernetes/kubeconfig";
 import { withSourceLock } from "./source-lock";
 import { PrismaLiveStateStore } from "./store";
 import { FOLLOW_WINDOW_SECONDS } from "./worker-window";
+import { log } from "@/lib/observability/log";
 
 // One pg-boss queue per live source; a job follows the source for a window, then hands over to the
 // next job, which resumes from the stored resourceVersion (in this process or another). The queue keeps
@@ -76,7 +77,7 @@ async function followWindow(prisma: PrismaClient, source: LiveSourceConfig, wind
     await store.register();
     // The repositories may have synced since the last window: place what is stored again.
     await store.placeAgain();
-    const log = (line: string) => console.warn(line);
+    const warn = (line: string) => log("warn", line.replace(/^\[live\] /, ""), { live_source: source.name });
     if (source.kind === "kubernetes") {
       let kubeConfig;
       try {
@@ -88,10 +89,10 @@ async function followWindow(prisma: PrismaClient, source: LiveSourceConfig, wind
         await sleep(60_000, controller.signal);
         return;
       }
-      await followKubernetes({ kubeConfig, cluster: source.cluster, source: source.name, store, signal: controller.signal, backoffMs, log });
+      await followKubernetes({ kubeConfig, cluster: source.cluster, source: source.name, store, signal: controller.signal, backoffMs, log: warn });
     } else {
       const client = new ArgoCdClient({ name: source.name, url: source.url, token: source.token });
-      await followSource({ client, store, signal: controller.signal, backoffMs, log });
+      await followSource({ client, store, signal: controller.signal, backoffMs, log: warn });
     }
   } finally {
     clearTimeout(timer);

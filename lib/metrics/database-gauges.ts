@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { metrics } from "./registry";
+import { log } from "@/lib/observability/log";
 
 // Gauges read from the database at scrape time. pg-boss keeps its jobs in the `pgboss` schema of the
 // same database; before the first job was ever queued the schema does not exist, which is depth 0.
@@ -24,6 +25,6 @@ export async function refreshDatabaseGauges(prisma: PrismaClient): Promise<void>
   } catch (error) {
     // A scrape during an outage still answers (process metrics, counters) and says the database is down.
     m.databaseUp.set(0);
-    console.warn(`[metrics] database gauges not refreshed: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
+    log("warn", "database gauges not refreshed", { error: error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error) });
   }
 }

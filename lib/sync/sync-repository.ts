@@ -9,6 +9,7 @@ import { emptyBranchNotice, rewrittenBranchNotice } from "./branch-notices";
 import { rememberRepository } from "./cached-repository";
 import { storeModel, type StoredCells } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
+import { log } from "@/lib/observability/log";
 
 /** Advisory-lock namespace for repository syncs ("FRRY"); the second key is the repository id. */
 export const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
@@ -152,7 +153,7 @@ async function syncRepositoryUntraced(prisma: PrismaClient, repositoryId: number
       },
       { timeout: 300_000, maxWait: 15_000 },
     );
-    if (profile) console.log(`[sync] ${repo.name} ${result.status}: ${[...profile].map(([k, v]) => `${k} ${v}ms`).join(", ")}`);
+    if (profile) log("info", "sync profile", { repository: repo.name, status: result.status, phases_ms: Object.fromEntries(profile) });
     if (result.status === "synced") {
       // Only now, with the transaction committed, do the rows match what we remember.
       storedCells.set(repositoryId, result.stored);

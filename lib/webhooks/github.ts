@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { normaliseRepositoryUrl } from "@/lib/scm/github/location";
 import { forgetDelivery, recordDelivery } from "./deliveries";
 import { secretNotConfigured } from "./secret";
+import { log } from "@/lib/observability/log";
 
 // GitHub webhooks → background jobs. The route only hands over the raw body and headers; this
 // module verifies the signature, maps the payload to a configured repository, de-duplicates the
@@ -75,7 +76,7 @@ export async function handleGitHubWebhook(deps: GitHubWebhookDeps, request: Webh
   } catch (error) {
     // Database or queue down: 503 asks GitHub (or an admin's redelivery) to try again later.
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    console.warn(`[webhooks] GitHub delivery ${delivery} (${event}) not processed: ${reason}`);
+    log("warn", "webhook delivery not processed", { forge: "github", delivery, event, error: reason });
     return { status: 503, body: { error: "Temporarily unable to process the delivery; retry later." } };
   }
 }

@@ -4,6 +4,7 @@ import { describeDatabaseError } from "@/lib/db/describe-error";
 import { forgetDelivery, recordDelivery } from "./deliveries";
 import { planGitLabDelivery, type DeliveryPlan } from "./gitlab-events";
 import { secretNotConfigured } from "./secret";
+import { log } from "@/lib/observability/log";
 
 // GitLab webhook deliveries (POST /api/webhooks/gitlab), testable without Next. GitLab sends the
 // configured secret token as X-Gitlab-Token (no signature), so the token is compared in constant
@@ -101,6 +102,6 @@ export function deliveryId(delivery: WebhookDelivery): string {
 function unavailable(error: unknown): WebhookReply {
   // The database (or the job queue in it) is down. GitLab records the 503 on the webhook's "Recent
   // events" page, where it can be resent; the periodic sync catches up on pushes meanwhile.
-  console.warn("[webhooks] gitlab delivery not processed:", describeDatabaseError(error));
+  log("warn", "webhook delivery not processed", { forge: "gitlab", error: describeDatabaseError(error) });
   return { status: 503, body: { error: "The portal cannot process webhooks right now; resend the delivery later." } };
 }

@@ -1,6 +1,7 @@
 import { readSecret } from "@/lib/config/secrets";
 import type { WebhookProvider } from "./deliveries";
 import type { WebhookResponse } from "./github";
+import { errorMessage, log } from "@/lib/observability/log";
 
 // The webhook secret is portal configuration, so a missing or unreadable one is the portal's fault,
 // not the sender's: both answer 503 (never 401, which would send the forge's admin hunting for a
@@ -31,7 +32,7 @@ export function readWebhookSecret(provider: WebhookProvider, env: Record<string,
     const secret = readSecret(variable, env);
     return secret ? { secret } : { reply: secretNotConfigured(provider) };
   } catch (error) {
-    console.error(`[webhooks] ${provider}:`, error instanceof Error ? error.message : String(error));
+    log("error", "the webhook secret cannot be read", { forge: provider, error: errorMessage(error) });
     return { reply: { status: 503, body: { error: `The portal is misconfigured: its ${label} webhook secret (${variable}_FILE) cannot be read. Retry the delivery once an administrator has fixed it.` } } };
   }
 }

@@ -77,7 +77,9 @@ describe.each(routes)("$forge webhook route", ({ forge, variable, post, request 
     expect(text).not.toContain(dir);
     expect(text).not.toMatch(/ENOENT|EISDIR/);
     // The operator finds the path and the reason in the server log.
-    expect(log).toHaveBeenCalledWith(expect.stringContaining("webhooks"), expect.stringContaining(file()));
+    expect(log.mock.calls.map(([line]) => JSON.parse(String(line)) as unknown)).toContainEqual(
+      expect.objectContaining({ level: "error", msg: "the webhook secret cannot be read", forge: forge.toLowerCase(), error: expect.stringContaining(file()) }),
+    );
   });
 
   it("answers 503 when the secret is not configured at all", async () => {

@@ -5,6 +5,7 @@ import { findRedirectSignIn } from "@/lib/auth/redirect-sign-in";
 import { wantsSecureCookie } from "@/lib/auth/request-origin";
 import { signInSettings } from "@/lib/auth/sign-in-config";
 import { seeOther } from "./see-other";
+import { log } from "@/lib/observability/log";
 
 // GET /signin/<oidc|github|gitlab>?next=/apps/x: sends the browser to the identity provider. State,
 // nonce and the PKCE verifier wait in a short-lived cookie scoped to /signin/<provider>; nothing is
@@ -17,7 +18,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   try {
     started = await provider.start(next);
   } catch (error) {
-    console.error(`ferry: sign-in with ${provider.label} could not start:`, error);
+    log("error", "sign-in could not start", { provider: provider.label, error });
     return seeOther("/signin?error=provider-unreachable");
   }
   const response = seeOther(started.url.href);

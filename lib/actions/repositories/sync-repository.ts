@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineAction } from "@/lib/actions/action";
 import { refreshRepositoryChanges } from "@/lib/changes/poll-changes";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { errorMessage, log } from "@/lib/observability/log";
 
 export const syncRepositoryInput = z.object({ repository: z.string().trim().min(1).max(63) });
 
@@ -19,7 +20,7 @@ export const syncRepositoryAction = defineAction({
     const result = await syncRepositoryNow(prisma, input.repository);
     // Refreshing also re-reads its open changes: a base that moved may have put one in conflict.
     if (result.status === "synced" || result.status === "unchanged") {
-      await refreshRepositoryChanges(prisma, input.repository).catch((error: unknown) => console.warn(`[changes] ${input.repository}: its open changes could not be refreshed: ${error instanceof Error ? error.message : error}`));
+      await refreshRepositoryChanges(prisma, input.repository).catch((error: unknown) => log("warn", "open changes could not be refreshed", { repository: input.repository, error: errorMessage(error) }));
     }
     return result;
   },

@@ -4,6 +4,7 @@ import { handleGitHubWebhook } from "@/lib/webhooks/github";
 import { readBoundedBody, webhookMaxBytes } from "@/lib/webhooks/read-body";
 import { readWebhookSecret } from "@/lib/webhooks/secret";
 import { recordWebhookDelivery } from "@/lib/metrics/registry";
+import { errorMessage, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     limit = webhookMaxBytes();
   } catch (error) {
-    console.error("[webhooks] github:", error instanceof Error ? error.message : String(error));
+    log("error", "FERRY_WEBHOOK_MAX_BYTES is malformed", { forge: "github", error: errorMessage(error) });
     return answer({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, 503);
   }
   const read = await readBoundedBody(request, limit);

@@ -5,6 +5,7 @@ import { handleGitLabWebhook, MAX_GITLAB_PAYLOAD_BYTES } from "@/lib/webhooks/gi
 import { readBoundedBody, webhookMaxBytes } from "@/lib/webhooks/read-body";
 import { readWebhookSecret } from "@/lib/webhooks/secret";
 import { recordWebhookDelivery } from "@/lib/metrics/registry";
+import { errorMessage, log } from "@/lib/observability/log";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ export async function POST(request: Request) {
   try {
     limit = Math.min(webhookMaxBytes(), MAX_GITLAB_PAYLOAD_BYTES);
   } catch (error) {
-    console.error("[webhooks] gitlab:", error instanceof Error ? error.message : String(error));
+    log("error", "FERRY_WEBHOOK_MAX_BYTES is malformed", { forge: "gitlab", error: errorMessage(error) });
     return answer({ error: "The portal is misconfigured (FERRY_WEBHOOK_MAX_BYTES); retry the delivery once an administrator has fixed it." }, 503);
   }
   const read = await readBoundedBody(request, limit);
@@ -30,7 +31,7 @@ export async function POST(request: Request) {
   try {
     prisma = getPrisma();
   } catch (error) {
-    console.warn("[webhooks] gitlab:", error instanceof Error ? error.message : String(error));
+    log("warn", "webhook delivery not processed: no database", { forge: "gitlab", error: errorMessage(error) });
     return answer({ error: "The portal cannot process webhooks right now." }, 503);
   }
   const reply = await handleGitLabWebhook(
