@@ -1,3 +1,4 @@
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { getPrisma, type PrismaClient } from "@/lib/db/client";
 import { deleteExpiredSessions } from "@/lib/auth/session-store";
@@ -13,6 +14,8 @@ import { refreshRepositoryHistory } from "./history-job";
 import { onRepositorySynced, syncAllRepositories, syncRepositoryNow } from "./sync-now";
 import { jobTimeoutSeconds, maintenanceIntervalSeconds } from "./job-expiry";
 import { syncCron } from "./sync-schedule";
+import { errorMessage, log } from "@/lib/observability/log";
+import { withLogContext } from "@/lib/observability/log-context";
 
 // Background work runs on pg-boss, a job queue kept in the same Postgres: with several portal
 // processes on one database each job runs once, and the advisory lock inside syncRepository keeps
@@ -35,63 +38,113 @@ let boss: Promise<PgBoss> | undefined;
 let working = false;
 let stopFollowingSyncs: (() => void) | undefined;
 
+/** Advisory-lock namespace of the job queue's set-up ("FRJQ"). */
+export const QUEUE_SETUP_LOCK_NAMESPACE = 0x46524a51 & 0x7fffffff;
+/** How long a starting process waits for another one's set-up before it fails (and its start is retried). */
+const QUEUE_SETUP_WAIT = "60s";
+
+/**
+ * Runs `setUp` holding a session advisory lock on a connection of its own, so processes that start
+ * together (a rollout of several replicas, two workers on a fresh database) set pg-boss up one after
+ * the other. Side by side, two create_queue calls for the same new queue deadlock in PostgreSQL (each
+ * holds its queue row and waits for the other's lock on the queue table); the process that lost ran
+ * on without a job worker, and a job of a worker killed later waited in `retry` with nobody to take it.
+ */
+async function oneSetUpAtATime<T>(connectionString: string, setUp: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`SET lock_timeout = '${QUEUE_SETUP_WAIT}'`);
+    await client.query("SELECT pg_advisory_lock($1::int, 0)", [QUEUE_SETUP_LOCK_NAMESPACE]);
+    return await setUp();
+  } finally {
+    // Ending the session releases the lock, also when the set-up failed.
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** The queue client of this process; started on first use, also in processes that run no worker. */
 function queue(connectionString = process.env.DATABASE_URL): Promise<PgBoss> {
   if (!connectionString) return Promise.reject(new Error("DATABASE_URL is not set: the job queue needs the database."));
-  boss ??= (async () => {
-    const expireInSeconds = jobTimeoutSeconds();
-    const instance = new PgBoss({ connectionString, application_name: "ferry-jobs", max: 3, maintenanceIntervalSeconds: maintenanceIntervalSeconds(expireInSeconds) });
-    instance.on("error", (error) => console.error("[jobs] queue error:", error instanceof Error ? error.message : error));
-    await instance.start();
-    const queues: PgBoss.Queue[] = [
-      { name: SYNC_ALL, policy: "singleton" },
-      { name: SYNC_ONE, policy: "stately" },
-      { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true },
-      { name: PRUNE, policy: "singleton" },
-      { name: POLICY_REFRESH, policy: "singleton" },
-      // Stately: one run per repository at a time, and a sync during a run queues exactly one more.
-      { name: CELL_HISTORY, policy: "stately" },
-    ];
-    for (const options of queues) {
-      const withExpiry = { ...options, expireInSeconds };
-      await instance.createQueue(options.name, withExpiry);
-      // createQueue leaves an existing queue as it is: a database made by an older version gets the expiry too.
-      await instance.updateQueue(options.name, withExpiry);
-    }
-    return instance;
-  })().catch((error: unknown) => {
+  boss ??= openJobQueue(connectionString).catch((error: unknown) => {
     boss = undefined;
     throw error;
   });
   return boss;
 }
 
+/** A started pg-boss client with Ferry's queues created and configured (one per process: see queue()). */
+export function openJobQueue(connectionString: string): Promise<PgBoss> {
+  return oneSetUpAtATime(connectionString, async () => {
+    const expireInSeconds = jobTimeoutSeconds();
+    const instance = new PgBoss({ connectionString, application_name: "ferry-jobs", max: 3, maintenanceIntervalSeconds: maintenanceIntervalSeconds(expireInSeconds) });
+    instance.on("error", (error: unknown) => log("error", "job queue error", { error: errorMessage(error) }));
+    await instance.start();
+    try {
+      await createQueues(instance, expireInSeconds);
+    } catch (error) {
+      // Not left running (maintenance, clock) beside the instance of the next attempt.
+      await instance.stop({ graceful: false, wait: true }).catch(() => undefined);
+      throw error;
+    }
+    return instance;
+  });
+}
+
+async function createQueues(instance: PgBoss, expireInSeconds: number): Promise<void> {
+  const queues: PgBoss.Queue[] = [
+    { name: SYNC_ALL, policy: "singleton" },
+    { name: SYNC_ONE, policy: "stately" },
+    { name: REFRESH_CHANGE, retryLimit: 5, retryDelay: 5, retryBackoff: true },
+    { name: PRUNE, policy: "singleton" },
+    { name: POLICY_REFRESH, policy: "singleton" },
+    // Stately: one run per repository at a time, and a sync during a run queues exactly one more.
+    { name: CELL_HISTORY, policy: "stately" },
+  ];
+  for (const options of queues) {
+    const withExpiry = { ...options, expireInSeconds };
+    await instance.createQueue(options.name, withExpiry);
+    // createQueue leaves an existing queue as it is: a database made by an older version gets the expiry too.
+    await instance.updateQueue(options.name, withExpiry);
+  }
+}
+
+/** Starts this process's job workers; when that fails part-way, nothing of it is left running, so it can be tried again. */
 export async function startSyncWorker(connectionString: string): Promise<void> {
   if (working) return;
   working = true;
+  try {
+    await startWorkers(connectionString);
+  } catch (error) {
+    await stopSyncWorker().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startWorkers(connectionString: string): Promise<void> {
   const instance = await queue(connectionString);
-  await instance.work(SYNC_ALL, async () => {
+  await work(instance, SYNC_ALL, async () => {
     const prisma = getPrisma();
     // Change requests first: a merge found here is then picked up by the sync right after.
     await refreshOpenChanges(prisma);
     const results = await syncAllRepositories(prisma);
-    for (const r of results) if (r.status === "error") console.warn(`[sync] ${r.repository}: ${r.error}`);
+    for (const r of results) if (r.status === "error") log("warn", "sync failed", { repository: r.repository, error: r.error });
     // Also repositories another process synced (a web replica's Refresh) or whose last run ran out of budget.
     for (const r of results) if (r.status === "synced" || r.status === "unchanged") await enqueueCellHistory(r.repository);
   });
-  await instance.work<{ repository: string }>(SYNC_ONE, async ([job]) => {
+  await work<{ repository: string }>(instance, SYNC_ONE, async ([job]) => {
     if (job) await syncRepositoryNow(getPrisma(), job.data.repository);
   });
-  await instance.work<{ repository: string; number: number }>(REFRESH_CHANGE, async ([job]) => {
+  await work<{ repository: string; number: number }>(instance, REFRESH_CHANGE, async ([job]) => {
     if (!job) return;
     const refreshed = await refreshChangeRequest(getPrisma(), job.data.repository, job.data.number);
     if (refreshed?.newlyMerged) await enqueueRepositorySync(job.data.repository);
     // Reviews, checks and pipelines moved: the merge gates too (only of changes whose page was viewed).
     await refreshWatchedGates(getPrisma(), job.data.repository, job.data.number).catch((error: unknown) =>
-      console.warn(`[changes] ${job.data.repository}#${job.data.number}: its merge gates could not be read: ${error instanceof Error ? error.message : error}`),
+      log("warn", "merge gates could not be read", { repository: job.data.repository, change: job.data.number, error: errorMessage(error) }),
     );
   });
-  await instance.work<{ repository: string }>(CELL_HISTORY, async ([job]) => {
+  await work<{ repository: string }>(instance, CELL_HISTORY, async ([job]) => {
     if (!job) return;
     const name = job.data.repository;
     try {
@@ -99,28 +152,33 @@ export async function startSyncWorker(connectionString: string): Promise<void> {
       if (done?.pending) await enqueueCellHistory(name, HISTORY_CONTINUE_AFTER_S);
     } catch (error) {
       // A cache beside the model: the next sync asks again; retrying a broken read at once would not help.
-      console.warn(`[sync] ${name}: the history of its cells could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      log("warn", "cell history could not be read", { repository: name, error: errorMessage(error).split("\n")[0] });
     }
   });
   stopFollowingSyncs = onRepositorySynced((result) => {
-    enqueueCellHistory(result.repository).catch((error: unknown) => console.warn(`[sync] ${result.repository}: could not queue its cells' history:`, error instanceof Error ? error.message : error));
+    enqueueCellHistory(result.repository).catch((error: unknown) => log("warn", "could not queue the cells' history", { repository: result.repository, error: errorMessage(error) }));
     // The base moved: an open change may conflict now (a push webhook must not wait for the next poll).
-    refreshRepositoryChanges(getPrisma(), result.repository).catch((error: unknown) => console.warn(`[sync] ${result.repository}: could not re-read its open changes:`, error instanceof Error ? error.message : error));
+    refreshRepositoryChanges(getPrisma(), result.repository).catch((error: unknown) => log("warn", "could not re-read the open changes", { repository: result.repository, error: errorMessage(error) }));
   });
   // Syncs that ran before this worker (the launcher's start-up sync) have their history read now.
   const active = await getPrisma().repository.findMany({ where: { archivedAt: null }, select: { name: true } });
   for (const repo of active) await enqueueCellHistory(repo.name);
-  await instance.work(PRUNE, async () => {
+  await work(instance, PRUNE, async () => {
     await pruneExpiredRows(getPrisma());
   });
   await instance.schedule(SYNC_ALL, syncCron(), {});
   await instance.schedule(PRUNE, PRUNE_CRON, {});
-  await instance.work(POLICY_REFRESH, async () => {
+  await work(instance, POLICY_REFRESH, async () => {
     await refreshAccessFromPolicyFile(getPrisma(), () => loadGroupPolicy(), () => refreshGroupsFromConfig(getPrisma()));
   });
   await instance.schedule(POLICY_REFRESH, POLICY_REFRESH_CRON, {});
   // Live state (Argo CD) is followed by the same workers; a wrong liveSources entry must not stop syncing.
-  await startLiveFollowers(instance, connectionString).catch((error: unknown) => console.error("[live] could not start following live-state sources:", error instanceof Error ? error.message : error));
+  await startLiveFollowers(instance, connectionString).catch((error: unknown) => log("error", "could not start following live-state sources", { error: errorMessage(error) }));
+}
+
+/** instance.work, with the queue and the job's id on every line its handler logs. */
+function work<T extends object = object>(instance: PgBoss, name: string, handler: (jobs: PgBoss.Job<T>[]) => Promise<void>): Promise<string> {
+  return instance.work<T>(name, (jobs) => withLogContext({ queue: name, job_id: jobs.map((job) => job.id).join(",") }, () => handler(jobs)));
 }
 
 /**
