@@ -15,6 +15,8 @@ export interface CommitChangesInput {
   author: GitIdentity;
   committer: GitIdentity;
   timeoutMs?: number;
+  /** A partial clone lacks the blobs of files nobody read: write-tree must not insist on having them. */
+  partialClone?: boolean;
 }
 
 /** Refuses change lists that are empty, name a path twice, or write a file and a folder of the same name. */
@@ -76,7 +78,7 @@ export async function commitChanges(repository: string, gitDir: string, input: C
       throw new InvalidInputError(repository, `The changes would also remove ${unexpected.map((p) => `"${p}"`).join(", ")} (a file and a folder share a name).`);
     }
 
-    const tree = (await runGit(["write-tree"], { gitDir, env, timeoutMs: input.timeoutMs })).trim();
+    const tree = (await runGit(["write-tree", ...(input.partialClone ? ["--missing-ok"] : [])], { gitDir, env, timeoutMs: input.timeoutMs })).trim();
     return await commitTree(gitDir, { tree, parents: [input.baseSha], message: input.message, author: input.author, committer: input.committer, timeoutMs: input.timeoutMs });
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

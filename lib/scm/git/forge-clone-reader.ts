@@ -2,8 +2,7 @@ import path from "node:path";
 import { ForgeUnavailableError, RefNotFoundError, ScmError } from "../errors";
 import { forgeLimitsFromEnv, type ForgeName } from "../forge-limits";
 import type { CommitInfo, LogOptions, TreeEntry } from "../types";
-import { assertObjectId, assertSafeRef, isObjectId } from "./arguments";
-import { catFileBatch } from "./cat-file-batch";
+import { assertSafeRef, isObjectId } from "./arguments";
 import { GitRepository } from "./git-repository";
 import { mirrorDirFor } from "./mirror";
 import { PartialClone, type PartialCloneOptions } from "./partial-clone";
@@ -12,8 +11,9 @@ import { GitCommandError, runGit } from "./run-git";
 // The read side of the GitHub and GitLab providers: a local partial clone (./partial-clone.ts) read
 // by the plain git provider's own readers (a GitRepository opened on the clone's directory), so a
 // forge repository is read exactly as a plain git one. What needs the forge is fetched first:
-// the branch on resolveRef (the poll), a commit that is not in the clone yet, the blobs readBlobs
-// is asked for that were never fetched (one request for all of them).
+// the branch on resolveRef (the poll), a commit that is not in the clone yet; the blobs readBlobs
+// is asked for that were never fetched are fetched by that GitRepository (one request for all of
+// them), as for a plain git remote.
 
 export interface ForgeCloneReaderOptions extends PartialCloneOptions {
   defaultBranch: string;
@@ -43,7 +43,7 @@ export class ForgeCloneReader {
     this.clone = new PartialClone(opts);
     this.repository = opts.repository;
     this.defaultBranch = opts.defaultBranch;
-    this.local = new GitRepository({ name: opts.repository, url: opts.dir, defaultBranch: opts.defaultBranch, timeoutMs: opts.timeoutMs });
+    this.local = new GitRepository({ name: opts.repository, url: opts.dir, defaultBranch: opts.defaultBranch, timeoutMs: opts.timeoutMs, partialClone: this.clone });
   }
 
   /**
@@ -89,23 +89,8 @@ export class ForgeCloneReader {
 
   /** Blob sha → text; the blobs the clone lacks are fetched first, all in one request. */
   async readBlobs(shas: string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(shas)];
-    for (const sha of unique) assertObjectId(this.repository, sha);
-    const texts = new Map<string, string>();
-    if (unique.length === 0) return texts;
-    const gitDir = await this.clone.gitDir();
-    const present = await catFileBatch(gitDir, unique).catch((error: unknown) => {
-      throw new ForgeUnavailableError(this.repository, `The local clone of "${this.repository}" could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    });
-    const missing: string[] = [];
-    for (const [sha, blob] of present) {
-      if (blob.kind === "text") texts.set(sha, blob.text);
-      else if (blob.kind === "missing") missing.push(sha);
-    }
-    if (missing.length === 0) return texts;
-    await this.clone.fetchObjects(missing);
-    for (const [sha, text] of await this.local.readBlobs(missing)) texts.set(sha, text);
-    return texts;
+    await this.clone.gitDir();
+    return this.local.readBlobs(shas);
   }
 
   async log(opts: LogOptions): Promise<CommitInfo[]> {

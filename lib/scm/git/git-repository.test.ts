@@ -304,7 +304,7 @@ describe("GitRepository (remote URL, mirrored)", () => {
     const r = new GitRepository({ name: "nowhere", url: "file:///nonexistent/ferry/repo.git", cacheDir });
     const error = await r.resolveRef("main").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeUnavailableError);
-    expect((error as Error).message).toContain("Could not clone file:///nonexistent/ferry/repo.git");
+    expect((error as Error).message).toContain("from file:///nonexistent/ferry/repo.git");
 
     const secret = new GitRepository({ name: "secret", url: "https://user:s3cr3t@127.0.0.1:1/x.git", cacheDir, timeoutMs: 10_000 });
     const e2 = await secret.resolveRef("main").catch((e: unknown) => e);

@@ -22,15 +22,17 @@ import { readBlobObjects } from "./cat-file-batch";
 import { checkedOutIn } from "./checked-out";
 import { assertChangeList, commitChanges } from "./commit-changes";
 import { commitTree } from "./commit-tree";
-import { planMerge } from "./merge";
+import { planMerge, type MergePlan } from "./merge";
 import { readBranchHead } from "./ref-files";
 import { pushWithLease, readRef, updateRefLocal, type CasResult } from "./publish-ref";
 import { withWorktreeLock } from "./repository-lock";
 import { assertBranchName, assertCommitMessage, assertIdentity, FERRY_COMMITTER } from "./write-arguments";
 import { parseGitLocation, redactUrl, type GitLocation } from "./location";
 import { LOG_FORMAT, LogStreamParser, parseLog } from "./log-format";
-import { ensureMirror, fetchMirror, gitMessage, mirrorDirFor } from "./mirror";
+import { forgeLimitsFromEnv } from "../forge-limits";
+import { gitMessage, mirrorDirFor } from "./mirror";
 import { GitObjectReader } from "./object-reader";
+import { PartialClone, UNADVERTISED_REFUSED } from "./partial-clone";
 import { commitParents, readTreeObjects } from "./tree-objects";
 import { GitCommandError, runGit, streamGit } from "./run-git";
 
@@ -40,12 +42,17 @@ export interface GitRepositoryOptions {
   /** A directory on this machine (read in place) or any git URL (https, ssh, git, file, scp-like). */
   url: string;
   defaultBranch?: string;
-  /** Where bare mirrors of remote URLs are kept. Required for remote URLs. */
+  /** Where the bare partial clones of remote URLs are kept. Required for remote URLs. */
   cacheDir?: string;
   /** Per git process; clones and fetches of big repositories may need more. */
   timeoutMs?: number;
   /** Where change requests are recorded (plain git has no forge); the change request methods need it. */
   changeRequests?: ChangeRequestStore;
+  /**
+   * The partial clone `url` is (a forge reader's): the blobs it lacks are fetched through it. A remote
+   * URL gets its own; a local repository has every blob.
+   */
+  partialClone?: PartialClone;
 }
 
 /** Stderr of git when an object or revision does not exist. */
@@ -54,8 +61,8 @@ const MISSING_OBJECT = /not a valid object name|bad object|unknown revision|inva
 /**
  * Any git repository through the git CLI: a directory on this machine (read and written in place,
  * its working tree never touched except through receive.denyCurrentBranch=updateInstead) or a remote
- * URL (read from a mirror, written by pushing). Change requests are branches plus records in a
- * ChangeRequestStore.
+ * URL (read from a bare partial clone, ./partial-clone.ts, as GitHub and GitLab are; written by
+ * pushing). Change requests are branches plus records in a ChangeRequestStore.
  */
 export class GitRepository implements ScmRepository {
   readonly provider = "git" as const;
@@ -66,6 +73,8 @@ export class GitRepository implements ScmRepository {
   private readonly cacheDir: string | undefined;
   private readonly timeoutMs: number | undefined;
   private readonly changeRequests: ChangeRequestStore | undefined;
+  /** Where blobs this repository lacks come from: a remote's partial clone (null: it has them all). */
+  private readonly clone: PartialClone | null;
   private mirrorReady: Promise<{ dir: string; fresh: boolean }> | null = null;
   private fetching: Promise<void> | null = null;
   // `rev-parse --absolute-git-dir` of a local repository: asked once, not before every command.
@@ -88,6 +97,18 @@ export class GitRepository implements ScmRepository {
     if (this.location.kind === "remote" && !this.cacheDir) {
       throw new InvalidInputError(opts.name, `Repository "${opts.name}" is remote (${redactUrl(opts.url)}): a cache directory for its mirror is required.`);
     }
+    this.clone =
+      opts.partialClone ??
+      (this.location.kind === "remote"
+        ? new PartialClone({
+            repository: opts.name,
+            forge: "the git remote",
+            url: this.location.url,
+            dir: mirrorDirFor(this.cacheDir ?? "", this.name, this.location.url),
+            // An idle limit (no output for this long), as for the forges' fetches.
+            timeoutMs: opts.timeoutMs ?? forgeLimitsFromEnv().timeoutMs,
+          })
+        : null);
   }
 
   async resolveRef(ref: string): Promise<string> {
@@ -134,11 +155,18 @@ export class GitRepository implements ScmRepository {
     const texts = new Map<string, string>();
     if (unique.length === 0) return texts;
     const gitDir = await this.gitDir();
-    let blobs;
-    try {
-      blobs = await readBlobObjects(this.objects(gitDir), unique);
-    } catch (error) {
-      throw await this.failure(error);
+    const read = async (wanted: string[]) => {
+      try {
+        return await readBlobObjects(this.objects(gitDir), wanted);
+      } catch (error) {
+        throw await this.failure(error);
+      }
+    };
+    const blobs = await read(unique);
+    const missing = [...blobs].filter(([, blob]) => blob.kind === "missing").map(([sha]) => sha);
+    if (missing.length > 0 && this.clone) {
+      await this.fetchBlobs(missing);
+      for (const [sha, blob] of await read(missing)) blobs.set(sha, blob);
     }
     for (const [sha, blob] of blobs) {
       if (blob.kind === "missing") throw new RefNotFoundError(this.name, sha);
@@ -251,6 +279,7 @@ export class GitRepository implements ScmRepository {
         author: input.author,
         committer,
         timeoutMs: this.timeoutMs,
+        partialClone: this.clone !== null,
       });
       const moved = await this.moveBranch(gitDir, input.branch, commitSha, current);
       if (!moved.ok) {
@@ -354,7 +383,7 @@ export class GitRepository implements ScmRepository {
       }
       headSha = head;
       const base = await this.branchTip(gitDir, record.baseBranch);
-      const plan = await planMerge(gitDir, base, head, this.timeoutMs);
+      const plan = await this.planMerge(gitDir, base, head);
       if (plan.kind === "conflict") {
         const where = plan.paths.length > 0 ? `: conflicting changes in ${plan.paths.map((p) => `"${p}"`).join(", ")}` : ` (${plan.reason})`;
         throw new ConflictError(this.name, `Change request #${number} cannot be merged into "${record.baseBranch}"${where}. "${record.baseBranch}" was left unchanged.`);
@@ -456,11 +485,53 @@ export class GitRepository implements ScmRepository {
     const key = `${base}:${head}`;
     const known = this.mergeChecks.get(key);
     if (known !== undefined) return known;
-    const conflict = await planMerge(gitDir, base, head, this.timeoutMs).then((p) => p.kind === "conflict", () => null);
+    const conflict = await this.planMerge(gitDir, base, head).then((p) => p.kind === "conflict", () => null);
     if (conflict === null) return null;
     if (this.mergeChecks.size >= 1000) this.mergeChecks.clear();
     this.mergeChecks.set(key, conflict);
     return conflict;
+  }
+
+  /** The blobs of a partial clone's objects that it lacks, in one request (all at once when the remote refuses single objects). */
+  private async fetchBlobs(shas: string[]): Promise<void> {
+    const clone = this.clone;
+    if (!clone || shas.length === 0) return;
+    try {
+      await clone.fetchObjects(shas);
+    } catch (error) {
+      const cause = error instanceof ScmError && error.cause instanceof GitCommandError ? error.cause.stderr : "";
+      if (!UNADVERTISED_REFUSED.test(cause)) throw error;
+      await clone.fetchEverything();
+    }
+  }
+
+  /**
+   * merge-tree reads the files both sides changed (and, for renames, files added or deleted): in a
+   * partial clone the blobs of every file either side changed since the merge base are fetched first,
+   * in one request.
+   */
+  private async planMerge(gitDir: string, base: string, head: string): Promise<MergePlan> {
+    if (this.clone) {
+      const bases = await runGit(["merge-base", "--all", base, head], { gitDir, timeoutMs: this.timeoutMs }).then(
+        (out) => out.split("\n").filter(Boolean),
+        () => [], // unrelated histories: planMerge says so
+      );
+      const shas = new Set<string>();
+      for (const from of bases) {
+        for (const to of [base, head]) {
+          const out = await runGit(["diff-tree", "-r", "-z", "--no-renames", from, to], { gitDir, timeoutMs: this.timeoutMs });
+          for (const field of out.split("\0")) {
+            if (!field.startsWith(":")) continue;
+            const [oldMode, newMode, oldSha, newSha] = field.slice(1).split(" ");
+            if (oldMode?.startsWith("10") && oldSha) shas.add(oldSha);
+            if (newMode?.startsWith("10") && newSha) shas.add(newSha);
+          }
+        }
+      }
+      const present = await this.objects(gitDir).info([...shas]);
+      await this.fetchBlobs([...shas].filter((_, i) => present[i]?.missing));
+    }
+    return planMerge(gitDir, base, head, this.timeoutMs);
   }
 
   /** Tip of an existing branch. @throws RefNotFoundError */
@@ -564,12 +635,13 @@ export class GitRepository implements ScmRepository {
     return new ForgeUnavailableError(this.name, `Repository "${this.name}" could not be ${action}: ${gitMessage(error)}`, { cause: error });
   }
 
-  /** The git directory to pass as --git-dir; for a remote, after cloning (and, if asked, fetching) its mirror. */
+  /** The git directory to pass as --git-dir; for a remote, after fetching its partial clone (first use, or when asked). */
   private async gitDir(opts: { refresh?: boolean } = {}): Promise<string> {
     if (this.location.kind === "local") return this.localGitDir(this.location.path);
-    const { url } = this.location;
-    const dir = mirrorDirFor(this.cacheDir ?? "", this.name, url);
-    this.mirrorReady ??= ensureMirror(this.name, url, dir, this.timeoutMs).then((fresh) => ({ dir, fresh }));
+    const clone = this.clone;
+    if (!clone) throw new Error(`Repository "${this.name}" is remote and has no clone.`);
+    const dir = clone.dir;
+    this.mirrorReady ??= clone.fetchAll().then(() => ({ dir, fresh: true }));
     let ready;
     try {
       ready = await this.mirrorReady;
@@ -582,7 +654,7 @@ export class GitRepository implements ScmRepository {
         this.mirrorReady = Promise.resolve({ dir, fresh: false });
       } else {
         // Concurrent resolveRef calls share one fetch.
-        this.fetching ??= fetchMirror(this.name, url, dir, this.timeoutMs).finally(() => (this.fetching = null));
+        this.fetching ??= clone.fetchAll().finally(() => (this.fetching = null));
         await this.fetching;
       }
     }

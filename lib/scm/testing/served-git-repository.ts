@@ -43,8 +43,14 @@ export class ServedGitRepository {
   private readonly gitDir: string;
   private readonly written = new Set<string>();
 
-  /** `repositoryPath`: the URL path of the repository without ".git" (e.g. "acme/gitops"). */
-  constructor(private readonly repositoryPath: string) {
+  /**
+   * `repositoryPath`: the URL path of the repository without ".git" (e.g. "acme/gitops").
+   * `protocolV0`: answer as a server older than git protocol v2 (the client's Git-Protocol header is ignored).
+   */
+  constructor(
+    private readonly repositoryPath: string,
+    private readonly opts: { protocolV0?: boolean } = {},
+  ) {
     this.root = mkdtempSync(path.join(os.tmpdir(), "ferry-forge-git-"));
     this.gitDir = path.join(this.root, `${repositoryPath}.git`);
     execFileSync("git", ["init", "--bare", "--quiet", this.gitDir], { env: backendEnv() });
@@ -56,6 +62,11 @@ export class ServedGitRepository {
     ]) {
       execFileSync("git", [`--git-dir=${this.gitDir}`, "config", key as string, value as string], { env: backendEnv() });
     }
+  }
+
+  /** The bare repository served (a test may push to it or change its config). */
+  get directory(): string {
+    return this.gitDir;
   }
 
   /** Writes the objects not written yet and replaces every ref (and HEAD) with the model's. */
@@ -93,7 +104,7 @@ export class ServedGitRepository {
       ...(req.headers["content-type"] ? { CONTENT_TYPE: req.headers["content-type"] } : {}),
       ...(req.headers["content-length"] ? { CONTENT_LENGTH: req.headers["content-length"] } : {}),
       ...(typeof req.headers["content-encoding"] === "string" ? { HTTP_CONTENT_ENCODING: req.headers["content-encoding"] } : {}),
-      ...(typeof req.headers["git-protocol"] === "string" ? { GIT_PROTOCOL: req.headers["git-protocol"] } : {}),
+      ...(typeof req.headers["git-protocol"] === "string" && !this.opts.protocolV0 ? { GIT_PROTOCOL: req.headers["git-protocol"] } : {}),
     };
     return new Promise((resolve, reject) => {
       const cgi = spawn(HTTP_BACKEND, [], { env, stdio: ["pipe", "pipe", "pipe"] });
