@@ -134,4 +134,23 @@ describe("reading and promoting values images", () => {
       ["player", "home", ["oci://ghcr.io/acme/charts/app-template=4.1.2", "ghcr.io/acme/player=2.7.1@sha256:0123"]],
     ]);
   });
+
+  it("finds one image per component in an `images:` map, and a tag written beside a repository string", () => {
+    const values = {
+      images: { registry: "ghcr.io/acme", api: { repository: "api", tag: "0.1.3" }, ui: { tag: "latest" } },
+      main_app: { image: "wikimedia/citoid", version: "2026-02-25-1" },
+      sidecar: { image: "busybox", imageTag: 1.36 },
+      job: { image: "org/job:2.0", version: "ignored" },
+    };
+    expect(imagesInValues(values)).toEqual(
+      expect.arrayContaining([
+        { path: ["images", "api", "tag"], name: "ghcr.io/acme/api", tag: "0.1.3" },
+        { path: ["images", "ui", "tag"], name: "ui", tag: "latest" },
+        { path: ["main_app", "version"], name: "wikimedia/citoid", tag: "2026-02-25-1" },
+        { path: ["sidecar", "imageTag"], name: "busybox", tag: "1.36" },
+      ]),
+    );
+    // A repository string that pins its own tag is that image; the `version` beside it is not read as its tag.
+    expect(imagesInValues(values).filter((i) => i.path[0] === "job")).toEqual([{ path: ["job", "image"], name: "org/job", tag: "2.0" }]);
+  });
 });

@@ -14,6 +14,8 @@ export interface ValuesImage {
 }
 
 const MAX_DEPTH = 10;
+const TAG_BESIDE_IMAGE = ["tag", "imageTag", "version"] as const;
+const IMAGE_NAME = /^[a-z0-9][a-z0-9._\-/:]*$/i;
 
 /**
  * Every `image` map with a `tag` in a values document: `image.tag`, `<subchart>.image.tag`, and nested
@@ -34,11 +36,19 @@ export function imagesInValues(values: unknown): ValuesImage[] {
       const parent = path.at(-1);
       out.push(imageMap(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined));
     }
-    // One `image` map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
-    if (isRecord(image) && !("tag" in image)) {
-      for (const [component, inner] of Object.entries(image)) {
-        if (isRecord(inner) && "tag" in inner) out.push(imageMap(inner, [...path, "image", component], asString(image.registry), component));
+    // One `image` (or `images`) map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
+    for (const key of ["image", "images"] as const) {
+      const components = node[key];
+      if (!isRecord(components) || "tag" in components) continue;
+      for (const [component, inner] of Object.entries(components)) {
+        if (isRecord(inner) && "tag" in inner) out.push(imageMap(inner, [...path, key, component], asString(components.registry), component));
       }
+    }
+    // The repository in `image` and the tag beside it (`{image: org/api, version: 1.4.2}`, `imageTag:`), as
+    // charts that print `{{ .image }}:{{ .version }}` write their values.
+    const besideKey = typeof image === "string" ? TAG_BESIDE_IMAGE.find((k) => typeof node[k] === "string" || typeof node[k] === "number") : undefined;
+    if (typeof image === "string" && besideKey && !pinnedImageRef(image) && IMAGE_NAME.test(image)) {
+      out.push({ path: [...path, besideKey], name: image, tag: String(node[besideKey]) });
     }
     // A whole reference in one string (`image: repo:1.2`, `sidecarImage: repo@sha256:…`, `image.name: "repo:1.2"`),
     // as hand-written charts template it with `image: {{ .Values.x.image }}`; only with a tag or digest, so

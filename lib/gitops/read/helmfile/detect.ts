@@ -3,6 +3,7 @@ import type { Candidate } from "../candidate";
 import type { DirReaders } from "../dir-versions";
 import { SINGLE_ENV_NAME } from "../detect/standalone";
 import { basename, dirname, joinInRepo } from "../paths";
+import { isEnvLikeName } from "../env-order";
 import { releaseCandidate } from "./releases";
 import { HelmfileLoader } from "./state";
 
@@ -23,17 +24,21 @@ export function detectHelmfiles(r: DirReaders): Candidate[] {
   const loader = new HelmfileLoader(ctx);
   const out: Candidate[] = [];
   for (const file of entries) {
-    const probe = loader.load(file, SINGLE_ENV_NAME);
-    const envs = probe.environments.size > 0 ? [...probe.environments] : [SINGLE_ENV_NAME];
+    const declared = loader.environments(file);
+    const envs = declared.names.length > 0 ? declared.names : [SINGLE_ENV_NAME];
+    // Only the default environment: where releases go to a namespace named for a stage (`jx-staging`), that is their environment.
+    const byNamespace = envs.length === 1 && envs[0] === SINGLE_ENV_NAME;
     for (const env of envs) {
-      const state = env === SINGLE_ENV_NAME ? probe : loader.load(file, env);
+      const state = loader.load(file, env);
       for (const p of state.problems) ctx.errors.push({ file, message: p });
-      const releases = new Map<string, Candidate>();
+      const cells = new Map<string, Candidate>();
       for (const release of state.releases) {
         const c = releaseCandidate(ctx, loader, release, env);
-        if (c) releases.set(c.app, c);
+        if (!c) continue;
+        if (byNamespace) c.env = namespaceEnvironment(release.value.namespace, ctx.configuredEnvNames) ?? env;
+        cells.set(`${c.app}\u0000${c.env}\u0000${c.path}`, c);
       }
-      out.push(...releases.values());
+      out.push(...cells.values());
     }
     ctx.conventions.add("helmfile");
   }
@@ -66,4 +71,12 @@ function includedFiles(r: DirReaders, helmfiles: readonly string[]): Set<string>
     }
   }
   return out;
+}
+
+/** `staging`, `jx-staging`, `shop-production`: the stage a namespace is named for. */
+function namespaceEnvironment(namespace: unknown, configured: readonly string[]): string | undefined {
+  if (typeof namespace !== "string") return undefined;
+  const last = namespace.split("-").at(-1) ?? "";
+  if (isEnvLikeName(namespace, configured)) return namespace;
+  return last !== namespace && isEnvLikeName(last, configured) ? last : undefined;
 }

@@ -93,4 +93,70 @@ describe("helmfile", () => {
     expect(model.errors).toEqual([expect.objectContaining({ file: "helmfile.yaml", message: expect.stringContaining("part 2 could not be rendered") })]);
     expect(model.deployments.map((d) => `${d.app}@${d.env}=${d.versions[0]?.value}`)).toEqual(["web@dev=2.0.0", "web@prod=2.0.0"]);
   });
+
+  it("resolves paths in a bases: file from the helmfile that loads it, as helmfile does", () => {
+    const t: FileTree = new Map([
+      ["app/environments.yaml", "environments:\n  dev:\n    values:\n      - ../variables/dev.yaml\n  prod:\n    values:\n      - ../variables/prod.yaml\n"],
+      ["app/helmfile.d/10-api.yaml", "bases:\n  - ../environments.yaml\n---\nreleases:\n  - name: api\n    chart: acme/api\n    version: {{ .Values.apiChart }}\n"],
+      ["app/variables/dev.yaml", "apiChart: 1.5.0\n"],
+      ["app/variables/prod.yaml", "apiChart: 1.4.0\n"],
+    ]);
+    expect(readRepository(t).deployments.map((d) => [d.env, d.versions[0]?.value, d.versions[0]?.file])).toEqual([
+      ["dev", "1.5.0", "app/variables/dev.yaml"],
+      ["prod", "1.4.0", "app/variables/prod.yaml"],
+    ]);
+  });
+
+  it("follows a tag a .gotmpl values file prints back to the environment's values file", () => {
+    const t: FileTree = new Map([
+      ["helmfile.yaml", "environments:\n  dev:\n    values: [env/dev.yaml]\n  prod:\n    values: [env/prod.yaml]\n---\nreleases:\n  - name: api\n    chart: acme/api\n    version: 1.0.0\n    values:\n      - api.yaml.gotmpl\n"],
+      ["api.yaml.gotmpl", "image:\n  repository: ghcr.io/acme/api\n  tag: {{ .Values.apiTag | quote }}\n"],
+      ["env/dev.yaml", "apiTag: 2.1.0\n"],
+      ["env/prod.yaml", "apiTag: 2.0.3\n"],
+    ]);
+    const prod = cell(t, "api", "prod");
+    expect(prod?.versions.find((v) => v.kind === "image")).toMatchObject({ value: "2.0.3", file: "env/prod.yaml", path: ["apiTag"] });
+    const { after } = promote(t, "api", "dev", "prod");
+    expect(after.get("env/prod.yaml")).toBe("apiTag: 2.1.0\n");
+    expect(after.get("api.yaml.gotmpl")).toBe(t.get("api.yaml.gotmpl"));
+  });
+
+  it("names the environment from the stage a namespace is named for when the helmfile declares none", () => {
+    const sub = (ns: string, v: string) => `namespace: ${ns}\nreleases:\n  - name: shop\n    chart: dev/shop\n    version: ${v}\n`;
+    const t: FileTree = new Map([
+      ["helmfile.yaml", "helmfiles:\n  - path: helmfiles/team-staging/helmfile.yaml\n  - path: helmfiles/team-production/helmfile.yaml\n  - path: helmfiles/tools/helmfile.yaml\n"],
+      ["helmfiles/team-staging/helmfile.yaml", sub("team-staging", "0.0.20")],
+      ["helmfiles/team-production/helmfile.yaml", sub("team-production", "0.0.19")],
+      ["helmfiles/tools/helmfile.yaml", "namespace: tools\nreleases:\n  - name: ingress\n    chart: x/ingress\n    version: 3.0.0\n"],
+    ]);
+    expect(readRepository(t).deployments.map((d) => `${d.app}@${d.env}=${d.versions[0]?.value}`).sort()).toEqual(["ingress@default=3.0.0", "shop@production=0.0.19", "shop@staging=0.0.20"]);
+  });
+
+  it("reads releases named after a stage as their service's, installed where installedTemplate says", () => {
+    const t: FileTree = new Map([
+      [
+        "services/citoid/helmfile.yaml",
+        'templates:\n  default: &default\n    namespace: citoid\n    chart: stable/citoid\n    installedTemplate: "{{`{{ has .Release.Name .Environment.Values.releases }}`}}"\n    missingFileHandler: Warn\n    values:\n      - "/etc/helmfile-defaults/general-{{ .Environment.Name }}.yaml"\n      - values.yaml\n      - "values-{{ .Environment.Name }}.yaml"\nreleases:\n  - name: production\n    <<: *default\n  - name: staging\n    <<: *default\nenvironments:\n  staging:\n    values:\n      - releases: [staging]\n  eqiad:\n    values:\n      - releases: [production]\n',
+      ],
+      ["services/citoid/values.yaml", "main_app:\n  image: wikimedia/citoid\n  version: 2026-02-25-1\n"],
+      ["services/citoid/values-staging.yaml", "main_app:\n  version: 2026-03-01-7\n"],
+    ]);
+    const model = readRepository(t);
+    expect(model.errors).toEqual([]);
+    const image = (env: string) => model.deployments.filter((d) => d.env === env).map((d) => [d.app, d.versions.find((v) => v.kind === "image")?.value, d.versions.find((v) => v.kind === "image")?.file]);
+    expect(model.deployments).toHaveLength(2);
+    expect(image("staging")).toEqual([["citoid", "2026-03-01-7", "services/citoid/values-staging.yaml"]]);
+    expect(image("eqiad")).toEqual([["citoid", "2026-02-25-1", "services/citoid/values.yaml"]]);
+  });
+
+  it("does not take an environment key written as {{ .Environment.Name }} for one more environment", () => {
+    const t: FileTree = new Map([
+      ["helmfile.yaml.gotmpl", "environments:\n  dev: {}\n  prod: {}\n---\nenvironments:\n  {{ .Environment.Name }}:\n    values:\n      - environments/{{ .Environment.Name }}.yaml\n---\nreleases:\n  - name: grafana\n    chart: grafana/grafana\n    version: {{ .Values.grafana }}\n"],
+      ["environments/dev.yaml", "grafana: 7.3.9\n"],
+      ["environments/prod.yaml", "grafana: 7.0.19\n"],
+    ]);
+    const model = readRepository(t);
+    expect(model.errors).toEqual([]);
+    expect(model.deployments.map((d) => `${d.env}=${d.versions[0]?.value}`)).toEqual(["dev=7.3.9", "prod=7.0.19"]);
+  });
 });

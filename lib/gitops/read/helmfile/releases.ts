@@ -7,11 +7,12 @@ import { isFloatingChartVersion } from "../floating";
 import { withAppVersionDefault } from "../helm/app-version";
 import { ChartRenderer } from "../helm/template-exec";
 import { TemplateError } from "../helm/template-parse";
-import { dirname, joinInRepo } from "../paths";
+import { isEnvLikeName } from "../env-order";
+import { basename, joinInRepo } from "../paths";
 import { layeredValuesImages, type ValuesLayer } from "../values-images";
 import { dedupeVersions } from "../versions";
 import { unresolvedReason } from "./funcs";
-import type { EnvLayer, HelmfileLoader, Origin, Release } from "./state";
+import { isLenient, type EnvLayer, type HelmfileLoader, type Origin, type Release } from "./state";
 
 /**
  * One release of a helmfile in one environment, as a deployment: the chart version it pins (a remote
@@ -24,11 +25,12 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
   const r = withReleaseTemplates(release, errors);
   const name = asString(r.name);
   if (!name || !isInstalled(r, release.env.values)) return undefined;
-  const dir = dirname(release.file);
+  const dir = release.dir;
+  const lenient = isLenient(r.missingFileHandler);
   const chart = asString(r.chart) ?? "";
   const chartDir = localChartDir(ctx, dir, chart);
   const versions: Version[] = [];
-  const layers: ValuesLayer[] = [];
+  const layers: (ValuesLayer & { trace?: EnvLayer["trace"] })[] = [];
 
   if (chartDir !== undefined) {
     const own = chartDirVersions(ctx, chartDir, [], chartDir);
@@ -47,7 +49,7 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
       const origin = release.origin(["values", j]);
       layers.push(inlineLayer(release, entry, ["values", j], origin));
     } else if (typeof entry === "string") {
-      const layer = loader.valuesFile({ files, problems: errors }, dir, entry, release.env);
+      const layer = loader.valuesFile({ files, problems: errors }, dir, entry, release.env, lenient);
       if (layer) layers.push(fileLayer(layer));
     }
   });
@@ -57,12 +59,16 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
     const values = path.reduceRight<unknown>((inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }), s.value);
     layers.push({ file: release.file, doc: release.doc, values, at: [...releasePath(release, r, ["set", j, "value"])], whole: true, field: () => `releases[name=${name}].set[name=${s.name as string}].value` });
   });
-  const images = layeredValuesImages(layers, name, (file, path) => (file === release.file ? `releases[name=${name}].values.${formatPath(path)}` : formatPath(path)));
+  const traced = new Map(layers.flatMap((l) => (l.trace ? [[l.file, l.trace] as const] : [])));
+  const images = layeredValuesImages(layers, name, (file, path) => (file === release.file ? `releases[name=${name}].values.${formatPath(path)}` : formatPath(path))).map((v) => {
+    const trace = traced.get(v.file);
+    return trace && v.value !== null ? { ...v, ...locateIn(release, trace(v.path), v.value, errors, v.file, v.field) } : v;
+  });
   versions.push(...(chartDir !== undefined ? withAppVersionDefault(ctx, chartDir, images) : images));
   for (const l of layers) if (l.file) files.add(l.file);
 
   return {
-    app: name,
+    app: appName(name, r, release),
     env: envName,
     path: release.file,
     appDir: chartDir ?? dir,
@@ -73,9 +79,22 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
   };
 }
 
-/** `installed: false`, or a `condition:` the environment's values turn off. */
+/**
+ * A release named after a stage (`production`, `staging`: one release per stage of one service) is that
+ * service's: the app is its namespace, or the folder of its helmfile.
+ */
+function appName(name: string, r: Record<string, unknown>, release: Release): string {
+  if (!isEnvLikeName(name)) return name;
+  const namespace = asString(r.namespace);
+  if (namespace && !isEnvLikeName(namespace)) return namespace;
+  const folder = basename(release.dir);
+  return folder && !/^helmfile(\.d)?$/.test(folder) ? folder : name;
+}
+
+/** `installed: false`, an `installedTemplate` that renders false, or a `condition:` the environment's values turn off. */
 function isInstalled(r: Record<string, unknown>, values: Record<string, unknown>): boolean {
   if (r.installed === false || r.installed === "false") return false;
+  if (typeof r.installedTemplate === "string" && r.installedTemplate.trim() === "false") return false;
   const condition = asString(r.condition);
   if (!condition) return true;
   const v = getAtPath(values, parseDottedPath(condition));
@@ -106,15 +125,26 @@ function locateScalar(release: Release, field: YamlPath, value: string, errors: 
   const origin = release.origin(field);
   const own = { file: release.file, doc: release.doc, path: ["releases", "?", ...field] as YamlPath };
   if (origin.from === "literal" && origin.path) return { ...own, path: origin.path };
+  const at = locateIn(release, origin, value, errors, release.file, undefined);
+  if (at) return at;
+  errors.push(`${release.file}: the ${formatPath(field)} of release ${asString(release.value.name) ?? "?"} is built by a template; Ferry cannot say which file to edit`);
+  return own;
+}
+
+/**
+ * A scalar a template printed (the helmfile, or a `.gotmpl` values file), followed to the environment values
+ * file it was printed from; undefined when it was not printed from one place.
+ */
+function locateIn(release: Release, origin: Origin, value: string, errors: string[], template: string, shownField: string | undefined): (Pick<Version, "file" | "doc" | "path"> & { field: string }) | undefined {
+  if (origin.from === "literal") return undefined;
   const valuesPath = origin.from === "values" ? origin.path : uniqueLeaf(release.env.layers, value);
   const owner = valuesPath ? [...release.env.layers].reverse().find((l) => getAtPath(l.values, valuesPath) !== undefined) : undefined;
   if (valuesPath && owner && owner.file) {
     const dotted = formatPath([...(owner.shown ?? []), ...valuesPath]);
     if (owner.rendered) errors.push(`${owner.file}: ${dotted} is rendered from a template; edit it there by hand`);
-    return { file: owner.file, doc: owner.doc, path: [...(owner.at ?? []), ...valuesPath], field: `${dotted} (environment ${release.env.name} values, printed by ${release.file})` };
+    return { file: owner.file, doc: owner.doc, path: [...(owner.at ?? []), ...valuesPath], field: `${dotted} (environment ${release.env.name} values, printed by ${template}${shownField ? ` as ${shownField}` : ""})` };
   }
-  errors.push(`${release.file}: the ${formatPath(field)} of release ${asString(release.value.name) ?? "?"} is built by a template; Ferry cannot say which file to edit`);
-  return own;
+  return undefined;
 }
 
 /** The one leaf of the environment's values equal to `value` (what `get`, `default` and friends printed). */
@@ -141,8 +171,8 @@ function inlineLayer(release: Release, values: Record<string, unknown>, field: Y
   return { file: release.file, doc: release.doc, values, at: releasePath(release, release.value, field), field: (p) => `releases[name=${name}].${formatPath(field)}.${formatPath(p)}` };
 }
 
-function fileLayer(l: EnvLayer): ValuesLayer {
-  return { file: l.file, doc: l.doc, values: l.values, ...(l.at ? { at: l.at } : {}) };
+function fileLayer(l: EnvLayer): ValuesLayer & { trace?: EnvLayer["trace"] } {
+  return { file: l.file, doc: l.doc, values: l.values, ...(l.at ? { at: l.at } : {}), ...(l.trace ? { trace: l.trace } : {}) };
 }
 
 /** A version helmfile learns only when it runs (`requiredEnv`, `exec`): unknown here, and the cell says why. */

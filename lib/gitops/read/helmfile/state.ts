@@ -19,6 +19,8 @@ export interface EnvLayer {
   rendered?: boolean;
   /** Where these values sit in the values of the helmfile that passed them down (shown in fields). */
   shown?: YamlPath;
+  /** For a rendered file: where a scalar of its values was printed from. */
+  trace?: (path: YamlPath) => Origin;
 }
 
 /** Where a scalar of a rendered helmfile came from. */
@@ -33,6 +35,8 @@ export type Origin =
 export interface Release {
   /** The helmfile that declares it. */
   file: string;
+  /** The folder its relative paths start from: the helmfile's, or for a `bases:` file the including helmfile's. */
+  dir: string;
   /** Its part (`---`-separated document) in that file. */
   doc: number;
   value: Record<string, unknown>;
@@ -58,6 +62,13 @@ export interface HelmfileState {
 }
 
 const MAX_DEPTH = 8;
+export const DEFAULT_ENV = "default";
+const PROBE_ENV = "ferry-probe-environment";
+
+/** helmfile's `missingFileHandler`: `Error` (the default) stops; `Warn`, `Info`, `Debug` carry on. */
+export function isLenient(handler: unknown): boolean {
+  return typeof handler === "string" && /^(warn|info|debug)$/i.test(handler);
+}
 
 /**
  * A helmfile as helmfile reads it for one environment: split into `---` parts before rendering, each part
@@ -70,11 +81,22 @@ export class HelmfileLoader {
   load(file: string, envName: string, inherited: EnvLayer[] = [], depth = 0): HelmfileState {
     const state: HelmfileState = { releases: [], files: new Set([file]), problems: [], environments: new Set() };
     const env: EnvState = { name: envName, layers: [...inherited], values: mergeValues(inherited.map((l) => l.values)) };
-    this.loadInto(state, file, env, depth);
+    this.loadInto(state, file, env, depth, dirname(file));
     return state;
   }
 
-  private loadInto(state: HelmfileState, file: string, env: EnvState, depth: number): void {
+  /**
+   * The environments a helmfile declares whatever environment it is rendered for: a key written as
+   * `{{ .Environment.Name }}:` names the one being rendered, not one more.
+   */
+  environments(file: string): { names: string[]; problems: string[] } {
+    const asDefault = this.load(file, DEFAULT_ENV);
+    const asOther = this.load(file, PROBE_ENV);
+    return { names: [...asDefault.environments].filter((n) => asOther.environments.has(n)), problems: asDefault.problems };
+  }
+
+  /** Paths in a `bases:` file are relative to the helmfile that loads it (`dir`), as helmfile resolves them. */
+  private loadInto(state: HelmfileState, file: string, env: EnvState, depth: number, dir: string): void {
     if (depth > MAX_DEPTH) {
       state.problems.push(`${file}: helmfiles nest deeper than ${MAX_DEPTH}; not read further`);
       return;
@@ -85,7 +107,6 @@ export class HelmfileLoader {
       return;
     }
     state.files.add(file);
-    const dir = dirname(file);
     const raw = parseRawParts(text);
     splitParts(text).forEach((partText, doc) => {
       let rendered: RenderedPart;
@@ -103,16 +124,20 @@ export class HelmfileLoader {
       }
       for (const base of stringList(part.bases)) {
         const target = joinInRepo(dir, base);
-        if (target) this.loadInto(state, target, env, depth + 1);
+        if (target === null || base.startsWith("/")) state.problems.push(`${file}: base ${base} is outside the repository; not read`);
+        else this.loadInto(state, target, env, depth + 1, dir);
       }
-      this.readEnvironments(state, file, doc, part, env, raw[doc]);
+      this.readEnvironments(state, file, dir, doc, part, env, raw[doc]);
       const templates = isRecord(part.templates) ? part.templates : {};
       (Array.isArray(part.releases) ? part.releases : []).forEach((r, i) => {
         if (!isRecord(r)) return;
+        const value = withInherited(r, templates);
+        if (value.namespace === undefined && typeof part.namespace === "string") value.namespace = part.namespace;
         state.releases.push({
           file,
+          dir,
           doc,
-          value: withInherited(r, templates),
+          value,
           env: { ...env, layers: [...env.layers] },
           origin: (field) => originOf(rendered, ["releases", i, ...field], raw[doc], r.name),
         });
@@ -122,39 +147,43 @@ export class HelmfileLoader {
   }
 
   /** `environments.<env>.values` (and the top-level `values:` every environment starts from), in order. */
-  private readEnvironments(state: HelmfileState, file: string, doc: number, part: Record<string, unknown>, env: EnvState, raw: unknown): void {
-    const dir = dirname(file);
-    const add = (entries: unknown, at: YamlPath) => {
+  private readEnvironments(state: HelmfileState, file: string, dir: string, doc: number, part: Record<string, unknown>, env: EnvState, raw: unknown): void {
+    const add = (entries: unknown, at: YamlPath, lenient: boolean) => {
       (Array.isArray(entries) ? entries : []).forEach((entry, j) => {
-        const layer = this.valuesLayer(state, dir, entry, { file, doc, at: [...at, j] }, env, raw);
+        const layer = this.valuesLayer(state, dir, entry, { file, doc, at: [...at, j] }, env, raw, lenient);
         if (!layer) return;
         env.layers.push(layer);
         env.values = mergeValues([env.values, layer.values]);
       });
     };
-    add(part.values, ["values"]);
+    add(part.values, ["values"], false);
     const envs = isRecord(part.environments) ? part.environments : {};
     for (const name of Object.keys(envs)) state.environments.add(name);
     const mine = envs[env.name];
-    if (isRecord(mine)) add(mine.values, ["environments", env.name, "values"]);
+    if (isRecord(mine)) add(mine.values, ["environments", env.name, "values"], isLenient(mine.missingFileHandler));
   }
 
-  private valuesLayer(state: HelmfileState, dir: string, entry: unknown, inline: { file: string; doc: number; at: YamlPath }, env: EnvState, raw: unknown): EnvLayer | undefined {
+  private valuesLayer(state: HelmfileState, dir: string, entry: unknown, inline: { file: string; doc: number; at: YamlPath }, env: EnvState, raw: unknown, lenient: boolean): EnvLayer | undefined {
     if (isRecord(entry)) {
       const literal = raw !== undefined && isRecord(getRaw(raw, inline.at));
       return literal ? { file: inline.file, doc: inline.doc, values: entry, at: inline.at } : { file: inline.file, doc: inline.doc, values: entry, at: inline.at, rendered: true };
     }
     if (typeof entry !== "string") return undefined;
-    return this.valuesFile(state, dir, entry, env);
+    return this.valuesFile(state, dir, entry, env, lenient);
   }
 
   /** A values file named by a helmfile: YAML, or a `.gotmpl` rendered with the environment as it stands. */
-  valuesFile(state: { files: Set<string>; problems: string[] }, dir: string, entry: string, env: EnvState): EnvLayer | undefined {
+  valuesFile(state: { files: Set<string>; problems: string[] }, dir: string, entry: string, env: EnvState, lenient = false): EnvLayer | undefined {
+    // An absolute path is a file on the host helmfile runs on (`/etc/helmfile-defaults/…`), never in the repository.
+    if (entry.startsWith("/") || /^(https?|git|s3|gs):/.test(entry)) return undefined;
     const file = joinInRepo(dir, entry);
-    if (file === null) return undefined;
+    if (file === null) {
+      if (!lenient) state.problems.push(`${entry}: values file named by a helmfile in ${dir || "the root"} is outside the repository`);
+      return undefined;
+    }
     const text = this.ctx.index.read(file);
     if (text === undefined) {
-      state.problems.push(`${file}: values file named by a helmfile is not in the repository`);
+      if (!lenient) state.problems.push(`${file}: values file named by a helmfile is not in the repository`);
       return undefined;
     }
     state.files.add(file);
@@ -165,7 +194,7 @@ export class HelmfileLoader {
     }
     try {
       const out = this.renderPart(text, dirname(file), env);
-      return { file, doc: 0, values: out.doc.toJS() as unknown, rendered: true };
+      return { file, doc: 0, values: out.doc.toJS() as unknown, rendered: true, trace: (path) => originOf(out, path, undefined, undefined) };
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       state.problems.push(`${file}: could not be rendered: ${e.message}`);
@@ -189,6 +218,7 @@ export class HelmfileLoader {
           if (layer) passed.push(layer);
         }
       }
+    if (matches.length === 0) state.problems.push(`${pattern}: no helmfile in the repository matches this helmfiles: entry`);
     for (const child of matches.sort()) {
       const sub = this.load(child, env.name, passed, depth + 1);
       state.releases.push(...sub.releases);
