@@ -3,7 +3,7 @@ import { asString, formatPath, getAtPath, isRecord } from "../yaml";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
 import { parseImageRef } from "../image-ref";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
-import { containerSlots } from "./kustomize/tracked-fields";
+import { deployedContainerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
 import { layeredValuesImages, valuesImageVersions, type ValuesLayer } from "./values-images";
 
@@ -35,7 +35,7 @@ function originOf(res: BuiltResource, path: (string | number)[]): FieldLocation 
 /** Release fields of one resource after the build: container images, chart versions, git refs. */
 export function versionsOfResource(res: BuiltResource, ctx: VersionContext): Version[] {
   const out: Version[] = [];
-  for (const slot of containerSlots(res.obj)) {
+  for (const slot of deployedContainerSlots(res.obj)) {
     const image = asString(slot.container.image);
     const loc = res.prov.get(slot.key) ?? { ...originOf(res, slot.path), field: slot.key };
     if (image === undefined) continue;

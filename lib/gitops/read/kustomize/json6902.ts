@@ -59,7 +59,10 @@ function applyOne(root: Record<string, unknown>, op: JsonPatchOp): string | unde
   let value = op.value;
   if (op.op === "copy" || op.op === "move") {
     if (!op.from) return "missing from";
-    value = structuredClone(get(root, pointerTokens(op.from)));
+    const from = pointerTokens(op.from);
+    value = structuredClone(get(root, from));
+    // kustomize copies `null` from a missing key of an existing object; a missing parent is an error.
+    if (value === undefined && op.op === "copy" && from.length > 0 && isRecord(get(root, from.slice(0, -1)))) value = null;
     if (value === undefined) return "from path not found";
     if (op.op === "move") {
       const err = remove(root, pointerTokens(op.from));
@@ -86,7 +89,7 @@ function applyOne(root: Record<string, unknown>, op: JsonPatchOp): string | unde
           parent[idx] = value;
         } else parent.splice(idx, 0, value);
       } else {
-        if (op.op === "replace" && !(last in parent)) return "path not found";
+        // kustomize's `replace` of a missing key sets it, like `add`; a missing parent is still an error.
         parent[last] = value;
       }
       return undefined;

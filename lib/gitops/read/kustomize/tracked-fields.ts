@@ -68,6 +68,38 @@ export function containerSlots(root: unknown): ContainerSlot[] {
   return out;
 }
 
+// Policy engines describe the containers they admit or reject; those containers are never run.
+const POLICY_GROUP = /(^|\.)(kyverno\.io|gatekeeper\.sh|kubewarden\.io)$/;
+// Kyverno's and Gatekeeper's match/validate keys: containers below them are patterns to compare with.
+const POLICY_KEYS = new Set(["pattern", "anyPattern", "deny", "match", "exclude", "preconditions"]);
+// Glob, negation and alternation (`*:*`, `!*:latest`, `a | b`, `?(…)`) never occur in an image reference.
+// `$(VAR)` is kustomize's var syntax and `{{ … }}` a template the cell reports as unevaluated: both are kept.
+const IMAGE_PATTERN = /[*?!|]|(^|[^$])\(/;
+
+/** An image string that is a pattern to match images with, not an image to run. */
+export function isImagePattern(image: string): boolean {
+  return !image.includes("{{") && IMAGE_PATTERN.test(image);
+}
+
+function isPolicyResource(obj: Record<string, unknown>): boolean {
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  const slash = apiVersion.indexOf("/");
+  return slash > 0 && POLICY_GROUP.test(apiVersion.slice(0, slash));
+}
+
+/**
+ * Containers that deploy their image: every container slot (any kind carries pod templates: Rollouts,
+ * Knative Services, ScaledJobs…) except a policy engine's resources, containers under a policy's
+ * match/validate keys, and images that are patterns.
+ */
+export function deployedContainerSlots(obj: Record<string, unknown>): ContainerSlot[] {
+  if (isPolicyResource(obj)) return [];
+  return containerSlots(obj).filter((s) => {
+    if (s.path.some((step) => typeof step === "string" && POLICY_KEYS.has(step))) return false;
+    return !(typeof s.container.image === "string" && isImagePattern(s.container.image));
+  });
+}
+
 function scalarAt(root: Record<string, unknown>, path: YamlPath): { found: boolean; value: unknown } {
   let cur: unknown = root;
   for (const step of path) {
