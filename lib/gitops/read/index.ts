@@ -26,7 +26,9 @@ import type { KustomizeBuildCache } from "./kustomize/build-cache";
 import { KustomizeResolver } from "./kustomize/resolve-overlay";
 import { resourceId } from "./kustomize/targets";
 import { trackedFields } from "./kustomize/tracked-fields";
+import { applyLocalChartVersions } from "./local-chart-versions";
 import type { ParseCache } from "./parse-cache";
+import { placeholderImageProblems } from "./placeholder-images";
 import { configuredTeamOf, teamsFromTree, tenantOfPath } from "./teams";
 import { TreeIndex } from "./tree-index";
 
@@ -100,6 +102,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   applyFluxWiring(ctx, kinds, candidates);
   // Last: folders nothing above claimed, in a repository without environments, are one app each.
   candidates.push(...detectStandaloneApps(readers, kinds, candidates).filter((c) => !argo.appCharts.has(c.appDir ?? c.path)));
+  applyLocalChartVersions(ctx, kinds, candidates);
   applyVersionFields(ctx, candidates);
   applyBranchEnvironment(ctx, candidates, branch);
 
@@ -218,7 +221,7 @@ function assemble(ctx: ReadContext, candidates: Candidate[], teamNames: string[]
       app: c.app,
       env: c.env,
       path: c.path,
-      ...withoutUnrenderedVersions(c.versions, c.errors),
+      ...withoutUnrenderedVersions(c.versions, [...c.errors, ...placeholderImageProblems(c.versions)]),
       files: c.files.filter((f) => !never.some((g) => minimatch(f, g))),
       ...(c.destination && Object.values(c.destination).some((v) => v !== undefined) ? { destination: c.destination } : {}),
     }))
