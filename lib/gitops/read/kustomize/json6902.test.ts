@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -55,7 +55,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function kustomize(c: Case, i: number): { obj?: unknown; failed: boolean } {
   const dir = path.join(tmp, String(i));
-  execFileSync("mkdir", ["-p", dir]);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "deployment.yaml"), stringify(deployment(c.labels)));
   writeFileSync(path.join(dir, "kustomization.yaml"), stringify({ resources: ["deployment.yaml"], patches: [{ patch: JSON.stringify(c.ops), target: { kind: "Deployment" } }] }));
   try {
