@@ -4,7 +4,7 @@ import { versionsOfBuild, type DirReaders } from "../dir-versions";
 import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization, type Kustomization } from "../kustomize/kustomization";
 import { basename, dirname, isUnder, joinInRepo, segments } from "../paths";
 import { isEnvLikeName } from "../env-order";
-import { BASE_DIR_NAMES, ENV_PARENT_NAMES, STAGE_PARENT_NAMES } from "./layout-names";
+import { BASE_DIR_NAMES, ENV_PARENT_NAMES, MANIFEST_DIR_NAMES, STAGE_PARENT_NAMES } from "./layout-names";
 
 export interface OverlayScan {
   candidates: Candidate[];
@@ -81,7 +81,8 @@ export function detectOverlays(r: DirReaders): OverlayScan {
   // does a folder a parent kustomization lists (`apps/staging` → `apps/staging/app2`).
   const builtOnFromElsewhere = new Set([...kusts.values()].flatMap((k) => localDirTargets(k).filter((t) => dirname(t) !== dirname(k.dir) && !isUnder(t, k.dir))));
   const layer = (dir: string) => builtOnFromElsewhere.has(dir) && !isEnvLikeName(basename(dir), ctx.configuredEnvNames) && !ENV_PARENT_NAMES.has(basename(dirname(dir)));
-  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir, referenced) && !inClusterFolder(k.dir) && !layer(k.dir));
+  const subApp = (k: Kustomization) => isSubAppLayer(k, kusts, localDirTargets, builtOnFromElsewhere, ctx.configuredEnvNames);
+  const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir, referenced) && !inClusterFolder(k.dir) && !layer(k.dir) && !subApp(k));
   for (const k of eligible) {
     const plan = planOverlay(ctx, k.dir, localDirTargets(k), k.helmCharts.length > 0, referenced);
     if (plan) plans.set(k.dir, plan);
@@ -122,6 +123,25 @@ export function detectOverlays(r: DirReaders): OverlayScan {
   return { candidates, consumedDirs, kustomizationDirs };
 }
 
+/**
+ * One part of an app made of several (`apps/shop/{base,api,worker}`, each part `../base` with its own
+ * `nameSuffix`): the app's kustomization lists the part, the part builds on its sibling `base`, and env
+ * overlays elsewhere use the app as a whole. The part is not an env; the overlays using the app are.
+ */
+function isSubAppLayer(
+  k: Kustomization,
+  kusts: ReadonlyMap<string, Kustomization>,
+  targetsOf: (k: Kustomization) => string[],
+  builtOnFromElsewhere: ReadonlySet<string>,
+  configuredEnvNames: readonly string[],
+): boolean {
+  const parentDir = dirname(k.dir);
+  const parent = kusts.get(parentDir);
+  if (!parent || k.dir === "" || isEnvLikeName(basename(parentDir), configuredEnvNames)) return false;
+  const onSiblingBase = targetsOf(k).some((t) => dirname(t) === parentDir && BASE_DIR_NAMES.has(basename(t)));
+  return onSiblingBase && targetsOf(parent).includes(k.dir) && builtOnFromElsewhere.has(parentDir);
+}
+
 function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesCharts: boolean, referenced: ReadonlySet<string>): OverlayPlan | undefined {
   const apps: OverlayPlan["apps"] = [];
   const envName = basename(dir);
@@ -139,9 +159,22 @@ function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesC
   // often shares only a values file with its siblings, not a base.
   if (!baseTarget && !(underEnvParent && (targets.length > 0 || inflatesCharts))) return undefined;
   let appDir: string;
-  if (underEnvParent) appDir = dirname(dirname(dir));
+  const app = baseTarget ? undefined : appUsedWhole(dir, targets);
+  if (underEnvParent && app !== undefined) appDir = app;
+  else if (underEnvParent) appDir = dirname(dirname(dir));
   else if (baseTarget && BASE_DIR_NAMES.has(basename(baseTarget))) appDir = dirname(baseTarget);
   else appDir = dirname(dir);
-  const app = basename(appDir) || ctx.rootAppName;
-  return { dir, apps: [{ app, env: envName, appDir }] };
+  return { dir, apps: [{ app: basename(appDir) || ctx.rootAppName, env: envName, appDir }] };
+}
+
+/**
+ * `envs/<env>` at the top (or in a `deploy/`-like folder that names nothing) using one app from another
+ * part of the repository (`../../apps/shop`) deploys that app. A target beside `envs/` itself is the
+ * folder's own base, whatever it is called, and names nothing.
+ */
+function appUsedWhole(dir: string, targets: readonly string[]): string | undefined {
+  const holder = dirname(dirname(dir));
+  if (holder !== "" && !MANIFEST_DIR_NAMES.has(basename(holder))) return undefined;
+  const outside = targets.filter((t) => dirname(t) !== dirname(dir) && dirname(t) !== holder && !isUnder(t, dirname(dir)));
+  return outside.length === 1 ? outside[0] : undefined;
 }

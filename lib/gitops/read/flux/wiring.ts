@@ -7,7 +7,7 @@ import { locationKey, type BuiltResource } from "../kustomize/built-resource";
 import { findKustomizationFile, type Kustomization, type PatchRef } from "../kustomize/kustomization";
 import type { BuildResult } from "../kustomize/resolve-overlay";
 import { resourceId } from "../kustomize/targets";
-import { dedupeVersions, refVersion, versionsOfResource, type OciLookup } from "../versions";
+import { dedupeVersions, refVersion, remoteVersion, versionsOfResource, type OciLookup } from "../versions";
 import { dirname, isUnder, isYamlPath, relativeEntry } from "../paths";
 import { discoverClusters, type ClusterRoot } from "./clusters";
 import { isFluxKustomization, isFluxSource, isHelmRelease, nameOf, namespaceOf, sourceRefOf } from "./objects";
@@ -15,6 +15,8 @@ import { isResourceSet, renderResourceSet } from "./resource-sets";
 import { resolveSource, selfSourceNames, type SourceScope } from "./sources";
 import { substituteVersions, substitutionsOf, type Substitutions } from "./substitute";
 import { valuesFromLayers } from "./values-from";
+import { byDeclaringAppFolder } from "./declaring-app-folder";
+import { placeEnvsOfSharedClusters, type PlacedCell } from "./shared-cluster-envs";
 
 export interface FluxWiring {
   candidates: Candidate[];
@@ -58,6 +60,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
     const seen = new Set<string>();
     const queue: Unit[] = [{ name: "flux-system", dir: cluster.dir, vars: {} }];
     const clusterResources: BuiltResource[] = [];
+    const placed: PlacedCell[] = [];
     let units = 0;
     while (queue.length > 0 && units < MAX_UNITS_PER_CLUSTER) {
       const unit = queue.shift();
@@ -68,8 +71,9 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
       const scope: SourceScope = { resources: [...clusterResources, ...repoWide], self };
       const target = unit.remote ? { ...cluster, name: unit.remote } : cluster;
       const produced = deploymentsOf(r, unit, build, scope, unit.remote ? (envMap[unit.remote] ?? unit.remote) : env, target, layout);
+      placed.push(...produced);
       if (produced.length > 0) {
-        out.candidates.push(...produced);
+        out.candidates.push(...produced.map((p) => p.candidate));
         for (const f of build.files) out.wiredDirs.add(dirname(f));
         out.wiredDirs.add(unit.dir);
       }
@@ -83,6 +87,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
       }
     }
     if (queue.length > 0) ctx.note(`${cluster.dir}: cluster ${cluster.name}: stopped after ${MAX_UNITS_PER_CLUSTER} Flux Kustomizations`);
+    placeEnvsOfSharedClusters(placed, ctx.configuredEnvNames);
   }
   return out;
 }
@@ -240,7 +245,7 @@ function generatedResources(r: DirReaders, dir: string): string[] {
  * HelmReleases the layout did not claim are apps of their own; versions of anything else belong to
  * the unit (the Flux Kustomization's name).
  */
-function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: SourceScope, env: string, cluster: ClusterRoot, layout: readonly Candidate[]): Candidate[] {
+function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: SourceScope, env: string, cluster: ClusterRoot, layout: readonly Candidate[]): PlacedCell[] {
   const ociLookup: OciLookup = (name, namespace) =>
     build.resources.find((res) => res.obj.kind === "OCIRepository" && (res.originalName === name || nameOf(res.obj) === name) && (namespace === undefined || namespaceOf(res.obj) === undefined || namespaceOf(res.obj) === namespace)) ??
     scope.resources.find((res) => res.obj.kind === "OCIRepository" && nameOf(res.obj) === name) ??
@@ -250,20 +255,23 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
   const vctx = { deploymentDir: unit.dir, ociLookup, valuesFrom: (release: Record<string, unknown>) => valuesFromLayers(r.ctx, release, buildDirs, build.resources) };
   const targetNamespace = unit.owner ? asString(getAtPath(unit.owner.obj, ["spec", "targetNamespace"])) : undefined;
   const wiredBy = unit.owner?.file ?? `${cluster.dir}/`;
-  const out: Candidate[] = [];
+  const out: PlacedCell[] = [];
+  const place = (candidate: Candidate, layoutCell?: Candidate, namedAfterUnit = false) =>
+    out.push({ candidate, target: cluster.name, unitDir: unit.dir, namedAfterUnit, ...(layoutCell ? { layout: { env: layoutCell.env, app: candidate.app } } : {}) });
   const covered = new Set<string>();
   for (const c of layout) {
     if (c.source === "argocd" || c.source === "configured" || !(buildDirs.has(c.path) || isUnder(c.path, unit.dir))) continue;
     if (!files.some((f) => isUnder(f, c.path))) continue;
     for (const v of c.versions) covered.add(locationKey(v));
-    out.push({ ...c, env, versions: substituteVersions(c.versions, unit.vars), destination: { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy }, source: "flux" });
+    const destination = { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy };
+    for (const part of byDeclaringAppFolder(r.ctx, c)) place({ ...part, env, versions: substituteVersions(part.versions, unit.vars), destination, source: "flux" }, c);
   }
-  const rest: { res: BuiltResource; versions: Version[] }[] = [];
+  const rest: { file: string; versions: Version[] }[] = [];
   for (const res of build.resources) {
     if (isHelmRelease(res.obj)) {
       const versions = dedupeVersions(versionsOfResource(res, vctx));
       if (versions.length > 0 && versions.every((v) => covered.has(locationKey(v)))) continue;
-      out.push({
+      place({
         // Shared components name their releases `${APP}-…`: the name Flux applies is the substituted one.
         app: substituteString(nameOf(res.obj), unit.vars) || unit.name,
         env,
@@ -277,14 +285,19 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
       });
     } else if (!isFluxKustomization(res.obj) && !isFluxSource(res.obj)) {
       const versions = versionsOfResource(res, vctx).filter((v) => !covered.has(locationKey(v)));
-      if (versions.length > 0) rest.push({ res, versions });
+      if (versions.length > 0) rest.push({ file: res.file, versions });
     }
   }
+  for (const remote of build.remotes) {
+    const v = remoteVersion(remote, vctx);
+    if (!covered.has(locationKey(v))) rest.push({ file: remote.location.file, versions: [v] });
+  }
   // Files a version comes from outside the build (a values file behind a generated ConfigMap) are inputs too.
-  for (const c of out) c.files = [...new Set([...c.files, ...c.versions.map((v) => v.file)])];
+  for (const { candidate: c } of out) c.files = [...new Set([...c.files, ...c.versions.map((v) => v.file)])];
   for (const [app, group] of groupByAppFolder(unit, rest)) {
-    out.push({
-      app: group.dir === unit.dir ? unit.name : app,
+    const named = group.dir === unit.dir ? unit.name : app;
+    const candidate: Candidate = {
+      app: named,
       env,
       path: group.dir,
       appDir: group.dir,
@@ -293,7 +306,8 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
       files,
       destination: { cluster: cluster.name, namespace: targetNamespace, wiredBy },
       source: "flux",
-    });
+    };
+    for (const part of byDeclaringAppFolder(r.ctx, candidate)) place(part, undefined, group.dir === unit.dir && part.app === named);
   }
   return out;
 }
@@ -303,13 +317,13 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
  * applies a folder of app folders (`workloads/{api,web}` with their own manifests): then each sub-folder
  * is an app, named after the folder, as the folder layout would name it.
  */
-function groupByAppFolder(unit: Unit, rest: { res: BuiltResource; versions: Version[] }[]): Map<string, { dir: string; versions: Version[] }> {
+function groupByAppFolder(unit: Unit, rest: { file: string; versions: Version[] }[]): Map<string, { dir: string; versions: Version[] }> {
   const whole = new Map([[unit.name, { dir: unit.dir, versions: rest.flatMap((r) => r.versions) }]]);
   if (rest.length === 0) return new Map();
   const bySub = new Map<string, { dir: string; versions: Version[] }>();
-  for (const { res, versions } of rest) {
-    if (!isUnder(res.file, unit.dir) || dirname(res.file) === unit.dir) return whole;
-    const sub = res.file.slice(unit.dir === "" ? 0 : unit.dir.length + 1).split("/")[0] ?? "";
+  for (const { file, versions } of rest) {
+    if (!isUnder(file, unit.dir) || dirname(file) === unit.dir) return whole;
+    const sub = file.slice(unit.dir === "" ? 0 : unit.dir.length + 1).split("/")[0] ?? "";
     const group = bySub.get(sub) ?? { dir: unit.dir === "" ? sub : `${unit.dir}/${sub}`, versions: [] };
     group.versions.push(...versions);
     bySub.set(sub, group);

@@ -203,7 +203,9 @@ export class KustomizeResolver {
     for (const { field, index, entry } of k.resources) {
       if (isRemoteResource(entry)) {
         const { url, ref } = splitRemote(entry);
-        result.remotes.push({ url, ref, location: { file: k.file, doc: 0, path: [field, index], field: `${field}[${index}] (?ref=)` } });
+        // A release asset's tag is a path segment, not a `?ref=`: say which, so the field reads true.
+        const label = ref !== null && !entry.includes("?") ? "release tag" : "?ref=";
+        result.remotes.push({ url, ref, location: { file: k.file, doc: 0, path: [field, index], field: `${field}[${index}] (${label})` } });
         continue;
       }
       const target = joinInRepo(k.dir, entry);

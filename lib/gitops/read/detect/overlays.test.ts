@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { readRepository } from "../index";
+
+const deployment = (name: string, image: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n`;
+const part = (suffix: string) => `resources:\n  - ../base\nnameSuffix: -${suffix}\nimages:\n  - name: pay\n    newName: registry.example.com/pay\n`;
+const env = (target: string, tag: string) => `resources:\n  - ${target}\nimages:\n  - name: registry.example.com/pay\n    newTag: ${tag}\n`;
+
+function cells(files: Record<string, string>) {
+  const model = readRepository(new Map(Object.entries(files)), { rootAppName: "repo" });
+  return model.deployments.map((d) => `${d.app}@${d.env}:${d.path}=${d.versions.map((v) => v.value).join(",")}`);
+}
+
+describe("overlays: parts of one app", () => {
+  const app = {
+    "services/pay/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+    "services/pay/base/deployment.yaml": deployment("pay", "pay:0.0.1"),
+    "services/pay/kustomization.yaml": "resources:\n  - gateway\n  - ledger\n",
+    "services/pay/gateway/kustomization.yaml": part("gateway"),
+    "services/pay/ledger/kustomization.yaml": part("ledger"),
+  };
+
+  it("reads the parts an app lists, each built on its sibling base, as the app, and the overlays using it as its envs", () => {
+    expect(
+      cells({
+        ...app,
+        "envs/uat/kustomization.yaml": env("../../services/pay", "3.1.0"),
+        "envs/prd/kustomization.yaml": env("../../services/pay", "3.0.0"),
+      }),
+    ).toEqual(["pay@uat:envs/uat=3.1.0", "pay@prd:envs/prd=3.0.0"]);
+  });
+
+  it("keeps the parts as envs when no overlay uses the app as a whole", () => {
+    expect(cells(app)).toEqual(["pay@gateway:services/pay/gateway=0.0.1", "pay@ledger:services/pay/ledger=0.0.1"]);
+  });
+
+  it("keeps a folder's own base beside `overlays/` as the folder's app, whatever the base is called", () => {
+    expect(
+      cells({
+        "pay/manifests/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+        "pay/manifests/deployment.yaml": deployment("pay", "registry.example.com/pay:0.0.1"),
+        "pay/overlays/uat/kustomization.yaml": env("../../manifests", "3.1.0"),
+        "pay/overlays/prd/kustomization.yaml": env("../../manifests", "3.0.0"),
+      }),
+    ).toEqual(["pay@uat:pay/overlays/uat=3.1.0", "pay@prd:pay/overlays/prd=3.0.0"]);
+  });
+});
