@@ -15,5 +15,5 @@ export interface Candidate {
   /** Team implied by the wiring (Argo CD `spec.project`). */
   team?: string;
   /** Which detector produced it, for conventions and notes. */
-  source: "flux" | "kustomize" | "plain" | "helm-values" | "helmfile" | "argocd" | "configured";
+  source: "flux" | "kustomize" | "plain" | "helm-values" | "helmfile" | "fleet" | "argocd" | "configured";
 }

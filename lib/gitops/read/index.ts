@@ -9,6 +9,7 @@ import type { Candidate } from "./candidate";
 import { ReadContext } from "./context";
 import { detectConfiguredPaths } from "./detect/configured-paths";
 import { detectHelmValues } from "./detect/helm-values";
+import { detectFleetBundles } from "./fleet/bundles";
 import { detectHelmfiles } from "./helmfile/detect";
 import { detectOverlays } from "./detect/overlays";
 import { detectPlainFolders } from "./detect/plain-folders";
@@ -55,7 +56,7 @@ export interface ReadOptions {
   branch?: string;
 }
 
-const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "flux", "helmfile", "kustomize", "plain", "helm-values", "argocd"];
+const SOURCE_PRIORITY: Candidate["source"][] = ["configured", "flux", "helmfile", "fleet", "kustomize", "plain", "helm-values", "argocd"];
 
 /**
  * Read a GitOps repository's file tree into the domain model. Pure and total: problems end up in
@@ -92,7 +93,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   } else {
     const overlays = detectOverlays(readers);
     const plain = detectPlainFolders(readers, overlays.consumedDirs, overlays.kustomizationDirs);
-    candidates = [...overlays.candidates, ...plain, ...detectHelmValues(readers), ...detectHelmfiles(readers)];
+    candidates = [...overlays.candidates, ...plain, ...detectHelmValues(readers), ...detectHelmfiles(readers), ...detectFleetBundles(readers)];
   }
   const argo = readArgo(readers, kinds, candidates);
   if (argo.appCharts.size > 0 || argo.unwired.size > 0) candidates = candidates.filter((c) => !argo.appCharts.has(c.appDir ?? c.path) && !argo.unwired.has(c));
