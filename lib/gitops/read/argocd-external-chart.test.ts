@@ -51,7 +51,10 @@ describe("a chart from another repository with values from this one", () => {
   it("reads each environment's image from the last values layer here that sets it", () => {
     const model = readRepository(tree);
     const cells = model.deployments.filter((d) => d.app === "dummy-app").map((d) => `${d.env}: ${d.versions.map((v) => `${v.name}=${v.value}@${v.file}:${v.path.join(".")}`).join(", ")}`);
-    expect(cells.sort()).toEqual(["dev: ghcr.io/acme/dummy=sha-8d72d86@values/envs/dev/values.yaml:image.tag", "prod: ghcr.io/acme/dummy=1.1.4@values/envs/prod/values.yaml:image.tag"]);
+    // The chart's revision (HEAD of the other repository) is written here too: reported, floating.
+    const chart = "https://git.example/acme/dummy-app.git//helm-dummyapp=HEAD@argocd/appset.yaml:spec.template.spec.sources.0.targetRevision";
+    expect(cells.sort()).toEqual([`dev: ${chart}, ghcr.io/acme/dummy=sha-8d72d86@values/envs/dev/values.yaml:image.tag`, `prod: ${chart}, ghcr.io/acme/dummy=1.1.4@values/envs/prod/values.yaml:image.tag`]);
+    expect(model.deployments.flatMap((d) => d.versions.filter((v) => v.kind === "git").map((v) => v.floating))).toEqual([true, true]);
     expect(model.deployments.find((d) => d.env === "prod")?.destination).toMatchObject({ namespace: "dummy-prod", wiredBy: "argocd/appset.yaml" });
   });
 

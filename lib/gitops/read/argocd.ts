@@ -8,6 +8,7 @@ import { withAppVersionDefault } from "./helm/app-version";
 import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
+import { externalGitRevision, isPinnedGitRevision, isRefOnly, refRoots } from "./argocd-refs";
 import { renderTemplate, type TemplateSyntax } from "./argocd-template";
 import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
@@ -198,17 +199,19 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   // deployed chart's `values-<env>.yaml` cells are files no Application passes, not environments.
   const deployedCharts = new Set<string>();
   const wiredByApp = new Set<Candidate>();
+  const envs = new Map(apps.map((app) => [app, envOf(app, ctx.configuredEnvNames, envByCluster(), clusterNameOf(app.cluster, clusterSecrets().clusters))]));
+  // A folder several distinct Applications deploy into one environment (one chart, a release per app).
+  const shared = sharedFolders(apps.flatMap((app) => {
+    const e = envs.get(app);
+    return e ? localPathSources(app).map((dir) => ({ dir, env: e.env, app: e.app })) : [];
+  }));
+  const replaced = new Set<Candidate>();
   for (const app of apps) {
-    const { env, app: appName, fromName } = envOf(app, ctx.configuredEnvNames, envByCluster(), clusterNameOf(app.cluster, clusterSecrets().clusters));
+    const { env, app: appName, fromName } = envs.get(app) ?? envOf(app, ctx.configuredEnvNames, envByCluster(), clusterNameOf(app.cluster, clusterSecrets().clusters));
     const team = app.project && app.project !== "default" && !isEnvLikeName(app.project, ctx.configuredEnvNames) ? app.project : undefined;
     const destination = { namespace: app.namespace, cluster: app.cluster, wiredBy: app.file };
     const sources = sourcesOf(app);
-    const refs = new Map<string, string>();
-    for (const s of sources) {
-      const ref = asString(s.value.ref);
-      const path = asString(s.value.path);
-      if (ref) refs.set(ref, normalizeRepoPath(path ?? "") ?? "");
-    }
+    const refs = refRoots(sources);
     for (const s of sources) {
       const chart = asString(s.value.chart);
       const path = asString(s.value.path);
@@ -231,7 +234,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         });
         continue;
       }
-      if (path === undefined || asString(s.value.ref)) continue;
+      if (path === undefined || isRefOnly(s)) continue;
       const dir = normalizeRepoPath(path);
       if (dir === null) continue;
       if (!ctx.index.hasDir(dir)) {
@@ -248,7 +251,12 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       if (appCharts.has(dir)) continue;
       // A folder another Application already deploys into another environment (one chart, a values file
       // per env) is a cell of its own here, not wiring for that one.
-      const wired = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      const matching = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      const isShared = shared.has(sharedKey(dir, env));
+      // Shared: each Application is a release of its own; what a layout guessed for the folder is replaced
+      // by those releases, and another Application's row is not this one's wiring.
+      if (isShared) for (const c of matching) if (c.source !== "argocd") replaced.add(c);
+      const wired = isShared ? matching.filter((c) => c.source === "argocd" && c.app === appName && created.includes(c)) : matching;
       if (ctx.isChartDir(dir)) deployedCharts.add(dir);
       for (const c of wired) wiredByApp.add(c);
       if (wired.length > 0) {
@@ -288,7 +296,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       }
       const folderApp = isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? basename(dirname(dir)) : basename(dir);
       created.push({
-        app: fromName ? appName : folderApp || appName,
+        app: fromName || isShared ? appName : folderApp || appName,
         env: fromName || !isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? env : basename(dir),
         path: dir,
         appDir: dir,
@@ -302,12 +310,13 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     }
   }
   separateByCluster(created, clusterSecrets().clusters);
-  const unwired = new Set(existing.filter((c) => c.source === "helm-values" && c.appDir !== undefined && deployedCharts.has(c.appDir) && !wiredByApp.has(c)));
+  const unwired = new Set(existing.filter((c) => c.source === "helm-values" && c.appDir !== undefined && deployedCharts.has(c.appDir) && !wiredByApp.has(c) && !replaced.has(c)));
   for (const dir of new Set([...unwired].map((c) => c.appDir))) {
     const files = [...unwired].filter((c) => c.appDir === dir).map((c) => basename(c.path));
     ctx.note(`${dir}: Argo CD Applications deploy this chart, and none passes ${files.join(", ")}: not read as environments`);
   }
-  return { candidates: created, teams, appCharts, unwired };
+  for (const c of replaced) ctx.note(`${c.path}: several Argo CD Applications deploy ${c.appDir ?? c.path} in ${c.env}: one row per Application, not this folder's`);
+  return { candidates: created, teams, appCharts, unwired: new Set([...unwired, ...replaced]) };
 }
 
 /**
@@ -323,7 +332,7 @@ function argoAppsChartApplications(r: DirReaders, apps: readonly ArgoApp[], clus
   for (const app of apps) {
     for (const s of sourcesOf(app)) {
       if (asString(s.value.chart) !== "argocd-apps") continue;
-      const refs = new Map(sourcesOf(app).flatMap((x) => (asString(x.value.ref) ? [[asString(x.value.ref) ?? "", normalizeRepoPath(asString(x.value.path) ?? "") ?? ""]] : [])));
+      const refs = refRoots(sourcesOf(app));
       const layers: Layer[] = helmValueLayers(r, s, "", refs).map((l) => ({ ...l, path: [] }));
       const inline = getAtPath(s.value, ["helm", "valuesObject"]);
       if (isRecord(inline)) layers.push({ file: app.file, doc: app.doc, values: inline, path: [...s.path, "helm", "valuesObject"] });
@@ -430,10 +439,10 @@ function renderAppCharts(
     const app = queue[i];
     if (!app) continue;
     const sources = sourcesOf(app);
-    const refs = new Map(sources.flatMap((s) => (asString(s.value.ref) ? [[asString(s.value.ref) ?? "", normalizeRepoPath(asString(s.value.path) ?? "") ?? ""]] : [])));
+    const refs = refRoots(sources);
     for (const s of sources) {
       const dir = normalizeRepoPath(asString(s.value.path) ?? "");
-      if (dir === null || asString(s.value.ref) || !charts.has(dir)) continue;
+      if (dir === null || isRefOnly(s) || !charts.has(dir)) continue;
       const key = `${dir}\u0000${app.file}\u0000${app.doc}\u0000${app.name}`;
       if (rendered.has(key)) continue;
       rendered.add(key);
@@ -520,7 +529,11 @@ function chartSourceVersions(r: DirReaders, app: ArgoApp, s: ArgoSource, chart: 
  */
 function externalPathSource(r: DirReaders, app: ArgoApp, s: ArgoSource, refs: Map<string, string>, dir: string, appName: string): Version[] {
   const layers = [...helmValueLayers(r, s, null, refs), ...inlineValueLayers(app, s)];
-  return fromGenerators(app, layeredValuesImages(layers, basename(dir) || appName));
+  const images = layeredValuesImages(layers, basename(dir) || appName);
+  const revision = externalGitRevision(s, app.file, app.doc, dir, formatField([...s.path, "targetRevision"], app.specPath));
+  // A branch of another repository with nothing set here is not a deployment this repository versions.
+  if (images.length === 0 && !isPinnedGitRevision(revision.value)) return [];
+  return fromGenerators(app, [revision, ...images]);
 }
 
 /** Versions an ApplicationSet template renders from `{{ }}` are located where the generator writes them. */
@@ -796,4 +809,29 @@ function literal(value: string | undefined): string | undefined {
 function listSome(items: ReadonlySet<string>, max = 5): string {
   const all = [...items];
   return all.length <= max ? all.join(", ") : `${all.slice(0, max).join(", ")} and ${all.length - max} more`;
+}
+
+function sharedKey(dir: string, env: string): string {
+  return `${dir}\u0000${env}`;
+}
+
+/** Folders of this repository an Application deploys as a path source (not only referenced for values). */
+function localPathSources(app: ArgoApp): string[] {
+  if (app.unexpanded) return [];
+  return sourcesOf(app).flatMap((s) => {
+    const path = asString(s.value.path);
+    if (path === undefined || path.includes("{{") || asString(s.value.chart) !== undefined || isRefOnly(s)) return [];
+    const dir = normalizeRepoPath(path);
+    return dir === null ? [] : [dir];
+  });
+}
+
+/** `dir` + env pairs that two or more differently named Applications (name minus env) deploy. */
+function sharedFolders(uses: readonly { dir: string; env: string; app: string }[]): Set<string> {
+  const names = new Map<string, Set<string>>();
+  for (const u of uses) {
+    const key = sharedKey(u.dir, u.env);
+    names.set(key, (names.get(key) ?? new Set()).add(u.app));
+  }
+  return new Set([...names].filter(([, n]) => n.size > 1).map(([k]) => k));
 }
