@@ -24,9 +24,9 @@ export const served = (forge: Forge) => control<ServedRequest[]>(`/requests?forg
 
 export const delivered = async (forge: Forge) => (await control<SentDelivery[]>("/deliveries")).filter((d) => d.forge === forge);
 
-/** The forge's CI on the open change request's head (GitHub: required check "build"; GitLab: the head pipeline). */
-export async function ci(forge: Forge, state: "pending" | "success"): Promise<void> {
-  const response = await fetch(`${urls.control}/ci?forge=${forge}&state=${state}`, { method: "POST" });
+/** The forge's CI on the open change request's head (GitHub: required check "build"; GitLab: the head pipeline), from `branch` if given. */
+export async function ci(forge: Forge, state: "pending" | "success", branch?: string): Promise<void> {
+  const response = await fetch(`${urls.control}/ci?forge=${forge}&state=${state}${branch ? `&branch=${encodeURIComponent(branch)}` : ""}`, { method: "POST" });
   expect(response.status, `POST /ci on the forge servers`).toBe(200);
   expect(((await response.json()) as { head: string | null }).head).not.toBeNull();
 }

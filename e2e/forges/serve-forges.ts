@@ -100,10 +100,13 @@ function requests(forge: Forge): ServedRequest[] {
   return gitlab.requests.map((r) => ({ method: r.method, path: r.path, operation: null, git: r.git === true }));
 }
 
-/** GitHub: branch protection requires check "build", which runs or passed on the open pull request's head; GitLab: its head pipeline. */
-function setCi(forge: Forge, state: "pending" | "success"): string | null {
+/**
+ * GitHub: branch protection requires check "build", which runs or passed on the open pull request's head; GitLab: its head pipeline.
+ * `branch`: the open change request from that branch (else the first open one).
+ */
+function setCi(forge: Forge, state: "pending" | "success", branch: string | null): string | null {
   if (forge === "github") {
-    const pull = [...github.pulls.values()].find((p) => p.state === "open");
+    const pull = [...github.pulls.values()].find((p) => p.state === "open" && (branch === null || p.head === branch));
     const head = pull ? github.git.refs.get(`refs/heads/${pull.head}`) : undefined;
     if (!head) return null;
     github.protection.set(GITHUB.defaultBranch, { requiredChecks: ["build"], requiredApprovals: 0, adminReadable: true });
@@ -111,7 +114,7 @@ function setCi(forge: Forge, state: "pending" | "success"): string | null {
     github.reportChecks(head, [{ name: "build", status: state === "pending" ? "in_progress" : "completed", conclusion: state === "pending" ? null : "success" }]);
     return head;
   }
-  const mr = [...gitlab.mergeRequests.values()].find((m) => m.state === "opened");
+  const mr = [...gitlab.mergeRequests.values()].find((m) => m.state === "opened" && (branch === null || m.sourceBranch === branch));
   if (!mr) return null;
   gitlab.setPipeline(mr.iid, state === "pending" ? "running" : "success");
   return mr.iid.toString();
@@ -128,7 +131,7 @@ const control = http.createServer((req, res) => {
   if (req.method === "POST" && url.pathname === "/ci") {
     const state = url.searchParams.get("state");
     if ((forge !== "github" && forge !== "gitlab") || (state !== "pending" && state !== "success")) return json(400, { error: "?forge=github|gitlab&state=pending|success" });
-    return json(200, { head: setCi(forge, state) });
+    return json(200, { head: setCi(forge, state, url.searchParams.get("branch")) });
   }
   if (req.method !== "GET") return json(405, { error: "read-only" });
   switch (url.pathname) {
