@@ -1,5 +1,5 @@
 import type { Version } from "../model";
-import { asString, formatPath, isRecord } from "./../yaml";
+import { asString, formatPath, getAtPath, isRecord } from "./../yaml";
 import { withAppVersionDefault } from "./helm/app-version";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import type { Candidate } from "./candidate";
@@ -72,12 +72,19 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
   const chartFile = chartDir === "" ? "Chart.yaml" : `${chartDir}/Chart.yaml`;
   const chart = ctx.load(chartFile);
   if (chart.problem) errors.push(chart.problem);
+  const layers: ValuesLayer[] = [];
+  for (const file of valuesFiles) {
+    const loaded = ctx.load(file);
+    if (loaded.problem) errors.push(loaded.problem);
+    const doc = loaded.docs[0];
+    if (doc) layers.push({ file, doc: doc.index, values: doc.value });
+  }
   const chartDoc = chart.docs[0]?.value;
   const deps = isRecord(chartDoc) ? chartDoc.dependencies : undefined;
   if (Array.isArray(deps)) {
     ctx.conventions.add("helm-umbrella-chart");
     deps.forEach((dep: unknown, i) => {
-      if (!isRecord(dep)) return;
+      if (!isRecord(dep) || disabledByCondition(dep, layers)) return;
       const name = asString(dep.name) ?? `dependency-${i}`;
       const version = asString(dep.version) ?? null;
       versions.push({
@@ -93,15 +100,23 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
     });
   }
   const appName = basename(chartDir) || ctx.rootAppName;
-  const layers: ValuesLayer[] = [];
-  for (const file of valuesFiles) {
-    const loaded = ctx.load(file);
-    if (loaded.problem) errors.push(loaded.problem);
-    const doc = loaded.docs[0];
-    if (doc) layers.push({ file, doc: doc.index, values: doc.value });
-  }
   versions.push(...withAppVersionDefault(ctx, chartDir, layeredValuesImages(layers, appName, (file, path) => valuesField(file, path, deploymentDir))));
   return { versions: dedupeVersions(versions), errors };
+}
+
+/**
+ * A dependency whose `condition:` the values turn off (`redis.enabled: false`) is not deployed; Helm takes the
+ * first of its comma-separated paths that the values set.
+ */
+function disabledByCondition(dep: Record<string, unknown>, layers: readonly ValuesLayer[]): boolean {
+  const condition = asString(dep.condition);
+  if (!condition) return false;
+  for (const path of condition.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const keys = path.split(".");
+    const set = [...layers].reverse().map((l) => getAtPath(l.values, keys)).find((v) => typeof v === "boolean");
+    if (set !== undefined) return set === false;
+  }
+  return false;
 }
 
 /** Images of a Helm values document (`image.tag` at any depth, see values-images.ts). */

@@ -153,4 +153,12 @@ describe("reading and promoting values images", () => {
     // A repository string that pins its own tag is that image; the `version` beside it is not read as its tag.
     expect(imagesInValues(values).filter((i) => i.path[0] === "job")).toEqual([{ path: ["job", "image"], name: "org/job", tag: "2.0" }]);
   });
+
+  it("reads an image map under a key named for it (imageOverride, sidecarImage), not imagePullPolicy", () => {
+    const values = { components: { cart: { imageOverride: { repository: "ghcr.io/otel/cart", tag: "1.12.0" }, imagePullPolicy: "Always" } }, sidecarImage: { repository: "envoy", tag: "v1.31" } };
+    expect(imagesInValues(values)).toEqual([
+      { path: ["sidecarImage", "tag"], name: "envoy", tag: "v1.31" },
+      { path: ["components", "cart", "imageOverride", "tag"], name: "ghcr.io/otel/cart", tag: "1.12.0" },
+    ]);
+  });
 });

@@ -15,6 +15,8 @@ export interface ValuesImage {
 
 const MAX_DEPTH = 10;
 const TAG_BESIDE_IMAGE = ["tag", "imageTag", "version"] as const;
+/** Keys other than `image` that hold an image: `imageOverride`, `sidecarImage` (not `imagePullPolicy`, `imageTag`). */
+const IMAGE_KEY = /^(image[A-Z]\w*|[a-z]\w*Image)$/;
 const IMAGE_NAME = /^[a-z0-9][a-z0-9._\-/:]*$/i;
 
 /**
@@ -35,6 +37,13 @@ export function imagesInValues(values: unknown): ValuesImage[] {
     if (isRecord(image) && "tag" in image) {
       const parent = path.at(-1);
       out.push(imageMap(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined));
+    }
+    // The same map under a key named for it (`imageOverride`, `sidecarImage`, `initImage`).
+    for (const [key, inner] of Object.entries(node)) {
+      if (key !== "image" && IMAGE_KEY.test(key) && isRecord(inner) && ("tag" in inner || "digest" in inner)) {
+        const parent = path.at(-1);
+        out.push(imageMap(inner, [...path, key], undefined, typeof parent === "string" ? parent : undefined));
+      }
     }
     // One `image` (or `images`) map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
     for (const key of ["image", "images"] as const) {
