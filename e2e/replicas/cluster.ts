@@ -116,8 +116,10 @@ export class Cluster {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${replica.output.join("\n")}`);
       const ready = await fetch(`${replica.url}/api/health/ready`).then((r) => r.ok, () => false);
-      if (ready) return replica;
-      if (Date.now() > deadline) throw new Error(`${name} was not ready within 90 s:\n${replica.output.join("\n")}`);
+      // A worker must also have its job worker running: one whose start failed once served on without
+      // taking any job, and the other worker's job waited for it after the kill.
+      if (ready && (!worker || replica.output.some((line) => line.includes('"msg":"sync worker started"')))) return replica;
+      if (Date.now() > deadline) throw new Error(`${name} was not ready${worker ? " with its job worker started" : ""} within 90 s:\n${replica.output.join("\n")}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
