@@ -78,6 +78,7 @@ describe("one chart folder deployed by several Applications into one environment
       "web × production: ghcr.io/acme/web=6.9.0@envs/production/web.yaml:image.tag",
     ]);
     expect(out.some((c) => c.startsWith("svc "))).toBe(false);
+    expect(readRepository(withEnvFile).notes?.join("\n") ?? "").toMatch(/charts\/svc\/values-production\.yaml: several Argo CD Applications deploy charts\/svc in production/);
   });
 
   it("keeps one cell for Applications of one app (same name minus env) deploying the folder", () => {
