@@ -35,6 +35,8 @@ async function changeId(page: Page, link: ReturnType<Page["getByRole"]>): Promis
 for (const f of FORGES) {
   test(`${f.forge}: "Merge when ready" on the change page; the forge merges once CI passes, and the page and the matrix follow`, async ({ page }) => {
     test.setTimeout(150_000);
+    // Counted from here: sign-in.spec.ts's browser visits the forge's own pages (and asks them for a favicon).
+    const violationsBefore = (await control<Violations>("/violations"))[f.forge].length;
     await signInAs(page, DEMO.developer);
     const production = matrixRow(page, f.repository, "checkout").getByTestId("cell-checkout-production");
     await expect(production).toContainText("2.4.0");
@@ -113,6 +115,6 @@ for (const f of FORGES) {
     await expect(production.getByRole("link", { name: /open$/ })).toHaveCount(0);
 
     // Every request and response was valid against GitHub's OpenAPI description / GitLab's documented shapes.
-    expect((await control<Violations>("/violations"))[f.forge]).toEqual([]);
+    expect((await control<Violations>("/violations"))[f.forge].slice(violationsBefore)).toEqual([]);
   });
 }
