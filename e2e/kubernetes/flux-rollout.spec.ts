@@ -84,6 +84,8 @@ test("a promotion is followed through Flux's conditions until healthy; a stalled
   // The next reconciliation fails: Flux stalls, and the cell says stalled and degraded.
   await flux({ readiness: "Stalled", revision: merged });
   await expect(cell.locator("[data-live-sync]")).toHaveText(/stalled\s*degraded/);
+  // The change's own timeline says so too: Flux gave up on its revision, waiting will not make it healthy.
+  await expect(timeline).toHaveAttribute("data-phase", "degraded");
   await Promise.all([matrix.close(), changes.close()]);
 });
 

@@ -59,6 +59,15 @@ describe("deriveRollout", () => {
     expect(degraded).toMatchObject({ phase: "degraded", health: "Degraded" });
   });
 
+  it("is degraded, not deploying, when Flux has stalled, whichever revision it last applied", () => {
+    const stalled = deriveRollout(input({ rows: [row({ sync: "Stalled", health: "Unknown", revision: MERGE })] }));
+    expect(stalled).toMatchObject({ phase: "degraded", health: "Stalled", revision: MERGE.slice(0, 12) });
+    expect(stalled.steps[2]?.done).toBe(false);
+    // Flux reports the revision it last applied (or none), not the one it failed on.
+    expect(deriveRollout(input({ rows: [row({ sync: "Stalled", health: "Degraded", revision: OLDER })] }))).toMatchObject({ phase: "degraded", health: "Degraded" });
+    expect(deriveRollout(input({ rows: [row({ sync: "Stalled", health: "Degraded", revision: null })] })).phase).toBe("degraded");
+  });
+
   it("takes the apply time when the health stayed green through the sync", () => {
     const r = deriveRollout(input({ rows: [row({ healthSince: new Date("2026-12-01T00:00:00Z") })] }));
     expect(r.steps[3]).toEqual({ step: "healthy", at: "2026-12-02T11:50:00.000Z", done: true });

@@ -114,6 +114,11 @@ export function deriveRollout(input: RolloutInput): Rollout {
   const stale = staleSinceOf(rows, input.sources, input.now, input.maxSilenceMs);
   // A source nobody hears from may have moved on: what it said last is not claimed as progress.
   if (stale) return { ...base, phase: "deploying", live: { kind: "stale", since: stale.toISOString() } };
+  // Flux gave up (Stalled: a build or apply that retrying cannot fix). It keeps reporting the revision it last
+  // applied, not the one it failed on, and it will not become healthy by waiting: the timeline says degraded
+  // rather than deploying, until someone fixes the cause.
+  const stalled = rows.find((r) => r.sync === "Stalled");
+  if (stalled) return { ...base, phase: "degraded", revision: stalled.revision?.slice(0, 12) ?? null, health: stalled.health !== "Healthy" && stalled.health !== "Unknown" ? stalled.health : "Stalled" };
   const applying = rows.filter((r) => appliesChange(r, change, input.descends));
   if (applying.length < rows.length) {
     const behind = rows.find((r) => !applying.includes(r));
