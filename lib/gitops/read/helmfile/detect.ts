@@ -23,14 +23,16 @@ export function detectHelmfiles(r: DirReaders): Candidate[] {
   const entries = all.filter((p) => !included.has(p) && !ctx.inChartTemplates(p));
   const loader = new HelmfileLoader(ctx);
   const out: Candidate[] = [];
+  const problems = new Set<string>();
   for (const file of entries) {
     const declared = loader.environments(file);
     const envs = declared.names.length > 0 ? declared.names : [SINGLE_ENV_NAME];
     // Only the default environment: where releases go to a namespace named for a stage (`jx-staging`), that is their environment.
     const byNamespace = envs.length === 1 && envs[0] === SINGLE_ENV_NAME;
     for (const env of envs) {
-      const state = loader.load(file, env);
-      for (const p of state.problems) ctx.errors.push({ file, message: p });
+      const state = env === SINGLE_ENV_NAME ? declared.asDefault : loader.load(file, env);
+      // One problem found in every environment is one problem.
+      for (const p of state.problems) problems.add(`${file}\u0000${p}`);
       const cells = new Map<string, Candidate>();
       for (const release of state.releases) {
         const c = releaseCandidate(ctx, loader, release, env);
@@ -42,14 +44,10 @@ export function detectHelmfiles(r: DirReaders): Candidate[] {
     }
     ctx.conventions.add("helmfile");
   }
-  // One problem found in every environment is one problem.
-  const seen = new Set<string>();
-  ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => {
-    const key = `${e.file}\u0000${e.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }));
+  for (const key of problems) {
+    const [file = "", message = ""] = key.split("\u0000");
+    ctx.errors.push({ file, message });
+  }
   return out;
 }
 

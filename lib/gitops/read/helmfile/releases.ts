@@ -46,8 +46,7 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
   const valueEntries = Array.isArray(r.values) ? r.values : [];
   valueEntries.forEach((entry, j) => {
     if (isRecord(entry)) {
-      const origin = release.origin(["values", j]);
-      layers.push(inlineLayer(release, entry, ["values", j], origin));
+      layers.push(inlineLayer(release, entry, ["values", j]));
     } else if (typeof entry === "string") {
       const layer = loader.valuesFile({ files, problems: errors }, dir, entry, release.env, lenient);
       if (layer) layers.push(fileLayer(layer));
@@ -57,7 +56,7 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
     if (!isRecord(s) || typeof s.name !== "string" || s.value === undefined) return;
     const path = parseDottedPath(s.name);
     const values = path.reduceRight<unknown>((inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }), s.value);
-    layers.push({ file: release.file, doc: release.doc, values, at: [...releasePath(release, r, ["set", j, "value"])], whole: true, field: () => `releases[name=${name}].set[name=${s.name as string}].value` });
+    layers.push({ file: release.file, doc: release.doc, values, at: [...releasePath(release, ["set", j, "value"])], whole: true, field: () => `releases[name=${name}].set[name=${s.name as string}].value` });
   });
   const traced = new Map(layers.flatMap((l) => (l.trace ? [[l.file, l.trace] as const] : [])));
   const images = layeredValuesImages(layers, name, (file, path) => (file === release.file ? `releases[name=${name}].values.${formatPath(path)}` : formatPath(path))).map((v) => {
@@ -114,8 +113,8 @@ function chartVersion(release: Release, r: Record<string, unknown>, chart: strin
   const name = asString(r.name) ?? "";
   const field = `releases[name=${name}].version`;
   const base = { kind: "chart" as const, name: chart, value, floating: isFloatingChartVersion(value) };
-  if (value === null) return { ...base, file: release.file, doc: release.doc, path: releasePath(release, r, ["version"]), field: `${field} (not set: the newest chart version is installed)` };
-  if (unresolvedReason(value) !== undefined) return { ...base, file: release.file, doc: release.doc, path: releasePath(release, r, ["version"]), field };
+  if (value === null) return { ...base, file: release.file, doc: release.doc, path: releasePath(release, ["version"]), field: `${field} (not set: the newest chart version is installed)` };
+  if (unresolvedReason(value) !== undefined) return { ...base, file: release.file, doc: release.doc, path: releasePath(release, ["version"]), field };
   const at = locateScalar(release, ["version"], value, errors);
   return { ...base, ...at, field: at.field ?? field };
 }
@@ -159,16 +158,15 @@ function uniqueLeaf(layers: readonly EnvLayer[], value: string): YamlPath | unde
   return found.size === 1 ? [...found.values()][0] : undefined;
 }
 
-function releasePath(release: Release, r: Record<string, unknown>, field: YamlPath): YamlPath {
+function releasePath(release: Release, field: YamlPath): YamlPath {
   const o = release.origin(["name"]);
   const at = o.from === "literal" && o.path ? o.path.slice(0, 2) : ["releases", "?"];
   return [...at, ...field];
 }
 
-function inlineLayer(release: Release, values: Record<string, unknown>, field: YamlPath, origin: Origin): ValuesLayer {
-  void origin;
+function inlineLayer(release: Release, values: Record<string, unknown>, field: YamlPath): ValuesLayer {
   const name = asString(release.value.name) ?? "";
-  return { file: release.file, doc: release.doc, values, at: releasePath(release, release.value, field), field: (p) => `releases[name=${name}].${formatPath(field)}.${formatPath(p)}` };
+  return { file: release.file, doc: release.doc, values, at: releasePath(release, field), field: (p) => `releases[name=${name}].${formatPath(field)}.${formatPath(p)}` };
 }
 
 function fileLayer(l: EnvLayer): ValuesLayer & { trace?: EnvLayer["trace"] } {

@@ -89,10 +89,10 @@ export class HelmfileLoader {
    * The environments a helmfile declares whatever environment it is rendered for: a key written as
    * `{{ .Environment.Name }}:` names the one being rendered, not one more.
    */
-  environments(file: string): { names: string[]; problems: string[] } {
+  environments(file: string): { names: string[]; asDefault: HelmfileState } {
     const asDefault = this.load(file, DEFAULT_ENV);
     const asOther = this.load(file, PROBE_ENV);
-    return { names: [...asDefault.environments].filter((n) => asOther.environments.has(n)), problems: asDefault.problems };
+    return { names: [...asDefault.environments].filter((n) => asOther.environments.has(n)), asDefault };
   }
 
   /** Paths in a `bases:` file are relative to the helmfile that loads it (`dir`), as helmfile resolves them. */
