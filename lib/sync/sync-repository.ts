@@ -13,6 +13,8 @@ import { log } from "@/lib/observability/log";
 
 /** Advisory-lock namespace for repository syncs ("FRRY"); the second key is the repository id. */
 export const SYNC_LOCK_NAMESPACE = 0x46525259 & 0x7fffffff;
+/** The longest one sync's transaction, and so its hold on the lock, may last. */
+export const SYNC_TIMEOUT_MS = 300_000;
 
 // What this process last wrote per repository (see storeModel): lets the next sync of a one-file
 // commit compare cells in memory instead of reading every row back.
@@ -151,7 +153,7 @@ async function syncRepositoryUntraced(prisma: PrismaClient, repositoryId: number
         });
         return { status: "synced" as const, headSha, changedFiles: changed.length, stored, tree: tree.files, model, files: after };
       },
-      { timeout: 300_000, maxWait: 15_000 },
+      { timeout: SYNC_TIMEOUT_MS, maxWait: 15_000 },
     );
     if (profile) log("info", "sync profile", { repository: repo.name, status: result.status, phases_ms: Object.fromEntries(profile) });
     if (result.status === "synced") {

@@ -13,6 +13,7 @@ import { startLiveFollowers, stopLiveFollowers } from "@/lib/live/worker";
 import { refreshRepositoryHistory } from "./history-job";
 import { onRepositorySynced, syncAllRepositories, syncRepositoryNow } from "./sync-now";
 import { jobTimeoutSeconds, maintenanceIntervalSeconds } from "./job-expiry";
+import { nextLockedFollowUp, type RepositorySyncJob } from "./locked-follow-up";
 import { syncCron } from "./sync-schedule";
 import { errorMessage, log } from "@/lib/observability/log";
 import { withLogContext } from "@/lib/observability/log-context";
@@ -132,8 +133,15 @@ async function startWorkers(connectionString: string): Promise<void> {
     // Also repositories another process synced (a web replica's Refresh) or whose last run ran out of budget.
     for (const r of results) if (r.status === "synced" || r.status === "unchanged") await enqueueCellHistory(r.repository);
   });
-  await work<{ repository: string }>(instance, SYNC_ONE, async ([job]) => {
-    if (job) await syncRepositoryNow(getPrisma(), job.data.repository);
+  await work<RepositorySyncJob>(instance, SYNC_ONE, async ([job]) => {
+    if (!job) return;
+    const result = await syncRepositoryNow(getPrisma(), job.data.repository);
+    if (result.status !== "locked") return;
+    // The sync holding the lock may have read the branch before the push this job is for: ask again.
+    const next = nextLockedFollowUp(job.data);
+    if (!next) return log("info", "repository sync still locked; the sync holding the lock started after this request", { repository: job.data.repository });
+    // Stately queue, singleton key: a request already waiting stands for this one too (sendAfter answers null).
+    await instance.sendAfter(SYNC_ONE, next.data, { singletonKey: job.data.repository }, next.afterSeconds);
   });
   await work<{ repository: string; number: number }>(instance, REFRESH_CHANGE, async ([job]) => {
     if (!job) return;
@@ -191,9 +199,13 @@ export async function pruneExpiredRows(prisma: PrismaClient, now: Date = new Dat
   return { deliveries, sessions };
 }
 
-/** Queues a sync of one repository (webhooks, merges); repeated requests collapse into one job. */
+/**
+ * Queues a sync of one repository (webhooks, merges); repeated requests collapse into one job. One that
+ * finds another sync holding the repository's lock runs again after it (see locked-follow-up.ts).
+ */
 export async function enqueueRepositorySync(repository: string): Promise<void> {
-  await (await queue()).send(SYNC_ONE, { repository }, { singletonKey: repository });
+  const job: RepositorySyncJob = { repository };
+  await (await queue()).send(SYNC_ONE, job, { singletonKey: repository });
 }
 
 /** Queues a read of one repository's cells' history; repeated requests collapse into one job. */
