@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -32,6 +32,18 @@ const find = (objects: K8sObject[], kind: string, name: string) => {
   return found;
 };
 
+/**
+ * Checks an object against the Kubernetes API's OpenAPI schema of its kind (kubernetes-models, with ajv), as
+ * kubeconform does without a cluster: types, required fields, enums. Kinds outside the core API are not there.
+ */
+async function validateSchema(o: K8sObject): Promise<void> {
+  const models = (await import(`kubernetes-models/${o.apiVersion}/${o.kind}`)) as Record<string, new (data: object) => { validate(): void }>;
+  new models[o.kind]!(o).validate();
+}
+/** The custom resources the manifests hold (Prometheus Operator's), which the core API's schemas do not cover. */
+const CUSTOM_KINDS = new Set(["monitoring.coreos.com/v1/ServiceMonitor"]);
+const builtIn = (objects: K8sObject[]) => objects.filter((o) => !CUSTOM_KINDS.has(`${o.apiVersion}/${o.kind}`));
+
 type PodSpec = {
   securityContext: Record<string, unknown>;
   containers: { image: string; env?: { name: string; value?: string }[]; envFrom?: { secretRef?: { name: string } }[]; readinessProbe?: { httpGet: { path: string } }; livenessProbe?: { httpGet: { path: string } }; resources?: { requests?: object; limits?: object }; securityContext: Record<string, unknown> }[];
@@ -61,6 +73,15 @@ describe("deploy/kustomize", () => {
       ].sort(),
     );
     for (const o of objects.filter((x) => x.kind !== "Namespace")) expect(o.metadata.namespace).toBe("ferry");
+  });
+
+  it("holds only objects valid against the Kubernetes API's schema of their kind", async () => {
+    expect(builtIn(objects)).toHaveLength(objects.length - 1);
+    for (const o of builtIn(objects)) await expect(validateSchema(o), `${o.kind}/${o.metadata.name}`).resolves.toBeUndefined();
+    // The check does reject what the API server would: a port that is neither a number nor a name.
+    const policy = structuredClone(find(objects, "NetworkPolicy", "ferry"));
+    (policy.spec as { egress: { ports: { port: unknown }[] }[] }).egress[0]!.ports[0]!.port = true;
+    await expect(validateSchema(policy)).rejects.toThrow(/port must be/);
   });
 
   it("runs web replicas (probed on ready and live) without the worker, and one worker with it", () => {
@@ -95,6 +116,37 @@ describe("deploy/kustomize", () => {
     expect((job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]!.command).toEqual(["node", "dist/prepare-database.mjs"]);
     expect(find(objects, "NetworkPolicy", "ferry").spec).toMatchObject({ policyTypes: ["Ingress", "Egress"] });
     expect(find(objects, "ServiceMonitor", "ferry").spec).toMatchObject({ endpoints: [{ port: "http", path: "/metrics" }] });
+  });
+});
+
+describe("deploy/kustomize/ferry/components/otlp-egress", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "ferry-otlp-overlay-"));
+    // kustomize takes relative paths only: a copy of deploy/ with one more overlay beside the example.
+    await cp(path.join(root, "deploy"), path.join(dir, "deploy"), { recursive: true });
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const egressPorts = (objects: K8sObject[]) =>
+    (find(objects, "NetworkPolicy", "ferry").spec as { egress: { ports: { protocol: string; port: number }[]; to?: unknown }[] }).egress;
+
+  it("opens the OpenTelemetry collector's OTLP/HTTP port in the NetworkPolicy, on top of the rules it had, and only where an overlay lists it", async () => {
+    // An installation that sends traces: the example overlay plus the component, as the component's header says.
+    const traced = path.join(dir, "deploy/kustomize/ferry/overlays/traced");
+    await mkdir(traced);
+    await writeFile(
+      path.join(traced, "kustomization.yaml"),
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../example\ncomponents:\n  - ../../components/otlp-egress\n",
+    );
+    const without = egressPorts(await kustomize(path.join(root, overlay)));
+    expect(without.flatMap((rule) => rule.ports.map((p) => p.port))).not.toContain(4318);
+    const tracedObjects = await kustomize(traced);
+    const withCollector = egressPorts(tracedObjects);
+    expect(withCollector).toEqual([...without, { ports: [{ protocol: "TCP", port: 4318 }] }]);
+    await validateSchema(find(tracedObjects, "NetworkPolicy", "ferry"));
   });
 });
 

@@ -5,7 +5,8 @@ import { parse, parseAllDocuments } from "yaml";
 
 // deploy/helm/ferry without a helm binary (none can be installed here): the chart's metadata and values
 // parse, every value a template reads exists, every include is defined, every block is closed, and the
-// templates say what the kustomize manifests say (probes, worker switch, hook, security context).
+// templates say what the kustomize manifests say (probes, worker switch, hook, security context, the
+// collector's egress).
 // Rendering is not tested here; deploy-manifests.int.test.ts builds the kustomize twin with kubectl.
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -73,6 +74,22 @@ describe("deploy/helm/ferry", () => {
     expect(templates["_helpers.tpl"]).toMatch(/envFrom:\s+- secretRef:\s+name: \{\{ \$root\.Values\.existingSecret \}\}/);
     expect(valueAt("podSecurityContext")).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
     expect(valueAt("securityContext")).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+  });
+
+  it("opens egress to an OpenTelemetry collector only when networkPolicy.otlpCollector.port is set, as the kustomize component does", () => {
+    // Closed by default: the policy lets out DNS, PostgreSQL, HTTPS and SSH, nothing more.
+    expect(valueAt("networkPolicy")).toEqual({ enabled: true, otlpCollector: { port: 0, to: [] }, extraEgress: [] });
+    const policy = templates["networkpolicy.yaml"]!;
+    const egress = policy.slice(policy.indexOf("  egress:"));
+    // After the fixed rules, one more egress rule (list item at the rules' indent) on the port, as an integer,
+    // towards the given peers under the rule's `to:`; then extraEgress as written, as further rules.
+    expect(egress).toMatch(
+      /port: 22\n {4}\{\{- with \.Values\.networkPolicy\.otlpCollector \}\}\n {4}\{\{- if \.port \}\}\n {4}- ports:\n {8}- protocol: TCP\n {10}port: \{\{ \.port \| int \}\}\n {6}\{\{- with \.to \}\}\n {6}to:\n {8}\{\{- toYaml \. \| nindent 8 \}\}\n {6}\{\{- end \}\}\n {4}\{\{- end \}\}\n {4}\{\{- end \}\}\n {4}\{\{- with \.Values\.networkPolicy\.extraEgress \}\}\n {4}\{\{- toYaml \. \| nindent 4 \}\}\n {4}\{\{- end \}\}\n\{\{- end \}\}\n$/,
+    );
+    // The port the kustomize component opens is the one values.yaml names for OTLP/HTTP.
+    const component = parse(readFileSync(path.join(root, "deploy", "kustomize", "ferry", "components", "otlp-egress", "kustomization.yaml"), "utf8")) as { patches: { patch: string }[] };
+    expect(parse(component.patches[0]!.patch)).toEqual([{ op: "add", path: "/spec/egress/-", value: { ports: [{ protocol: "TCP", port: 4318 }] } }]);
+    expect(read("values.yaml")).toContain("(4318 is OTLP/HTTP's), set networkPolicy.otlpCollector.port");
   });
 
   it("asks for the same resources as the kustomize manifests", () => {
