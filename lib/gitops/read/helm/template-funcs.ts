@@ -3,7 +3,7 @@ import jsYaml from "js-yaml";
 import semver from "semver";
 import { isRecord } from "../../yaml";
 import { TemplateError } from "./template-parse";
-import { plain, Sourced } from "./template-values";
+import { deepPlain, plain, Sourced } from "./template-values";
 
 // The Go template builtins and the Sprig/Helm functions app-of-apps charts use. Functions whose result
 // depends on the cluster or the clock (`lookup`, `now`, `randAlphaNum`) are not here: a template that
@@ -52,7 +52,7 @@ function list(v: unknown): unknown[] {
 }
 
 export function toYaml(v: unknown): string {
-  const x = plain(v);
+  const x = deepPlain(v);
   if (x === undefined || x === null) return "null";
   return jsYaml.dump(x, { sortKeys: true, lineWidth: -1, noRefs: true }).replace(/\n$/, "");
 }
@@ -200,20 +200,63 @@ export const FUNCS: Record<string, Func> = {
   },
   merge: ([dst, ...srcs]) => mergeDicts(dst, srcs, false),
   mergeOverwrite: ([dst, ...srcs]) => mergeDicts(dst, srcs, true),
-  deepCopy: ([v]) => structuredClone(plain(v)),
+  deepCopy: ([v]) => structuredClone(deepPlain(v)),
+  // Sprig's `set` and `unset` change the dict in place and return it: charts use them to build lists
+  // (`$_ := set $d "k" v`) and to cache a result on the root context (`$ = set $ "k" v`).
+  set: ([d, k, v]) => {
+    const x = dictArg(d, "set");
+    if (str(k) !== "__proto__") x[str(k)] = v;
+    return x;
+  },
+  unset: ([d, k]) => {
+    const x = dictArg(d, "unset");
+    delete x[str(k)];
+    return x;
+  },
+  dig: (args) => {
+    // `dig "a" "b" default dict`: the keys, then the default, then the dict walked.
+    if (args.length < 3) throw new TemplateError("dig needs keys, a default and a dict");
+    const keys = args.slice(0, -2).map(str);
+    let cur: unknown = plain(args.at(-1));
+    for (const k of keys) {
+      if (!isRecord(cur) || !Object.hasOwn(cur, k)) return args.at(-2);
+      cur = plain(cur[k]);
+    }
+    return cur;
+  },
   kindIs: ([k, v]) => kindOf(v) === str(k),
   kindOf: ([v]) => kindOf(v),
   typeOf: ([v]) => kindOf(v),
   toYaml: ([v]) => toYaml(v),
-  toJson: ([v]) => JSON.stringify(plain(v) ?? null),
-  toPrettyJson: ([v]) => JSON.stringify(plain(v) ?? null, null, 2),
+  toJson: ([v]) => JSON.stringify(deepPlain(v) ?? null),
+  toPrettyJson: ([v]) => JSON.stringify(deepPlain(v) ?? null, null, 2),
   fromYaml: ([s]) => {
     const v = jsYaml.load(str(s));
     return isRecord(v) ? v : {};
   },
   fromJson: ([s]) => JSON.parse(str(s)) as unknown,
+  // Helm returns a one-element list holding the parse error rather than failing the render.
+  fromJsonArray: ([s]) => parsedArray(() => JSON.parse(str(s)) as unknown),
+  fromYamlArray: ([s]) => parsedArray(() => jsYaml.load(str(s))),
   lookup: () => ({}),
 };
+
+function dictArg(d: unknown, fn: string): Record<string, unknown> {
+  const x = plain(d);
+  if (!isRecord(x)) throw new TemplateError(`${fn} of something that is not a dict`);
+  return x;
+}
+
+function parsedArray(parse: () => unknown): unknown[] {
+  try {
+    const v = parse();
+    if (Array.isArray(v)) return v;
+    // Go unmarshals null (or an empty YAML document) into an empty slice, anything else is an error.
+    return v === undefined || v === null ? [] : [`cannot unmarshal ${kindOf(v)} into an array`];
+  } catch (e) {
+    return [e instanceof Error ? e.message : String(e)];
+  }
+}
 
 function kindOf(v: unknown): string {
   const x = plain(v);

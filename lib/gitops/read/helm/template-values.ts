@@ -19,6 +19,17 @@ export function plain(v: unknown): unknown {
   return v instanceof Sourced ? v.value : v;
 }
 
+/**
+ * A value with every `Sourced` scalar inside it unwrapped: dicts and lists a template built (`dict`,
+ * `set`, `append`) hold the scalars it read, and serialising them (`toJson`) must print those scalars.
+ */
+export function deepPlain(v: unknown): unknown {
+  const x = plain(v);
+  if (Array.isArray(x)) return x.map(deepPlain);
+  if (isRecord(x)) return Object.fromEntries(Object.entries(x).map(([k, w]) => [k, deepPlain(w)]));
+  return x;
+}
+
 /** Where each map and list of the values sits: lookups through them yield `Sourced` scalars. */
 export class ValuesOrigins {
   private readonly paths = new WeakMap<object, ValuesPath>();

@@ -49,3 +49,26 @@ describe("Go templates as Helm renders them", () => {
     expect(mergeValues([{ a: { x: 1, y: 2 }, l: [1, 2], d: 1 }, { a: { y: 3 }, l: [9], d: null }])).toEqual({ a: { x: 1, y: 3 }, l: [9] });
   });
 });
+
+describe("Sprig dict functions and array parsing", () => {
+  it("set and unset change the dict in place and return it; dig walks with a default", () => {
+    const out = render('{{ $d := dict "a" 1 }}{{ $_ := set $d "b" .Values.tag }}{{ $d = unset $d "a" }}{{ toJson $d }}|{{ dig "x" "y" "none" .Values.nested }}|{{ dig "x" "z" "none" .Values.nested }}', { tag: "1.2.0", nested: { x: { y: "deep" } } });
+    expect(out.text).toBe('{"b":"1.2.0"}|deep|none');
+    expect(() => render('{{ set "s" "k" 1 }}', {})).toThrow(/not a dict/);
+  });
+
+  it("caches a value on the root context with `$ = set $ …`, as charts that include a helper twice do", () => {
+    const helpers = '{{- define "apps" -}}{{- if not $.apps -}}{{- $l := list -}}{{- range $.Values.apps -}}{{- $a := deepCopy . -}}{{- $a = set $a "version" (index $.Values .name).version -}}{{- $l = append $l $a -}}{{- end -}}{{- $ = set $ "apps" $l -}}{{- end -}}{{- $.apps | toJson -}}{{- end -}}';
+    const values = mergeValues([{ apps: [{ name: "shop" }, { name: "cart" }], shop: { version: "1.0.0" }, cart: { version: "main" } }]);
+    const out = render('{{ range include "apps" $ | fromJsonArray }}{{ .name }}={{ .version }};{{ end }}{{ len (include "apps" $ | fromJsonArray) }}', values, helpers);
+    expect(out.text).toBe("shop=1.0.0;cart=main;2");
+  });
+
+  it("fromJsonArray and fromYamlArray parse lists, and hold the parse error in a one-element list as Helm does", () => {
+    expect(render('{{ range fromJsonArray "[1, \\"a\\"]" }}<{{ . }}>{{ end }}', {}).text).toBe("<1><a>");
+    expect(render('{{ range fromYamlArray "- x\\n- y" }}<{{ . }}>{{ end }}', {}).text).toBe("<x><y>");
+    expect(render('{{ len (fromYamlArray "") }}', {}).text).toBe("0");
+    expect(render('{{ len (fromJsonArray "{") }}', {}).text).toBe("1");
+    expect(render('{{ index (fromJsonArray "{\\"a\\": 1}") 0 }}', {}).text).toBe("cannot unmarshal map into an array");
+  });
+});
