@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { builtInObjects, validateSchema, type KubernetesObject } from "./testing/kubernetes-schema";
 
 // deploy/kustomize built by the real kubectl (kustomize v5), and Ferry's own reader (the ferry CLI, in
 // a git repository that holds nothing but Ferry's deploy/ folder) reading the very same manifests: a
@@ -14,44 +15,26 @@ const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
 const overlay = "deploy/kustomize/ferry/overlays/example";
 
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-}
 
-async function kustomize(dir: string): Promise<K8sObject[]> {
+async function kustomize(dir: string): Promise<KubernetesObject[]> {
   const { stdout } = await run("kubectl", ["kustomize", dir], { maxBuffer: 16 * 1024 * 1024 });
-  return parseAllDocuments(stdout).map((d) => d.toJS() as K8sObject);
+  return parseAllDocuments(stdout).map((d) => d.toJS() as KubernetesObject);
 }
 
-const find = (objects: K8sObject[], kind: string, name: string) => {
+const find = (objects: KubernetesObject[], kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
   return found;
 };
 
-/**
- * Checks an object against the Kubernetes API's OpenAPI schema of its kind (kubernetes-models, with ajv), as
- * kubeconform does without a cluster: types, required fields, enums. Kinds outside the core API are not there.
- */
-async function validateSchema(o: K8sObject): Promise<void> {
-  const models = (await import(`kubernetes-models/${o.apiVersion}/${o.kind}`)) as Record<string, new (data: object) => { validate(): void }>;
-  new models[o.kind]!(o).validate();
-}
-/** The custom resources the manifests hold (Prometheus Operator's), which the core API's schemas do not cover. */
-const CUSTOM_KINDS = new Set(["monitoring.coreos.com/v1/ServiceMonitor"]);
-const builtIn = (objects: K8sObject[]) => objects.filter((o) => !CUSTOM_KINDS.has(`${o.apiVersion}/${o.kind}`));
-
 type PodSpec = {
   securityContext: Record<string, unknown>;
   containers: { image: string; env?: { name: string; value?: string }[]; envFrom?: { secretRef?: { name: string } }[]; readinessProbe?: { httpGet: { path: string } }; livenessProbe?: { httpGet: { path: string } }; resources?: { requests?: object; limits?: object }; securityContext: Record<string, unknown> }[];
 };
-const podOf = (o: K8sObject) => (o.spec as { template: { spec: PodSpec } }).template.spec;
+const podOf = (o: KubernetesObject) => (o.spec as { template: { spec: PodSpec } }).template.spec;
 
 describe("deploy/kustomize", () => {
-  let objects: K8sObject[];
+  let objects: KubernetesObject[];
   beforeAll(async () => {
     objects = await kustomize(path.join(root, overlay));
   });
@@ -76,8 +59,8 @@ describe("deploy/kustomize", () => {
   });
 
   it("holds only objects valid against the Kubernetes API's schema of their kind", async () => {
-    expect(builtIn(objects)).toHaveLength(objects.length - 1);
-    for (const o of builtIn(objects)) await expect(validateSchema(o), `${o.kind}/${o.metadata.name}`).resolves.toBeUndefined();
+    expect(builtInObjects(objects)).toHaveLength(objects.length - 1);
+    for (const o of builtInObjects(objects)) await expect(validateSchema(o), `${o.kind}/${o.metadata.name}`).resolves.toBeUndefined();
     // The check does reject what the API server would: a port that is neither a number nor a name.
     const policy = structuredClone(find(objects, "NetworkPolicy", "ferry"));
     (policy.spec as { egress: { ports: { port: unknown }[] }[] }).egress[0]!.ports[0]!.port = true;
@@ -130,7 +113,7 @@ describe("deploy/kustomize/ferry/components/otlp-egress", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const egressPorts = (objects: K8sObject[]) =>
+  const egressPorts = (objects: KubernetesObject[]) =>
     (find(objects, "NetworkPolicy", "ferry").spec as { egress: { ports: { protocol: string; port: number }[]; to?: unknown }[] }).egress;
 
   it("opens the OpenTelemetry collector's OTLP/HTTP port in the NetworkPolicy, on top of the rules it had, and only where an overlay lists it", async () => {

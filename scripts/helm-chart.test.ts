@@ -2,12 +2,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
+import { ChartRenderer } from "@/lib/gitops/read/helm/template-exec";
+import { mergeValues } from "@/lib/gitops/read/helm/template-values";
+import { builtInObjects, validateSchema, type KubernetesObject } from "./testing/kubernetes-schema";
 
 // deploy/helm/ferry without a helm binary (none can be installed here): the chart's metadata and values
-// parse, every value a template reads exists, every include is defined, every block is closed, and the
-// templates say what the kustomize manifests say (probes, worker switch, hook, security context, the
-// collector's egress).
-// Rendering is not tested here; deploy-manifests.int.test.ts builds the kustomize twin with kubectl.
+// parse, every value a template reads exists, every include is defined, every block is closed, the
+// templates say what the kustomize manifests say (probes, worker switch, hook, security context), and the
+// chart rendered by Ferry's own Helm engine gives objects valid against the Kubernetes API's schemas.
+// deploy-manifests.int.test.ts builds the kustomize twin with kubectl.
 
 const root = path.resolve(import.meta.dirname, "..");
 const chartDir = path.join(root, "deploy", "helm", "ferry");
@@ -15,6 +18,28 @@ const read = (file: string) => readFileSync(path.join(chartDir, file), "utf8");
 const templates = Object.fromEntries(readdirSync(path.join(chartDir, "templates")).map((f) => [f, read(path.join("templates", f))]));
 const values = parse(read("values.yaml")) as Record<string, unknown>;
 const chart = parse(read("Chart.yaml")) as Record<string, unknown>;
+
+/**
+ * The chart rendered by Ferry's own Helm template engine (lib/gitops/read/helm, what the reader renders charts
+ * with: `helm template` semantics for the constructs it evaluates, and a loud error for any other), as release
+ * "ferry" in namespace "ferry", with `overrides` merged over values.yaml as `helm -f` merges them. No helm
+ * binary can be installed here.
+ */
+function renderChart(overrides: Record<string, unknown>): KubernetesObject[] {
+  const files = Object.entries(templates).map(([file, text]) => ({ path: `templates/${file}`, text }));
+  const context = {
+    Values: mergeValues([values, overrides]),
+    Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion },
+    Release: { Name: "ferry", Namespace: "ferry", Service: "Helm" },
+  };
+  return files
+    .filter((f) => f.path.endsWith(".yaml"))
+    .flatMap((f) => parseAllDocuments(new ChartRenderer(context, files).render(f.text).text).map((d) => d.toJS() as KubernetesObject | null))
+    .filter((o): o is KubernetesObject => o !== null);
+}
+
+const OBSERVABILITY = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } } };
+const ZIPKIN = { ports: [{ protocol: "TCP", port: 9411 }] };
 
 function valueAt(dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
@@ -76,20 +101,30 @@ describe("deploy/helm/ferry", () => {
     expect(valueAt("securityContext")).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
   });
 
-  it("opens egress to an OpenTelemetry collector only when networkPolicy.otlpCollector.port is set, as the kustomize component does", () => {
-    // Closed by default: the policy lets out DNS, PostgreSQL, HTTPS and SSH, nothing more.
-    expect(valueAt("networkPolicy")).toEqual({ enabled: true, otlpCollector: { port: 0, to: [] }, extraEgress: [] });
-    const policy = templates["networkpolicy.yaml"]!;
-    const egress = policy.slice(policy.indexOf("  egress:"));
-    // After the fixed rules, one more egress rule (list item at the rules' indent) on the port, as an integer,
-    // towards the given peers under the rule's `to:`; then extraEgress as written, as further rules.
-    expect(egress).toMatch(
-      /port: 22\n {4}\{\{- with \.Values\.networkPolicy\.otlpCollector \}\}\n {4}\{\{- if \.port \}\}\n {4}- ports:\n {8}- protocol: TCP\n {10}port: \{\{ \.port \| int \}\}\n {6}\{\{- with \.to \}\}\n {6}to:\n {8}\{\{- toYaml \. \| nindent 8 \}\}\n {6}\{\{- end \}\}\n {4}\{\{- end \}\}\n {4}\{\{- end \}\}\n {4}\{\{- with \.Values\.networkPolicy\.extraEgress \}\}\n {4}\{\{- toYaml \. \| nindent 4 \}\}\n {4}\{\{- end \}\}\n\{\{- end \}\}\n$/,
-    );
-    // The port the kustomize component opens is the one values.yaml names for OTLP/HTTP.
+  it("renders, with the default values and with every optional egress rule set, into objects valid against the Kubernetes API's schemas", async () => {
+    for (const overrides of [{}, { networkPolicy: { otlpCollector: { port: 4318, to: [OBSERVABILITY] }, extraEgress: [ZIPKIN] } }]) {
+      const objects = renderChart(overrides);
+      expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+        ["Deployment/ferry-web", "Deployment/ferry-worker", "Job/ferry-prepare-database", "NetworkPolicy/ferry", "PodDisruptionBudget/ferry-web", "Service/ferry-web", "Service/ferry-worker"],
+      );
+      for (const o of builtInObjects(objects)) await expect(validateSchema(o), `${o.kind}/${o.metadata.name}`).resolves.toBeUndefined();
+    }
+  });
+
+  it("opens egress to an OpenTelemetry collector only when networkPolicy.otlpCollector.port is set, after the fixed rules, as the kustomize component does", () => {
+    const egress = (overrides: Record<string, unknown>) => (renderChart(overrides).find((o) => o.kind === "NetworkPolicy")!.spec as { egress: object[] }).egress;
+    // Closed by default: DNS, PostgreSQL, HTTPS and SSH, nothing more.
+    const fixed = egress({});
+    expect(fixed.flatMap((rule) => (rule as { ports: { port: number }[] }).ports.map((p) => p.port))).toEqual([53, 53, 5432, 443, 22]);
+    expect(egress({ networkPolicy: { otlpCollector: { port: 4318 } } })).toEqual([...fixed, { ports: [{ protocol: "TCP", port: 4318 }] }]);
+    expect(egress({ networkPolicy: { otlpCollector: { port: 4318, to: [OBSERVABILITY] }, extraEgress: [ZIPKIN] } })).toEqual([
+      ...fixed,
+      { ports: [{ protocol: "TCP", port: 4318 }], to: [OBSERVABILITY] },
+      ZIPKIN,
+    ]);
+    // The rule the kustomize component adds is the chart's with port 4318.
     const component = parse(readFileSync(path.join(root, "deploy", "kustomize", "ferry", "components", "otlp-egress", "kustomization.yaml"), "utf8")) as { patches: { patch: string }[] };
-    expect(parse(component.patches[0]!.patch)).toEqual([{ op: "add", path: "/spec/egress/-", value: { ports: [{ protocol: "TCP", port: 4318 }] } }]);
-    expect(read("values.yaml")).toContain("(4318 is OTLP/HTTP's), set networkPolicy.otlpCollector.port");
+    expect(parse(component.patches[0]!.patch)).toEqual([{ op: "add", path: "/spec/egress/-", value: egress({ networkPolicy: { otlpCollector: { port: 4318 } } }).at(-1) }]);
   });
 
   it("asks for the same resources as the kustomize manifests", () => {
