@@ -1,4 +1,4 @@
-// `npm run bench:load [-- --duration 60 --users 100 --promotions-per-minute 10 --replicas 1,2]`: the
+// `npm run bench:load [-- --duration 60 --users 100 --promotions-per-minute 10 --replicas 1,2 --cpu-prof DIR]`: the
 // portal under load, on one replica and then on two against the same PostgreSQL (issue #13). Loopback
 // only and bounded: the org (20 repositories / 2,000 apps, generate-org.ts), an embedded PostgreSQL
 // and the servers' data live in <tmpdir>/ferry-load-bench; servers listen on --port (3300) and up.
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     "think-ms": { type: "string", default: "1000-5000" },
     port: { type: "string", default: "3300" },
     fresh: { type: "boolean" },
+    // A folder: each server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -150,7 +152,13 @@ async function run(replicaCount: number, ctx: { cookies: string[]; plan: BrowseP
         await startNextServer({
           root,
           port: basePort + i,
-          env: { DATABASE_URL: ctx.dbUrl, FERRY_SYNC_WORKER: "off", FERRY_DATA_DIR: workDir, NEXT_TELEMETRY_DISABLED: "1" },
+          env: {
+            DATABASE_URL: ctx.dbUrl,
+            FERRY_SYNC_WORKER: "off",
+            FERRY_DATA_DIR: workDir,
+            NEXT_TELEMETRY_DISABLED: "1",
+          },
+          ...(args["cpu-prof"] ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] } : {}),
           logFile: path.join(workDir, `server-${replicaCount}-${i}.log`),
           log: (line) => log(`  ${line}`),
         }),

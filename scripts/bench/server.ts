@@ -16,6 +16,8 @@ export interface StartServerOptions {
   root: string;
   port: number;
   env: Record<string, string>;
+  /** Options for node itself (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   logFile: string;
   log: (line: string) => void;
 }
@@ -43,7 +45,8 @@ export async function startNextServer(opts: StartServerOptions): Promise<ServerH
   const out = openSync(opts.logFile, "w");
   let child: ChildProcess;
   try {
-    child = spawn(nextBin(opts.root), ["start", "-p", String(opts.port)], {
+    const start = ["start", "-p", String(opts.port)];
+    child = spawn(...(opts.nodeArgs?.length ? ([process.execPath, [...opts.nodeArgs, nextBin(opts.root), ...start]] as const) : ([nextBin(opts.root), start] as const)), {
       cwd: opts.root,
       detached: true,
       stdio: ["ignore", out, out],

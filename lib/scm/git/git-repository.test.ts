@@ -63,6 +63,8 @@ describe("GitRepository (local path)", () => {
     expect((error as RefNotFoundError).message).toContain("no-such-branch");
     await expect(repo.readTree("0".repeat(40))).rejects.toBeInstanceOf(RefNotFoundError);
     await expect(repo.log({ ref: "nope" })).rejects.toBeInstanceOf(RefNotFoundError);
+    // A full object id goes to git log as it is (no rev-parse first): a missing one is still not found.
+    await expect(repo.log({ ref: "0".repeat(40) })).rejects.toBeInstanceOf(RefNotFoundError);
   });
 
   it("refuses refs and paths that start with '-'", async () => {
@@ -167,6 +169,8 @@ describe("GitRepository (local path)", () => {
     expect(checkout.map((c) => c.sha)).toEqual([shas[1], shas[0]]);
     const one = await repo.log({ ref: "main", paths: ["apps/"], limit: 1 });
     expect(one.map((c) => c.sha)).toEqual([shas[2]]);
+    const fromSha = await repo.log({ ref: shas[1]!, paths: ["apps/checkout"] });
+    expect(fromSha.map((c) => c.sha)).toEqual([shas[1], shas[0]]);
     const fromTag = await repo.log({ ref: "v1", paths: ["apps/ledger/dev/deployment.yaml"] });
     expect(fromTag.map((c) => c.sha)).toEqual([shas[0]]);
     // Pathspec magic is off: a "*" is a literal character, not a glob.

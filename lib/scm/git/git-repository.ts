@@ -179,7 +179,9 @@ export class GitRepository implements ScmRepository {
     assertSafeRef(this.name, opts.ref);
     const specs = this.pathspecs(opts.paths ?? []);
     const gitDir = await this.gitDir();
-    const sha = await this.revParse(gitDir, opts.ref);
+    // A full object id needs no rev-parse (an app page's history is read at the synced head): git log
+    // refuses a missing one.
+    const sha = isObjectId(opts.ref) ? opts.ref : await this.revParse(gitDir, opts.ref);
     const args = ["--literal-pathspecs", "log", "-z", "--no-renames", LOG_FORMAT];
     if (opts.firstParent) args.push("--first-parent");
     if (opts.limit !== undefined) {
