@@ -47,6 +47,24 @@ export function stageOf(name: string): string | undefined {
   return undefined;
 }
 
+/** Spellings of one stage that repositories use interchangeably in names (`api-prod` in `production`). */
+const STAGE_SPELLINGS: readonly (readonly string[])[] = [
+  ["development", "develop", "dev"],
+  ["testing", "test"],
+  ["integration", "int"],
+  ["staging", "stage", "stg"],
+  ["pre-prod", "preprod"],
+  ["non-prod", "nonprod", "nonproduction"],
+  ["production", "prod", "prd"],
+];
+
+/** An environment's name and, when it is a stage, that stage's other spellings: longest first. */
+export function envNameForms(env: string): string[] {
+  const lower = env.toLowerCase();
+  const spellings = STAGE_SPELLINGS.find((s) => s.includes(lower)) ?? [];
+  return [...new Set([env, ...spellings])].sort((a, b) => b.length - a.length);
+}
+
 /** Whether `word` is a stage on its own (`dev`, `prod`), not only a stage with a variant (`prod-eu`). */
 export function isStageWord(word: string, configured: readonly string[] = []): boolean {
   return configured.includes(word) || word.toLowerCase() in STAGE_RANK;

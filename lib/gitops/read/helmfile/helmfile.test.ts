@@ -159,4 +159,30 @@ describe("helmfile", () => {
     expect(model.errors).toEqual([]);
     expect(model.deployments.map((d) => `${d.env}=${d.versions[0]?.value}`)).toEqual(["dev=7.3.9", "prod=7.0.19"]);
   });
+  it("reads a release named for its environment as one app across environments", () => {
+    const t: FileTree = new Map([
+      [
+        "helmfile.yaml.gotmpl",
+        "environments:\n  staging:\n    values: [env/staging.yaml]\n  production:\n    values: [env/production.yaml]\n---\nreleases:\n  - name: {{ .Environment.Name }}-api\n    chart: acme/api\n    version: {{ .Values.api }}\n  - name: web-{{ .Values.suffix }}\n    chart: acme/web\n    version: 2.0.0\n  - name: default-backend\n    chart: acme/backend\n    version: 1.0.0\n",
+      ],
+      ["env/staging.yaml", "api: 1.2.0\nsuffix: stg\n"],
+      ["env/production.yaml", "api: 1.1.0\nsuffix: prod\n"],
+    ]);
+    const model = readRepository(t);
+    expect(model.errors).toEqual([]);
+    expect(model.deployments.map((d) => `${d.app}@${d.env}=${d.versions[0]?.value}`).sort()).toEqual([
+      "api@production=1.1.0",
+      "api@staging=1.2.0",
+      "default-backend@production=1.0.0",
+      "default-backend@staging=1.0.0",
+      "web@production=2.0.0",
+      "web@staging=2.0.0",
+    ]);
+    expect(version(t, "api", "production")).toMatchObject({ file: "env/production.yaml", path: ["api"] });
+  });
+
+  it("keeps a release name that only looks like another environment's", () => {
+    const t: FileTree = new Map([["helmfile.yaml", "environments:\n  staging: {}\n---\nreleases:\n  - name: api-prod\n    chart: acme/api\n    version: 1.0.0\n  - name: staging\n    chart: acme/site\n    version: 3.0.0\n"]]);
+    expect(readRepository(t).deployments.map((d) => `${d.app}@${d.env}`).sort()).toEqual(["api-prod@staging", "staging@staging"]);
+  });
 });

@@ -7,12 +7,12 @@ import { isFloatingChartVersion } from "../floating";
 import { withAppVersionDefault } from "../helm/app-version";
 import { ChartRenderer } from "../helm/template-exec";
 import { TemplateError } from "../helm/template-parse";
-import { isEnvLikeName } from "../env-order";
+import { envNameForms, isEnvLikeName } from "../env-order";
 import { basename, joinInRepo } from "../paths";
 import { layeredValuesImages, type ValuesLayer } from "../values-images";
 import { dedupeVersions } from "../versions";
 import { unresolvedReason } from "./funcs";
-import { isLenient, type EnvLayer, type HelmfileLoader, type Origin, type Release } from "./state";
+import { DEFAULT_ENV, isLenient, type EnvLayer, type HelmfileLoader, type Origin, type Release } from "./state";
 
 /**
  * One release of a helmfile in one environment, as a deployment: the chart version it pins (a remote
@@ -80,14 +80,26 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
 
 /**
  * A release named after a stage (`production`, `staging`: one release per stage of one service) is that
- * service's: the app is its namespace, or the folder of its helmfile.
+ * service's: the app is its namespace, or the folder of its helmfile. A release named for the environment
+ * it is read in (`{{ .Environment.Name }}-api`, `api-{{ .Values.suffix }}` with `suffix: stg`) is one app
+ * across environments: the environment's name, or its stage's short form, is not part of the app's name.
  */
-function appName(name: string, r: Record<string, unknown>, release: Release): string {
-  if (!isEnvLikeName(name)) return name;
+function appName(written: string, r: Record<string, unknown>, release: Release): string {
+  const name = withoutEnvironmentName(written, release.env.name);
+  if (name !== written || !isEnvLikeName(name)) return name;
   const namespace = asString(r.namespace);
   if (namespace && !isEnvLikeName(namespace)) return namespace;
   const folder = basename(release.dir);
   return folder && !/^helmfile(\.d)?$/.test(folder) ? folder : name;
+}
+
+function withoutEnvironmentName(name: string, env: string): string {
+  if (env === DEFAULT_ENV) return name;
+  for (const form of envNameForms(env)) {
+    if (name.startsWith(`${form}-`) && name.length > form.length + 1) return name.slice(form.length + 1);
+    if (name.endsWith(`-${form}`) && name.length > form.length + 1) return name.slice(0, -form.length - 1);
+  }
+  return name;
 }
 
 /** `installed: false`, an `installedTemplate` that renders false, or a `condition:` the environment's values turn off. */
