@@ -20,6 +20,11 @@ export interface BuiltResource {
   file: string;
   doc: number;
   originalName: string;
+  /**
+   * The name kustomize's `namePrefix`/`nameSuffix` gave the object, when they changed it: later patches may
+   * target it. The object keeps the name written in the repository, which apps and Flux references go by.
+   */
+  builtName?: string;
   /** Tracked field key → where its current value comes from. */
   prov: Map<string, FieldLocation>;
   /** Where the object sits inside its document, when it is not the document (a ResourceSet's `spec.resources[i]`). */

@@ -69,6 +69,12 @@ export interface Kustomization {
   images: ImageEntry[];
   helmCharts: HelmChartEntry[];
   namespace?: string;
+  /** `namePrefix` / `nameSuffix`: the names the build gives its resources, which later patches may target. */
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** `commonLabels` and every `labels[].pairs`, and `commonAnnotations`: what selectors of later patches see. */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
   /** Problems reading the kustomization itself (parse errors, malformed fields). */
   problems: string[];
   /**
@@ -94,6 +100,14 @@ function strings(value: unknown): { index: number; entry: string }[] {
   value.forEach((v, index) => {
     if (typeof v === "string") out.push({ index, entry: v });
   });
+  return out;
+}
+
+/** Label and annotation values as kustomize writes them: strings (YAML may have read `true` or `1`). */
+function stringMap(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = String(v);
   return out;
 }
 
@@ -124,6 +138,13 @@ export function readKustomization(ctx: KustomizationSource, dir: string): Kustom
   if (!isRecord(raw)) return k;
   if (raw.kind === "Component") k.kind = "Component";
   k.namespace = asString(raw.namespace);
+  k.namePrefix = asString(raw.namePrefix);
+  k.nameSuffix = asString(raw.nameSuffix);
+  const labels = { ...stringMap(raw.commonLabels) };
+  if (Array.isArray(raw.labels)) for (const l of raw.labels) if (isRecord(l)) Object.assign(labels, stringMap(l.pairs));
+  if (Object.keys(labels).length > 0) k.labels = labels;
+  const annotations = stringMap(raw.commonAnnotations);
+  if (Object.keys(annotations).length > 0) k.annotations = annotations;
 
   for (const { index, entry } of strings(raw.resources)) k.resources.push({ field: "resources", index, entry });
   for (const { index, entry } of strings(raw.bases)) k.resources.push({ field: "bases", index, entry });

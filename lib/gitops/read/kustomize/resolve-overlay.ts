@@ -9,7 +9,8 @@ import { applyJsonPatch, isJsonPatch, pointerTokens } from "./json6902";
 import type { BuildStep, KustomizeBuildCache, RecordedBuild } from "./build-cache";
 import { isRemoteResource, readKustomization, splitRemote, type HelmChartEntry, type Kustomization, type KustomizationSource, type PatchRef } from "./kustomization";
 import { strategicMerge } from "./strategic-merge";
-import { cannotMatch, matchesTarget, resourceId } from "./targets";
+import { applyNamesAndLabels } from "./names-and-labels";
+import { builtId, cannotMatch, matchesTarget, resourceId } from "./targets";
 import { trackedFields } from "./tracked-fields";
 
 export interface BuildResult {
@@ -285,11 +286,18 @@ export class KustomizeResolver {
     }
   }
 
+  /**
+   * Kustomize's order of built-in transformers: strategic-merge patches and `patches`, then names and
+   * labels, then `patchesJson6902` (which so sees this kustomization's prefix and labels), then images.
+   */
   private applyTransforms(k: Kustomization, result: BuildResult): void {
-    const order: PatchRef["field"][] = ["patchesStrategicMerge", "patches", "patchesJson6902"];
-    for (const field of order) {
+    const patches = (field: PatchRef["field"]) => {
       for (const patch of k.patches.filter((p) => p.field === field)) this.applyPatch(k, patch, result);
-    }
+    };
+    patches("patchesStrategicMerge");
+    patches("patches");
+    applyNamesAndLabels(k, result.resources);
+    patches("patchesJson6902");
     applyImages(k, result.resources);
     for (const c of k.helmCharts) {
       const g = c.generator;
@@ -402,7 +410,7 @@ export class KustomizeResolver {
       return;
     }
     const wanted = escapeLiteral(target, !patch.target);
-    const matches = result.resources.filter((r) => !cannotMatch(target, r.obj, r.originalName) && matchesTarget(resourceId(r.obj, r.originalName), wanted));
+    const matches = result.resources.filter((r) => !cannotMatch(target, r) && matchesTarget(builtId(r), wanted));
     if (matches.length === 0) {
       if (!patch.target) result.errors.push(`${file}: ${label} patch matches no resource (${id.kind}/${id.name}) in ${k.dir || "."}`);
       return;
@@ -410,8 +418,9 @@ export class KustomizeResolver {
     const fields = trackedFields(doc);
     for (const r of matches) {
       let patchDoc: unknown = doc;
-      if (patch.target && isRecord(doc) && isRecord(doc.metadata)) {
-        // With an explicit target the patch's own name/kind must not rename the resource.
+      if (isRecord(doc.metadata)) {
+        // The patch's own name/kind never renames the resource: with an explicit target they may be
+        // anything, and without one the patch may name it by the name a base's namePrefix gave it.
         patchDoc = { ...doc, metadata: { ...doc.metadata, name: resourceId(r.obj).name }, kind: r.obj.kind };
       }
       const merged = strategicMerge(r.obj, patchDoc);
@@ -433,7 +442,7 @@ export class KustomizeResolver {
       return;
     }
     const target = patch.target;
-    const matches = result.resources.filter((r) => !cannotMatch(target, r.obj, r.originalName) && matchesTarget(resourceId(r.obj, r.originalName), target));
+    const matches = result.resources.filter((r) => !cannotMatch(target, r) && matchesTarget(builtId(r), target));
     for (const r of matches) {
       ownObject(r);
       ops.forEach((op, opIndex) => {

@@ -1,4 +1,5 @@
 import { isRecord } from "../../yaml";
+import type { BuiltResource } from "./built-resource";
 import type { PatchTarget } from "./kustomization";
 
 export interface ResourceId {
@@ -50,13 +51,20 @@ const LITERAL = /^[\w-]*$/;
  * A cheap first look before `resourceId`: a target whose kind or name is a plain word cannot match a
  * resource with another kind or name. Builds compare every patch with every resource.
  */
-export function cannotMatch(target: PatchTarget, obj: Record<string, unknown>, originalName: string): boolean {
+export function cannotMatch(target: PatchTarget, r: Pick<BuiltResource, "obj" | "originalName" | "builtName">): boolean {
+  const { obj } = r;
   if (target.kind !== undefined && LITERAL.test(target.kind) && target.kind !== obj.kind) return true;
   if (target.name !== undefined && LITERAL.test(target.name)) {
     const name = isRecord(obj.metadata) ? obj.metadata.name : undefined;
-    if (target.name !== name && target.name !== originalName) return true;
+    if (target.name !== name && target.name !== r.originalName && target.name !== r.builtName) return true;
   }
   return false;
+}
+
+/** What a patch target is compared with: the name the build gave (kustomize's current id), and the written one. */
+export function builtId(r: Pick<BuiltResource, "obj" | "originalName" | "builtName">): ResourceId {
+  const id = resourceId(r.obj, r.originalName);
+  return r.builtName === undefined ? id : { ...id, name: r.builtName };
 }
 
 export function matchesTarget(id: ResourceId, target: PatchTarget): boolean {
