@@ -128,14 +128,30 @@ describe("app of apps written as a Helm chart", () => {
     expect(read(Object.fromEntries(after)).cells).toEqual(expect.arrayContaining(["cache@production=3.1.0", "cache@staging=3.1.0"]));
   });
 
-  it("renders a chart no Application of the repository deploys with its own values (the root was applied from outside)", () => {
+  it("renders a chart no Application of the repository deploys once per values-<env>.yaml next to it (its roots were applied from outside)", () => {
     const files = { ...tree };
     delete files["bootstrap/staging.yaml"];
     delete files["bootstrap/production.yaml"];
-    const { cells } = read(files);
+    const { model, cells } = read(files);
+    // Each file on top of values.yaml, as the root Application of that environment passes it.
+    expect(cells).toEqual(["cache@production=3.0.0", "cache@staging=3.1.0", "ledger@production=5.1.0", "ledger@staging=5.2.0"]);
+    const staging = model.deployments.find((d) => d.app === "cache" && d.env === "staging")?.versions[0];
+    expect(staging).toMatchObject({ file: "platform/apps/values-staging.yaml", path: ["applications", "cache", "version"] });
+  });
+
+  it("renders such a chart with its own values alone when it has no values-<env>.yaml, or when those render no Application", () => {
+    const files = { ...tree };
+    delete files["bootstrap/staging.yaml"];
+    delete files["bootstrap/production.yaml"];
+    delete files["platform/apps/values-staging.yaml"];
+    delete files["platform/apps/values-production.yaml"];
     // values.yaml names the environment dev, and the Applications carry it in their names; ledger-dev
     // points at a folder that does not exist, and the ledger overlays stay what the folders say.
-    expect(cells).toEqual(["cache@dev=3.0.0", "ledger@production=5.1.0", "ledger@staging=5.2.0"]);
+    const expected = ["cache@dev=3.0.0", "ledger@production=5.1.0", "ledger@staging=5.2.0"];
+    expect(read(files).cells).toEqual(expected);
+    // A values-<x>.yaml that turns every application off is a variant of the chart, not an environment it runs in.
+    const off = "applications:\n  cache:\n    enabled: false\n  ledger:\n    enabled: false\n";
+    expect(read({ ...files, "platform/apps/values-minimal.yaml": off }).cells).toEqual(expected);
   });
 
   it("takes inline values and parameters of the root Application over the values files", () => {

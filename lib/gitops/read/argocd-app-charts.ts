@@ -56,9 +56,42 @@ export interface RenderedApplication {
   value: Record<string, unknown>;
   /** Moves a version read from the rendered Application to the values file that sets it. */
   relocate(v: Version): Version;
+  /**
+   * Whether the release gave this version (a values file or inline values of the Application that renders
+   * the chart): printed by a template action, and not traced to the chart's own values.yaml.
+   */
+  setByRelease(v: Version): boolean;
 }
 
 type Layer = InlineValues;
+
+/** `values-{{ .Values.cluster }}.yaml` in a template: the chart's root Application names its own environment file from a value. */
+const ENV_FILE_FROM_VALUE = /values-\{\{-?\s*\$?\.Values\.([\w.]+)\s*-?\}\}\.ya?ml/;
+
+/**
+ * One release per `values-<x>.yaml` next to the chart, for a chart no Application of this repository
+ * deploys: its root Applications, one per environment x, were applied from outside with that file on
+ * top of values.yaml. When the chart's own Application template names that file from a value
+ * (`values-{{ .Values.cluster_name }}.yaml`), the value is x, as the root Application would set it.
+ */
+export function envValuesReleases(r: DirReaders, dir: string): { env: string; release: ChartRelease }[] {
+  const { ctx } = r;
+  const key = templateFiles(r, dir)
+    .map((f) => ENV_FILE_FROM_VALUE.exec(ctx.index.read(f) ?? "")?.[1])
+    .find((k) => k !== undefined);
+  const out: { env: string; release: ChartRelease }[] = [];
+  for (const file of ctx.index.filesIn(dir)) {
+    const env = /^values-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.ya?ml$/.exec(basename(file))?.[1];
+    const doc = env ? ctx.load(file).docs[0] : undefined;
+    if (!env || !doc) continue;
+    const files: ValuesLayer[] = [{ file, doc: doc.index, values: doc.value }];
+    const path = key?.split(".") ?? [];
+    // Below the file itself: a value the file sets wins, as it would over nothing.
+    if (key && getAtPath(doc.value, path) === undefined) files.unshift({ file, doc: doc.index, values: path.reduceRight<unknown>((acc, k) => ({ [k]: acc }), env) });
+    out.push({ env, release: { name: basename(dir), files, inline: [] } });
+  }
+  return out;
+}
 
 /**
  * Render `dir` as Argo CD would for `release` (the chart's own values only when no Application in this
@@ -86,6 +119,7 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
       return file === null ? undefined : ctx.index.read(file);
     }),
   };
+  const releaseLayers = layers.slice(valuesFile && baseDoc ? 1 : 0);
   const files = templateFiles(r, dir).map((path) => ({ path, text: ctx.index.read(path) ?? "" }));
   const renderer = new ChartRenderer(root, files);
   const apps: RenderedApplication[] = [];
@@ -110,22 +144,35 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
         continue;
       }
       if (!isRecord(value)) continue;
-      const printed = out.printed.filter((p) => p.start >= start && p.end <= start + chunk.length);
-      apps.push({ template: f.path, doc: doc++, value, relocate: (v) => relocate(v, printed, layers, dir, f.path) });
+      const inChunk = (p: { start: number; end: number }) => p.start >= start && p.end <= start + chunk.length;
+      const printed = out.printed.filter(inChunk);
+      const actions = (out.actions ?? []).filter(inChunk).map((a) => unquoted(out.text.slice(a.start, a.end).trim()));
+      const printedByAction = (v: string) => actions.includes(v);
+      const move = (v: Version) => relocate(v, printed, layers, dir, f.path, printedByAction);
+      const setByRelease = (v: Version) => {
+        const value = v.value;
+        if (value === null || !printedByAction(value)) return false;
+        const moved = move(v).file;
+        if (moved !== f.path) return moved !== valuesFile;
+        // Not traced (it went through a list the template built and read back from JSON): a layer of the release holds it.
+        return releaseLayers.some((l) => leavesEqual(l.values, value, []).length > 0);
+      };
+      apps.push({ template: f.path, doc: doc++, value, relocate: move, setByRelease });
     }
   }
   return { apps, problems };
 }
 
 /** The one place in the values a rendered version was printed from, or the version unchanged when it is written in the template. */
-function relocate(v: Version, printed: readonly PrintedValue[], layers: readonly Layer[], dir: string, template: string): Version {
+function relocate(v: Version, printed: readonly PrintedValue[], layers: readonly Layer[], dir: string, template: string, printedByAction: (value: string) => boolean): Version {
   if (v.value === null) return v;
   const paths = new Map<string, ValuesPath>();
   for (const p of printed) {
     if (p.value === v.value) paths.set(JSON.stringify(p.path), p.path);
     if (p.subtree !== undefined) for (const leaf of leavesEqual(p.subtree, v.value, [])) paths.set(JSON.stringify([...p.path, ...leaf]), [...p.path, ...leaf]);
   }
-  const written = ` (written in the Helm template ${template})`;
+  // A value that went through something untraced (a list built with `set`, read back with `fromJson`).
+  const written = printedByAction(v.value) ? ` (rendered by ${template} from values of the app-of-apps chart ${dir})` : ` (written in the Helm template ${template})`;
   if (paths.size !== 1) return { ...v, field: paths.size === 0 ? `${v.field}${written}` : `${v.field} (rendered by ${template} from one of several values)` };
   const path = [...paths.values()][0] ?? [];
   const layer = [...layers].reverse().find((l) => getAtPath(l.values, path) !== undefined);
@@ -134,6 +181,10 @@ function relocate(v: Version, printed: readonly PrintedValue[], layers: readonly
   const where = `values of the app-of-apps chart ${dir}, rendered by ${template}`;
   if (layer.embedded) return { ...v, file: layer.file, doc: layer.doc, path: layer.path, field: `${dotted} (${where}; inside a YAML string)` };
   return { ...v, file: layer.file, doc: layer.doc, path: [...layer.path, ...path], field: `${dotted} (${where})` };
+}
+
+function unquoted(text: string): string {
+  return /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
 }
 
 /** The documents of a rendered template, with where each starts in the text. */

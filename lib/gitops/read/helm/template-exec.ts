@@ -16,6 +16,8 @@ export interface PrintedValue {
 export interface Rendered {
   text: string;
   printed: PrintedValue[];
+  /** `[start, end)` of everything an action printed, traced or not: the rest of the text is the template's own. */
+  actions?: { start: number; end: number }[];
 }
 
 class Break {}
@@ -33,6 +35,7 @@ export class ChartRenderer {
   private readonly origins = new ValuesOrigins();
   private out = "";
   private printed: PrintedValue[] = [];
+  private actions: { start: number; end: number }[] = [];
   private depth = 0;
 
   private readonly funcs: Record<string, Func>;
@@ -60,8 +63,9 @@ export class ChartRenderer {
     for (const [name, body] of parsed.defines) if (!this.defines.has(name)) this.defines.set(name, body);
     this.out = "";
     this.printed = [];
+    this.actions = [];
     this.nodes(parsed.nodes, this.root, [new Map([["", this.root]])]);
-    return { text: this.out, printed: this.printed };
+    return { text: this.out, printed: this.printed, actions: this.actions };
   }
 
   /** One action's pipeline (`.a.b | lower`), evaluated with `dot` as `.` and `$`: what ApplicationSets render field by field. */
@@ -161,6 +165,11 @@ export class ChartRenderer {
 
   private print(v: unknown): void {
     const start = this.out.length;
+    this.printTraced(v, start);
+    this.actions.push({ start, end: this.out.length });
+  }
+
+  private printTraced(v: unknown, start: number): void {
     if (v instanceof PrintedYaml) {
       this.emit(v.text);
       this.printed.push({ start, end: this.out.length, path: v.path, subtree: v.subtree });
@@ -273,15 +282,17 @@ export class ChartRenderer {
 
   /** Render into a string (`include`, `tpl`), as Helm does, keeping nothing of what was printed inside. */
   private capture(f: () => void): string {
-    const saved = { out: this.out, printed: this.printed };
+    const saved = { out: this.out, printed: this.printed, actions: this.actions };
     this.out = "";
     this.printed = [];
+    this.actions = [];
     try {
       this.call(f);
       return this.out;
     } finally {
       this.out = saved.out;
       this.printed = saved.printed;
+      this.actions = saved.actions;
     }
   }
 
