@@ -163,6 +163,61 @@ ${envs}  template:
     const none = addon("metrics-server", "metrics-server", "");
     expect(cells({ "a.yaml": none }).cells.some((c) => c.includes("@staging"))).toBe(false);
   });
+
+  // A set selecting on a feature label only (NotIn the hub, enable_x In true) runs wherever clusters carry it.
+  const featureOnly = (name: string, source: string) => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: addons-${name}
+spec:
+  generators:
+    - clusters:
+        values:
+          addonChart: ${name}
+          addonChartVersion: 1.8.0
+        selector:
+          matchExpressions:
+            - key: cluster-name
+              operator: NotIn
+              values: [in-cluster]
+            - key: enable_${name.replace(/-/g, "_")}
+              operator: In
+              values: ['true']
+  template:
+    metadata:
+      name: addon-{{name}}-{{values.addonChart}}
+    spec:
+      project: default
+      source:
+${source}      destination:
+        namespace: ${name}
+        name: '{{name}}'
+`;
+
+  it("evaluates a set that selects on feature labels only over the environments the repository's other sets select on", () => {
+    const chartSource = "        repoURL: https://charts.example.com\n        chart: '{{values.addonChart}}'\n        targetRevision: '{{values.addonChartVersion}}'\n";
+    const files = { "addons/metrics-server.yaml": addon("metrics-server", "metrics-server", env("staging", "3.12.1") + env("prod", "3.11.0")), "addons/crds.yaml": featureOnly("crds", chartSource) };
+    const { model, cells: got } = cells(files);
+    expect(got).toEqual(["addon-crds@prod=1.8.0", "addon-crds@staging=1.8.0", "addon-metrics-server@prod=3.11.0", "addon-metrics-server@staging=3.12.1"]);
+    expect(model.notes.join("\n")).toContain("ApplicationSet addons-crds: the repository declares no cluster secret; one cluster per environment is inferred");
+    // Alone, nothing names an environment: no stand-in cluster, as before.
+    expect(cells({ "addons/crds.yaml": featureOnly("crds", chartSource) }).cells.some((c) => c.includes("@staging"))).toBe(false);
+  });
+
+  it("reads a local chart whose path starts with a gitops-bridge basepath annotation, taken as empty on a stand-in cluster", () => {
+    const localSource =
+      "        repoURL: '{{metadata.annotations.addons_repo_url}}'\n        targetRevision: '{{metadata.annotations.addons_repo_revision}}'\n        path: '{{metadata.annotations.addons_repo_basepath}}charts/{{values.addonChart}}'\n";
+    const files = {
+      "addons/metrics-server.yaml": addon("metrics-server", "metrics-server", env("staging", "3.12.1") + env("prod", "3.11.0")),
+      "addons/relay.yaml": featureOnly("relay", localSource),
+      "charts/relay/Chart.yaml": "apiVersion: v2\nname: relay\nversion: 1.0.0\n",
+      "charts/relay/values.yaml": "image:\n  repository: ghcr.io/acme/relay\n  tag: 2.1.0\n",
+      "charts/relay/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: relay\nspec:\n  template:\n    spec:\n      containers:\n        - name: relay\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n",
+    };
+    const relay = cells(files).cells.filter((c) => c.startsWith("addon-relay"));
+    // The empty revision (Argo CD: HEAD) is no version of its own.
+    expect(relay).toEqual(["addon-relay@prod=2.1.0", "addon-relay@staging=2.1.0"]);
+  });
 });
 
 describe("environments from the cluster secrets' labels", () => {

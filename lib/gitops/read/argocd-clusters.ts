@@ -1,4 +1,5 @@
 import { getAtPath, isRecord } from "../yaml";
+import { repositoryEnvSelectors, type EnvSelectors } from "./argocd-cluster-selectors";
 import type { ClusterSecret } from "./argocd-generators";
 import type { DocsByKind } from "./documents";
 
@@ -20,9 +21,10 @@ function decode(value: unknown): string | undefined {
  * Clusters Argo CD knows from secrets declared in the repository: a Secret labelled
  * `argocd.argoproj.io/secret-type: cluster` (`stringData` or base64 `data`), or an ExternalSecret whose
  * target template carries that label with `name` and `server` in plain text. Sealed secrets hide the
- * name and server and are counted in `hidden` so the note can say so.
+ * name and server and are counted in `hidden` so the note can say so. `selectorEnvs`: the environments
+ * the ApplicationSets' clusters generators select on, all sets together (argocd-cluster-selectors.ts).
  */
-export function declaredClusters(kinds: DocsByKind): { clusters: ClusterSecret[]; hidden: number } {
+export function declaredClusters(kinds: DocsByKind, envNames: readonly string[] = []): { clusters: ClusterSecret[]; hidden: number; selectorEnvs?: EnvSelectors } {
   const clusters: ClusterSecret[] = [];
   let hidden = 0;
   const add = (metadata: unknown, fields: { name?: string; server?: string; project?: string }) => {
@@ -50,7 +52,8 @@ export function declaredClusters(kinds: DocsByKind): { clusters: ClusterSecret[]
     const metadata = getAtPath(d.value, ["spec", "template", "metadata"]);
     if (stringMap(getAtPath(metadata, ["labels"]))[SECRET_TYPE] === "cluster") hidden++;
   }
-  return { clusters, hidden };
+  const specs = (kinds.get("ApplicationSet") ?? []).flatMap((d) => (isRecord(d.value.spec) ? [d.value.spec] : []));
+  return { clusters, hidden, selectorEnvs: repositoryEnvSelectors(specs, envNames) };
 }
 
 /** Label keys a cluster secret names its environment by (`environment: staging`, `env`, `stage`, with or without a prefix). */

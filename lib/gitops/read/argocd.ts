@@ -161,7 +161,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   const teams: string[] = [];
   const apps: ArgoApp[] = [];
   let declared: ReturnType<typeof declaredClusters> | undefined;
-  const clusterSecrets = () => (declared ??= declaredClusters(kinds));
+  const clusterSecrets = () => (declared ??= declaredClusters(kinds, ctx.configuredEnvNames));
   // The repository's config maps clusters to environments first; the cluster secrets' own labels next.
   let clusterEnvs: Record<string, string> | undefined;
   const envByCluster = () => (clusterEnvs ??= { ...clusterEnvironmentLabels(clusterSecrets().clusters), ...(ctx.config?.clusters ?? {}) });
@@ -555,7 +555,8 @@ function externalPathSource(r: DirReaders, app: ArgoApp, s: ArgoSource, refs: Ma
 function localGitRevision(app: ArgoApp, s: ArgoSource, dir: string): Version[] {
   const revision = externalGitRevision(s, app.file, app.doc, dir, formatField([...s.path, "targetRevision"], app.specPath));
   const value = revision.value;
-  if (value === null) return [];
+  // Empty: Argo CD follows HEAD.
+  if (!value) return [];
   const perEnv = (app.generated !== undefined && templatedAt(app, revision.path)) || app.setByRelease?.(revision) === true;
   if (!perEnv && !isPinnedGitRevision(value)) return [];
   return fromGenerators(app, [app.relocate ? app.relocate(revision) : revision]);
@@ -768,7 +769,7 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
     clusters: () => declared.clusters,
   };
   let run = evaluateGenerators(spec, tree);
-  const bySelectors = run.results.every((r) => r.params.length === 0) && declared.clusters.length === 0 && !clustersFromFolders(spec, tree.dirs(), syntax) ? clustersFromSelectors(spec, ctx.configuredEnvNames) : undefined;
+  const bySelectors = run.results.every((r) => r.params.length === 0) && declared.clusters.length === 0 && !clustersFromFolders(spec, tree.dirs(), syntax) ? clustersFromSelectors(spec, ctx.configuredEnvNames, declared.selectorEnvs) : undefined;
   if (bySelectors) {
     const inferredRun = evaluateGenerators(spec, { ...tree, clusters: () => bySelectors.clusters });
     if (inferredRun.results.some((r) => r.params.length > 0)) {
