@@ -108,7 +108,6 @@ export function evaluateGenerators(spec: Record<string, unknown>, tree: Generato
       else out.results.push({ params: outcome.params, template: generatorTemplate(g, baseTemplate) });
     }
   });
-  if (typeof spec.templatePatch === "string") out.notes.push("spec.templatePatch is not applied");
   out.notes.push(...new Set(run.warnings));
   return out;
 }

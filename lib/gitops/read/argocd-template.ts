@@ -1,5 +1,6 @@
 import { isRecord } from "../yaml";
-import { ChartRenderer } from "./helm/template-exec";
+import { isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { ChartRenderer, type PrintedValue, type Rendered } from "./helm/template-exec";
 import { printValue, type Func } from "./helm/template-funcs";
 import { TemplateError } from "./helm/template-parse";
 import { basename } from "./paths";
@@ -93,6 +94,45 @@ const APPSET_FUNCS: Record<string, Func> = { normalize: ([s]) => sanitizeName(pr
 
 /** One renderer for every action: evaluating keeps no state between calls. */
 const goActions = new ChartRenderer({}, [], { traced: null, funcs: APPSET_FUNCS });
+
+export type RenderedTemplate = { ok: true; template: Record<string, unknown>; templated: Record<string, unknown> } | { ok: false; reason: string };
+
+/**
+ * Template text (a `templatePatch`, or a `spec.template` that is YAML only once rendered) rendered for
+ * one element and read as YAML, with what the template wrote there:
+ * a value printed whole from one parameter reads `{{ .a.b }}` (where a promotion edits it: the
+ * generator), one built by the template from several pieces `{{ … }}`, anything else as rendered.
+ */
+export function renderTemplateYaml(templateText: string, params: TemplateParams, syntax: TemplateSyntax): RenderedTemplate {
+  let out: Rendered;
+  try {
+    // fasttemplate has no control actions: its text is rendered as it renders a string field.
+    out = syntax === "go" ? new ChartRenderer(params, [], { traced: params, funcs: APPSET_FUNCS }).render(templateText) : { text: renderFast(templateText, params, []), printed: [] };
+  } catch (e) {
+    if (e instanceof TemplateError) return { ok: false, reason: `cannot be rendered (${e.message})` };
+    throw e;
+  }
+  const doc = parseDocument(out.text, { prettyErrors: false, logLevel: "silent" });
+  const first = doc.errors[0];
+  if (first) return { ok: false, reason: `is not valid YAML once rendered (${first.message.split("\n", 1)[0] ?? ""})` };
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  // Everything inside a false `if`: nothing to render.
+  if (value === null || value === undefined) return { ok: true, template: {}, templated: {} };
+  if (!isRecord(value)) return { ok: false, reason: "is not a mapping once rendered" };
+  const templated = writtenAs(doc.contents, out.printed);
+  return { ok: true, template: value, templated: isRecord(templated) ? templated : {} };
+}
+
+function writtenAs(node: unknown, printed: readonly PrintedValue[]): unknown {
+  if (isMap(node)) return Object.fromEntries(node.items.map((pair) => [String(isScalar(pair.key) ? pair.key.value : pair.key), writtenAs(pair.value, printed)]));
+  if (isSeq(node)) return node.items.map((item) => writtenAs(item, printed));
+  if (!isScalar(node) || !node.range) return null;
+  const [start, end] = node.range;
+  const inside = printed.filter((p) => p.start >= start && p.end <= end);
+  const one = inside[0];
+  if (inside.length === 1 && one?.value !== undefined && String(node.value) === one.value) return `{{ .${one.path.join(".")} }}`;
+  return inside.length > 0 ? "{{ … }}" : node.value;
+}
 
 /** Evaluate one Go template action (`.a.b`, `index .path.segments 1`, `.x | lower`); undefined when Ferry cannot. */
 function evalGoAction(expr: string, params: TemplateParams): unknown {

@@ -9,7 +9,9 @@ import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { externalGitRevision, isPinnedGitRevision, isRefOnly, refRoots } from "./argocd-refs";
-import { renderTemplate, type TemplateSyntax } from "./argocd-template";
+import { textApplicationSets } from "./argocd-appset-text";
+import { renderTemplate, renderTemplateYaml, type TemplateSyntax } from "./argocd-template";
+import { applyTemplatePatch, SET_BY_TEMPLATE_PATCH } from "./argocd-template-patch";
 import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
@@ -171,10 +173,14 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     if (app) apps.push(app);
   }
   if (apps.length > 0) ctx.conventions.add("argocd-applications");
-  for (const d of kinds.get("ApplicationSet") ?? []) {
+  const sets = [
+    ...(kinds.get("ApplicationSet") ?? []).map((d) => ({ ...d, templateText: undefined })),
+    ...textApplicationSets(ctx).map((t) => ({ ...t, templateText: { text: t.templateText, line: t.line } })),
+  ];
+  for (const d of sets) {
     if (!isArgo(d.value)) continue;
     ctx.conventions.add("argocd-applicationsets");
-    const expanded = expandApplicationSet(r, d.file, d.doc, d.value, clusterSecrets());
+    const expanded = expandApplicationSet(r, d.file, d.doc, d.value, clusterSecrets(), undefined, d.templateText);
     apps.push(...expanded.apps);
     teams.push(...expanded.teams);
   }
@@ -568,7 +574,10 @@ function fromGenerators(app: ArgoApp, versions: Version[]): Version[] {
     if (!app.templated || v.file !== app.file || !templatedAt(app, v.path)) return v;
     const raw = getAtPath(app.templated, v.path.slice(2));
     const at = app.generated && v.value !== null && typeof raw === "string" ? locateParam(raw, v.value, app.generated) : undefined;
-    return at ? { ...v, ...at } : { ...v, field: `${v.field} (rendered from ApplicationSet generator parameters)` };
+    if (at) return { ...v, ...at };
+    // Written inside the templatePatch string: what a promotion calls an inline patch, and edits by hand.
+    if (raw === SET_BY_TEMPLATE_PATCH) return { ...v, field: `${v.field} (inline patch) in the ApplicationSet's templatePatch` };
+    return { ...v, field: `${v.field} (rendered from ApplicationSet generator parameters)` };
   });
 }
 
@@ -754,7 +763,16 @@ interface ExpandedSet {
  * Expand an ApplicationSet: evaluate its generators against the tree (argocd-generators.ts) and render
  * the template once per parameter set, in the set's syntax (fasttemplate, or Go with `goTemplate`).
  */
-function expandApplicationSet(r: DirReaders, file: string, doc: number, value: Record<string, unknown>, declared: ReturnType<typeof declaredClusters>, templateSpecPath: YamlPath = ["spec", "template", "spec"]): ExpandedSet {
+function expandApplicationSet(
+  r: DirReaders,
+  file: string,
+  doc: number,
+  value: Record<string, unknown>,
+  declared: ReturnType<typeof declaredClusters>,
+  templateSpecPath: YamlPath = ["spec", "template", "spec"],
+  /** `spec.template` written as Go template text that is YAML only once rendered (argocd-appset-text.ts). */
+  templateText?: { text: string; line: number },
+): ExpandedSet {
   const { ctx } = r;
   const spec = isRecord(value.spec) ? value.spec : {};
   const setName = asString(getAtPath(value, ["metadata", "name"])) ?? file;
@@ -794,13 +812,38 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
   } else for (const note of run.notes) ctx.note(`${file}: ApplicationSet ${setName}: ${note}`);
   const unresolved = new Set<string>();
   const unnamed = new Set<string>();
+  const failed: { params: Record<string, unknown>; reason: string }[] = [];
+  const patchFailed: { params: Record<string, unknown>; reason: string }[] = [];
   for (const { params, template } of run.results) {
     if (!template) continue;
     for (const p of params) {
       const missing: string[] = [];
-      const rendered = renderTemplate(template, p, missing, syntax);
-      for (const m of missing) unresolved.add(m);
-      if (!isRecord(rendered)) continue;
+      let rendered: Record<string, unknown>;
+      let templated = template;
+      if (templateText) {
+        const fromText = renderTemplateYaml(templateText.text, p, syntax);
+        if (!fromText.ok) {
+          failed.push({ params: p, reason: fromText.reason });
+          continue;
+        }
+        rendered = fromText.template;
+        templated = fromText.templated;
+      } else {
+        const value = renderTemplate(template, p, missing, syntax);
+        for (const m of missing) unresolved.add(m);
+        if (!isRecord(value)) continue;
+        rendered = value;
+      }
+      if (typeof spec.templatePatch === "string") {
+        const patched = applyTemplatePatch(rendered, templated, spec.templatePatch, p, syntax);
+        if (!patched.ok) {
+          // Argo CD does not create this Application: neither does Ferry, and the notes say why.
+          patchFailed.push({ params: p, reason: patched.reason });
+          continue;
+        }
+        rendered = patched.app;
+        templated = patched.templated;
+      }
       const name = asString(getAtPath(rendered, ["metadata", "name"]));
       // Argo CD cannot create an Application whose name still holds `{{ }}`: no app, rather than a wrong one.
       if (name?.includes("{{")) {
@@ -808,14 +851,24 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
         continue;
       }
       const app = toArgoApp(file, doc, rendered.metadata, rendered.spec, templateSpecPath);
-      if (app) out.apps.push({ ...app, templated: template, generated: { params: p, syntax, set: { file, doc, value }, load: (path) => ctx.loadJson(path) } });
+      if (app) out.apps.push({ ...app, templated, generated: { params: p, syntax, set: { file, doc, value }, load: (path) => ctx.loadJson(path) } });
     }
   }
+  if (failed.length > 0) {
+    const first = failed[0];
+    const others = failed.length > 1 ? ` (and ${failed.length - 1} more element${failed.length > 2 ? "s" : ""})` : "";
+    ctx.errors.push({
+      file,
+      ...(templateText ? { line: templateText.line } : {}),
+      message: `ApplicationSet ${setName}: spec.template ${first?.reason ?? ""} for the element ${describeParams(first?.params ?? {})}${others}; no Application is read for it`,
+    });
+  }
+  if (patchFailed.length > 0) ctx.note(`${file}: ApplicationSet ${setName}: spec.templatePatch ${patchFailed[0]?.reason ?? ""} for ${patchFailed.length} element(s); no Application for them`);
   if (out.apps.length === 0 && run.rejected.length > 0) {
     // Argo CD refuses such an ApplicationSet as a whole: say so where the user looks, not only in a note.
     ctx.errors.push({ file, message: `ApplicationSet ${setName} generates no Application: ${run.rejected.join("; ")}. Argo CD rejects it the same way; fix the generator.` });
   }
-  if (out.apps.length === 0 && isRecord(spec.template)) {
+  if (out.apps.length === 0 && failed.length === 0 && isRecord(spec.template)) {
     // No Application generated from this repository (the generator lists clusters, reads another
     // repository, or matches nothing here): the template still pins what every generated Application
     // deploys. One deployment named after the set holds the template's literal versions.
@@ -825,6 +878,12 @@ function expandApplicationSet(r: DirReaders, file: string, doc: number, value: R
   if (unresolved.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: could not evaluate ${listSome(unresolved)}`);
   if (unnamed.size > 0) ctx.note(`${file}: ApplicationSet ${setName}: no application for unresolved name ${listSome(unnamed)}`);
   return out;
+}
+
+/** An element's scalar parameters, for a message: `{cluster: staging, autoSync: true}`. */
+function describeParams(params: Record<string, unknown>): string {
+  const scalars = Object.entries(params).filter(([, v]) => typeof v === "string" || typeof v === "number" || typeof v === "boolean");
+  return `{${scalars.slice(0, 4).map(([k, v]) => `${k}: ${String(v)}`).join(", ")}${scalars.length > 4 ? ", …" : ""}}`;
 }
 
 function literal(value: string | undefined): string | undefined {
