@@ -192,10 +192,10 @@ export function planVersionFields(
     const shared = sourceFields.has(locationKey(t)) || (overlay !== undefined && !isUnder(t.file, target.path) && !ownWiring);
     let change: FieldChange | null;
     if (shared) {
-      if (t.kind !== "image" || overlay === undefined) {
+      if (t.kind !== "image" || overlay === undefined || !imagesTransformerReaches(t)) {
         plan.notPromoted.push({
           path: t.file,
-          reason: `${t.field} lives in ${t.file}, which ${source.env} uses too: editing it would change both environments. Override it in ${target.path} instead`,
+          reason: `${t.field} lives in ${t.file}, which ${source.env} uses too: editing it would change both environments. Override it in ${target.path} instead${t.kind === "image" && overlay !== undefined ? " (with a patch: kustomize's images: does not rewrite a custom resource's spec.image)" : ""}`,
         });
         continue;
       }
@@ -221,7 +221,7 @@ export function planVersionFields(
   if (unpinning.length > 0 && !options.allowReplaceDigestPin) throw pinRefusal(source, target, unpinning);
 
   for (const s of options.addMissing ? unmatched : []) {
-    if (s.kind === "image" && overlay !== undefined && (s.value !== null || s.digest)) {
+    if (s.kind === "image" && overlay !== undefined && imagesTransformerReaches(s) && (s.value !== null || s.digest)) {
       const change = overrideInOverlay(buffer, overlay, s.name, s, null);
       if (change) plan.fields.push(change);
       if (change && s.floating) plan.floating.push(change);
@@ -230,6 +230,11 @@ export function planVersionFields(
     plan.notPromoted.push({ path: s.file, reason: `${readable(s)} (${s.field}) has no counterpart in ${target.env} and no natural place to add it; add it by hand` });
   }
   return plan;
+}
+
+/** Whether kustomize's `images:` rewrites the field: containers' images do, an operator custom resource's `spec.image` does not. */
+function imagesTransformerReaches(v: Version): boolean {
+  return !(v.path.at(-1) === "image" && v.path.at(-2) === "spec");
 }
 
 /** The model was read at some commit; the base may have moved since. Editing a value we did not see would be a silent overwrite. */

@@ -9,7 +9,9 @@ import type { Candidate } from "./candidate";
 import { ReadContext } from "./context";
 import { detectConfiguredPaths } from "./detect/configured-paths";
 import { detectHelmValues } from "./detect/helm-values";
-import { detectFleetBundles } from "./fleet/bundles";
+import { detectFleetBundles, type FleetScan } from "./fleet/bundles";
+import { readFleetGitRepos } from "./fleet/gitrepos";
+import { placeByGitRepos, withoutFleetBundleGuesses } from "./fleet/placement";
 import { detectHelmfiles } from "./helmfile/detect";
 import { detectOverlays } from "./detect/overlays";
 import { detectPlainFolders } from "./detect/plain-folders";
@@ -24,6 +26,7 @@ import { readFluxWiring, type FluxWiring } from "./flux/wiring";
 import { splitByHelmRelease } from "./release-apps";
 import type { BuiltResource } from "./kustomize/built-resource";
 import type { KustomizeBuildCache } from "./kustomize/build-cache";
+import { rejectedKustomizations } from "./kustomize/kustomization-fields";
 import { KustomizeResolver } from "./kustomize/resolve-overlay";
 import { resourceId } from "./kustomize/targets";
 import { trackedFields } from "./kustomize/tracked-fields";
@@ -84,16 +87,21 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
 
 function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | undefined, branch: string | undefined): RepoModel {
   const kinds = scanKinds(ctx);
+  ctx.errors.push(...rejectedKustomizations(ctx));
   const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx, buildCache), ociLookup: ociLookup(kinds) };
 
   let candidates: Candidate[];
   const templates = ctx.config?.paths;
+  const gitRepos = templates && templates.length > 0 ? [] : readFleetGitRepos(ctx, kinds);
+  let fleet: FleetScan = { candidates: [], bundleDirs: new Set(), undeployedDirs: [], placed: new Set() };
   if (templates && templates.length > 0) {
     candidates = detectConfiguredPaths(readers, templates);
   } else {
     const overlays = detectOverlays(readers);
     const plain = detectPlainFolders(readers, overlays.consumedDirs, overlays.kustomizationDirs);
-    candidates = [...overlays.candidates, ...plain, ...detectHelmValues(readers), ...detectHelmfiles(readers), ...detectFleetBundles(readers)];
+    fleet = detectFleetBundles(readers, gitRepos);
+    const layout = [...overlays.candidates, ...plain, ...detectHelmValues(readers), ...detectHelmfiles(readers)];
+    candidates = [...withoutFleetBundleGuesses(ctx, fleet, layout), ...fleet.candidates];
   }
   const argo = readArgo(readers, kinds, candidates);
   if (argo.appCharts.size > 0 || argo.unwired.size > 0) candidates = candidates.filter((c) => !argo.appCharts.has(c.appDir ?? c.path) && !argo.unwired.has(c));
@@ -102,7 +110,8 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
   if (!templates || templates.length === 0) candidates = preferFluxWiring(ctx, readFluxWiring(readers, kinds, candidates), candidates);
   applyFluxWiring(ctx, kinds, candidates);
   // Last: folders nothing above claimed, in a repository without environments, are one app each.
-  candidates.push(...detectStandaloneApps(readers, kinds, candidates).filter((c) => !argo.appCharts.has(c.appDir ?? c.path)));
+  candidates.push(...detectStandaloneApps(readers, kinds, candidates, fleet.placed).filter((c) => !argo.appCharts.has(c.appDir ?? c.path)));
+  candidates = placeByGitRepos(ctx, gitRepos, fleet, candidates);
   applyLocalChartVersions(ctx, kinds, candidates);
   applyVersionFields(ctx, candidates);
   applyBranchEnvironment(ctx, candidates, branch);

@@ -3,7 +3,7 @@ import { asString, formatPath, getAtPath, isRecord } from "../yaml";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
 import { parseImageRef } from "../image-ref";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
-import { deployedContainerSlots } from "./kustomize/tracked-fields";
+import { customResourceImageSlot, deployedContainerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
 import { layeredValuesImages, valuesImageVersions, type ValuesLayer } from "./values-images";
 
@@ -37,18 +37,10 @@ export function versionsOfResource(res: BuiltResource, ctx: VersionContext): Ver
   const out: Version[] = [];
   for (const slot of deployedContainerSlots(res.obj)) {
     const image = asString(slot.container.image);
-    const loc = res.prov.get(slot.key) ?? { ...originOf(res, slot.path), field: slot.key };
-    if (image === undefined) continue;
-    const ref = parseImageRef(image);
-    out.push({
-      kind: "image",
-      name: ref.name,
-      value: ref.tag ?? ref.digest,
-      floating: isFloatingImageTag(ref.tag, ref.digest),
-      ...locate(loc, ctx),
-      ...(ref.digest ? { digest: ref.digest } : {}),
-    });
+    if (image !== undefined) out.push(imageVersion(image, res.prov.get(slot.key) ?? { ...originOf(res, slot.path), field: slot.key }, ctx));
   }
+  const crImage = customResourceImageSlot(res.obj);
+  if (typeof crImage?.value === "string") out.push(imageVersion(crImage.value, res.prov.get(crImage.key) ?? originOf(res, crImage.path), ctx));
   const kind = res.obj.kind;
   if (kind === "HelmRelease") out.push(...helmReleaseVersions(res, ctx));
   if (kind === "GitRepository") {
@@ -56,6 +48,11 @@ export function versionsOfResource(res: BuiltResource, ctx: VersionContext): Ver
     if (v) out.push(v);
   }
   return out;
+}
+
+function imageVersion(image: string, loc: FieldLocation, ctx: VersionContext): Version {
+  const ref = parseImageRef(image);
+  return { kind: "image", name: ref.name, value: ref.tag ?? ref.digest, floating: isFloatingImageTag(ref.tag, ref.digest), ...locate(loc, ctx), ...(ref.digest ? { digest: ref.digest } : {}) };
 }
 
 function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[] {

@@ -30,13 +30,14 @@ export function hasEnvironmentStructure(candidates: readonly Candidate[]): boole
  * kustomization or a chart is one app (repo per app).
  * The environment is `default`, as for Argo CD Applications whose name, namespace and project name none.
  */
-export function detectStandaloneApps(r: DirReaders, kinds: DocsByKind, existing: readonly Candidate[]): Candidate[] {
+export function detectStandaloneApps(r: DirReaders, kinds: DocsByKind, existing: readonly Candidate[], placed: ReadonlySet<Candidate> = new Set()): Candidate[] {
   const env = SINGLE_ENV_NAME;
   const { ctx } = r;
   // Helm charts whose templates are Argo CD Applications (app of apps): wiring, not an app.
   // (Chart templates are not parsed as manifests: their text says what they render.)
   if (ctx.index.paths.some((p) => ctx.inChartTemplates(p) && /^kind:\s*["']?Application(Set)?["']?\s*$/m.test(ctx.index.read(p) ?? ""))) ctx.conventions.add("argocd-app-of-apps");
-  if (hasEnvironmentStructure(existing)) return [];
+  // Environments a reconciler places every app in (a Fleet GitRepo's targets) say nothing about the folders.
+  if (hasEnvironmentStructure(existing.filter((c) => !placed.has(c)))) return [];
   const claimed = existing.flatMap((c) => [c.path, c.appDir].filter((p) => !isYamlPath(p) || ctx.index.hasDir(p)));
   const fileConsumed = new Set<string>();
   const kustomizationDirs = new Set(ctx.index.paths.filter((p) => (KUSTOMIZATION_FILES as readonly string[]).includes(basename(p))).map(dirname));

@@ -42,3 +42,73 @@ describe("Rancher Fleet bundles", () => {
     expect(cell(t, "web", "default")?.versions).toEqual([expect.objectContaining({ value: "1.0.0", file: "apps/web/chart/Chart.yaml" })]);
   });
 });
+
+const deployment = (image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ${image}\n`;
+const cells = (t: FileTree) => readRepository(t, { rootAppName: "shop" }).deployments.map((d) => `${d.app}@${d.env}=${d.versions.map((v) => `${v.value} (${v.file})`).join(",")}`).sort();
+
+describe("Rancher Fleet kustomize and raw-manifest bundles", () => {
+  it("builds each customization's kustomize.dir, else the bundle's, whatever the folders are called", () => {
+    const tree: FileTree = new Map([
+      ["fleet.yaml", "kustomize:\n  dir: ./base\ntargetCustomizations:\n- name: prod\n  clusterName: prod-1\n  kustomize:\n    dir: overlays/production\n- clusterSelector:\n    matchLabels:\n      stage: staging\n"],
+      ["base/kustomization.yaml", "resources:\n- web.yaml\n"],
+      ["base/web.yaml", deployment("ghcr.io/acme/web:1.0.0")],
+      ["overlays/production/kustomization.yaml", "resources:\n- ../../base\nimages:\n- name: ghcr.io/acme/web\n  newTag: 2.0.0\n"],
+      ["overlays/unused/kustomization.yaml", "resources:\n- ../../base\nimages:\n- name: ghcr.io/acme/web\n  newTag: 9.9.9\n"],
+    ]);
+    expect(cells(tree)).toEqual(["shop@prod=2.0.0 (overlays/production/kustomization.yaml)", "shop@staging=1.0.0 (base/web.yaml)"]);
+  });
+
+  it("reports a kustomize.dir that is not a folder on the cell", () => {
+    const tree: FileTree = new Map([
+      ["web/fleet.yaml", "targetCustomizations:\n- name: prod\n  kustomize:\n    dir: overlays/prod\n"],
+      ["web/kustomization.yaml", "resources:\n- web.yaml\n"],
+      ["web/web.yaml", deployment("ghcr.io/acme/web:1.0.0")],
+    ]);
+    const d = readRepository(tree).deployments.find((x) => x.env === "prod");
+    expect(d?.errors).toEqual(["web/fleet.yaml: kustomize.dir overlays/prod is not a folder of the repository"]);
+  });
+
+  it("lays a customization's yaml.overlays over the bundle's manifests: patches merged, other files replacing or adding", () => {
+    const tree: FileTree = new Map([
+      ["apps/web/fleet.yaml", "targetCustomizations:\n- name: dev\n  clusterGroup: dev\n  yaml:\n    overlays:\n    - dev\n- name: qa\n  clusterGroup: qa\n  yaml:\n    overlays: [qa]\n- name: prod\n  clusterGroup: prod\n"],
+      ["apps/web/web.yaml", deployment("ghcr.io/acme/web:1.0.0")],
+      ["apps/web/overlays/dev/web_patch.yaml", "spec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1.1.0-rc.1\n"],
+      ["apps/web/overlays/qa/web.yaml", deployment("ghcr.io/acme/web:1.1.0")],
+      ["apps/web/overlays/qa/web_patch.yml", "spec:\n  replicas: 2\n"],
+    ]);
+    expect(cells(tree)).toEqual([
+      "web@dev=1.1.0-rc.1 (apps/web/overlays/dev/web_patch.yaml)",
+      "web@prod=1.0.0 (apps/web/web.yaml)",
+      "web@qa=1.1.0 (apps/web/overlays/qa/web.yaml)",
+    ]);
+    // `_patch.` becomes `.`: web_patch.yml patches a web.yml, which the bundle does not have.
+    expect(readRepository(tree).deployments.find((d) => d.env === "qa")?.errors).toEqual(["apps/web/overlays/qa/web_patch.yml: Fleet overlay patch for web.yml, which the bundle does not have"]);
+  });
+
+  it("reads a raw bundle's subfolders without their own fleet.yaml as apps of their own, deployed where the bundle is", () => {
+    const tree: FileTree = new Map([
+      ["fleet.yaml", "targetCustomizations:\n- name: blue\n  clusterGroup: blue\n  yaml:\n    overlays: [blue]\n- name: green\n  clusterGroup: green\n"],
+      ["flow.yaml", "apiVersion: logging.example.com/v1\nkind: Flow\nmetadata:\n  name: all\n"],
+      ["worker/worker.yaml", deployment("ghcr.io/acme/worker:2.0.0")],
+      ["overlays/blue/worker_patch.yaml", "spec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/worker:2.1.0\n"],
+      ["api/fleet.yaml", "helm:\n  chart: api\n  repo: https://charts.example.com\n  version: 1.0.0\n"],
+      ["api/templates/unused.yaml", deployment("ghcr.io/acme/not-a-bundle-file:1")],
+    ]);
+    expect(cells(tree)).toEqual([
+      "api@default=1.0.0 (api/fleet.yaml)",
+      "worker@blue=2.1.0 (overlays/blue/worker_patch.yaml)",
+      "worker@green=2.0.0 (worker/worker.yaml)",
+    ]);
+  });
+
+  it("lets a Fleet bundle replace the folder layout's guess for the same folders", () => {
+    const tree: FileTree = new Map([
+      ["web/fleet.yaml", "targetCustomizations:\n- name: live\n  clusterName: live-1\n  kustomize:\n    dir: overlays/production\n"],
+      ["web/base/kustomization.yaml", "resources:\n- web.yaml\n"],
+      ["web/base/web.yaml", deployment("ghcr.io/acme/web:1.0.0")],
+      ["web/overlays/production/kustomization.yaml", "resources:\n- ../../base\n"],
+      ["web/overlays/staging/kustomization.yaml", "resources:\n- ../../base\n"],
+    ]);
+    expect(cells(tree)).toEqual(["web@live=1.0.0 (web/base/web.yaml)"]);
+  });
+});

@@ -100,6 +100,31 @@ export function deployedContainerSlots(obj: Record<string, unknown>): ContainerS
   });
 }
 
+// Groups whose `spec.image` names an image to watch or scan (Flux's ImageRepository), not one to run.
+const IMAGE_WATCHING_GROUP = /(^|\.)image\.toolkit\.fluxcd\.io$/;
+// `[host[:port]/]path[:tag][@digest]`, lower-case as registries require, with a host, a path or a tag:
+// a bare word (`ubuntu-2204`, a VM template's image name) is too ambiguous to take for a container image.
+const IMAGE_NAME = String.raw`(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*`;
+const IMAGE_REFERENCE = new RegExp(String.raw`^(?=.*[/:@])${IMAGE_NAME}(?::\w[\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,})?$`);
+
+/**
+ * The image of an operator's custom resource (`spec.image` of a Prometheus, Alertmanager, GrafanaAgent,
+ * Elasticsearch…): the operator runs it as given, so it is the deployed version. A custom resource is one
+ * whose API group holds a dot and is not one of Kubernetes' own (`*.k8s.io`); policy engines and image
+ * scanners name images they do not run. `spec.version` beside it is not combined: the Prometheus operator
+ * uses `spec.image` as written and takes `spec.version` only as the tag of its own default image, which the
+ * repository does not show.
+ */
+export function customResourceImageSlot(obj: Record<string, unknown>): TrackedField | undefined {
+  const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+  const slash = apiVersion.indexOf("/");
+  const group = slash > 0 ? apiVersion.slice(0, slash) : "";
+  if (!group.includes(".") || group.endsWith(".k8s.io") || isPolicyResource(obj) || IMAGE_WATCHING_GROUP.test(group)) return undefined;
+  const image = isRecord(obj.spec) ? obj.spec.image : undefined;
+  if (typeof image !== "string" || !(IMAGE_REFERENCE.test(image.trim()) || image.includes("{{")) || isImagePattern(image)) return undefined;
+  return { key: "spec.image", path: ["spec", "image"], value: image };
+}
+
 function scalarAt(root: Record<string, unknown>, path: YamlPath): { found: boolean; value: unknown } {
   let cur: unknown = root;
   for (const step of path) {
@@ -134,6 +159,8 @@ export function trackedFields(doc: unknown): TrackedField[] {
   const out: TrackedField[] = containerSlots(doc)
     .filter((s) => "image" in s.container)
     .map((s) => ({ key: s.key, path: s.path, value: s.container.image }));
+  const crImage = customResourceImageSlot(doc);
+  if (crImage) out.push(crImage);
   const kind = typeof doc.kind === "string" ? doc.kind : "";
   for (const path of KIND_FIELDS[kind] ?? []) {
     const hit = scalarAt(doc, path);
