@@ -43,31 +43,34 @@ function paramAt(from: GeneratedFrom, segs: readonly string[]): string | undefin
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 }
 
-/** A files-generator match: the parameter is a key of the file the match was read from. */
+/**
+ * A files-generator match: the parameter is a key of the file the match was read from. A matrix of files
+ * generators (`pathParamPrefix`) read several: the one that holds the value.
+ */
 function inMatchedFile(segs: readonly string[], value: string, from: GeneratedFrom): ParamLocation | undefined {
-  const file = matchedFile(from);
-  if (!file) return undefined;
-  let v = from.load(file);
-  for (const s of segs) v = isRecord(v) ? v[s] : undefined;
-  if ((typeof v !== "string" && typeof v !== "number") || String(v) !== value) return undefined;
-  return { file, doc: 0, path: [...segs], field: `${segs.join(".")} (read by ApplicationSet generator)` };
+  for (const file of matchedFiles(from)) {
+    let v = from.load(file);
+    for (const s of segs) v = isRecord(v) ? v[s] : undefined;
+    if ((typeof v === "string" || typeof v === "number") && String(v) === value) return { file, doc: 0, path: [...segs], field: `${segs.join(".")} (read by ApplicationSet generator)` };
+  }
+  return undefined;
 }
 
-function matchedFile(from: GeneratedFrom): string | null | undefined {
+function matchedFiles(from: GeneratedFrom): string[] {
   const p = from.params;
+  const out: (string | null)[] = [];
   if (from.syntax === "go") {
     for (const v of Object.values(p)) {
       const fields = isRecord(v) && isRecord(v.path) ? v.path : v;
-      if (isRecord(fields) && typeof fields.filename === "string" && typeof fields.path === "string") return joinInRepo(fields.path === "." ? "" : fields.path, fields.filename);
+      if (isRecord(fields) && typeof fields.filename === "string" && typeof fields.path === "string") out.push(joinInRepo(fields.path === "." ? "" : fields.path, fields.filename));
     }
-    return undefined;
-  }
-  for (const [k, v] of Object.entries(p)) {
-    if (!k.endsWith("path.filename") || typeof v !== "string") continue;
-    const dir = p[k.slice(0, -".filename".length)];
-    if (typeof dir === "string") return joinInRepo(dir === "." ? "" : dir, v);
-  }
-  return undefined;
+  } else
+    for (const [k, v] of Object.entries(p)) {
+      if (!k.endsWith("path.filename") || typeof v !== "string") continue;
+      const dir = p[k.slice(0, -".filename".length)];
+      if (typeof dir === "string") out.push(joinInRepo(dir === "." ? "" : dir, v));
+    }
+  return out.filter((f): f is string => f !== null);
 }
 
 /** A list element or a clusters generator's `values`: the one container that holds this value and agrees with the other parameters. */

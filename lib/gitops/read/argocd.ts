@@ -2,6 +2,7 @@ import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
 import { parseImageRef, type ImageRef } from "../image-ref";
 import { appOfAppsCharts, envValuesReleases, renderAppChart, type ChartRelease } from "./argocd-app-charts";
+import { kustomizedApplicationSets } from "./argocd-kustomized-sets";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { clusterEnvironmentLabels, declaredClusters } from "./argocd-clusters";
 import { withAppVersionDefault } from "./helm/app-version";
@@ -184,6 +185,17 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     apps.push(...expanded.apps);
     teams.push(...expanded.teams);
   }
+  const kustomized = kustomizedApplicationSets(r, kinds);
+  if (kustomized.length > 0) {
+    // As written, such a set is a base the overlays patch: Argo CD only ever sees the built instances.
+    const bases = new Set(kustomized.map((k) => `${k.file}#${k.doc}`));
+    const instances = kustomized.flatMap((k) => {
+      const expanded = expandApplicationSet(r, k.file, k.doc, k.value, clusterSecrets());
+      teams.push(...expanded.teams);
+      return expanded.apps.filter((a) => !a.unexpanded).map((a) => ({ ...a, inheritedEnv: k.env }));
+    });
+    apps.splice(0, apps.length, ...apps.filter((a) => !((a.generated || a.unexpanded) && bases.has(`${a.file}#${a.doc}`))), ...instances);
+  }
   const fromChart = argoAppsChartApplications(r, apps, clusterSecrets);
   apps.push(...fromChart.apps);
   teams.push(...fromChart.teams);
@@ -214,6 +226,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     return e ? localPathSources(app).map((dir) => ({ dir, env: e.env, app: e.app })) : [];
   }));
   const replaced = new Set<Candidate>();
+  const sourceFolders = new Set<Candidate>();
   for (const app of apps) {
     const { env, app: appName, fromName } = envs.get(app) ?? envOf(app, ctx.configuredEnvNames, envByCluster(), clusterNameOf(app.cluster, clusterSecrets().clusters));
     const team = app.project && app.project !== "default" && !isEnvLikeName(app.project, ctx.configuredEnvNames) ? app.project : undefined;
@@ -259,7 +272,12 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       if (appCharts.has(dir)) continue;
       // A folder another Application already deploys into another environment (one chart, a values file
       // per env) is a cell of its own here, not wiring for that one.
-      const matching = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      const found = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      // The layout took this folder's own name for an environment (`overlays/gitops-1.7`, a variant an
+      // Application picks by path): deployed into another environment, it is a source, not an environment.
+      const variants = found.filter((c) => c.source !== "argocd" && c.env === basename(dir) && c.env !== env && env !== SINGLE_ENV_NAME && !isEnvLikeName(c.env, ctx.configuredEnvNames));
+      for (const c of variants) sourceFolders.add(c);
+      const matching = found.filter((c) => !variants.includes(c));
       const isShared = shared.has(sharedKey(dir, env));
       // Shared: each Application is a release of its own; what a layout guessed for the folder is replaced
       // by those releases, and another Application's row is not this one's wiring.
@@ -302,7 +320,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         ctx.note(`${app.file}: Application ${app.name} deploys ${dir} (no version fields)`);
         continue;
       }
-      const folderApp = isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? basename(dirname(dir)) : basename(dir);
+      // A variant folder is named by the layout's app for it (`openshift-gitops/overlays/gitops-1.7`).
+      const folderApp = variants[0]?.app ?? (isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? basename(dirname(dir)) : basename(dir));
       created.push({
         app: fromName || isShared ? appName : folderApp || appName,
         env: fromName || !isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? env : basename(dir),
@@ -324,7 +343,8 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     ctx.note(`${dir}: Argo CD Applications deploy this chart, and none passes ${files.join(", ")}: not read as environments`);
   }
   for (const c of replaced) ctx.note(`${c.path}: several Argo CD Applications deploy ${c.appDir ?? c.path} in ${c.env}: one row per Application, not this folder's`);
-  return { candidates: created, teams, appCharts, unwired: new Set([...unwired, ...replaced]) };
+  for (const c of sourceFolders) ctx.note(`${c.path}: Argo CD Applications deploy this folder into other environments: a source, not environment ${c.env}`);
+  return { candidates: created, teams, appCharts, unwired: new Set([...unwired, ...replaced, ...sourceFolders]) };
 }
 
 /**
