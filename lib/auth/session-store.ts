@@ -1,5 +1,4 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
-import type { Role } from "@/lib/db/generated/enums";
 import type { UserActor } from "./policy";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { newSecret, sha256Hex } from "./tokens";
@@ -31,24 +30,26 @@ export async function getUserForSessionToken(
 ): Promise<SessionUser | null> {
   if (!token || !SESSION_TOKEN.test(token)) return null;
   const id = sha256Hex(token);
-  // One round trip: every page and API call asks this, and an include would send one query per table
-  // (session, user, memberships, teams).
-  const [row] = await prisma.$queryRaw<{ id: string; name: string; email: string; role: Role; expiresAt: Date; teams: string[] }[]>`
-    SELECT u."id", u."name", u."email", u."role"::text AS "role", s."expiresAt",
-           COALESCE(array_agg(t."name") FILTER (WHERE t."name" IS NOT NULL), '{}') AS "teams"
-    FROM "Session" s
-    JOIN "User" u ON u."id" = s."userId"
-    LEFT JOIN "TeamMember" m ON m."userId" = u."id"
-    LEFT JOIN "Team" t ON t."id" = m."teamId"
-    WHERE s."id" = ${id}
-    GROUP BY u."id", s."expiresAt"`;
-  if (!row) return null;
-  if (row.expiresAt.getTime() <= now.getTime()) {
+  // One statement (relationJoins, prisma/schema.prisma): every page and API call asks this.
+  const session = await prisma.session.findUnique({
+    where: { id },
+    include: { user: { include: { memberships: { include: { team: { select: { name: true } } } } } } },
+  });
+  if (!session) return null;
+  if (session.expiresAt.getTime() <= now.getTime()) {
     // Tidy up while we are here; a concurrent request may have deleted it already.
     await prisma.session.deleteMany({ where: { id } });
     return null;
   }
-  return { kind: "user", id: row.id, name: row.name, email: row.email, role: row.role, teams: [...row.teams].sort() };
+  const { user } = session;
+  return {
+    kind: "user",
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    teams: user.memberships.map((m) => m.team.name).sort(),
+  };
 }
 
 /** Deletes the session a token names (sign-out). Unknown tokens are ignored. */
