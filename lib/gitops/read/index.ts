@@ -31,6 +31,7 @@ import { KustomizeResolver } from "./kustomize/resolve-overlay";
 import { resourceId } from "./kustomize/targets";
 import { trackedFields } from "./kustomize/tracked-fields";
 import { applyLocalChartVersions } from "./local-chart-versions";
+import { localChartLookup } from "./local-chart-values";
 import type { ParseCache } from "./parse-cache";
 import { placeholderImageProblems } from "./placeholder-images";
 import { configuredTeamOf, teamsFromTree, tenantOfPath } from "./teams";
@@ -88,7 +89,7 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
 function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | undefined, branch: string | undefined): RepoModel {
   const kinds = scanKinds(ctx);
   ctx.errors.push(...rejectedKustomizations(ctx));
-  const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx, buildCache), ociLookup: ociLookup(kinds) };
+  const readers: DirReaders = { ctx, resolver: new KustomizeResolver(ctx, buildCache), ociLookup: ociLookup(kinds), localChart: localChartLookup(ctx, kinds) };
 
   let candidates: Candidate[];
   const templates = ctx.config?.paths;

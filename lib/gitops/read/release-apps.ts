@@ -1,7 +1,9 @@
+import type { Version } from "../model";
 import { asString, getAtPath, isRecord } from "../yaml";
 import type { Candidate } from "./candidate";
 import { locationKey, type BuiltResource } from "./kustomize/built-resource";
 import { plainResources, type DirReaders } from "./dir-versions";
+import { appOfLeftover } from "./flux/declaring-app-folder";
 import { isHelmRelease, nameOf } from "./flux/objects";
 import { isUnder } from "./paths";
 
@@ -9,7 +11,8 @@ import { isUnder } from "./paths";
 /**
  * A folder that renders HelmReleases holds one app per release, named after the release (the folder
  * stays the cell's path): `monitoring/controllers/staging` with two releases is two apps, not one
- * called `controllers`. Versions of anything else in the folder stay with the folder's own app.
+ * called `controllers`. Versions of anything else stay with the folder's own app, unless they are declared
+ * in one of several app folders the folder lists (flux/declaring-app-folder.ts).
  */
 export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
@@ -51,9 +54,35 @@ export function splitByHelmRelease(r: DirReaders, candidates: Candidate[]): Cand
       continue;
     }
     r.ctx.conventions.add("apps-from-helmreleases");
+    const rest: Version[] = [];
+    const declaredBy = resourcesByPlace(build.resources.filter((res) => !isHelmRelease(res.obj)));
+    for (const v of c.versions) {
+      if (claimed.has(locationKey(v))) continue;
+      const res = declaredBy.get(locationKey(v)) ?? declaredBy.get(`${v.file}#${v.doc}`);
+      const app = res ? appOfLeftover(r.ctx, c.path, res, named) : undefined;
+      if (!app || app.name === c.app) {
+        rest.push(v);
+        continue;
+      }
+      const existing = perRelease.get(app.name);
+      if (existing) existing.versions.push(v);
+      else perRelease.set(app.name, { ...c, app: app.name, appDir: app.dir, versions: [v], errors: [...c.errors], files: [...c.files] });
+    }
     out.push(...perRelease.values());
-    const rest = c.versions.filter((v) => !claimed.has(locationKey(v)));
     if (rest.length > 0) out.push({ ...c, versions: rest });
+  }
+  return out;
+}
+
+/** Each resource by its own document and the places its fields were patched from (`file#doc`, `file#doc#path`). */
+function resourcesByPlace(resources: readonly BuiltResource[]): Map<string, BuiltResource> {
+  const out = new Map<string, BuiltResource>();
+  const claim = (key: string, res: BuiltResource) => {
+    if (!out.has(key)) out.set(key, res);
+  };
+  for (const res of resources) {
+    claim(`${res.file}#${res.doc}`, res);
+    for (const loc of res.prov.values()) claim(locationKey(loc), res);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { parseImageRef } from "../image-ref";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
 import { customResourceImageSlot, deployedContainerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
+import type { LocalChartLookup } from "./local-chart-values";
 import { layeredValuesImages, valuesImageVersions, type ValuesLayer } from "./values-images";
 
 /** Finds OCIRepositories referenced by a HelmRelease `chartRef` anywhere in the repo. */
@@ -16,6 +17,8 @@ export interface VersionContext {
   ociLookup?: OciLookup;
   /** Values files a HelmRelease takes through `spec.valuesFrom`, in order (see flux/values-from.ts). */
   valuesFrom?: (release: Record<string, unknown>) => ValuesLayer[];
+  /** The defaults of a HelmRelease's chart kept in this repository (see local-chart-values.ts). */
+  localChart?: LocalChartLookup;
 }
 
 function locate(loc: FieldLocation, ctx: VersionContext): Pick<Version, "file" | "doc" | "path" | "field"> {
@@ -71,6 +74,8 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
       ...locate(loc, ctx),
     });
   }
+  const localChart = ctx.localChart?.(res);
+  if (localChart?.version) out.push(localChart.version);
   const chartRef = spec.chartRef;
   if (isRecord(chartRef) && chartRef.kind === "OCIRepository" && typeof chartRef.name === "string") {
     const oci = ctx.ociLookup?.(chartRef.name, asString(chartRef.namespace) ?? asString(getAtPath(res.obj, ["metadata", "namespace"])));
@@ -89,7 +94,7 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
   const keep = (v: Version) => !overridden.has(v.name);
   // Images in the release's values, at any depth (`image.tag`, app-template's controllers.*.containers.*).
   const releaseName = String(getAtPath(res.obj, ["metadata", "name"]) ?? "image");
-  const fromFiles = ctx.valuesFrom?.(res.obj) ?? [];
+  const fromFiles = [...(localChart?.layers ?? []), ...(ctx.valuesFrom?.(res.obj) ?? [])];
   if (fromFiles.length === 0) {
     for (const v of valuesImageVersions(spec.values, { file: res.file, doc: res.doc, prefix: ["spec", "values"], fallbackName: releaseName })) {
       if (!keep(v)) continue;
@@ -98,9 +103,10 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
     }
     return out;
   }
-  // valuesFrom first, inline values merged over them: the layer that sets a tag last is where it lives.
+  // The chart's defaults, then valuesFrom, inline values merged over them: the layer that sets a tag last is where it lives.
   const inline: ValuesLayer = { file: res.file, doc: res.doc, values: spec.values };
-  for (const v of layeredValuesImages([...fromFiles, inline], releaseName)) {
+  const layered = layeredValuesImages([...fromFiles, inline], releaseName);
+  for (const v of localChart ? localChart.appVersion(layered) : layered) {
     if (!keep(v)) continue;
     if (v.file === inline.file && v.doc === inline.doc) {
       const path = ["spec", "values", ...v.path];

@@ -45,7 +45,7 @@ export function detectPlainFolders(r: DirReaders, skipDirs: ReadonlySet<string>,
     ctx.conventions.add(appDir === dir ? "global-envs" : "env-per-app-folders");
 
     const groups = groupByAppPrefix(files);
-    const vctx = { deploymentDir: dir, ociLookup: r.ociLookup };
+    const vctx = { deploymentDir: dir, ociLookup: r.ociLookup, localChart: r.localChart };
     if (groups.size > 1) {
       for (const [prefix, groupFiles] of groups) {
         const { resources, errors } = plainResources(ctx, groupFiles);

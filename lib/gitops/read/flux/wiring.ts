@@ -1,6 +1,7 @@
 import type { Version } from "../../model";
 import { asString, getAtPath, isRecord } from "../../yaml";
 import type { Candidate } from "../candidate";
+import type { ReadContext } from "../context";
 import type { DirReaders } from "../dir-versions";
 import type { DocsByKind } from "../documents";
 import { locationKey, type BuiltResource } from "../kustomize/built-resource";
@@ -15,7 +16,7 @@ import { isResourceSet, renderResourceSet } from "./resource-sets";
 import { resolveSource, selfSourceNames, type SourceScope } from "./sources";
 import { substituteVersions, substitutionsOf, type Substitutions } from "./substitute";
 import { valuesFromLayers } from "./values-from";
-import { byDeclaringAppFolder } from "./declaring-app-folder";
+import { appOfLeftover, byDeclaringAppFolder } from "./declaring-app-folder";
 import { placeEnvsOfSharedClusters, type PlacedCell } from "./shared-cluster-envs";
 
 export interface FluxWiring {
@@ -252,7 +253,7 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     r.ociLookup(name, namespace);
   const files = [...new Set(build.files)];
   const buildDirs = new Set(files.map(dirname));
-  const vctx = { deploymentDir: unit.dir, ociLookup, valuesFrom: (release: Record<string, unknown>) => valuesFromLayers(r.ctx, release, buildDirs, build.resources) };
+  const vctx = { deploymentDir: unit.dir, ociLookup, localChart: r.localChart, valuesFrom: (release: Record<string, unknown>) => valuesFromLayers(r.ctx, release, buildDirs, build.resources) };
   const targetNamespace = unit.owner ? asString(getAtPath(unit.owner.obj, ["spec", "targetNamespace"])) : undefined;
   const wiredBy = unit.owner?.file ?? `${cluster.dir}/`;
   const out: PlacedCell[] = [];
@@ -266,7 +267,7 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     const destination = { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy };
     for (const part of byDeclaringAppFolder(r.ctx, c)) place({ ...part, env, versions: substituteVersions(part.versions, unit.vars), destination, source: "flux" }, c);
   }
-  const rest: { file: string; versions: Version[] }[] = [];
+  const rest: Leftover[] = [];
   for (const res of build.resources) {
     if (isHelmRelease(res.obj)) {
       const versions = dedupeVersions(versionsOfResource(res, vctx));
@@ -285,7 +286,7 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
       });
     } else if (!isFluxKustomization(res.obj) && !isFluxSource(res.obj)) {
       const versions = versionsOfResource(res, vctx).filter((v) => !covered.has(locationKey(v)));
-      if (versions.length > 0) rest.push({ file: res.file, versions });
+      if (versions.length > 0) rest.push({ file: res.file, versions, res });
     }
   }
   for (const remote of build.remotes) {
@@ -294,7 +295,8 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
   }
   // Files a version comes from outside the build (a values file behind a generated ConfigMap) are inputs too.
   for (const { candidate: c } of out) c.files = [...new Set([...c.files, ...c.versions.map((v) => v.file)])];
-  for (const [app, group] of groupByAppFolder(unit, rest)) {
+  const releases = build.resources.filter((res) => isHelmRelease(res.obj));
+  for (const [app, group] of groupByAppFolder(r.ctx, unit, rest, releases)) {
     const named = group.dir === unit.dir ? unit.name : app;
     const candidate: Candidate = {
       app: named,
@@ -312,23 +314,47 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
   return out;
 }
 
+/** Versions of a resource that is no HelmRelease (a remote has no resource). */
+interface Leftover {
+  file: string;
+  versions: Version[];
+  res?: BuiltResource;
+}
+
 /**
  * Versions that belong to no HelmRelease are the unit's (named after its Kustomization), unless the unit
  * applies a folder of app folders (`workloads/{api,web}` with their own manifests): then each sub-folder
- * is an app, named after the folder, as the folder layout would name it.
+ * is an app, named after the folder, as the folder layout would name it. A workload in one of several
+ * app folders its kustomization lists is that folder's app even where it is the only one (appOfLeftover).
  */
-function groupByAppFolder(unit: Unit, rest: { file: string; versions: Version[] }[]): Map<string, { dir: string; versions: Version[] }> {
-  const whole = new Map([[unit.name, { dir: unit.dir, versions: rest.flatMap((r) => r.versions) }]]);
-  if (rest.length === 0) return new Map();
+function groupByAppFolder(ctx: ReadContext, unit: Unit, rest: readonly Leftover[], releases: readonly BuiltResource[]): Map<string, { dir: string; versions: Version[] }> {
+  const out = new Map<string, { dir: string; versions: Version[] }>();
+  const add = (app: string, dir: string, versions: Version[]) => {
+    const group = out.get(app) ?? { dir, versions: [] };
+    group.versions.push(...versions);
+    out.set(app, group);
+  };
+  const left: Leftover[] = [];
+  for (const entry of rest) {
+    const app = entry.res ? appOfLeftover(ctx, unit.dir, entry.res, releases) : undefined;
+    if (app) add(app.name, app.dir, entry.versions);
+    else left.push(entry);
+  }
+  if (left.length === 0) return out;
   const bySub = new Map<string, { dir: string; versions: Version[] }>();
-  for (const { file, versions } of rest) {
-    if (!isUnder(file, unit.dir) || dirname(file) === unit.dir) return whole;
+  for (const { file, versions } of left) {
+    if (!isUnder(file, unit.dir) || dirname(file) === unit.dir) {
+      bySub.clear();
+      break;
+    }
     const sub = file.slice(unit.dir === "" ? 0 : unit.dir.length + 1).split("/")[0] ?? "";
     const group = bySub.get(sub) ?? { dir: unit.dir === "" ? sub : `${unit.dir}/${sub}`, versions: [] };
     group.versions.push(...versions);
     bySub.set(sub, group);
   }
-  return bySub.size >= 2 ? bySub : whole;
+  if (bySub.size >= 2) for (const [app, group] of bySub) add(app, group.dir, group.versions);
+  else add(unit.name, unit.dir, left.flatMap((l) => l.versions));
+  return out;
 }
 
 function substituteString(value: string, vars: Substitutions): string {
