@@ -152,6 +152,8 @@ spec:
   it("renders the chart once per cluster file and reads each cluster's revisions", () => {
     const { model, cells: got } = cells(tree);
     expect(got).toEqual(["network-policies@east=git:main~", `rbac@east=git:${SHA}`, "rbac@west=git:v2.0.0"]);
+    // Traced through the helper's JSON to the cluster file that sets it: where a promotion edits it.
+    expect(model.deployments.find((d) => d.app === "rbac" && d.env === "west")?.versions[0]).toMatchObject({ file: "fleet/values-west.yaml", path: ["rbac", "version"] });
     expect(model.conventions).toContain("argocd-app-of-apps");
   });
 

@@ -39,6 +39,12 @@ export class ChartRenderer {
   private depth = 0;
 
   private readonly funcs: Record<string, Func>;
+  /**
+   * What `toJson` serialised, by its text: charts build a list in a helper and hand it over as JSON
+   * (`include "apps" $ | fromJsonArray`). Parsing that same text back gives the values it was made of,
+   * which still know where in the values they were read.
+   */
+  private readonly json = new Map<string, unknown>();
 
   constructor(
     private readonly root: Record<string, unknown>,
@@ -252,6 +258,20 @@ export class ChartRenderer {
         const [text, ctx] = args();
         return this.capture(() => this.nodes(parseTemplate(printValue(text)).nodes, ctx, [new Map([["", this.root]])]));
       }
+      case "toJson": {
+        const [v] = args();
+        const text = this.funcs.toJson?.([v]) as string;
+        this.json.set(text, v);
+        return text;
+      }
+      case "fromJson":
+      case "fromJsonArray": {
+        const [text] = args();
+        // A helper's text around the JSON (the newlines of its actions) does not change what it parses to.
+        const built = this.json.get(printValue(text).trim());
+        const fits = head.name === "fromJson" ? isRecord(plain(built)) : Array.isArray(plain(built));
+        return fits ? copyTraced(built) : this.funcs[head.name]?.([text]);
+      }
       case "toYaml": {
         const [v] = args();
         const path = this.origins.pathOf(plain(v));
@@ -325,6 +345,14 @@ export class ChartRenderer {
     }
     return cur;
   }
+}
+
+/** A fresh copy of built lists and dicts (a template may `set` into what it parsed), keeping traced scalars. */
+function copyTraced(v: unknown): unknown {
+  if (v instanceof Sourced) return v;
+  if (Array.isArray(v)) return v.map(copyTraced);
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, w]) => [k, copyTraced(w)]));
+  return v;
 }
 
 /** `.Files` of a chart: `Get` reads a file of the chart (its path relative to the chart folder). */

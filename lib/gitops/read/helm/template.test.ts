@@ -72,3 +72,16 @@ describe("Sprig dict functions and array parsing", () => {
     expect(render('{{ index (fromJsonArray "{\\"a\\": 1}") 0 }}', {}).text).toBe("cannot unmarshal map into an array");
   });
 });
+
+describe("values handed over as JSON", () => {
+  it("keeps where each value was read when a helper's JSON is parsed back, and parses other JSON as written", () => {
+    const helpers = '{{- define "apps" -}}{{- $l := list -}}{{- range .Values.apps -}}{{- $l = append $l (dict "name" . "version" (index $.Values . "version")) -}}{{- end -}}{{- $l | toJson }}\n{{ end -}}';
+    const values = mergeValues([{ apps: ["shop"], shop: { version: "1.0.0" } }]);
+    const out = render('{{ range include "apps" $ | fromJsonArray }}{{ .name }}={{ .version }}{{ $_ := set . "seen" true }}{{ end }}|{{ (fromJson "{\\"a\\": 1}").a }}', values, helpers);
+    expect(out.text).toBe("shop=1.0.0|1");
+    expect(out.printed.map((p) => ({ text: out.text.slice(p.start, p.end), path: p.path.join(".") }))).toEqual([
+      { text: "shop", path: "apps.0" },
+      { text: "1.0.0", path: "shop.version" },
+    ]);
+  });
+});
