@@ -5,7 +5,6 @@
 // Needs a production build (`next build`); run it alone (`flock /tmp/e2e.lock npm run bench:load`):
 // it starts portals and measures time on a shared machine. Prints numbers, asserts nothing.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -20,7 +19,7 @@ import { startBenchDatabase } from "./database";
 import { generateOrg, type BenchRepo } from "./generate-org";
 import { runStats, sideBySide, type RunStats, type Sample } from "./load-report";
 import { browse, promote, type BrowsePlan, type PromotionRequest, type Replica } from "./load-users";
-import { loadAverage, log, ms } from "./measure";
+import { loadAverage, log, ms, processCpuMs } from "./measure";
 import { ensureBuild, liveServerGroups, startNextServer, type ServerHandle } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -65,23 +64,6 @@ function killServers(): void {
     }
   }
 }
-
-/**
- * CPU time of a process so far (user + system, and of the children it waited for: git), in ms, from
- * /proc (Linux); null where there is none. The server is the process group's leader (`next start`).
- */
-function processCpuMs(pid: number): number | null {
-  try {
-    // Fields after the parenthesised name: utime, stime, cutime, cstime are fields 14-17 of the line.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-    return Number.isFinite(ticks) ? (ticks * 1_000) / CLOCK_TICKS : null;
-  } catch {
-    return null;
-  }
-}
-// USER_HZ: 100 on every Linux architecture Node runs on.
-const CLOCK_TICKS = 100;
 
 function serversCpuMs(servers: readonly ServerHandle[]): number | null {
   const each = servers.map((s) => processCpuMs(s.pid));
