@@ -1,7 +1,8 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord } from "../yaml";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
-import { parseImageRef } from "../image-ref";
+import { formatImageRef, parseImageRef } from "../image-ref";
+import { imageMatches } from "./kustomize/images-transformer";
 import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
 import { customResourceImageSlot, deployedContainerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
@@ -89,9 +90,9 @@ function helmReleaseVersions(res: BuiltResource, ctx: VersionContext): Version[]
   }
   // Images a post-renderer sets in what the chart rendered win over the values that rendered them.
   const rendered = postRendererImages(res, ctx);
-  const overridden = new Set(rendered.map((r) => r.from));
   out.push(...rendered.map((r) => r.version));
-  const keep = (v: Version) => !overridden.has(v.name);
+  const reference = (v: Version) => formatImageRef({ name: v.name, tag: v.value !== null && v.value !== v.digest ? v.value : null, digest: v.digest ?? null });
+  const keep = (v: Version) => !rendered.some((r) => imageMatches(reference(v), r.from));
   // Images in the release's values, at any depth (`image.tag`, app-template's controllers.*.containers.*).
   const releaseName = String(getAtPath(res.obj, ["metadata", "name"]) ?? "image");
   const fromFiles = [...(localChart?.layers ?? []), ...(ctx.valuesFrom?.(res.obj) ?? [])];
@@ -134,7 +135,7 @@ function postRendererImages(res: BuiltResource, ctx: VersionContext): { from: st
       const loc = res.prov.get(formatPath(path)) ?? originOf(res, path);
       out.push({
         from: name,
-        version: { kind: "image", name: asString(entry.newName) ?? name, value: tag ?? digest, floating: isFloatingImageTag(tag, digest), ...locate(loc, ctx), ...(digest ? { digest } : {}) },
+        version: { kind: "image", name: asString(entry.newName) ?? parseImageRef(name).name, value: tag ?? digest, floating: isFloatingImageTag(tag, digest), ...locate(loc, ctx), ...(digest ? { digest } : {}) },
       });
     });
   });

@@ -134,6 +134,19 @@ describe("Flux wiring", () => {
       expect(library.versions.filter((v) => v.kind === "image").map((v) => [v.name, v.value, v.field])).toEqual([["ghcr.io/example/library", "v2.2.0", "spec.postRenderers[0].kustomize.images[0].newTag"]]);
     });
 
+    it("lets a post-renderer entry whose name carries a tag override only the values image with that tag", () => {
+      const tree = cluster("kubernetes");
+      const renderer = (name: string) => `  postRenderers:\n    - kustomize:\n        images:\n          - name: ${name}\n            newTag: v2.2.0\n`;
+      const library = "kubernetes/apps/media/library/app/helmrelease.yaml";
+      const player = "kubernetes/apps/media/player/app/helmrelease.yaml";
+      tree[library] = `${tree[library]}${renderer("ghcr.io/example/library:v2.1.0")}`;
+      tree[player] = `${tree[player]}${renderer("ghcr.io/example/player:9.9.9")}`;
+      const { model } = cells(tree);
+      const images = (app: string) => model.deployments.find((d) => d.app === app)!.versions.filter((v) => v.kind === "image").map((v) => [v.name, v.value]);
+      expect(images("library")).toEqual([["ghcr.io/example/library", "v2.2.0"]]);
+      expect(images("player")).toEqual(expect.arrayContaining([["ghcr.io/example/player", "1.30.2"]]));
+    });
+
     it("names each cluster of a multi-cluster repository after its folder", () => {
       const tree = { ...cluster("kubernetes/main"), ...cluster("kubernetes/edge") };
       tree["kubernetes/edge/apps/media/player/app/helmrelease.yaml"] = templated("player", "generic-app", "ghcr.io/example/player", "1.31.0").replace("name: generic-app", "name: generic-app\n    namespace: flux-system");

@@ -10,16 +10,16 @@ import { containerSlots } from "./tracked-fields";
  */
 export function applyImages(k: Kustomization, resources: BuiltResource[]): void {
   if (k.images.length === 0) return;
-  const matches = (image: unknown) => typeof image === "string" && k.images.some((e) => e.name === parseImageRef(image).name);
+  const entryFor = (image: unknown) => (typeof image === "string" ? k.images.find((e) => imageMatches(image, e.name)) : undefined);
   for (const res of resources) {
-    if (!containerSlots(res.obj).some((s) => matches(s.container.image))) continue;
+    if (!containerSlots(res.obj).some((s) => entryFor(s.container.image))) continue;
     ownObject(res);
     for (const slot of containerSlots(res.obj)) {
       const image = slot.container.image;
       if (typeof image !== "string") continue;
-      const ref = parseImageRef(image);
-      const entry = k.images.find((e) => e.name === ref.name);
+      const entry = entryFor(image);
       if (!entry) continue;
+      const ref = parseImageRef(image);
       if (entry.newName) ref.name = entry.newName;
       if (entry.newTag && entry.digest) {
         ref.tag = entry.newTag;
@@ -38,4 +38,16 @@ export function applyImages(k: Kustomization, resources: BuiltResource[]): void 
       }
     }
   }
+}
+
+/**
+ * Kustomize's match (`image.IsImageMatched`): the image is the entry's name, optionally followed by a tag and/or
+ * digest. The name may itself carry a tag (`app:latest`, `nginx:1.24`), which then selects only images with that tag;
+ * CI scripts and overlays write it that way, and kustomize rewrites those images like any other.
+ */
+export function imageMatches(image: string, name: string): boolean {
+  if (!name) return false;
+  const trimmed = image.trim();
+  if (!trimmed.startsWith(name)) return false;
+  return /^(@sha256)?(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9]*)?$/.test(trimmed.slice(name.length));
 }
