@@ -5,8 +5,9 @@ import { splitRemote, withRemoteRef } from "../read/kustomize/kustomization";
 import { planPromotion } from "./plan";
 
 // A kustomize remote resource is pinned by the revision inside its URL: `?ref=` (or `?version=`) on a git
-// URL, or the tag segment of a GitHub release asset (`…/releases/download/v1.6.1/crds.yaml`). Promoting it
-// moves that revision and nothing else of the entry.
+// URL, the tag segment of a GitHub release asset (`…/releases/download/v1.6.1/crds.yaml`), or the ref segment
+// of a raw file URL (`raw.githubusercontent.com/<owner>/<repo>/<ref>/…`). Promoting it moves that revision and
+// nothing else of the entry.
 
 const base: [string, string][] = [
   ["apps/x/base/kustomization.yaml", "resources:\n  - deployment.yaml\n"],
@@ -27,7 +28,7 @@ describe("remote resource revisions", () => {
       url: "https://github.com/cert-manager/cert-manager/releases/download/*/cert-manager.crds.yaml",
       ref: "v1.6.1",
     });
-    expect(splitRemote("https://raw.githubusercontent.com/acme/crds/main/crds.yaml")).toEqual({ url: "https://raw.githubusercontent.com/acme/crds/main/crds.yaml", ref: null });
+    expect(splitRemote("https://example.com/crds.yaml")).toEqual({ url: "https://example.com/crds.yaml", ref: null });
     expect(withRemoteRef("github.com/acme/crds//config?timeout=90s&ref=v1.1.0", "v1.2.0")).toBe("github.com/acme/crds//config?timeout=90s&ref=v1.2.0");
     expect(withRemoteRef("https://github.com/acme/crds//config", "v1.2.0")).toBeNull();
   });
@@ -62,5 +63,41 @@ describe("remote resource revisions", () => {
     const moved = new Map(tree).set("apps/x/overlays/production/kustomization.yaml", overlay("https://github.com/acme/crds//config?ref=v1.1.5"));
     const plan = planPromotion({ tree: moved, source: cell("staging"), target: cell("production"), mode: "version", baseSha: "abc", repository: "r" });
     expect(plan).toMatchObject({ status: "refused", reason: expect.stringContaining("is pinned to v1.1.5 at the base commit, not v1.1.0 as last read") });
+  });
+
+  it("reads the ref segment of raw file URLs; a branch floats, a tag pins", () => {
+    expect(splitRemote("https://raw.githubusercontent.com/metallb/metallb/v0.14.3/config/manifests/metallb-native.yaml")).toEqual({
+      url: "https://raw.githubusercontent.com/metallb/metallb/*/config/manifests/metallb-native.yaml",
+      ref: "v0.14.3",
+    });
+    expect(splitRemote("https://raw.githubusercontent.com/acme/crds/refs/tags/2.1.0/crds.yaml")).toEqual({ url: "https://raw.githubusercontent.com/acme/crds/*/crds.yaml", ref: "2.1.0" });
+    expect(splitRemote("https://raw.githubusercontent.com/acme/crds/refs/heads/release/crds.yaml")).toEqual({ url: "https://raw.githubusercontent.com/acme/crds/*/crds.yaml", ref: "refs/heads/release" });
+    expect(splitRemote("https://github.com/acme/crds/raw/v3.0.1/deploy/crds.yaml")).toEqual({ url: "https://github.com/acme/crds/raw/*/deploy/crds.yaml", ref: "v3.0.1" });
+    expect(splitRemote("https://gitlab.com/acme/platform/crds/-/raw/1.4.0/crds.yaml")).toEqual({ url: "https://gitlab.com/acme/platform/crds/-/raw/*/crds.yaml", ref: "1.4.0" });
+    expect(withRemoteRef("https://raw.githubusercontent.com/acme/crds/refs/tags/2.1.0/crds.yaml", "2.2.0")).toBe("https://raw.githubusercontent.com/acme/crds/refs/tags/2.2.0/crds.yaml");
+
+    const raw = (ref: string) => `https://raw.githubusercontent.com/acme/operator/${ref}/deploy/operator.yaml`;
+    const tree: FileTree = new Map([
+      ...base,
+      ["apps/x/overlays/staging/kustomization.yaml", overlay(raw("main"))],
+      ["apps/x/overlays/production/kustomization.yaml", overlay(raw("26.1.0"))],
+    ]);
+    const model = readRepository(tree);
+    const git = (env: string) =>
+      model.deployments.find((d) => d.app === "x" && d.env === env)!.versions.filter((v) => v.kind === "git").map((v) => [v.name, v.value, v.floating, v.field]);
+    expect(git("production")).toEqual([["https://raw.githubusercontent.com/acme/operator/*/deploy/operator.yaml", "26.1.0", false, "resources[1] (path ref)"]]);
+    expect(git("staging")).toEqual([["https://raw.githubusercontent.com/acme/operator/*/deploy/operator.yaml", "main", true, "resources[1] (path ref)"]]);
+  });
+
+  it("promotes a raw file ref by rewriting that segment only", () => {
+    const raw = (ref: string) => `https://raw.githubusercontent.com/acme/operator/${ref}/deploy/operator.yaml`;
+    const tree: FileTree = new Map([
+      ...base,
+      ["apps/x/overlays/staging/kustomization.yaml", overlay(raw("26.2.0"))],
+      ["apps/x/overlays/production/kustomization.yaml", overlay(raw("26.1.0"))],
+    ]);
+    const { plan } = promote(tree);
+    if (plan.status !== "changes") throw new Error(`expected changes, got ${JSON.stringify(plan)}`);
+    expect(plan.changeSet.edits.map((e) => [e.path, e.content])).toEqual([["apps/x/overlays/production/kustomization.yaml", overlay(raw("26.2.0"))]]);
   });
 });

@@ -240,16 +240,36 @@ export function isRemoteResource(entry: string): boolean {
   return REMOTE.test(entry) || /\?(.*&)?(ref|version)=/.test(entry);
 }
 
-/** A GitHub release asset: the tag is a path segment (`…/releases/download/v1.6.1/crds.yaml`). */
-const RELEASE_ASSET = /^(https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/)([^/?#]+)(\/[^?#]+)$/;
+/**
+ * A URL whose revision is a path segment: a GitHub release asset (`…/releases/download/v1.6.1/crds.yaml`),
+ * or a raw file at a git ref (`raw.githubusercontent.com/<owner>/<repo>/<ref>/…`, `github.com/<owner>/<repo>/raw/<ref>/…`,
+ * GitLab `…/-/raw/<ref>/…`, each also as `refs/heads|tags/<name>`). Groups: prefix, ref, rest.
+ */
+const PATH_REVISION = [
+  /^(https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/)([^/?#]+)(\/[^?#]+)$/,
+  /^(https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/(?:refs\/(?:heads|tags)\/)?)([^/?#]+)(\/[^?#]+)$/,
+  /^(https:\/\/github\.com\/[^/]+\/[^/]+\/raw\/(?:refs\/(?:heads|tags)\/)?)([^/?#]+)(\/[^?#]+)$/,
+  /^(https:\/\/[^/]+\/(?:[^/]+\/)+-\/raw\/(?:refs\/(?:heads|tags)\/)?)([^/?#]+)(\/[^?#]+)$/,
+];
 const REF_PARAM = /(^|&)(ref|version)=([^&]*)/;
 
-/** The remote's name and the revision it is pinned to: `?ref=`/`?version=`, or a release asset's tag. */
+function pathRevision(entry: string): { prefix: string; ref: string; rest: string } | null {
+  for (const re of PATH_REVISION) {
+    const m = re.exec(entry);
+    if (m) return { prefix: m[1] ?? "", ref: decodeURIComponent(m[2] ?? ""), rest: m[3] ?? "" };
+  }
+  return null;
+}
+
+/** The remote's name and the revision it is pinned to: `?ref=`/`?version=`, or the revision segment of its path. */
 export function splitRemote(entry: string): { url: string; ref: string | null } {
   const q = entry.indexOf("?");
   if (q < 0) {
-    const asset = RELEASE_ASSET.exec(entry);
-    return asset ? { url: `${asset[1]}*${asset[3]}`, ref: decodeURIComponent(asset[2] ?? "") } : { url: entry, ref: null };
+    const at = pathRevision(entry);
+    if (!at) return { url: entry, ref: null };
+    // A branch named in refs/heads/ floats even when its name looks like a word ("release"): keep the prefix.
+    const ref = at.prefix.endsWith("refs/heads/") ? `refs/heads/${at.ref}` : at.ref;
+    return { url: `${at.prefix.replace(/refs\/(heads|tags)\/$/, "")}*${at.rest}`, ref };
   }
   const params = new URLSearchParams(entry.slice(q + 1));
   return { url: entry.slice(0, q), ref: params.get("ref") ?? params.get("version") };
@@ -259,8 +279,8 @@ export function splitRemote(entry: string): { url: string; ref: string | null } 
 export function withRemoteRef(entry: string, ref: string): string | null {
   const q = entry.indexOf("?");
   if (q < 0) {
-    const asset = RELEASE_ASSET.exec(entry);
-    return asset ? `${asset[1]}${encodeURIComponent(ref)}${asset[3]}` : null;
+    const at = pathRevision(entry);
+    return at ? `${at.prefix}${encodeURIComponent(ref.replace(/^refs\/(heads|tags)\//, ""))}${at.rest}` : null;
   }
   const params = entry.slice(q + 1);
   if (!REF_PARAM.test(params)) return null;

@@ -204,8 +204,8 @@ export class KustomizeResolver {
     for (const { field, index, entry } of k.resources) {
       if (isRemoteResource(entry)) {
         const { url, ref } = splitRemote(entry);
-        // A release asset's tag is a path segment, not a `?ref=`: say which, so the field reads true.
-        const label = ref !== null && !entry.includes("?") ? "release tag" : "?ref=";
+        // A release asset's tag or a raw file's ref is a path segment, not a `?ref=`: say which, so the field reads true.
+        const label = ref === null || entry.includes("?") ? "?ref=" : entry.includes("/releases/download/") ? "release tag" : "path ref";
         result.remotes.push({ url, ref, location: { file: k.file, doc: 0, path: [field, index], field: `${field}[${index}] (${label})` } });
         continue;
       }
