@@ -2,6 +2,7 @@ import type { Candidate } from "../candidate";
 import type { ReadContext } from "../context";
 import { plainResources, type DirReaders } from "../dir-versions";
 import { isEnvLikeName } from "../env-order";
+import { readKustomization } from "../kustomize/kustomization";
 import { basename, dirname, isYamlPath, segments } from "../paths";
 import { dedupeVersions, versionsOfResource } from "../versions";
 import { DEPLOYABLE_KINDS, ENV_PARENT_NAMES, MANIFEST_DIR_NAMES } from "./layout-names";
@@ -21,13 +22,15 @@ export function detectPlainFolders(r: DirReaders, skipDirs: ReadonlySet<string>,
   const { ctx } = r;
   const out: Candidate[] = [];
   const envNames = ctx.configuredEnvNames;
+  const patchFiles = patchFilesOf(ctx, kustomizationDirs);
   for (const dir of ctx.index.allDirs()) {
     if (dir === "" || skipDirs.has(dir) || kustomizationDirs.has(dir)) continue;
     const segs = segments(dir);
     if (segs.includes("clusters") || segs.includes("templates") || ctx.isChartDir(dir)) continue;
     if (segs.some((_, i) => ctx.isChartDir(segs.slice(0, i + 1).join("/")))) continue;
     const files = ctx.index.filesIn(dir);
-    if (!hasDeployable(ctx, files)) continue;
+    // A folder of an overlay's patch files (`patches/replicas.yaml`) holds partial objects, not an app.
+    if (!hasDeployable(ctx, files.filter((f) => !patchFiles.has(f)))) continue;
 
     let env: string;
     let app: string;
@@ -55,6 +58,15 @@ export function detectPlainFolders(r: DirReaders, skipDirs: ReadonlySet<string>,
     }
     const { resources, errors } = plainResources(ctx, files);
     out.push({ app, env, path: dir, appDir, versions: dedupeVersions(resources.flatMap((x) => versionsOfResource(x, vctx))), errors, files: [...ctx.index.filesUnder(dir)], source: "plain" });
+  }
+  return out;
+}
+
+/** Files some kustomization applies as patches (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902`). */
+function patchFilesOf(ctx: ReadContext, kustomizationDirs: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const dir of kustomizationDirs) {
+    for (const p of readKustomization(ctx, dir)?.patches ?? []) if (p.path) out.add(p.path);
   }
   return out;
 }
