@@ -95,3 +95,44 @@ describe("ApplicationSets that kustomize overlays patch per cluster", () => {
     expect(read(files).cells.some((c) => c.includes("@east") || c.includes("@west"))).toBe(false);
   });
 });
+
+describe("a revision read through a merge of files generators", () => {
+  it("is located in the file whose pattern the element's parameters fill, though the merge keeps the other file's path", () => {
+    const merged = set
+      .replace(
+        `          - git:
+              repoURL: https://git.example.com/fleet.git
+              revision: HEAD
+              pathParamPrefix: version
+              files:
+                - path: 'versions/{{ platform_version }}/version.yaml'
+`,
+        `          - merge:
+              mergeKeys: [platform_version]
+              generators:
+                - git:
+                    repoURL: https://git.example.com/fleet.git
+                    revision: HEAD
+                    files:
+                      - path: 'versions/{{ platform_version }}/version.yaml'
+                - git:
+                    repoURL: https://git.example.com/fleet.git
+                    revision: HEAD
+                    files:
+                      - path: 'clusters/{{ cluster.name }}/cluster.yaml'
+`,
+      );
+    const files = {
+      ...tree,
+      "config/base/platform-operator.yaml": merged,
+      "clusters/east/cluster.yaml": "cluster:\n  name: east\nplatform_version: 1.0.0\n",
+      "clusters/west/cluster.yaml": "cluster:\n  name: west\nplatform_version: 1.1.0\n",
+      "versions/1.0.0/version.yaml": `platform_version: 1.0.0\noperator:\n  channel: stable\n  revision: ${SHA_A}\n`,
+      "versions/1.1.0/version.yaml": `platform_version: 1.1.0\noperator:\n  channel: fast\n  revision: ${SHA_B}\n`,
+    };
+    expect(merged).not.toBe(set);
+    const { model, cells } = read(files);
+    expect(cells.filter((c) => c.startsWith("operator@"))).toEqual([`operator@east=git:${SHA_A}`, `operator@west=git:${SHA_B}`]);
+    expect(model.deployments.find((d) => d.env === "east")?.versions[0]).toMatchObject({ file: "versions/1.0.0/version.yaml", path: ["operator", "revision"] });
+  });
+});

@@ -1,6 +1,6 @@
 import { isRecord, type YamlPath } from "../yaml";
 import type { ParamSet } from "./argocd-generators";
-import type { TemplateSyntax } from "./argocd-template";
+import { renderTemplateString, type TemplateSyntax } from "./argocd-template";
 import { joinInRepo } from "./paths";
 
 // A version an ApplicationSet renders from a generator parameter (`targetRevision: '{{ .version }}'`)
@@ -70,7 +70,26 @@ function matchedFiles(from: GeneratedFrom): string[] {
       const dir = p[k.slice(0, -".filename".length)];
       if (typeof dir === "string") out.push(joinInRepo(dir === "." ? "" : dir, v));
     }
-  return out.filter((f): f is string => f !== null);
+  // A merge of files generators keeps one match's path parameters: the other files are found again from
+  // their patterns (`versions/{{ platform_version }}/version.yaml`), filled with this element's parameters.
+  for (const pattern of filePatterns(from.set.value.spec, 0)) {
+    const missing: string[] = [];
+    const path = renderTemplateString(pattern, p, missing, from.syntax);
+    if (missing.length === 0 && !/[*?[]/.test(path)) out.push(joinInRepo("", path));
+  }
+  return [...new Set(out.filter((f): f is string => f !== null))];
+}
+
+/** `git.files[].path` of every files generator, nested ones included. */
+function filePatterns(spec: unknown, depth: number): string[] {
+  const generators = isRecord(spec) ? spec.generators : undefined;
+  if (!Array.isArray(generators) || depth > 3) return [];
+  return generators.flatMap((g: unknown) => {
+    if (!isRecord(g)) return [];
+    const files = isRecord(g.git) && Array.isArray(g.git.files) ? g.git.files : [];
+    const own = files.flatMap((f: unknown) => (isRecord(f) && typeof f.path === "string" ? [f.path] : []));
+    return [...own, ...["matrix", "merge"].flatMap((c) => filePatterns(g[c], depth + 1))];
+  });
 }
 
 /** A list element or a clusters generator's `values`: the one container that holds this value and agrees with the other parameters. */
