@@ -17,6 +17,7 @@ import type { Candidate } from "./candidate";
 import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import { apiGroup, type DocsByKind } from "./documents";
+import { CHART_DIR_NAMES, MANIFEST_DIR_NAMES } from "./detect/layout-names";
 import { SINGLE_ENV_NAME } from "./detect/standalone";
 import { isEnvLikeName, isStageWord } from "./env-order";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
@@ -122,6 +123,17 @@ export function envFromName(name: string, envNames: readonly string[]): { app: s
 /** A region or variant after a stage (`prod-eu`, `staging-us-east-1`, `prod-2`, `prod-blue`). */
 function isVariantPart(part: string): boolean {
   return /^(\d+|[a-z]{1,2}|east|west|north|south|central|emea|apac|amer|blue|green|canary|primary|secondary)$/i.test(part);
+}
+
+/**
+ * The folder that names the app an Application deploys: past an env folder (`shop/staging`) and a folder that
+ * only packages it (`team-b/chart`, `shop/helm`), which every app of a repository may share.
+ */
+function appFolderName(dir: string, envNames: readonly string[]): string {
+  let d = isEnvLikeName(basename(dir), envNames) ? dirname(dir) : dir;
+  const name = basename(d);
+  if ((CHART_DIR_NAMES.has(name) || MANIFEST_DIR_NAMES.has(name)) && dirname(d) !== "") d = dirname(d);
+  return basename(d);
 }
 
 function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<Record<string, string>>, clusterName: string | undefined): { env: string; app: string; fromName: boolean } {
@@ -321,7 +333,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         continue;
       }
       // A variant folder is named by the layout's app for it (`openshift-gitops/overlays/gitops-1.7`).
-      const folderApp = variants[0]?.app ?? (isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? basename(dirname(dir)) : basename(dir));
+      const folderApp = variants[0]?.app ?? appFolderName(dir, ctx.configuredEnvNames);
       created.push({
         app: fromName || isShared ? appName : folderApp || appName,
         env: fromName || !isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? env : basename(dir),

@@ -6,5 +6,7 @@ export const STAGE_PARENT_NAMES = new Set(["stages"]);
 export const ENV_PARENT_NAMES = new Set(["overlays", "envs", "environments", "env"]);
 /** Folders that hold an app's manifests in an app repo (`k8s/staging`) and never name the app. */
 export const MANIFEST_DIR_NAMES = new Set(["k8s", "deploy", "deployment", "manifests", "kubernetes", "kustomize", "gitops", "helm"]);
+/** Folders that hold an app's Helm chart (`team-b/chart`) and never name the app. */
+export const CHART_DIR_NAMES = new Set(["chart", "charts", "helm-chart"]);
 
 export const DEPLOYABLE_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod", "ReplicaSet", "Rollout", "HelmRelease", "DeploymentConfig"]);
