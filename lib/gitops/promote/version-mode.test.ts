@@ -213,7 +213,7 @@ describe("version promotion: field in a shared base", () => {
 });
 
 describe("version promotion: a source image the target lacks", () => {
-  it("adds an images: entry to the target overlay, quoted like its sibling entry", () => {
+  it("does not add an images: entry for an image nothing in the target's build runs: it would change nothing", () => {
     const tree = fixtureTree("kustomize-images");
     const image = "ghcr.io/acme/checkout";
     const source = deployment("checkout", "staging", "apps/checkout/overlays/staging", [
@@ -223,8 +223,13 @@ describe("version promotion: a source image the target lacks", () => {
     const target = deployment("checkout", "production", "apps/checkout/overlays/production", [
       version({ name: image, value: "1.2.3", file: "apps/checkout/overlays/production/kustomization.yaml", path: ["images", 0, "newTag"] }),
     ]);
-    const p = changes(planPromotion({ ...BASE, tree, source, target, mode: "version" }));
-    expect(changedLines(p.changeSet.diff)).toEqual(["+  - name: ghcr.io/acme/envoy", '+    newTag: "1.30.1"']);
+    const p = planPromotion({ ...BASE, tree, source, target, mode: "version" });
+    expect(p).toMatchObject({ status: "refused", reason: expect.stringContaining("ghcr.io/acme/envoy:1.30.1 (spec.template.spec.containers.0.image) has no counterpart in production: nothing apps/checkout/overlays/production builds runs ghcr.io/acme/envoy") });
+    if (!hasKubectl) return;
+    // The entry the planner used to add: production renders exactly as without it.
+    const kustomization = "apps/checkout/overlays/production/kustomization.yaml";
+    const withEntry = new Map(tree).set(kustomization, `${tree.get(kustomization) ?? ""}  - name: ghcr.io/acme/envoy\n    newTag: "1.30.1"\n`);
+    expect(render(withEntry, target.path)).toEqual(render(tree, target.path));
   });
 
   it("reports it as not promoted when the target has no natural place", () => {

@@ -8,7 +8,9 @@ import { formatImageRef, parseImageRef } from "../image-ref";
 import { display, matchVersions, sameRelease, tagOf, type VersionPair } from "./match";
 import { isUnder, kustomizationOf } from "./paths";
 import { fixPinComments } from "./pin-comments";
+import { imagesReach, type ImagesReach } from "./images-reach";
 import { PromotionRefused, refuseEdit } from "./refusal";
+import { valuesFileOwnedBy } from "./values-file-owner";
 import type { FieldChange, SkippedFile } from "./types";
 
 export interface FieldPlan {
@@ -129,6 +131,9 @@ function holdsRemoteRef(current: unknown, t: Version): current is string {
   return t.kind === "git" && typeof current === "string" && isRemoteResource(current);
 }
 
+/** No kustomization in the target's folder: no `images:` to write, nothing it builds. */
+const NO_BUILD: ImagesReach = { reaches: () => false, runs: () => false, builds: () => false, kinds: new Set() };
+
 const readable = (v: Version) => (v.kind === "image" ? `${v.name}:${display(v) ?? "(untagged)"}` : `${v.name} ${display(v) ?? "(unpinned)"}`);
 
 /**
@@ -150,6 +155,8 @@ export function planVersionFields(
   // Shared means the very field the source reads: two environments' values in one file (a list
   // element each, a document each) are still two places.
   const sourceFields = new Set(options.rollback ? [] : source.versions.map(locationKey));
+  let built: ImagesReach | undefined;
+  const reach = () => (built ??= overlay === undefined ? NO_BUILD : imagesReach(tree, target.path));
 
   for (const pair of pairs) {
     const { source: s, target: t } = pair;
@@ -189,14 +196,21 @@ export function planVersionFields(
     // The object that wires the target alone (its Argo CD Application, whose kustomize.images win over
     // the overlay) is the target's own, wherever it sits.
     const ownWiring = target.destination?.wiredBy === t.file && !source.files?.includes(t.file);
-    const shared = sourceFields.has(locationKey(t)) || (overlay !== undefined && !isUnder(t.file, target.path) && !ownWiring);
+    const sourceReads = sourceFields.has(locationKey(t));
+    const outside = overlay !== undefined && !isUnder(t.file, target.path) && !ownWiring;
+    // A values file outside the env folder that only the env's own chart spec names is the env's, like its folder.
+    const shared = sourceReads || (outside && (reach().builds(t.file) || !valuesFileOwnedBy(tree, t.file, target.path)));
     let change: FieldChange | null;
     if (shared) {
-      if (t.kind !== "image" || overlay === undefined || !imagesTransformerReaches(t)) {
+      if (t.kind !== "image" || overlay === undefined) {
         plan.notPromoted.push({
           path: t.file,
-          reason: `${t.field} lives in ${t.file}, which ${source.env} uses too: editing it would change both environments. Override it in ${target.path} instead${t.kind === "image" && overlay !== undefined ? " (with a patch: kustomize's images: does not rewrite a custom resource's spec.image)" : ""}`,
+          reason: `${t.field} lives in ${t.file}, which ${source.env} uses too: editing it would change both environments. Override it in ${target.path} instead`,
         });
+        continue;
+      }
+      if (!reach().reaches(t)) {
+        plan.notPromoted.push({ path: t.file, reason: unreachableReason(t, source, target, overlay, sourceReads, reach()) });
         continue;
       }
       change = overrideInOverlay(buffer, overlay, imageNameAt(current, t), s, t);
@@ -221,20 +235,42 @@ export function planVersionFields(
   if (unpinning.length > 0 && !options.allowReplaceDigestPin) throw pinRefusal(source, target, unpinning);
 
   for (const s of options.addMissing ? unmatched : []) {
-    if (s.kind === "image" && overlay !== undefined && imagesTransformerReaches(s) && (s.value !== null || s.digest)) {
+    // An `images:` entry changes only images the build runs: for one it does not run, it would change nothing.
+    if (s.kind === "image" && overlay !== undefined && reach().runs(s.name) && (s.value !== null || s.digest)) {
       const change = overrideInOverlay(buffer, overlay, s.name, s, null);
       if (change) plan.fields.push(change);
       if (change && s.floating) plan.floating.push(change);
       continue;
     }
-    plan.notPromoted.push({ path: s.file, reason: `${readable(s)} (${s.field}) has no counterpart in ${target.env} and no natural place to add it; add it by hand` });
+    const why = s.kind === "image" && overlay !== undefined ? `: nothing ${target.path} builds runs ${s.name}, so an images: entry in ${overlay} would change nothing. Add what runs it to ${target.path} by hand (a folder promotion copies it)` : " and no natural place to add it; add it by hand";
+    plan.notPromoted.push({ path: s.file, reason: `${readable(s)} (${s.field}) has no counterpart in ${target.env}${why}` });
   }
   return plan;
 }
 
-/** Whether kustomize's `images:` rewrites the field: containers' images do, an operator custom resource's `spec.image` does not. */
-function imagesTransformerReaches(v: Version): boolean {
-  return !(v.path.at(-1) === "image" && v.path.at(-2) === "spec");
+/**
+ * Why an image field outside the target's folder cannot be promoted: editing it would move every
+ * environment that reads it, and an `images:` override would change nothing (kustomize's transformer
+ * rewrites containers' images in the resources it builds, not Helm values, values files or `spec.image`).
+ */
+function unreachableReason(t: Version, source: Deployment, target: Deployment, overlay: string, sourceReads: boolean, reach: ImagesReach): string {
+  const readers = sourceReads ? `${source.env} reads it too` : `it lies outside ${target.path}, where other environments may read it`;
+  const substituted = /\(Flux substitution for /.test(t.field);
+  const why = t.embedded
+    ? `${t.file} holds it in YAML written as a string, which kustomize does not parse`
+    : substituted
+      ? "it is a Flux postBuild variable, substituted after kustomize builds, and kustomize's images: does not match an image whose tag is written as ${…}"
+      : !reach.builds(t.file)
+        ? `kustomize does not build ${t.file}${reach.kinds.has("HelmRelease") ? ": Helm reads it as chart values" : ""}`
+        : t.path.at(-1) === "image" && t.path.at(-2) === "spec"
+          ? "kustomize's images: does not rewrite a custom resource's spec.image (unless configurations: declares it as an images field)"
+          : `kustomize's images: rewrites the image of containers and initContainers, not ${t.field}`;
+  const how = substituted
+    ? `set the variable in a postBuild.substitute or ConfigMap of ${target.env}'s own`
+    : reach.kinds.has("HelmRelease")
+      ? `set it in ${target.path}: patch the HelmRelease's spec.values there (they override valuesFrom and the chart's values files), or name a values file of ${target.env}'s own in its valuesFiles`
+      : `set it with a patch in ${target.path}`;
+  return `${t.field} (${readable(t)}) is set in ${t.file}, and ${readers}: editing it there would change them as well. An images: override in ${overlay} would not change it, because ${why}. To promote ${target.env} alone, ${how}`;
 }
 
 /** The model was read at some commit; the base may have moved since. Editing a value we did not see would be a silent overwrite. */
