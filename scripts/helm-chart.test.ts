@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { ChartRenderer } from "@/lib/gitops/read/helm/template-exec";
+import { QUEUE_SETUP_WAIT_SECONDS } from "@/lib/sync/worker";
 import { mergeValues } from "@/lib/gitops/read/helm/template-values";
 import { builtInObjects, validateSchema, type KubernetesObject } from "./testing/kubernetes-schema";
 
@@ -45,7 +46,23 @@ function valueAt(dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
 }
 
+/** How long a container's startupProbe lets it start, in seconds. */
+function startupBudget(object: KubernetesObject | undefined): number {
+  const spec = (object as { spec?: { template?: { spec?: { containers?: { startupProbe?: { periodSeconds?: number; failureThreshold?: number } }[] } } } } | undefined)?.spec;
+  const probe = spec?.template?.spec?.containers?.[0]?.startupProbe;
+  return (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
+}
+
 describe("deploy/helm/ferry", () => {
+  it("lets a worker start for longer than it may wait for another process's job-queue set-up", () => {
+    // The first start is awaited before the server answers its probes: a shorter budget restarts the pod mid-wait.
+    const worker = renderChart({}).find((o) => o.kind === "Deployment" && /worker/.test(String(o.metadata?.name)));
+    expect(worker).toBeDefined();
+    expect(startupBudget(worker)).toBeGreaterThanOrEqual(2 * QUEUE_SETUP_WAIT_SECONDS);
+    const kustomizeWorker = parse(readFileSync(path.join(root, "deploy", "kustomize", "ferry", "base", "worker-deployment.yaml"), "utf8")) as KubernetesObject;
+    expect(startupBudget(kustomizeWorker)).toBe(startupBudget(worker));
+  });
+
   it("is a v2 application chart whose appVersion and default image tag are this package's version", () => {
     const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
     expect(chart).toMatchObject({ apiVersion: "v2", name: "ferry", type: "application", appVersion: version });

@@ -41,8 +41,11 @@ let stopFollowingSyncs: (() => void) | undefined;
 
 /** Advisory-lock namespace of the job queue's set-up ("FRJQ"). */
 export const QUEUE_SETUP_LOCK_NAMESPACE = 0x46524a51 & 0x7fffffff;
-/** How long a starting process waits for another one's set-up before it fails (and its start is retried). */
-const QUEUE_SETUP_WAIT = "60s";
+/**
+ * How long a starting process waits for another one's set-up before it fails (and its start is retried).
+ * The worker's startupProbe in deploy/ gives the first start more than this (scripts/helm-chart.test.ts).
+ */
+export const QUEUE_SETUP_WAIT_SECONDS = 60;
 
 /**
  * Runs `setUp` holding a session advisory lock on a connection of its own, so processes that start
@@ -55,7 +58,7 @@ async function oneSetUpAtATime<T>(connectionString: string, setUp: () => Promise
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    await client.query(`SET lock_timeout = '${QUEUE_SETUP_WAIT}'`);
+    await client.query(`SET lock_timeout = '${QUEUE_SETUP_WAIT_SECONDS}s'`);
     await client.query("SELECT pg_advisory_lock($1::int, 0)", [QUEUE_SETUP_LOCK_NAMESPACE]);
     return await setUp();
   } finally {
