@@ -1,6 +1,7 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord } from "./../yaml";
-import { withAppVersionDefault } from "./helm/app-version";
+import { disabledByCondition, localSubcharts, subchartDefaultLayers, withSubchartAppVersions } from "./helm/subchart-defaults";
+import { checkLabel } from "../names";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import type { Candidate } from "./candidate";
 import type { ReadContext } from "./context";
@@ -67,26 +68,38 @@ export function plainResources(ctx: ReadContext, files: readonly string[]): { re
   return { resources, errors };
 }
 
-/** Versions of a Helm chart folder: umbrella dependencies plus `image.tag` of the given values files. */
+/**
+ * Versions of a Helm chart folder: umbrella dependencies plus the images of the given values files, over the
+ * defaults of the subcharts kept in this repository. A local subchart's own Chart.yaml version is packaging
+ * (nobody bumps it to deploy): it is shown only when none of that subchart's images is known.
+ */
 export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles: readonly string[], deploymentDir: string): DirVersions {
   const versions: Version[] = [];
   const errors: string[] = [];
   const chartFile = chartDir === "" ? "Chart.yaml" : `${chartDir}/Chart.yaml`;
   const chart = ctx.load(chartFile);
   if (chart.problem) errors.push(chart.problem);
-  const layers: ValuesLayer[] = [];
+  const given: ValuesLayer[] = [];
   for (const file of valuesFiles) {
     const loaded = ctx.load(file);
     if (loaded.problem) errors.push(loaded.problem);
     const doc = loaded.docs[0];
-    if (doc) layers.push({ file, doc: doc.index, values: doc.value });
+    if (doc) given.push({ file, doc: doc.index, values: doc.value });
   }
   const chartDoc = chart.docs[0]?.value;
   const deps = isRecord(chartDoc) ? chartDoc.dependencies : undefined;
+  const local = localSubcharts(ctx, chartDir, deps);
+  const all = [...subchartDefaultLayers(ctx, local), ...given];
+  const disabled = new Set<number>();
+  if (Array.isArray(deps)) deps.forEach((dep: unknown, i) => (isRecord(dep) && disabledByCondition(dep, all) ? disabled.add(i) : undefined));
+  const subcharts = local.filter((s) => !disabled.has(s.index));
+  const layers = [...subchartDefaultLayers(ctx, subcharts), ...given];
+  const images = withSubchartAppVersions(ctx, chartDir, subcharts, layeredValuesImages(layers, chartAppName(ctx, chartDir), (file, path) => valuesField(file, path, deploymentDir)));
+  const imaged = new Set(subcharts.filter((s) => images.some((v) => v.file.startsWith(`${s.dir}/`) || v.path[0] === s.key)).map((s) => s.index));
   if (Array.isArray(deps)) {
     ctx.conventions.add("helm-umbrella-chart");
     deps.forEach((dep: unknown, i) => {
-      if (!isRecord(dep) || disabledByCondition(dep, layers)) return;
+      if (!isRecord(dep) || disabled.has(i) || imaged.has(i)) return;
       const name = asString(dep.name) ?? `dependency-${i}`;
       const version = asString(dep.version) ?? null;
       versions.push({
@@ -101,24 +114,19 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
       });
     });
   }
-  const appName = basename(chartDir) || ctx.rootAppName;
-  versions.push(...withAppVersionDefault(ctx, chartDir, layeredValuesImages(layers, appName, (file, path) => valuesField(file, path, deploymentDir))));
+  versions.push(...images);
   return { versions: dedupeVersions(versions), errors };
 }
 
 /**
- * A dependency whose `condition:` the values turn off (`redis.enabled: false`) is not deployed; Helm takes the
- * first of its comma-separated paths that the values set.
+ * The app a chart folder deploys: the folder's name, or at the repository root (where the folder is the
+ * checkout's) the chart's own `name`, as `helm install` names the release; the repository's name when
+ * Chart.yaml names none that is a valid app name.
  */
-function disabledByCondition(dep: Record<string, unknown>, layers: readonly ValuesLayer[]): boolean {
-  const condition = asString(dep.condition);
-  if (!condition) return false;
-  for (const path of condition.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const keys = path.split(".");
-    const set = [...layers].reverse().map((l) => getAtPath(l.values, keys)).find((v) => typeof v === "boolean");
-    if (set !== undefined) return set === false;
-  }
-  return false;
+export function chartAppName(ctx: ReadContext, chartDir: string): string {
+  if (chartDir !== "") return basename(chartDir);
+  const name = asString(getAtPath(ctx.load("Chart.yaml").docs[0]?.value, ["name"]));
+  return name !== undefined && checkLabel(name, { label: "App name", reserved: false }).ok ? name : ctx.rootAppName;
 }
 
 /** Images of a Helm values document (`image.tag` at any depth, see values-images.ts). */

@@ -125,6 +125,18 @@ export interface ValuesLayer {
   embedded?: boolean;
   /** The field shown for what this layer sets at `path` (inside the values). */
   field?: (path: YamlPath) => string;
+  /**
+   * Where the values sit in the merged values (a subchart's own values.yaml under its key in the parent
+   * chart's); what the layer sets is located without this prefix, at the root of its file.
+   */
+  under?: YamlPath;
+}
+
+/** What a layer sets at `path` of the merged values. */
+export function layerValueAt(layer: ValuesLayer, path: YamlPath): unknown {
+  const under = layer.under ?? [];
+  if (path.length < under.length || under.some((k, i) => path[i] !== k)) return undefined;
+  return getAtPath(layer.values, path.slice(under.length));
 }
 
 /**
@@ -135,10 +147,11 @@ export interface ValuesLayer {
 export function layeredValuesImages(layers: readonly ValuesLayer[], fallbackName: string, field?: (file: string, path: YamlPath) => string): Version[] {
   const present = layers.filter((l) => isRecord(l.values));
   if (present.length === 0) return [];
-  const merged = present.reduce<unknown>((acc, l) => mergeValues(acc, l.values), {});
+  const merged = present.reduce<unknown>((acc, l) => mergeValues(acc, (l.under ?? []).reduceRight<unknown>((inner, k) => ({ [k]: inner }), l.values)), {});
   return imagesInValues(merged).flatMap((img) => {
-    const owner = [...present].reverse().find((l) => getAtPath(l.values, img.path) !== undefined);
+    const owner = [...present].reverse().find((l) => layerValueAt(l, img.path) !== undefined);
     if (!owner) return [];
+    const path = img.path.slice(owner.under?.length ?? 0);
     return [
       {
         kind: "image",
@@ -147,10 +160,10 @@ export function layeredValuesImages(layers: readonly ValuesLayer[], fallbackName
         floating: isFloatingImageTag(img.tag, img.digest),
         file: owner.file,
         doc: owner.doc,
-        path: owner.at ? (owner.whole ? owner.at : [...owner.at, ...img.path]) : img.path,
-        field: owner.field ? owner.field(img.path) : field ? field(owner.file, img.path) : formatPath(img.path),
+        path: owner.at ? (owner.whole ? owner.at : [...owner.at, ...path]) : path,
+        field: owner.field ? owner.field(path) : field ? field(owner.file, path) : formatPath(path),
         ...(img.digest ? { digest: img.digest } : {}),
-        ...(owner.embedded ? { embedded: img.path } : {}),
+        ...(owner.embedded ? { embedded: path } : {}),
       } satisfies Version,
     ];
   });

@@ -1,5 +1,5 @@
 import type { Candidate } from "../candidate";
-import { chartDirVersions, type DirReaders } from "../dir-versions";
+import { chartAppName, chartDirVersions, type DirReaders } from "../dir-versions";
 import { isEnvLikeName } from "../env-order";
 import { basename } from "../paths";
 
@@ -22,7 +22,7 @@ export function detectHelmValues(r: DirReaders): Candidate[] {
       const own = chartDirVersions(ctx, dir, base ? [base, file] : [file], file);
       const versions = own.versions;
       out.push({
-        app: basename(dir) || ctx.rootAppName,
+        app: chartAppName(ctx, dir),
         env,
         path: file,
         appDir: dir,

@@ -1,6 +1,6 @@
 import type { Candidate } from "../candidate";
 import type { ReadContext } from "../context";
-import { chartDirVersions, readDirVersions, type DirReaders } from "../dir-versions";
+import { chartAppName, chartDirVersions, readDirVersions, type DirReaders } from "../dir-versions";
 import { apiGroup, type DocsByKind } from "../documents";
 import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization } from "../kustomize/kustomization";
 import { asString, getAtPath } from "../../yaml";
@@ -87,7 +87,7 @@ export function detectStandaloneApps(r: DirReaders, kinds: DocsByKind, existing:
     if (versions.length + read.errors.length === 0) continue;
     chosen.push(dir);
     out.push({
-      app: basename(dir) || ctx.rootAppName,
+      app: isChart ? chartAppName(ctx, dir) : basename(dir) || ctx.rootAppName,
       env,
       path: dir,
       appDir: dir,
