@@ -14,6 +14,8 @@ export interface Candidate {
   destination?: Destination;
   /** Team implied by the wiring (Argo CD `spec.project`). */
   team?: string;
+  /** The app's folders only package it (`k8s/overlays/<env>` at the top): the name is the repository's, a fallback. */
+  namedAfterRepository?: boolean;
   /** Which detector produced it, for conventions and notes. */
   source: "flux" | "kustomize" | "plain" | "helm-values" | "helmfile" | "fleet" | "argocd" | "configured";
 }

@@ -5,8 +5,13 @@ export const BASE_DIR_NAMES = new Set(["base", "bases", "_base"]);
 export const STAGE_PARENT_NAMES = new Set(["stages"]);
 export const ENV_PARENT_NAMES = new Set(["overlays", "envs", "environments", "env"]);
 /** Folders that hold an app's manifests in an app repo (`k8s/staging`) and never name the app. */
-export const MANIFEST_DIR_NAMES = new Set(["k8s", "deploy", "deployment", "manifests", "kubernetes", "kustomize", "gitops", "helm"]);
+export const MANIFEST_DIR_NAMES = new Set(["k8s", ".k8s", "deploy", "deployment", "deployments", "manifests", "kubernetes", "kustomize", "gitops", "helm"]);
 /** Folders that hold an app's Helm chart (`team-b/chart`) and never name the app. */
 export const CHART_DIR_NAMES = new Set(["chart", "charts", "helm-chart"]);
+
+/** A folder that only packages an app (its manifests or chart): the folder above it names the app. */
+export function isPackagingDirName(name: string): boolean {
+  return MANIFEST_DIR_NAMES.has(name) || CHART_DIR_NAMES.has(name);
+}
 
 export const DEPLOYABLE_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod", "ReplicaSet", "Rollout", "HelmRelease", "DeploymentConfig"]);

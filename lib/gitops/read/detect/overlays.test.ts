@@ -45,3 +45,22 @@ describe("overlays: parts of one app", () => {
     ).toEqual(["pay@uat:pay/overlays/uat=3.1.0", "pay@prd:pay/overlays/prd=3.0.0"]);
   });
 });
+
+describe("overlays: folders that only package the app", () => {
+  const overlays = (root: string, envs: Record<string, string>) => ({
+    [`${root}/base/kustomization.yaml`]: "resources:\n  - deployment.yaml\n",
+    [`${root}/base/deployment.yaml`]: deployment("pay", "registry.example.com/pay:0.0.1"),
+    ...Object.fromEntries(Object.entries(envs).map(([e, tag]) => [`${root}/overlays/${e}/kustomization.yaml`, env("../../base", tag)])),
+  });
+
+  it("names the app after the repository when `k8s/overlays/<env>` sits at its top", () => {
+    expect(cells(overlays("k8s", { staging: "1.1.0", production: "1.0.0" }))).toEqual(["repo@staging:k8s/overlays/staging=1.1.0", "repo@production:k8s/overlays/production=1.0.0"]);
+  });
+
+  it("names the app after the folder above the packaging folders (`shop/deploy/k8s`, `cart/kubernetes`)", () => {
+    expect(cells({ ...overlays("services/shop/deploy/k8s", { prod: "2.0.0" }), ...overlays("services/cart/kubernetes", { prod: "3.0.0" }) })).toEqual([
+      "cart@prod:services/cart/kubernetes/overlays/prod=3.0.0",
+      "shop@prod:services/shop/deploy/k8s/overlays/prod=2.0.0",
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { versionsOfBuild, type DirReaders } from "../dir-versions";
 import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization, type Kustomization } from "../kustomize/kustomization";
 import { basename, dirname, isUnder, joinInRepo, segments } from "../paths";
 import { isEnvLikeName } from "../env-order";
-import { BASE_DIR_NAMES, ENV_PARENT_NAMES, MANIFEST_DIR_NAMES, STAGE_PARENT_NAMES } from "./layout-names";
+import { BASE_DIR_NAMES, ENV_PARENT_NAMES, MANIFEST_DIR_NAMES, STAGE_PARENT_NAMES, isPackagingDirName } from "./layout-names";
 
 export interface OverlayScan {
   candidates: Candidate[];
@@ -35,7 +35,7 @@ function inClusterFolder(dir: string): boolean {
 
 interface OverlayPlan {
   dir: string;
-  apps: { app: string; env: string; appDir: string; originDir?: string }[];
+  apps: { app: string; env: string; appDir: string; originDir?: string; namedAfterRepository?: boolean }[];
 }
 
 /**
@@ -117,6 +117,7 @@ export function detectOverlays(r: DirReaders): OverlayScan {
         files: [...ctx.index.filesUnder(plan.dir)],
         destination: build.namespace ? { namespace: build.namespace } : undefined,
         source: "kustomize",
+        ...(a.namedAfterRepository ? { namedAfterRepository: true } : {}),
       });
     }
   }
@@ -164,7 +165,19 @@ function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesC
   else if (underEnvParent) appDir = dirname(dirname(dir));
   else if (baseTarget && BASE_DIR_NAMES.has(basename(baseTarget))) appDir = dirname(baseTarget);
   else appDir = dirname(dir);
-  return { dir, apps: [{ app: basename(appDir) || ctx.rootAppName, env: envName, appDir }] };
+  const named = appFolderOf(appDir);
+  // Only a packaging folder at the top (`k8s/`) leaves the app unnamed; a layout that is the repository's own stays so.
+  return { dir, apps: [{ app: basename(named) || ctx.rootAppName, env: envName, appDir, ...(named === "" && appDir !== "" ? { namedAfterRepository: true } : {}) }] };
+}
+
+/**
+ * `shop/k8s/{base,overlays/<env>}` is app `shop`: a folder that only packages the app (`k8s`, `deploy`,
+ * `helm`…) names nothing, and at the top of the repository (`k8s/overlays/<env>`, "") the repository is the app.
+ */
+function appFolderOf(appDir: string): string {
+  let d = appDir;
+  while (d !== "" && isPackagingDirName(basename(d))) d = dirname(d);
+  return d;
 }
 
 /**

@@ -18,6 +18,7 @@ import { substituteVersions, substitutionsOf, type Substitutions } from "./subst
 import { valuesFromLayers } from "./values-from";
 import { appOfLeftover, byDeclaringAppFolder } from "./declaring-app-folder";
 import { placeEnvsOfSharedClusters, type PlacedCell } from "./shared-cluster-envs";
+import { dropEnvSuffixes } from "./env-suffix";
 
 export interface FluxWiring {
   candidates: Candidate[];
@@ -56,6 +57,7 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
   const repoWide = repoSources(kinds);
   const self = selfSourceNames(kinds, (dir) => ctx.index.hasDir(dir));
   const envMap = ctx.config?.clusters ?? {};
+  const allPlaced: PlacedCell[] = [];
   for (const cluster of clusters) {
     const env = envMap[cluster.name] ?? cluster.name;
     const seen = new Set<string>();
@@ -89,7 +91,9 @@ export function readFluxWiring(r: DirReaders, kinds: DocsByKind, layout: readonl
     }
     if (queue.length > 0) ctx.note(`${cluster.dir}: cluster ${cluster.name}: stopped after ${MAX_UNITS_PER_CLUSTER} Flux Kustomizations`);
     placeEnvsOfSharedClusters(placed, ctx.configuredEnvNames);
+    allPlaced.push(...placed);
   }
+  dropEnvSuffixes(allPlaced, out.candidates);
   return out;
 }
 
@@ -265,7 +269,12 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     if (!files.some((f) => isUnder(f, c.path))) continue;
     for (const v of c.versions) covered.add(locationKey(v));
     const destination = { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy };
-    for (const part of byDeclaringAppFolder(r.ctx, c)) place({ ...part, env, versions: substituteVersions(part.versions, unit.vars), destination, source: "flux" }, c);
+    for (const part of byDeclaringAppFolder(r.ctx, c)) {
+      // A folder the layout could only name after the repository (`k8s/overlays/<env>` at the top) is named by
+      // the Kustomization that applies it, which says what it deploys.
+      const byUnit = part.namedAfterRepository === true && part.app === c.app && unit.owner !== undefined;
+      place({ ...part, app: byUnit ? unit.name : part.app, env, versions: substituteVersions(part.versions, unit.vars), destination, source: "flux" }, c, byUnit);
+    }
   }
   const rest: Leftover[] = [];
   for (const res of build.resources) {
