@@ -1,6 +1,6 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord } from "./../yaml";
-import { disabledByCondition, localSubcharts, subchartDefaultLayers, withSubchartAppVersions } from "./helm/subchart-defaults";
+import { disabledByCondition, localSubcharts, subchartDefaultLayers, withSubchartAppVersions, type LocalSubchart } from "./helm/subchart-defaults";
 import { checkLabel } from "../names";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import type { Candidate } from "./candidate";
@@ -88,12 +88,7 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
   }
   const chartDoc = chart.docs[0]?.value;
   const deps = isRecord(chartDoc) ? chartDoc.dependencies : undefined;
-  const local = localSubcharts(ctx, chartDir, deps);
-  const all = [...subchartDefaultLayers(ctx, local), ...given];
-  const disabled = new Set<number>();
-  if (Array.isArray(deps)) deps.forEach((dep: unknown, i) => (isRecord(dep) && disabledByCondition(dep, all) ? disabled.add(i) : undefined));
-  const subcharts = local.filter((s) => !disabled.has(s.index));
-  const layers = [...subchartDefaultLayers(ctx, subcharts), ...given];
+  const { layers, subcharts, disabled } = chartValueLayers(ctx, chartDir, given);
   const images = withSubchartAppVersions(ctx, chartDir, subcharts, layeredValuesImages(layers, chartAppName(ctx, chartDir), (file, path) => valuesField(file, path, deploymentDir)));
   const imaged = new Set(subcharts.filter((s) => images.some((v) => v.file.startsWith(`${s.dir}/`) || v.path[0] === s.key)).map((s) => s.index));
   if (Array.isArray(deps)) {
@@ -116,6 +111,23 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
   }
   versions.push(...images);
   return { versions: dedupeVersions(versions), errors };
+}
+
+/**
+ * The values a chart renders with: the defaults of its enabled local subcharts (each under its key), then
+ * `given` (the chart's values.yaml and the files an install passes). Dependencies a `condition:` turns off
+ * are in `disabled` (by index in `dependencies`).
+ */
+export function chartValueLayers(ctx: ReadContext, chartDir: string, given: readonly ValuesLayer[]): { layers: ValuesLayer[]; subcharts: LocalSubchart[]; disabled: Set<number> } {
+  const chartFile = chartDir === "" ? "Chart.yaml" : `${chartDir}/Chart.yaml`;
+  const chartDoc = ctx.load(chartFile).docs[0]?.value;
+  const deps = isRecord(chartDoc) ? chartDoc.dependencies : undefined;
+  const local = localSubcharts(ctx, chartDir, deps);
+  const all = [...subchartDefaultLayers(ctx, local), ...given];
+  const disabled = new Set<number>();
+  if (Array.isArray(deps)) deps.forEach((dep: unknown, i) => (isRecord(dep) && disabledByCondition(dep, all) ? disabled.add(i) : undefined));
+  const subcharts = local.filter((s) => !disabled.has(s.index));
+  return { layers: [...subchartDefaultLayers(ctx, subcharts), ...given], subcharts, disabled };
 }
 
 /**

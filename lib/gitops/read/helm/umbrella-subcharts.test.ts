@@ -77,4 +77,18 @@ describe("umbrella chart with subcharts kept in the repository", () => {
     const t = tree({ "Chart.yaml": umbrella.replace("name: shop", "name: Shop_App") });
     expect(cells(t).map((c) => c.split("@")[0])).toEqual(["checkout-folder", "checkout-folder"]);
   });
+
+  it("layers the subcharts' defaults under the value files an Argo CD Application passes", () => {
+    const app = (env: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: shop-${env}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/acme/shop\n    path: .\n    helm:\n      valueFiles: [values-${env}.yaml]\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shop-${env}\n`;
+    const t = tree({ "values.yaml": "web:\n  replicas: 1\n", "argocd/prod.yaml": app("prod"), "argocd/staging.yaml": app("staging") });
+    const images = (env: string) =>
+      readRepository(t, { rootAppName: "checkout-folder" })
+        .deployments.find((d) => d.app === "shop" && d.env === env)
+        ?.versions.filter((v) => v.kind === "image")
+        .map((v) => `${v.name}=${v.value} [${v.file} ${v.path.join(".")}]`)
+        .sort();
+    expect(images("prod")).toEqual(["ghcr.io/acme/web=1.4.0 [values-prod.yaml web.image.tag]", "ghcr.io/acme/worker=2.0.1 [components/worker/values.yaml image.tag]"]);
+    expect(images("staging")).toEqual(["ghcr.io/acme/web=latest [charts/web/values.yaml image.tag]", "ghcr.io/acme/worker=2.0.1 [components/worker/values.yaml image.tag]", "redis=7.2.4 [charts/cache/Chart.yaml appVersion]"]);
+  });
 });
