@@ -5,7 +5,7 @@ import { appOfAppsCharts, envValuesReleases, renderAppChart, type ChartRelease }
 import { kustomizedApplicationSets } from "./argocd-kustomized-sets";
 import { clustersFromFolders } from "./argocd-cluster-folders";
 import { clusterEnvironmentLabels, declaredClusters } from "./argocd-clusters";
-import { withAppVersionDefault } from "./helm/app-version";
+import { withSubchartAppVersions } from "./helm/subchart-defaults";
 import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
@@ -14,7 +14,7 @@ import { textApplicationSets } from "./argocd-appset-text";
 import { renderTemplate, renderTemplateYaml, type TemplateSyntax } from "./argocd-template";
 import { applyTemplatePatch, SET_BY_TEMPLATE_PATCH } from "./argocd-template-patch";
 import type { Candidate } from "./candidate";
-import { readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
+import { chartValueLayers, readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import { apiGroup, type DocsByKind } from "./documents";
 import { isPackagingDirName } from "./detect/layout-names";
@@ -780,10 +780,13 @@ function pathSourceVersions(r: DirReaders, dir: string, read: Version[], layers:
   const valuesFile = r.ctx.isChartDir(dir) ? r.ctx.index.findFileIn(dir, ["values.yaml", "values.yml"]) : undefined;
   const baseDoc = valuesFile ? r.ctx.load(valuesFile).docs[0] : undefined;
   const base: ValuesLayer[] = valuesFile && baseDoc ? [{ file: valuesFile, doc: baseDoc.index, values: baseDoc.value }] : [];
+  // Local subcharts' defaults go below (dir-versions.ts); their images are read again below too.
+  const chart = r.ctx.isChartDir(dir) ? chartValueLayers(r.ctx, dir, [...base, ...layers]) : undefined;
+  const subDirs = chart?.subcharts.map((s) => s.dir) ?? [];
   // The chart's values images (and those its appVersion stands in for) are read again below, layered.
-  const kept = read.filter((v) => v.file !== valuesFile && !(v.kind === "image" && v.path.length === 1 && v.path[0] === "appVersion"));
-  const images = layeredValuesImages([...base, ...layers], basename(dir) || appName);
-  return [...kept, ...(r.ctx.isChartDir(dir) ? withAppVersionDefault(r.ctx, dir, images) : images)];
+  const kept = read.filter((v) => v.file !== valuesFile && !(v.kind === "image" && ((v.path.length === 1 && v.path[0] === "appVersion") || subDirs.some((d) => isUnder(v.file, d)))));
+  const images = layeredValuesImages(chart?.layers ?? [...base, ...layers], basename(dir) || appName);
+  return [...kept, ...(chart ? withSubchartAppVersions(r.ctx, dir, chart.subcharts, images) : images)];
 }
 
 interface ExpandedSet {
