@@ -35,9 +35,11 @@ describe("GitLab promotion (commit + merge request)", () => {
     const blobs = await gl.repo.readBlobs(entries.map((e) => e.blobSha));
     const tree = new Map(entries.map((e) => [e.path, blobs.get(e.blobSha) ?? ""]));
     const model = readRepository(tree);
-    const source = model.deployments.find((d) => d.app === "payments" && d.env === "staging");
-    const target = model.deployments.find((d) => d.app === "payments" && d.env === "prod");
-    if (!source || !target) throw new Error("fixture lacks payments staging/prod");
+    // web: its staging → prod plan edits a file prod builds (payments' would be refused: prod runs another
+    // image name than staging's, so no images: entry could move it).
+    const source = model.deployments.find((d) => d.app === "web" && d.env === "staging");
+    const target = model.deployments.find((d) => d.app === "web" && d.env === "prod");
+    if (!source || !target) throw new Error("fixture lacks web staging/prod");
     const plan = planPromotion({ tree, source, target, mode: "version", baseSha: base, repository: "gitops" });
     if (plan.status !== "changes") throw new Error(`expected changes, got ${plan.status}`);
     const changes: FileChange[] = plan.changeSet.edits.map((e) => (e.content === null ? { path: e.path, delete: true as const } : { path: e.path, content: e.content }));
