@@ -6,6 +6,7 @@ import { emptyCandidate, plainResources, readDirVersions, type DirReaders } from
 import { SINGLE_ENV_NAME } from "../detect/standalone";
 import { isFloatingChartVersion } from "../floating";
 import { withAppVersionDefault } from "../helm/app-version";
+import { chartDefaultsLayer } from "../helm/chart-defaults";
 import type { BuiltResource } from "../kustomize/built-resource";
 import { findKustomizationFile } from "../kustomize/kustomization";
 import { strategicMerge } from "../kustomize/strategic-merge";
@@ -141,9 +142,8 @@ function helmBundle(r: DirReaders, file: string, docIndex: number, dir: string, 
     }
     const layers: ValuesLayer[] = [];
     if (chartDir !== undefined) {
-      const defaults = ctx.index.findFileIn(chartDir, ["values.yaml", "values.yml"]);
-      const d = defaults ? ctx.load(defaults).docs[0] : undefined;
-      if (defaults && d) layers.push({ file: defaults, doc: d.index, values: d.value });
+      const defaults = chartDefaultsLayer(ctx, chartDir);
+      if (defaults) layers.push(defaults);
     }
     const valuesFiles = (entries: unknown) => {
       for (const entry of Array.isArray(entries) ? entries : []) {

@@ -5,6 +5,7 @@ import type { ReadContext } from "../context";
 import { chartDirVersions } from "../dir-versions";
 import { isFloatingChartVersion } from "../floating";
 import { withAppVersionDefault } from "../helm/app-version";
+import { chartDefaultsLayer } from "../helm/chart-defaults";
 import { ChartRenderer } from "../helm/template-exec";
 import { TemplateError } from "../helm/template-parse";
 import { envNameForms, isEnvLikeName } from "../env-order";
@@ -36,9 +37,8 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
     const own = chartDirVersions(ctx, chartDir, [], chartDir);
     versions.push(...own.versions);
     errors.push(...own.errors);
-    const defaults = ctx.index.findFileIn(chartDir, ["values.yaml", "values.yml"]);
-    const doc = defaults ? ctx.load(defaults).docs[0] : undefined;
-    if (defaults && doc) layers.push({ file: defaults, doc: doc.index, values: doc.value });
+    const defaults = chartDefaultsLayer(ctx, chartDir);
+    if (defaults) layers.push(defaults);
   } else if (chart !== "") {
     versions.push(chartVersion(release, r, chart, errors));
   }
