@@ -2,21 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { Rollout } from "@/lib/live/rollout";
-
-/** Fast while a change is on its way (a stream event should show within seconds), slow once settled. */
-const MOVING_MS = 2_000;
-const SETTLED_MS = 15_000;
+import { pollInterval } from "./rollout-cadence";
 
 async function fetchRollouts(ids: number[] | undefined): Promise<Rollout[]> {
   const query = ids ? `?ids=${ids.join(",")}` : "";
   const response = await fetch(`/api/v1/changes/rollouts${query}`, { headers: { accept: "application/json" } });
   if (!response.ok) throw new Error(`The timeline could not be refreshed (HTTP ${response.status}).`);
   return ((await response.json()) as { ok: true; data: Rollout[] }).data;
-}
-
-/** On a change's own page an open change may be merged any moment; in the list, open ones wait for the list's poll. */
-function moving(rollouts: Rollout[] | undefined, openMoves: boolean): boolean {
-  return !!rollouts?.some((r) => r.phase === "deploying" || (r.phase === "merged" && r.live === null) || (openMoves && r.phase === "open"));
 }
 
 /**
@@ -29,6 +21,6 @@ export function useRollouts(ids?: number[]) {
   return useQuery({
     queryKey: ["rollouts", ids?.join(",") ?? "recent"],
     queryFn: () => fetchRollouts(ids),
-    refetchInterval: (query) => (moving(query.state.data, ids !== undefined) ? MOVING_MS : SETTLED_MS),
+    refetchInterval: (query) => pollInterval(query.state.data, ids !== undefined, Date.now()),
   });
 }
