@@ -162,7 +162,7 @@ function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { statu
 export function impactOfEdits(repo: CachedRepository, changeSet: Pick<ChangeSet, "edits">): EnvironmentImpact[] {
   const buildCache = impactBuilds.get(repo.name) ?? new KustomizeBuildCache();
   impactBuilds.set(repo.name, buildCache);
-  return changeImpact(repo.tree, repo.model, changeSet, { parseCache: sharedParseCache(), buildCache, contentKey: (path) => contentOf(repo.tree, changeSet, path) });
+  return changeImpact(repo.tree, repo.model, changeSet, { ...repo.readOptions, parseCache: sharedParseCache(), buildCache, contentKey: (path) => contentOf(repo.tree, changeSet, path) });
 }
 
 // The impact read of a preview rebuilds only the overlays the change touches: one build cache per

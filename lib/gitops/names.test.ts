@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAppName, checkCluster, checkFolder, checkImage, checkOwner, checkTag, checkTenantName } from "./names";
+import { checkAppName, checkCluster, checkFolder, checkImage, checkLabel, checkOwner, checkTag, checkTenantName, labelFrom } from "./names";
 
 // Each hostile name must be refused with the message that names ITS problem: the pattern is
 // specific to the case (a generic "invalid name" would fail most rows).
@@ -118,5 +118,23 @@ describe("other fields", () => {
     expect(checkFolder("/abs")).toMatchObject({ ok: false, message: expect.stringMatching(/relative/) });
     expect(checkFolder("a/.git/hooks")).toMatchObject({ ok: false, message: expect.stringMatching(/\.git/) });
     expect(checkFolder("a//b")).toMatchObject({ ok: false });
+  });
+});
+
+describe("a label made from a repository or folder name", () => {
+  it("lowercases and turns each run of other characters into one dash", () => {
+    expect(labelFrom("Payments.GitOps")).toBe("payments-gitops");
+    expect(labelFrom("acme__shop_api")).toBe("acme-shop-api");
+    expect(labelFrom("shop-api")).toBe("shop-api");
+  });
+
+  it("is a valid DNS-1123 label however long or odd the input, or nothing", () => {
+    for (const raw of ["-Edge-", "x".repeat(70), `${"a".repeat(62)}_b`, "日本", "__", ""]) {
+      const label = labelFrom(raw);
+      if (label !== undefined) expect(checkLabel(label, { label: "App name", reserved: false })).toMatchObject({ ok: true });
+    }
+    expect(labelFrom(`${"a".repeat(62)}_b`)).toBe("a".repeat(62));
+    expect(labelFrom("日本")).toBeUndefined();
+    expect(labelFrom("")).toBeUndefined();
   });
 });

@@ -97,6 +97,20 @@ export function checkLabel(raw: string, options: LabelOptions): NameCheck {
   return { ok: true, value: raw };
 }
 
+/**
+ * A DNS-1123 label made from a name nobody chose as one (a repository or checkout folder such as
+ * `Payments.GitOps` or `owner__repo`), for the app a repository-root layout deploys: lowercase, each run
+ * of other characters one "-", at most 63 characters. Undefined when nothing usable is left.
+ */
+export function labelFrom(raw: string): string | undefined {
+  const label = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, MAX_LABEL)
+    .replace(/^-+|-+$/g, "");
+  return label === "" ? undefined : label;
+}
+
 export const checkTenantName = (raw: string): NameCheck => checkLabel(raw, { label: "Tenant name" });
 export const checkAppName = (raw: string): NameCheck => checkLabel(raw, { label: "App name", letterFirst: true });
 export const checkEnvName = (raw: string): NameCheck => checkLabel(raw, { label: "Environment", reserved: false });

@@ -5,6 +5,7 @@ import { KustomizeBuildCache, readRepository } from "@/lib/gitops/read";
 import { loadFileTree } from "@/lib/sync/load-file-tree";
 import { openScmRepository } from "@/lib/sync/open-scm";
 import { readRepositoryAt } from "@/lib/sync/read-at-commit";
+import { repositoryReadOptions } from "@/lib/sync/read-options";
 import { compareFolder, foldersOf, type Cell, type FolderComparison } from "./compare-trees";
 import { renderFolderCached } from "./folder-cache";
 import { PromiseCache } from "./promise-cache";
@@ -56,7 +57,7 @@ async function compute(prisma: PrismaClient, row: ChangeRow, cells: Cell[], head
   }
   // The model after the change only matters for a cell the change creates.
   const missing = cells.some((c) => !before.model.deployments.some((d) => d.app === c.app && d.env === c.env));
-  const afterModel = missing ? readRepository(afterTree, { branch: scm.defaultBranch }) : null;
+  const afterModel = missing ? readRepository(afterTree, repositoryReadOptions(scm)) : null;
   const folders = foldersOf(cells, before.model, afterModel);
   const render = (side: "before" | "after", tree: FileTree, path: string) => renderFolderCached(row.repository.id, side === "before" ? row.baseSha : headSha, tree, path);
   const out: FolderComparison[] = [];

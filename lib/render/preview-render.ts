@@ -24,7 +24,7 @@ export async function renderedPromotionPreview(prisma: PrismaClient, request: Pr
   const after = applyChangeSet(repo.tree, plan.changeSet);
   const cells = plan.affected?.length ? plan.affected.map((a) => ({ app: a.app, env: a.env })) : [{ app: request.app, env: request.to }];
   const missing = cells.some((c) => !repo.model.deployments.some((d) => d.app === c.app && d.env === c.env));
-  const folders = foldersOf(cells, repo.model, missing ? readRepository(after, {}) : null);
+  const folders = foldersOf(cells, repo.model, missing ? readRepository(after, repo.readOptions) : null);
   const afterKey = `${repo.headSha}+${createHash("sha256").update(plan.changeSet.diff).digest("hex").slice(0, 16)}`;
   const render = (side: "before" | "after", tree: FileTree, path: string) => renderFolderCached(repo.id, side === "before" ? repo.headSha : afterKey, tree, path);
   const out: FolderComparison[] = [];

@@ -3,6 +3,7 @@ import type { FileTree, RepoModel } from "@/lib/gitops/model";
 import { readRepository } from "@/lib/gitops/read";
 import { describeSkippedFiles, SKIP_REASON, withSkippedFiles } from "@/lib/gitops/read/skipped-files";
 import { cachedContents, sharedParseCache } from "./load-file-tree";
+import { repositoryReadOptions, type RepositoryReadOptions } from "./read-options";
 
 export interface CachedRepository {
   id: number;
@@ -10,6 +11,8 @@ export interface CachedRepository {
   headSha: string;
   tree: FileTree;
   model: RepoModel;
+  /** What the model was read with; a re-read of the tree with a change applied uses the same. */
+  readOptions: RepositoryReadOptions;
 }
 
 // The last repository read per name, valid while the database's head is the same commit: a preview
@@ -48,10 +51,11 @@ export async function readCachedRepository(prisma: PrismaClient, name: string): 
     tree.set(f.path, content);
     shaByPath.set(f.path, f.blobSha);
   }
-  const model = readRepository(withSkippedFiles(tree, skipped), { parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path), branch: repo.defaultBranch });
+  const readOptions = repositoryReadOptions(repo);
+  const model = readRepository(withSkippedFiles(tree, skipped), { ...readOptions, parseCache: sharedParseCache(), contentKey: (path) => shaByPath.get(path) });
   // As the sync does: a file that could not be read counts for promotions like one that does not parse.
   model.errors.unshift(...describeSkippedFiles(skipped).errors);
-  const result = { id: repo.id, name: repo.name, headSha: repo.headSha, tree, model };
+  const result = { id: repo.id, name: repo.name, headSha: repo.headSha, tree, model, readOptions };
   memo.set(name, result);
   return result;
 }

@@ -3,6 +3,7 @@ import type { FileTree, RepoModel } from "@/lib/gitops/model";
 import { KustomizeBuildCache, readRepository } from "@/lib/gitops/read";
 import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
+import { repositoryReadOptions } from "./read-options";
 
 export interface RepositoryAt {
   sha: string;
@@ -19,6 +20,6 @@ export async function readRepositoryAt(prisma: PrismaClient, scm: ScmRepository,
   const entries = await scm.readTree(sha);
   const loaded = await loadFileTree(prisma, scm, entries);
   const blobOf = new Map(entries.map((e) => [e.path, e.blobSha]));
-  const model = readRepository(loaded.files, { parseCache: loaded.parseCache, contentKey: (path) => blobOf.get(path), buildCache, branch: scm.defaultBranch });
+  const model = readRepository(loaded.files, { ...repositoryReadOptions(scm), parseCache: loaded.parseCache, contentKey: (path) => blobOf.get(path), buildCache });
   return { sha, tree: loaded.files, model };
 }

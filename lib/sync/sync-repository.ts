@@ -7,6 +7,7 @@ import type { ScmRepository } from "@/lib/scm/types";
 import { loadFileTree } from "./load-file-tree";
 import { emptyBranchNotice, rewrittenBranchNotice } from "./branch-notices";
 import { rememberRepository } from "./cached-repository";
+import { repositoryReadOptions } from "./read-options";
 import { storeModel, type StoredCells } from "./store-model";
 import { changedPaths, diffTrees } from "./tree-diff";
 import { log } from "@/lib/observability/log";
@@ -112,7 +113,7 @@ async function syncRepositoryUntraced(prisma: PrismaClient, repositoryId: number
         phase("blobs");
         let buildCache = buildCaches.get(repositoryId);
         if (!buildCache) buildCaches.set(repositoryId, (buildCache = new KustomizeBuildCache()));
-        const model = readRepository(tree.files, { parseCache: tree.parseCache, contentKey: (path) => after.get(path), buildCache, branch: scm.defaultBranch });
+        const model = readRepository(tree.files, { ...repositoryReadOptions(scm), parseCache: tree.parseCache, contentKey: (path) => after.get(path), buildCache });
         // What the tree loader left out (symlinks, files over the limit, not UTF-8) is reported, never dropped silently.
         const skipped = describeSkippedFiles(tree.skipped);
         model.errors.unshift(...skipped.errors);
@@ -160,7 +161,7 @@ async function syncRepositoryUntraced(prisma: PrismaClient, repositoryId: number
       // Only now, with the transaction committed, do the rows match what we remember.
       storedCells.set(repositoryId, result.stored);
       storedFiles.set(repositoryId, { headSha: result.headSha, files: result.files });
-      rememberRepository({ id: repositoryId, name: repo.name, headSha: result.headSha, tree: result.tree, model: result.model });
+      rememberRepository({ id: repositoryId, name: repo.name, headSha: result.headSha, tree: result.tree, model: result.model, readOptions: repositoryReadOptions(scm) });
       return { repository: repo.name, status: "synced", headSha: result.headSha, changedFiles: result.changedFiles, durationMs: elapsed() };
     }
     return { repository: repo.name, ...result, durationMs: elapsed() };

@@ -1,6 +1,7 @@
 import type { RepoError } from "../model";
 import type { RepoConfig } from "../config";
 import { configuredEnvironments } from "../config";
+import { labelFrom } from "../names";
 import { parseYamlDocuments, type ParsedDocument, type ParsedYaml } from "../yaml";
 import type { ParseCache } from "./parse-cache";
 import { basename, dirname, isYamlPath, segments } from "./paths";
@@ -45,7 +46,7 @@ export class ReadContext {
   }
 
   get rootAppName(): string {
-    return this.options.rootAppName ?? "app";
+    return (this.options.rootAppName !== undefined ? labelFrom(this.options.rootAppName) : undefined) ?? "app";
   }
 
   isChartDir(dir: string): boolean {

@@ -132,3 +132,14 @@ spec:
     expect(read({ "appsets/monitoring.yaml": set }).deployments.map((d) => `${d.app}/${d.env}:${d.versions.map((v) => v.value).join(",")}`)).toEqual(["monitoring/default:1.0.0"]);
   });
 });
+
+describe("an app at the repository root", () => {
+  const root = { "kustomization.yaml": "resources:\n  - deploy.yaml\n", "deploy.yaml": deployment("web", "example.com/web:1.2.3") };
+  it("is named after the repository, made a DNS-1123 label", () => {
+    expect(readRepository(new Map(Object.entries(root)), { rootAppName: "Acme.Web_GitOps" }).deployments.map((d) => d.app)).toEqual(["acme-web-gitops"]);
+  });
+  it("is called app when the repository's name has nothing usable", () => {
+    expect(readRepository(new Map(Object.entries(root)), { rootAppName: "__" }).deployments.map((d) => d.app)).toEqual(["app"]);
+    expect(readRepository(new Map(Object.entries(root))).deployments.map((d) => d.app)).toEqual(["app"]);
+  });
+});

@@ -77,7 +77,7 @@ export function planApp(input: AppPlanInput): ScaffoldPlan {
     });
   const withPickup = (plan: ScaffoldPlan) => {
     if (plan.status !== "changes") return { plan, check: undefined };
-    const check = checkPickup(tree, model, plan.changeSet, r.name, r.environments);
+    const check = checkPickup(tree, model, plan.changeSet, r.name, r.environments, { branch: input.branch, rootAppName: input.repository });
     return { plan, check };
   };
 

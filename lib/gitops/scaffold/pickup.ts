@@ -1,6 +1,6 @@
 import type { ChangeSet } from "../change-set";
 import type { FileTree, RepoModel } from "../model";
-import { readRepository } from "../read";
+import { readRepository, type ReadOptions } from "../read";
 
 // A scaffold is only useful if the repository's own reconcilers deploy what it writes: an Argo CD
 // ApplicationSet watching `apps/*/envs/*` deploys nothing from `apps/x/overlays/dev`, although the folder
@@ -29,15 +29,18 @@ export function isReconciled(model: RepoModel): boolean {
   return model.deployments.some((d) => d.destination?.wiredBy !== undefined && d.destination.wiredBy !== d.path);
 }
 
-/** Reads `tree` with `changeSet` applied and says, per environment, which reconciler deploys app `name`. */
-export function checkPickup(tree: FileTree, model: RepoModel, changeSet: ChangeSet, name: string, envs: readonly string[]): PickupCheck {
+/**
+ * Reads `tree` with `changeSet` applied and says, per environment, which reconciler deploys app `name`.
+ * `options` are those `model` was read with (the branch decides which `targetRevision`s deploy).
+ */
+export function checkPickup(tree: FileTree, model: RepoModel, changeSet: ChangeSet, name: string, envs: readonly string[], options: ReadOptions = {}): PickupCheck {
   const reconciled = isReconciled(model);
   const after = new Map(tree);
   for (const e of changeSet.edits) {
     if (typeof e.content === "string") after.set(e.path, e.content);
     else after.delete(e.path);
   }
-  const read = readRepository(after);
+  const read = readRepository(after, options);
   const pickups = envs.map((env): Pickup => {
     const cell = read.deployments.find((d) => d.app === name && d.env === env);
     const by = cell?.destination?.wiredBy;
