@@ -3,6 +3,7 @@ import { DomainError } from "@/lib/actions/domain-error";
 import type { ChangeSet } from "@/lib/gitops/change-set";
 import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
 import { changeImpact, impactedEnvironments, type EnvironmentImpact } from "@/lib/gitops/impact";
+import { describeUnrendered, unrenderedFields } from "@/lib/gitops/promote/rendered-fields";
 import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
 import { KustomizeBuildCache } from "@/lib/gitops/read";
 import { sharedParseCache } from "@/lib/sync/load-file-tree";
@@ -143,7 +144,7 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
     portalUrl: options.portalUrl,
     requestedBy: options.requestedBy,
   });
-  return plan.status === "changes" ? withImpact(repo, plan, request.to) : plan;
+  return plan.status === "changes" ? withImpact(repo, plan, request) : plan;
 }
 
 /**
@@ -151,11 +152,22 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
  * cell whose versions move. Another environment than the target (a shared base edited) is named in
  * the notes, and the merge is authorized against all of them.
  */
-function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { status: "changes" }>, target: string): PromotionPlan {
+function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { status: "changes" }>, request: PromotionRequest): PromotionPlan {
+  const target = request.to;
   const affected = impactOfEdits(repo, plan.changeSet);
+  // A folder promotion copies files, whose versions the planner reads from the source as a whole; a
+  // version promotion edits exactly the fields it lists, each of which the target must then render.
+  const unrendered = request.mode === "version" ? unrenderedFields(plan.fields, affected, { app: request.app, env: target }) : [];
+  if (unrendered.length > 0 && unrendered.length === plan.fields.length) {
+    return {
+      status: "refused",
+      reason: `The planned edits would not change what ${request.app} runs in ${target}: re-read with them applied, ${target} still does not render ${describeUnrendered(unrendered)}. Something later in its build sets these values. Nothing was changed; set the version where ${target}'s build takes it from, or promote the folder.`,
+    };
+  }
+  const warnings = unrendered.length > 0 ? [`Warning: ${target} would not render ${describeUnrendered(unrendered)} after this change (re-read with it applied): something later in its build sets these values.`] : [];
   const others = impactedEnvironments(affected).filter((env) => env !== target);
-  const notes = others.length === 0 ? plan.notes : [...plan.notes, `This change also alters ${others.join(", ")}: ${describeImpact(affected.filter((i) => i.env !== target))}. A file it edits feeds those environments too.`];
-  return { ...plan, affected, notes };
+  const alsoAlters = others.length === 0 ? [] : [`This change also alters ${others.join(", ")}: ${describeImpact(affected.filter((i) => i.env !== target))}. A file it edits feeds those environments too.`];
+  return { ...plan, affected, notes: [...plan.notes, ...warnings, ...alsoAlters] };
 }
 
 /** Every cell whose rendered versions `changeSet` alters in `repo` (also what a bulk promotion is judged by). */
