@@ -2,8 +2,8 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { DomainError } from "@/lib/actions/domain-error";
 import type { ChangeSet } from "@/lib/gitops/change-set";
 import { CONFIG_FILE, parseRepoConfig } from "@/lib/gitops/config";
-import { changeImpact, impactedEnvironments, type EnvironmentImpact } from "@/lib/gitops/impact";
-import { describeUnrendered, unrenderedFields } from "@/lib/gitops/promote/rendered-fields";
+import { changeImpact, type EnvironmentImpact } from "@/lib/gitops/impact";
+import { judgeByImpact } from "@/lib/gitops/promote/judge-impact";
 import { planPromotion, promotionBranch, type PromotionPlan } from "@/lib/gitops/promote";
 import { KustomizeBuildCache } from "@/lib/gitops/read";
 import { sharedParseCache } from "@/lib/sync/load-file-tree";
@@ -147,27 +147,9 @@ export function planPromotionAt(repo: CachedRepository, request: PromotionReques
   return plan.status === "changes" ? withImpact(repo, plan, request) : plan;
 }
 
-/**
- * Judge the change by what it changes: re-read the repository with the change applied and list every
- * cell whose versions move. Another environment than the target (a shared base edited) is named in
- * the notes, and the merge is authorized against all of them.
- */
+/** Judge the change by what it changes (see judgeByImpact): re-read the repository with it applied. */
 function withImpact(repo: CachedRepository, plan: Extract<PromotionPlan, { status: "changes" }>, request: PromotionRequest): PromotionPlan {
-  const target = request.to;
-  const affected = impactOfEdits(repo, plan.changeSet);
-  // A folder promotion copies files, whose versions the planner reads from the source as a whole; a
-  // version promotion edits exactly the fields it lists, each of which the target must then render.
-  const unrendered = request.mode === "version" ? unrenderedFields(plan.fields, affected, { app: request.app, env: target }) : [];
-  if (unrendered.length > 0 && unrendered.length === plan.fields.length) {
-    return {
-      status: "refused",
-      reason: `The planned edits would not change what ${request.app} runs in ${target}: re-read with them applied, ${target} still does not render ${describeUnrendered(unrendered)}. Something later in its build sets these values. Nothing was changed; set the version where ${target}'s build takes it from, or promote the folder.`,
-    };
-  }
-  const warnings = unrendered.length > 0 ? [`Warning: ${target} would not render ${describeUnrendered(unrendered)} after this change (re-read with it applied): something later in its build sets these values.`] : [];
-  const others = impactedEnvironments(affected).filter((env) => env !== target);
-  const alsoAlters = others.length === 0 ? [] : [`This change also alters ${others.join(", ")}: ${describeImpact(affected.filter((i) => i.env !== target))}. A file it edits feeds those environments too.`];
-  return { ...plan, affected, notes: [...plan.notes, ...warnings, ...alsoAlters] };
+  return judgeByImpact(plan, impactOfEdits(repo, plan.changeSet), request);
 }
 
 /** Every cell whose rendered versions `changeSet` alters in `repo` (also what a bulk promotion is judged by). */
@@ -186,6 +168,3 @@ function contentOf(tree: CachedRepository["tree"], changeSet: { edits: { path: s
   return edit ? (edit.content ?? undefined) : tree.get(path);
 }
 
-function describeImpact(impact: EnvironmentImpact[]): string {
-  return impact.map((i) => `${i.app} in ${i.env} (${i.versions.map((v) => `${v.name} ${v.from ?? "none"} → ${v.to ?? "none"}`).join(", ")})`).join("; ");
-}

@@ -90,6 +90,8 @@ describe("ferry promote <dir> (local plan)", () => {
     expect(json.edits.map((e) => [e.path, e.action])).toEqual([["apps/checkout/production/deployment.yaml", "update"]]);
     expect(json.edits[0]?.content).toContain("image: ghcr.io/acme/checkout:2.4.0");
     expect(json.diff).toContain("+          image: ghcr.io/acme/checkout:2.4.0");
+    // Judged as the portal judges it: the re-read with the edit applied moves production alone.
+    expect(json.affected).toEqual([{ app: "checkout", env: "production", versions: [{ name: "ghcr.io/acme/checkout", from: "2.3.1", to: "2.4.0" }] }]);
   });
 
   it("asks for --allow-floating before promoting a floating version, and plans it once given", async () => {

@@ -4,7 +4,9 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CONFIG_FILE, parseRepoConfig } from "../gitops/config";
 import type { FileEdit } from "../gitops/change-set";
+import { changeImpact } from "../gitops/impact";
 import { planPromotion, promotionBranch, type PromotionPlan } from "../gitops/promote";
+import { judgeByImpact } from "../gitops/promote/judge-impact";
 import { readRepository } from "../gitops/read";
 import { checkedOutBranch } from "./checkout-branch";
 import { unreadableFiles } from "../changes/unreadable-files";
@@ -124,7 +126,8 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
   if (!info?.isDirectory()) throw new CliError(`not a directory: ${args.dir}`);
   const loaded = await loadTree(dir);
   const tree = loaded.tree;
-  const model = readRepository(tree, { rootAppName: path.basename(dir), branch: await checkedOutBranch(dir) });
+  const readOptions = { rootAppName: path.basename(dir), branch: await checkedOutBranch(dir) };
+  const model = readRepository(tree, readOptions);
   // Files the loader could not read (symlink, too large, not UTF-8) count like files that do not parse.
   model.errors.unshift(...loaded.errors);
   if (!model.apps.some((a) => a.name === args.app)) {
@@ -140,7 +143,7 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
   const [source, target] = [cell(args.from), cell(args.to)];
   // Same rule as the portal: never plan edits on top of a file that does not parse, and name it.
   const broken = [...new Set([...unreadableFiles(model, source), ...unreadableFiles(model, target)])];
-  const plan: PromotionPlan =
+  const planned: PromotionPlan =
     broken.length > 0
       ? { status: "refused", reason: `${broken.join("; ")}. Fix the file first.` }
       : planPromotion({
@@ -157,6 +160,8 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
           baseSha: "working tree",
           repository: path.basename(dir),
         });
+  // Judged as the portal judges it: by the cells a re-read with the edits applied shows moving.
+  const plan = planned.status === "changes" ? judgeByImpact(planned, changeImpact(tree, model, planned.changeSet, readOptions), { app: args.app, to: args.to, mode: args.mode }) : planned;
 
   if (plan.status === "changes" && args.write) await applyEdits(dir, plan.changeSet.edits);
   const report = toPromoteJson(plan, promotionBranch(args.app, args.to));
@@ -176,11 +181,13 @@ export const promoteJsonSchema = z.object({
   notes: z.array(z.string()),
   edits: z.array(z.object({ path: z.string(), action: z.enum(["create", "update", "delete"]), content: z.string().nullable() })),
   diff: z.string(),
+  /** Every cell whose rendered versions the edits move (the target, and any other a shared file feeds). */
+  affected: z.array(z.object({ app: z.string(), env: z.string(), versions: z.array(z.object({ name: z.string(), from: z.string().nullable(), to: z.string().nullable() })) })),
 });
 export type PromoteJson = z.infer<typeof promoteJsonSchema>;
 
 export function toPromoteJson(plan: PromotionPlan, branch: string): PromoteJson {
-  const empty = { title: null, branch, fields: [], skipped: [], notes: [], edits: [], diff: "" };
+  const empty = { title: null, branch, fields: [], skipped: [], notes: [], edits: [], diff: "", affected: [] };
   switch (plan.status) {
     case "changes":
       return {
@@ -193,6 +200,7 @@ export function toPromoteJson(plan: PromotionPlan, branch: string): PromoteJson 
         notes: plan.notes,
         edits: plan.changeSet.edits.map((e) => ({ path: e.path, action: e.action, content: e.content })),
         diff: plan.changeSet.diff,
+        affected: plan.affected ?? [],
       };
     case "up-to-date":
       return { ...empty, status: plan.status, message: plan.message };
