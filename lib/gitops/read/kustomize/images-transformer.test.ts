@@ -59,3 +59,16 @@ describe("an images: entry whose name carries the tag", () => {
     expect(after).toContain("name: shop:api\n    newName: registry.example.com/shop\n    newTag: api-2.1.0\n");
   });
 });
+
+describe("the containers an images: entry rewrites", () => {
+  it("leaves ephemeralContainers as written, as kubectl kustomize does", () => {
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: app\n      image: busybox:1.0\n  ephemeralContainers:\n    - name: dbg\n      image: busybox:1.0\n";
+    const t: FileTree = new Map([
+      ["apps/debug/base/kustomization.yaml", "resources:\n  - pod.yaml\n"],
+      ["apps/debug/base/pod.yaml", pod],
+      ["apps/debug/production/kustomization.yaml", "resources:\n  - ../base\nimages:\n  - name: busybox\n    newTag: \"9.9\"\n"],
+    ]);
+    const cell = readRepository(t).deployments.find((d) => d.env === "production")!;
+    expect(cell.versions.map((v) => `${v.name}=${v.value} (${v.file})`).sort()).toEqual(["busybox=1.0 (apps/debug/base/pod.yaml)", "busybox=9.9 (apps/debug/production/kustomization.yaml)"]);
+  });
+});

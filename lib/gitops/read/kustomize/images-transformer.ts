@@ -12,9 +12,10 @@ export function applyImages(k: Kustomization, resources: BuiltResource[]): void 
   if (k.images.length === 0) return;
   const entryFor = (image: unknown) => (typeof image === "string" ? k.images.find((e) => imageMatches(image, e.name)) : undefined);
   for (const res of resources) {
-    if (!containerSlots(res.obj).some((s) => entryFor(s.container.image))) continue;
+    const slots = rewrittenSlots(res.obj);
+    if (!slots.some((s) => entryFor(s.container.image))) continue;
     ownObject(res);
-    for (const slot of containerSlots(res.obj)) {
+    for (const slot of rewrittenSlots(res.obj)) {
       const image = slot.container.image;
       if (typeof image !== "string") continue;
       const entry = entryFor(image);
@@ -38,6 +39,15 @@ export function applyImages(k: Kustomization, resources: BuiltResource[]): void 
       }
     }
   }
+}
+
+/**
+ * The containers kustomize's images transformer rewrites: `containers` and `initContainers` at any depth;
+ * `ephemeralContainers` are left as written (kubectl kustomize v5.5), so a debug container's image is
+ * never an `images:` entry's.
+ */
+function rewrittenSlots(obj: unknown) {
+  return containerSlots(obj).filter((s) => s.path[s.path.length - 3] !== "ephemeralContainers");
 }
 
 /**
