@@ -8,6 +8,7 @@ const STAGE_RANK: Record<string, number> = {
   sandbox: 5,
   dev: 10,
   develop: 10,
+  devel: 10,
   development: 10,
   preview: 12,
   qa: 20,
@@ -49,7 +50,7 @@ export function stageOf(name: string): string | undefined {
 
 /** Spellings of one stage that repositories use interchangeably in names (`api-prod` in `production`). */
 const STAGE_SPELLINGS: readonly (readonly string[])[] = [
-  ["development", "develop", "dev"],
+  ["development", "develop", "devel", "dev"],
   ["testing", "test"],
   ["integration", "int"],
   ["staging", "stage", "stg"],
