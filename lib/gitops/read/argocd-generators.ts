@@ -3,10 +3,13 @@
 // cluster secrets declared in the repository), matrix, merge, and post selectors. Generators whose input
 // is not in the repository (clusters without declared cluster secrets, scmProvider, pullRequest,
 // clusterDecisionResource, plugin) cannot be evaluated: they produce a note and no parameter sets, and
-// so does a matrix or merge with such a child, rather than applications Argo CD would not create.
+// so does a matrix or merge with such a child, rather than applications Argo CD would not create. One
+// exception: a top-level clusters generator whose template deploys the same thing on every cluster is
+// read once over an unknown cluster (`unknownCluster`).
 
 import { Minimatch, type MinimatchOptions } from "minimatch";
 import { isRecord, parseYamlDocuments } from "../yaml";
+import { repoUrlKey } from "./argocd-own-repo";
 import { renderTemplate, renderTemplateString, sanitizeName, type TemplateSyntax } from "./argocd-template";
 import { basename, dirname, segments } from "./paths";
 
@@ -23,6 +26,8 @@ export interface GeneratorTree {
   load(path: string): unknown;
   /** Cluster secrets declared in the repository (see argocd-clusters.ts); none means the clusters generator cannot be evaluated. */
   clusters?(): readonly ClusterSecret[];
+  /** The URLs this repository is known by (`repoUrlKey`s, argocd-own-repo.ts); undefined when nothing tells. */
+  ownRepoUrls?(): readonly string[] | undefined;
 }
 
 /** A cluster Argo CD knows from a Secret labelled `argocd.argoproj.io/secret-type: cluster`. */
@@ -100,6 +105,12 @@ export function evaluateGenerators(spec: Record<string, unknown>, tree: Generato
     const split = isRecord(entry) && kindsOf(entry).length > 1 ? kindsOf(entry).map((k) => ({ [k]: entry[k], selector: entry.selector })) : [entry];
     for (const g of split) {
       const label = generators.length > 1 || split.length > 1 ? `generator ${i + 1} (${kindLabel(g)})` : `${kindLabel(g)} generator`;
+      const unknown = unknownCluster(g, generatorTemplate(g, baseTemplate), run);
+      if (unknown) {
+        out.results.push(unknown);
+        out.notes.push(`${label}: the repository declares no cluster secret; the template is read once for the clusters registered in Argo CD, whose names and servers are not known here`);
+        continue;
+      }
       const outcome = evaluate(g, 0, undefined, run);
       if (!outcome.ok) {
         out.notes.push(`${label} not evaluated: ${outcome.reason}`);
@@ -234,6 +245,11 @@ function list(body: unknown, run: Run): Outcome {
 
 function git(body: unknown, run: Run): Outcome {
   if (!isRecord(body)) return { ok: false, reason: "git generator is not a mapping" };
+  // Argo CD lists the folders and files of the generator's repoURL: another repository's are not here,
+  // and this repository's folders of the same name are not what it deploys.
+  const own = run.tree.ownRepoUrls?.();
+  const url = typeof body.repoURL === "string" ? body.repoURL : undefined;
+  if (own && url && !url.includes("{{") && !own.includes(repoUrlKey(url))) return { ok: false, reason: `it reads ${url}, another repository than this one` };
   const prefix = typeof body.pathParamPrefix === "string" ? body.pathParamPrefix : "";
   const values = isRecord(body.values) ? body.values : undefined;
   let params: ParamSet[];
@@ -475,6 +491,87 @@ function clusters(body: unknown, run: Run): Outcome {
     params.push(base);
   }
   return bounded(params);
+}
+
+/**
+ * Cluster lists of repositories whose ApplicationSets select clusters by an environment label: there the
+ * caller infers one stand-in cluster per environment (argocd-cluster-selectors.ts), which says more than
+ * one unknown cluster does, so `unknownCluster` leaves those sets to it.
+ */
+export const CLUSTERS_BY_ENVIRONMENT = new WeakSet<readonly ClusterSecret[]>();
+
+/**
+ * A top-level clusters generator in a repository that declares no cluster secret (cluster secrets hold
+ * credentials and are rarely committed). When every source of the template names what it deploys (path,
+ * chart and its version, repoURL, valueFiles) without a cluster parameter, each generated Application
+ * deploys the same thing: the template is read once, over one cluster whose name and server are unknown.
+ * Its labels are the ones the selector requires; the generator's `values` render with them. Cluster
+ * parameters are taken out of the Application's name (`kafka-{{name}}` → `kafka`) and destination, and a
+ * folder's targetRevision set from them (a branch per cluster) is an unknown revision, not one to
+ * report: no environment or version is named after a cluster nobody knows. Sources that depend on the
+ * cluster: undefined.
+ */
+function unknownCluster(g: unknown, template: Record<string, unknown> | undefined, run: Run): { params: ParamSet[]; template: Record<string, unknown> } | undefined {
+  if (!isRecord(g) || kindsOf(g).join() !== "clusters" || !template) return undefined;
+  const declared = run.tree.clusters?.() ?? [];
+  if (declared.length > 0 || CLUSTERS_BY_ENVIRONMENT.has(declared)) return undefined;
+  const spec = g.clusters === null || g.clusters === undefined ? {} : g.clusters;
+  if (!isRecord(spec)) return undefined;
+  const required = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
+  const labels = Object.fromEntries(Object.entries(required).filter(([k]) => k !== "__proto__").map(([k, v]) => [k, String(v)]));
+  const params: ParamSet = {};
+  if (run.syntax === "go") params.metadata = { labels };
+  else for (const [k, v] of Object.entries(labels)) setParam(params, `metadata.labels.${k}`, v);
+  if (isRecord(spec.values)) {
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(spec.values)) if (typeof v === "string" && k !== "__proto__") values[k] = renderTemplateString(v, params, [], run.syntax);
+    if (run.syntax === "go") params.values = values;
+    else for (const [k, v] of Object.entries(values)) setParam(params, `values.${k}`, v);
+  }
+  if (g.selector !== undefined) {
+    const selected = applySelector(g.selector, [params]);
+    if (!selected.ok || selected.params.length === 0) return undefined;
+  }
+  const dependsOnCluster = (text: unknown) => {
+    if (typeof text !== "string") return false;
+    const unresolved: string[] = [];
+    renderTemplateString(text, params, unresolved, run.syntax);
+    return unresolved.length > 0;
+  };
+  const spec0 = isRecord(template.spec) ? template.spec : {};
+  const sources = [spec0.source, ...(Array.isArray(spec0.sources) ? spec0.sources : [])].filter(isRecord);
+  const deploys = sources.some((s) => typeof s.path === "string" || typeof s.chart === "string");
+  const valueFiles = (s: Record<string, unknown>) => (isRecord(s.helm) && Array.isArray(s.helm.valueFiles) ? s.helm.valueFiles : []);
+  // A chart's targetRevision is the version it deploys; a folder's is a branch, read here from the checkout.
+  const fixed = (s: Record<string, unknown>) => [s.path, s.chart, s.repoURL, ...valueFiles(s), ...(typeof s.chart === "string" ? [s.targetRevision] : [])];
+  if (!deploys || sources.some((s) => fixed(s).some(dependsOnCluster))) return undefined;
+  return { params: [params], template: withoutClusterParams(template, dependsOnCluster, run.syntax) };
+}
+
+/** The template with what only the unknown cluster could fill taken out: see `unknownCluster`. */
+function withoutClusterParams(template: Record<string, unknown>, dependsOnCluster: (text: unknown) => boolean, syntax: TemplateSyntax): Record<string, unknown> {
+  const out = structuredClone(template);
+  // `shop-{{name}}` → `shop`, `{{name}}-shop` → `shop`, `a-{{name}}-b` → `a-b`.
+  const strip = (text: string) =>
+    text
+      .replace(syntax === "go" ? /\{\{[\s\S]*?\}\}/g : /\{\{[^{}]*\}\}/g, (m) => (dependsOnCluster(m) ? "\u0000" : m))
+      .replace(/[-_.]?\u0000/g, "")
+      .replace(/^[-_.]+|[-_.]+$/g, "");
+  // A name that is nothing but the cluster stays as written: the caller then reads no Application from it.
+  if (isRecord(out.metadata) && typeof out.metadata.name === "string") out.metadata.name = strip(out.metadata.name) || out.metadata.name;
+  const spec = isRecord(out.spec) ? out.spec : {};
+  if (isRecord(spec.destination)) {
+    const d = spec.destination;
+    if (dependsOnCluster(d.name)) delete d.name;
+    if (dependsOnCluster(d.server)) delete d.server;
+    if (typeof d.namespace === "string" && dependsOnCluster(d.namespace)) {
+      const namespace = strip(d.namespace);
+      if (namespace) d.namespace = namespace;
+      else delete d.namespace;
+    }
+  }
+  for (const s of [spec.source, ...(Array.isArray(spec.sources) ? spec.sources : [])]) if (isRecord(s) && dependsOnCluster(s.targetRevision)) delete s.targetRevision;
+  return out;
 }
 
 type LabelTest = (labels: Map<string, string>) => boolean;
