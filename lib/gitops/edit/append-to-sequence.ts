@@ -68,7 +68,7 @@ function addKeyWithSequence(text: string, parsed: ParsedText, doc: number, paren
   const firstKey = parent.items[0]?.key as ParsedNode | undefined;
   if (!firstKey?.range) throw new YamlEditError("unsupported", `cannot add ${key} to an empty mapping`);
   const keyCol = firstKey.range[0] - lineStart(text, firstKey.range[0]);
-  const existing = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+  const existing = parent.items.findLast((p) => isScalar(p.key) && String(p.key.value) === key);
   const style = sequenceStyle(text, parent, keyCol);
   const lines = renderBlockItem(item, undefined, style.dashCol, 1, nl);
   if (existing && isScalar(existing.key) && existing.key.range) {

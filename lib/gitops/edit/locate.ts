@@ -11,10 +11,17 @@ export interface ParsedText {
 /**
  * Parse keeping source tokens. Offsets are into the original text (the BOM included), which is what
  * lets edits splice the original string instead of re-serialising it.
+ *
+ * Repeated keys are accepted and every lookup takes the last occurrence (findLast below). The reader
+ * reads a values file with repeated keys as Helm does, the last one winning (yaml/parse.ts
+ * DuplicateKeys), so that occurrence is the one a promotion must change: editing the first would
+ * change a line Helm never reads, and the new version would not be deployed. Refusing instead would
+ * block promotions of files Helm deploys without complaint. The reader refuses Kubernetes objects and
+ * kustomizations with repeated keys (read/duplicate-keys.ts), so no edit is planned into those.
  */
 export function parseForEdit(text: string): ParsedText {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { keepSourceTokens: true, lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { keepSourceTokens: true, lineCounter, prettyErrors: false, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
   for (const d of list) {
     const err = d.errors[0];
@@ -47,7 +54,7 @@ export function nodeAt(parsed: ParsedText, doc: number, path: EditPath): ParsedN
     if (node && node.range) line = parsed.lineCounter.linePos(node.range[0]).line;
     if (isAlias(node)) throw new YamlEditError("unsupported", `${fmt(walked)} is an alias; edit the anchor instead`, line);
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(step));
+      const pair = node.items.findLast((p) => keyText(p.key) === String(step));
       if (!pair) throw new YamlEditError("path-not-found", `${fmt([...walked, String(step)])} not found`, line);
       node = pair.value as ParsedNode | null;
     } else if (isSeq(node) && typeof step === "number") {

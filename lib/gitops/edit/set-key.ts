@@ -1,19 +1,20 @@
 import { isMap, isScalar, stringify, type ParsedNode, type YAMLMap } from "yaml";
 import { YamlEditError } from "./errors";
-import { documentAt, lineBreak, lineEnd, lineOf, lineStart, nodeAt, parseForEdit, type EditPath } from "./locate";
+import { documentAt, lineBreak, lineEnd, lineOf, lineStart, nodeAt, parseForEdit, type EditPath, type ParsedText } from "./locate";
 import { renderScalar } from "./quote";
 import { styleLike } from "./render";
 import { setScalar } from "./set-scalar";
 
-function mapAt(text: string, doc: number, mapPath: EditPath): { map: YAMLMap.Parsed; text: string } {
+function mapAt(text: string, doc: number, mapPath: EditPath): { map: YAMLMap.Parsed; parsed: ParsedText } {
   const parsed = parseForEdit(text);
   const node = mapPath.length === 0 ? documentAt(parsed, doc).contents : nodeAt(parsed, doc, mapPath);
   if (!isMap(node)) throw new YamlEditError("not-a-mapping", `${mapPath.join(".") || "(document root)"} is not a mapping`, node ? lineOf(parsed, node) : undefined);
-  return { map: node, text };
+  return { map: node, parsed };
 }
 
+/** The occurrence that is read when a key is repeated: the last (see parseForEdit). */
 function findPair(map: YAMLMap.Parsed, key: string) {
-  return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+  return map.items.findLast((p) => isScalar(p.key) && String(p.key.value) === key);
 }
 
 /** Block lines for a value under `key:` at `keyCol`; scalars stay on the key's line. */
@@ -61,9 +62,13 @@ export function setKey(text: string, doc: number, mapPath: EditPath, key: string
 
 /** Remove `key` (a one-line scalar entry of a block mapping) with its line. */
 export function deleteKey(text: string, doc: number, mapPath: EditPath, key: string): string {
-  const { map } = mapAt(text, doc, mapPath);
+  const { map, parsed } = mapAt(text, doc, mapPath);
   const pair = findPair(map, key);
   if (!pair) return text;
+  // Removing the last of repeated keys would bring the one before it back into effect.
+  if (map.items.filter((p) => isScalar(p.key) && String(p.key.value) === key).length > 1) {
+    throw new YamlEditError("unsupported", `cannot remove ${key}: it is written more than once in its mapping`, lineOf(parsed, pair.key as ParsedNode));
+  }
   const k = pair.key as ParsedNode | null;
   const v = pair.value as ParsedNode | null;
   if (map.flow || !k?.range || (v && !isScalar(v))) throw new YamlEditError("unsupported", `cannot remove ${key} here`);

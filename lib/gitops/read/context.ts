@@ -2,7 +2,8 @@ import type { RepoError } from "../model";
 import type { RepoConfig } from "../config";
 import { configuredEnvironments } from "../config";
 import { labelFrom } from "../names";
-import { parseYamlDocuments, type ParsedDocument, type ParsedYaml } from "../yaml";
+import { DEFAULT_YAML_LIMITS, parseYamlDocuments, type ParsedDocument, type ParsedYaml } from "../yaml";
+import { readDuplicateKeys } from "./duplicate-keys";
 import type { ParseCache } from "./parse-cache";
 import { basename, dirname, isYamlPath, segments } from "./paths";
 import { skipDecision } from "./skip-rules";
@@ -103,7 +104,8 @@ export class ReadContext {
       if (!decision.silent) this.note(`${path}: skipped: ${decision.reason}`);
       return { path, status: "skipped", docs: [], problem: `${path}: skipped: ${decision.reason}` };
     }
-    const parsed = this.parse(path, content);
+    const { parsed, warnings } = readDuplicateKeys(path, this.parse(path, content));
+    for (const w of warnings) this.note(w);
     if (parsed.errors.length > 0) {
       for (const e of parsed.errors) this.errors.push({ file: path, line: e.line, message: e.message });
       const first = parsed.errors[0];
@@ -114,15 +116,16 @@ export class ReadContext {
     return { path, status: "ok", docs: parsed.documents };
   }
 
+  /** Duplicate keys come back as documents marked with them: readDuplicateKeys decides which are read. */
   private parse(path: string, content: string): ParsedYaml {
     const cache = this.options.parseCache;
-    if (!cache) return parseYamlDocuments(content);
+    if (!cache) return parseYamlDocuments(content, DEFAULT_YAML_LIMITS, "last-wins");
     const key = this.options.contentKey?.(path);
     const byContent = key === undefined;
     const cacheKey = key ?? content;
     const hit = cache.get(cacheKey, byContent);
     if (hit) return hit;
-    const parsed = parseYamlDocuments(content);
+    const parsed = parseYamlDocuments(content, DEFAULT_YAML_LIMITS, "last-wins");
     cache.set(cacheKey, byContent, parsed);
     return parsed;
   }

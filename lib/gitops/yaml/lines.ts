@@ -9,7 +9,8 @@ export function lineOfPath(doc: Document.Parsed, lineCounter: LineCounter, path:
   let best: Node | null = doc.contents;
   for (const step of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => {
+      // The last of repeated keys: the occurrence that is read (see DuplicateKeys in parse.ts).
+      const pair = node.items.findLast((p) => {
         const k: unknown = p.key;
         const key = k && typeof k === "object" && "value" in k ? (k as { value: unknown }).value : k;
         return String(key) === String(step);

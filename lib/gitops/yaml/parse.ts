@@ -1,5 +1,5 @@
 import { FAILSAFE_SCHEMA, loadAll, Type, types } from "js-yaml";
-import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
 
 /** Limits that keep hostile YAML from exhausting memory or time. */
 export interface YamlLimits {
@@ -20,7 +20,30 @@ export interface ParsedDocument {
   index: number;
   /** Plain JS value of the document; null for an empty document. */
   value: unknown;
+  /** Keys repeated in one mapping, when the document was read with the last one winning (see DuplicateKeys). */
+  duplicateKeys?: DuplicateKey[];
 }
+
+/** A mapping key written more than once in the same mapping. */
+export interface DuplicateKey {
+  /** Readable path of the key: `service`, `image.tag`, `envs[0].name`. */
+  path: string;
+  /** 1-based line of the occurrence that is read (the last one). */
+  line: number;
+  /** 1-based line of the first occurrence, which the last one replaces whole. */
+  firstLine: number;
+}
+
+/**
+ * What to do with a document whose only problems are duplicate keys. YAML forbids them and the
+ * `yaml` package refuses them ("error", the default: Kubernetes objects and kustomizations, which
+ * kubectl's strict field validation and kustomize's kyaml refuse too). "last-wins" reads them as
+ * Helm reads a values file: chartutil.ReadValues unmarshals with sigs.k8s.io/yaml over go-yaml v2,
+ * which keeps the last occurrence of a key and drops the earlier ones whole, without a word
+ * (helm/helm#4107 and #11223: `image:` written twice, the second block alone is used;
+ * helm-unittest/helm-unittest#848: "Real Helm accepts the file and keeps the last duplicate").
+ */
+export type DuplicateKeys = "error" | "last-wins";
 
 export interface ParsedYaml {
   documents: ParsedDocument[];
@@ -85,15 +108,16 @@ export function parseYamlDocumentsFast(source: string): ParsedDocument[] | null 
  * Parse every document of a YAML stream into plain values.
  * Never throws: syntax errors and alias bombs come back as problems with a line number.
  */
-export function parseYamlDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+export function parseYamlDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, duplicateKeys: DuplicateKeys = "error"): ParsedYaml {
   const source = stripBom(text);
+  // js-yaml refuses duplicate keys too, so such a file always takes the exact path.
   const fast = parseYamlDocumentsFast(source);
   if (fast) return { documents: fast, errors: [] };
-  return parseYamlDocumentsExact(source, limits);
+  return parseYamlDocumentsExact(source, limits, duplicateKeys);
 }
 
 /** The exact path alone (with `yaml`): what the fast path must agree with. Exported for that test. */
-export function parseYamlDocumentsExact(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+export function parseYamlDocumentsExact(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, duplicateKeys: DuplicateKeys = "error"): ParsedYaml {
   const source = stripBom(text);
   const documents: ParsedDocument[] = [];
   const errors: YamlProblem[] = [];
@@ -112,7 +136,20 @@ export function parseYamlDocumentsExact(text: string, limits: YamlLimits = DEFAU
     return { documents, errors: [{ message: e instanceof Error ? e.message : String(e) }] };
   }
   if (!Array.isArray(docs)) docs = [docs];
-  docs.forEach((doc, index) => {
+  // Parsed again without the uniqueness check only when a document needs it (rare): uniqueKeys
+  // changes no token or document boundary, so the indices of the two parses line up.
+  let lenient: Document.Parsed[] | undefined;
+  docs.forEach((strict, index) => {
+    let doc = strict;
+    let repeated: DuplicateKey[] | undefined;
+    if (duplicateKeys === "last-wins" && doc.errors.length > 0 && doc.errors.every((e) => e.code === "DUPLICATE_KEY")) {
+      lenient ??= parseAllDocuments(source, { prettyErrors: false, logLevel: "error", uniqueKeys: false }) as Document.Parsed[];
+      const again = lenient[index];
+      if (again && again.errors.length === 0) {
+        doc = again;
+        repeated = duplicateKeysOf(again, lineAt);
+      }
+    }
     const err = doc.errors[0];
     if (err) {
       const line = lineAt(err.pos[0]);
@@ -120,7 +157,8 @@ export function parseYamlDocumentsExact(text: string, limits: YamlLimits = DEFAU
       return;
     }
     try {
-      documents.push({ index, value: doc.toJS({ maxAliasCount: limits.maxAliasCount }) as unknown });
+      const value = doc.toJS({ maxAliasCount: limits.maxAliasCount }) as unknown;
+      documents.push(repeated ? { index, value, duplicateKeys: repeated } : { index, value });
     } catch (e) {
       const line = doc.range ? lineAt(doc.range[0]) : undefined;
       const message = e instanceof Error ? e.message : String(e);
@@ -128,6 +166,35 @@ export function parseYamlDocumentsExact(text: string, limits: YamlLimits = DEFAU
     }
   });
   return { documents, errors };
+}
+
+/**
+ * Every key written again in the same mapping, with the line of the occurrence that is read (the
+ * last) and of the first. Walks the dropped occurrences too: a repeat inside them is as worth fixing.
+ */
+function duplicateKeysOf(doc: Document.Parsed, lineAt: (offset: number) => number): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (isMap(node)) {
+      // Keyed by the scalar value itself, as `yaml` compares keys: `1` and `"1"` are different keys.
+      // Offsets, turned into lines only for a repeat: lineAt counts from the start of the file.
+      const first = new Map<unknown, number>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key : null;
+        const childPath = key ? (path ? `${path}.${String(key.value)}` : String(key.value)) : path;
+        if (key?.range) {
+          const seen = first.get(key.value);
+          if (seen === undefined) first.set(key.value, key.range[0]);
+          else out.push({ path: childPath, line: lineAt(key.range[0]), firstLine: lineAt(seen) });
+        }
+        walk(pair.value, childPath);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, `${path}[${i}]`));
+    }
+  };
+  walk(doc.contents, "");
+  return out.sort((a, b) => a.line - b.line);
 }
 
 export interface ParsedYamlAst {
