@@ -51,17 +51,18 @@ describe("a workload left over beside the releases of a folder of app folders", 
     expect(cells(tree)).toEqual(["cache@dev=valkey:8.0.1", "collector@dev=collector:6.16.6", "gateway@dev=gateway:2.38.0", "proxy@dev=envoyproxy/envoy:v1.31.2"]);
   });
 
-  it("stays with the aggregate folder's app when the aggregate folder declares it itself", () => {
+  // The aggregate folder's Kustomization is named for a layer (`infrastructure`), which names no app: the workload does.
+  it("is named after the workload when the aggregate folder declares it itself", () => {
     const tree = fluxTree({
       "infrastructure/kustomization.yaml": "resources:\n  - edge\n  - logging\n  - exporter.yaml\n",
       "infrastructure/exporter.yaml": deployment("exporter", "prom/statsd-exporter:v0.27.1"),
     });
-    expect(cells(tree)).toContain("infrastructure@dev=prom/statsd-exporter:v0.27.1");
+    expect(cells(tree)).toContain("exporter@dev=prom/statsd-exporter:v0.27.1");
   });
 
-  it("in a folder its parent lists alone, stays with the aggregate folder's app", () => {
+  it("in a folder its parent lists alone, stays with the aggregate folder's app, named after the workload", () => {
     const tree = fluxTree({ "infrastructure/kustomization.yaml": "resources:\n  - namespaces.yaml\n  - edge\n" });
-    expect(cells(tree)).toEqual(["gateway@dev=gateway:2.38.0", "infrastructure@dev=valkey:8.0.1"]);
+    expect(cells(tree)).toEqual(["cache@dev=valkey:8.0.1", "gateway@dev=gateway:2.38.0"]);
   });
 
   it("read by the folder layout (no Flux cluster), is split from the env folder's releases the same way", () => {

@@ -65,8 +65,9 @@ describe("a repository without environments: one folder per app", () => {
       "workloads/api/deploy.yaml": deployment("api", "example.com/api:1.0.0"),
       "tools/debug/deploy.yaml": deployment("debug", "example.com/debug:2.0.0"),
     });
-    // `sync/` is the entry point (its Kustomization applies a folder outside it); `workloads` is its app.
-    expect(model.deployments.map((d) => `${d.app}@${d.env}:${d.path}`)).toEqual(["apps@default:workloads", "debug@default:tools/debug"]);
+    // `sync/` is the entry point (its Kustomization applies a folder outside it); `workloads` is its app, named by
+    // its one workload since the Kustomization's name `apps` is a layer's.
+    expect(model.deployments.map((d) => `${d.app}@${d.env}:${d.path}`)).toEqual(["api@default:workloads", "debug@default:tools/debug"]);
   });
 
   it("names a Helm chart that templates Applications an app of apps, not an app", () => {

@@ -15,3 +15,10 @@ export function isPackagingDirName(name: string): boolean {
 }
 
 export const DEPLOYABLE_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod", "ReplicaSet", "Rollout", "HelmRelease", "DeploymentConfig"]);
+
+/**
+ * What a layer of a cluster holds (`apps`, `infrastructure`: the folder and Flux Kustomization names of
+ * the Flux examples every repository starts from), never which app: a folder or Kustomization named so
+ * applies apps rather than being one.
+ */
+export const LAYER_NAMES = new Set(["apps", "applications", "workloads", "services", "infrastructure", "infra", "controllers", "configs", "tenants", "teams", "operators", "platform"]);

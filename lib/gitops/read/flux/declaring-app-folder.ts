@@ -32,7 +32,8 @@ export function byDeclaringAppFolder(ctx: ReadContext, c: Candidate): Candidate[
   return rest.length > 0 ? [{ ...c, versions: rest }, ...parts] : parts;
 }
 
-const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A workload name usable as an app name as it stands (no `${VAR}` left, DNS-1123). */
+export const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A workload left over beside the releases of an aggregate folder (`infrastructure/` listing `ingress/`,

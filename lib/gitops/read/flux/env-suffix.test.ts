@@ -30,12 +30,12 @@ describe("Flux apps named after a Kustomization with the env's suffix", () => {
     ]);
   });
 
-  it("keeps a suffix that is another env's, a name that is only the env, and a name whose shorter form is taken", () => {
+  it("keeps a suffix that is another env's and a name whose shorter form is taken; a name that is only the env gives way to the workload's", () => {
     expect(cells(cluster("production", { "core-staging": "1.0.0", prod: "2.0.0", "web-prod": "3.0.0", web: "4.0.0", "api-prod": "5.0.0", "api-production": "6.0.0" }))).toEqual([
       "api-prod@production=5.0.0",
       "api-production@production=6.0.0",
       "core-staging@production=1.0.0",
-      "prod@production=2.0.0",
+      "core@production=2.0.0",
       "web-prod@production=3.0.0",
       "web@production=4.0.0",
     ]);

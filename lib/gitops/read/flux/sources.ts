@@ -37,8 +37,17 @@ export function isThisRepository(scope: SourceScope, name: string): boolean {
   return url !== undefined && selfUrl !== undefined && sameRepoUrl(url, selfUrl);
 }
 
-function sameRepoUrl(a: string, b: string): boolean {
-  const norm = (u: string) => u.toLowerCase().replace(/^(ssh:\/\/git@|https?:\/\/|git@)/, "").replace(":", "/").replace(/\.git$/, "").replace(/\/+$/, "");
+/** One repository however its URL is written: `ssh://git@host/o/r`, `https://user@host/o/r.git`, `git@host:o/r`. */
+export function sameRepoUrl(a: string, b: string): boolean {
+  const norm = (u: string) =>
+    u
+      .trim()
+      .toLowerCase()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
+      .replace(/^[^@/]*@/, "")
+      .replace(/^([^/:]+):(\d+\/)?/, "$1/")
+      .replace(/\/+$/, "")
+      .replace(/\.git$/, "");
   return norm(a) === norm(b);
 }
 

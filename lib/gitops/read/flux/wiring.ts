@@ -19,6 +19,7 @@ import { valuesFromLayers } from "./values-from";
 import { appOfLeftover, byDeclaringAppFolder } from "./declaring-app-folder";
 import { placeEnvsOfSharedClusters, type PlacedCell } from "./shared-cluster-envs";
 import { dropEnvSuffixes } from "./env-suffix";
+import { appsOfWorkloads, isPlaceName, workloadsByVersion, type WorkloadsByVersion } from "./workload-apps";
 
 export interface FluxWiring {
   candidates: Candidate[];
@@ -248,7 +249,7 @@ function generatedResources(r: DirReaders, dir: string): string[] {
  * What a unit deploys. Where the folder layout already names the apps of a folder this unit applies
  * (global env folders, one folder per app), those apps are kept and only placed in this cluster;
  * HelmReleases the layout did not claim are apps of their own; versions of anything else belong to
- * the unit (the Flux Kustomization's name).
+ * the unit (the Flux Kustomization's name), or to their workloads where that name is a layer's or an env's.
  */
 function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: SourceScope, env: string, cluster: ClusterRoot, layout: readonly Candidate[]): PlacedCell[] {
   const ociLookup: OciLookup = (name, namespace) =>
@@ -263,6 +264,9 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
   const out: PlacedCell[] = [];
   const place = (candidate: Candidate, layoutCell?: Candidate, namedAfterUnit = false) =>
     out.push({ candidate, target: cluster.name, unitDir: unit.dir, namedAfterUnit, ...(layoutCell ? { layout: { env: layoutCell.env, app: candidate.app } } : {}) });
+  const placeName = (name: string) => isPlaceName(name, r.ctx.configuredEnvNames);
+  let byVersion: WorkloadsByVersion | undefined;
+  const workloads = () => (byVersion ??= workloadsByVersion(build.resources, (res) => versionsOfResource(res, vctx)));
   const covered = new Set<string>();
   for (const c of layout) {
     if (c.source === "argocd" || c.source === "configured" || !(buildDirs.has(c.path) || isUnder(c.path, unit.dir))) continue;
@@ -271,9 +275,13 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
     const destination = { ...c.destination, cluster: cluster.name, namespace: targetNamespace ?? c.destination?.namespace, wiredBy };
     for (const part of byDeclaringAppFolder(r.ctx, c)) {
       // A folder the layout could only name after the repository (`k8s/overlays/<env>` at the top) is named by
-      // the Kustomization that applies it, which says what it deploys.
-      const byUnit = part.namedAfterRepository === true && part.app === c.app && unit.owner !== undefined;
-      place({ ...part, app: byUnit ? unit.name : part.app, env, versions: substituteVersions(part.versions, unit.vars), destination, source: "flux" }, c, byUnit);
+      // the Kustomization that applies it, which says what it deploys, unless that is a layer name (`apps`).
+      const afterRepository = part.namedAfterRepository === true && part.app === c.app && unit.owner !== undefined;
+      const byUnit = afterRepository && !placeName(unit.name);
+      const byWorkloads = (afterRepository && !byUnit) || placeName(part.app) ? appsOfWorkloads(part.versions, workloads()) : undefined;
+      for (const [app, versions] of byWorkloads ?? [[byUnit ? unit.name : part.app, part.versions] as const]) {
+        place({ ...part, app, env, versions: substituteVersions(versions, unit.vars), errors: [...part.errors], files: [...part.files], destination, source: "flux" }, c, byUnit && !byWorkloads);
+      }
     }
   }
   const rest: Leftover[] = [];
@@ -306,19 +314,24 @@ function deploymentsOf(r: DirReaders, unit: Unit, build: BuildResult, scope: Sou
   for (const { candidate: c } of out) c.files = [...new Set([...c.files, ...c.versions.map((v) => v.file)])];
   const releases = build.resources.filter((res) => isHelmRelease(res.obj));
   for (const [app, group] of groupByAppFolder(r.ctx, unit, rest, releases)) {
-    const named = group.dir === unit.dir ? unit.name : app;
-    const candidate: Candidate = {
-      app: named,
-      env,
-      path: group.dir,
-      appDir: group.dir,
-      versions: substituteVersions(dedupeVersions(group.versions), unit.vars),
-      errors: [...new Set(build.errors)],
-      files,
-      destination: { cluster: cluster.name, namespace: targetNamespace, wiredBy },
-      source: "flux",
-    };
-    for (const part of byDeclaringAppFolder(r.ctx, candidate)) place(part, undefined, group.dir === unit.dir && part.app === named);
+    const afterUnit = group.dir === unit.dir;
+    const versions = dedupeVersions(group.versions);
+    // A unit named for a layer (`apps`) or env applying workloads directly: its workloads name the apps.
+    const byWorkloads = afterUnit && placeName(unit.name) ? appsOfWorkloads(versions, workloads()) : undefined;
+    for (const [named, own] of byWorkloads ?? [[afterUnit ? unit.name : app, versions] as const]) {
+      const candidate: Candidate = {
+        app: named,
+        env,
+        path: group.dir,
+        appDir: group.dir,
+        versions: substituteVersions(own, unit.vars),
+        errors: [...new Set(build.errors)],
+        files,
+        destination: { cluster: cluster.name, namespace: targetNamespace, wiredBy },
+        source: "flux",
+      };
+      for (const part of byDeclaringAppFolder(r.ctx, candidate)) place(part, undefined, afterUnit && !byWorkloads && part.app === named);
+    }
   }
   return out;
 }
