@@ -17,7 +17,7 @@ import type { Candidate } from "./candidate";
 import { chartValueLayers, readDirVersions, valuesImageTags, type DirReaders } from "./dir-versions";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import { apiGroup, type DocsByKind } from "./documents";
-import { isPackagingDirName } from "./detect/layout-names";
+import { ENV_PARENT_NAMES, isPackagingDirName } from "./detect/layout-names";
 import { SINGLE_ENV_NAME } from "./detect/standalone";
 import { isEnvLikeName, isStageWord } from "./env-order";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
@@ -131,6 +131,8 @@ function isVariantPart(part: string): boolean {
  */
 function appFolderName(dir: string, envNames: readonly string[]): string {
   let d = isEnvLikeName(basename(dir), envNames) ? dirname(dir) : dir;
+  // `shop/envs/staging`, `shop/overlays/staging`: the folder holding the env folders is no app.
+  if (ENV_PARENT_NAMES.has(basename(d)) && dirname(d) !== "") d = dirname(d);
   const name = basename(d);
   if (isPackagingDirName(name) && dirname(d) !== "") d = dirname(d);
   return basename(d);
@@ -150,6 +152,8 @@ function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<
           : undefined;
     if (rest) return { app: rest, env: clusterEnvs[clusterName] ?? clusterName, fromName: true };
   }
+  const byParams = envFromParams(app);
+  if (byParams) return { ...byParams, fromName: byParams.app !== app.name };
   const byName = envFromName(app.name, envNames);
   if (byName) return { ...byName, fromName: true };
   const mapped = (clusterName ? clusterEnvs[clusterName] : undefined) ?? (app.cluster ? clusterEnvs[app.cluster] : undefined);
@@ -157,7 +161,51 @@ function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<
   for (const hint of [app.namespace, app.project, app.cluster, ...hydratedEnvHints(app.spec)]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
   }
-  return { env: app.inheritedEnv ?? SINGLE_ENV_NAME, app: app.name, fromName: false };
+  if (app.inheritedEnv !== undefined) return { env: app.inheritedEnv, app: app.name, fromName: false };
+  return { env: deployedEnvFolder(app, envNames) ?? envFileName(app, envNames) ?? SINGLE_ENV_NAME, app: app.name, fromName: false };
+}
+
+/**
+ * A parameter of the generator element that rendered the Application (`env: devel`, `environment`,
+ * `stage`), when its value shows in the rendered name or destination namespace: the element names the
+ * environment, whatever its spelling.
+ */
+function envFromParams(app: ArgoApp): { env: string; app: string } | undefined {
+  const params = app.generated?.params;
+  if (!params) return undefined;
+  for (const [key, raw] of flatParams(params)) {
+    if (!ENV_PARAM_KEYS.has((key.split(".").at(-1) ?? "").toLowerCase()) || typeof raw !== "string" || raw === "") continue;
+    const parts = app.name.split("-");
+    const env = raw.split("-");
+    const at = parts.findIndex((_, i) => parts.slice(i, i + env.length).join("-") === raw);
+    const rest = at < 0 ? undefined : [...parts.slice(0, at), ...parts.slice(at + env.length)].join("-");
+    if (rest) return { env: raw, app: rest };
+    if (app.namespace === raw) return { env: raw, app: app.name };
+  }
+  return undefined;
+}
+
+const ENV_PARAM_KEYS = new Set(["env", "environment", "stage", "envname"]);
+
+/** Scalar generator parameters by dotted key (`env`, `cluster.env`), as both template syntaxes address them. */
+function flatParams(params: Record<string, unknown>, prefix = "", depth = 0): [string, unknown][] {
+  return Object.entries(params).flatMap(([k, v]): [string, unknown][] => (isRecord(v) && depth < 2 ? flatParams(v, `${prefix}${k}.`, depth + 1) : [[`${prefix}${k}`, v]]));
+}
+
+/**
+ * A root Application applied by hand to each cluster (`metadata.name: argocd` in every one) names no
+ * environment; the env folder its path source deploys does (`infra/argocd/envs/staging`).
+ */
+function deployedEnvFolder(app: ArgoApp, envNames: readonly string[]): string | undefined {
+  const envs = new Set(localPathSources(app).map((dir) => basename(dir)).filter((b) => isEnvLikeName(b, envNames)));
+  return envs.size === 1 ? [...envs][0] : undefined;
+}
+
+/** Else the file it is written in, one per cluster (`bootstrap/root/staging.yaml`). */
+function envFileName(app: ArgoApp, envNames: readonly string[]): string | undefined {
+  if (app.generated || app.unexpanded || app.depth !== undefined) return undefined;
+  const name = basename(app.file).replace(/\.ya?ml$/, "");
+  return isEnvLikeName(name, envNames) ? name : undefined;
 }
 
 export interface ArgoResult {
@@ -245,6 +293,9 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
     const destination = { namespace: app.namespace, cluster: app.cluster, wiredBy: app.file };
     const sources = sourcesOf(app);
     const refs = refRoots(sources);
+    // All sources of one Application are one deployment: its chart's rows join the row of its path source.
+    const chartRows: Candidate[] = [];
+    const pathRows: Candidate[] = [];
     for (const s of sources) {
       const chart = asString(s.value.chart);
       const path = asString(s.value.path);
@@ -253,18 +304,20 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         const read = chartSourceVersions(r, app, s, chart, refs, appName).filter((v) => !app.unexpanded || !v.value?.includes("{{"));
         const versions = app.relocate ? read.map((v) => (v.file === app.file && app.relocate ? app.relocate(v) : v)) : read;
         if (app.unexpanded && !versions.some((v) => v.kind === "chart")) continue;
-        created.push({
+        const row: Candidate = {
           app: appName,
           env,
           path: app.file,
           appDir: app.file,
           versions,
-          errors: [],
+          errors: valueFileProblems(r, app, s, null, refs),
           files: [...new Set([app.file, ...versions.map((v) => v.file)])],
           destination,
           team,
           source: "argocd",
-        });
+        };
+        created.push(row);
+        chartRows.push(row);
         continue;
       }
       if (path === undefined || isRefOnly(s)) continue;
@@ -277,14 +330,19 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
           ctx.note(`${app.file}: Application ${app.name} deploys ${path} of ${asString(s.value.repoURL) ?? "another repository"}, which is not in this repository, and sets no version here`);
           continue;
         }
-        created.push({ app: appName, env, path: app.file, appDir: app.file, versions: external, errors: [], files: [...new Set([app.file, ...external.map((v) => v.file)])], destination, team, source: "argocd" });
+        const row: Candidate = { app: appName, env, path: app.file, appDir: app.file, versions: external, errors: valueFileProblems(r, app, s, null, refs), files: [...new Set([app.file, ...external.map((v) => v.file)])], destination, team, source: "argocd" };
+        created.push(row);
+        pathRows.push(row);
         continue;
       }
       // The chart renders Applications (renderAppCharts added them): wiring, not a deployment.
       if (appCharts.has(dir)) continue;
       // A folder another Application already deploys into another environment (one chart, a values file
       // per env) is a cell of its own here, not wiring for that one.
-      const found = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
+      // Another Application of the same name into the same cluster is a clash (two ApplicationSets generating
+      // one name), not wiring: which one runs is decided below (preferResolving).
+      const clashes = (c: Candidate) => c.source === "argocd" && c.app === appName && c.destination?.wiredBy !== app.file && c.destination?.cluster === app.cluster;
+      const found = [...existing, ...created].filter((c) => (c.path === dir && (c.source !== "argocd" || c.env === env) && !clashes(c)) || (c.source === "helm-values" && c.appDir === dir && c.env === env));
       // The layout took this folder's own name for an environment (`overlays/gitops-1.7`, a variant an
       // Application picks by path): deployed into another environment, it is a source, not an environment.
       const variants = found.filter((c) => c.source !== "argocd" && c.env === basename(dir) && c.env !== env && env !== SINGLE_ENV_NAME && !isEnvLikeName(c.env, ctx.configuredEnvNames));
@@ -302,6 +360,12 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
         // runs, over what a layout guessed from the chart's files: the wiring wins.
         const given = [...helmValueLayers(r, s, dir, refs), ...inlineValueLayers(app, s)];
         const overrides = kustomizeImageOverrides(r, app, s, dir);
+        const problems = valueFileProblems(r, app, s, dir, refs);
+        for (const c of wired) {
+          if (c.env !== env) continue;
+          pathRows.push(c);
+          if (problems.length > 0) c.errors = [...new Set([...c.errors, ...problems])];
+        }
         for (const c of wired) {
           if (overrides.length > 0 && c.env === env) {
             c.versions = withImageOverrides(c.versions, overrides);
@@ -334,21 +398,25 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
       }
       // A variant folder is named by the layout's app for it (`openshift-gitops/overlays/gitops-1.7`).
       const folderApp = variants[0]?.app ?? appFolderName(dir, ctx.configuredEnvNames);
-      created.push({
+      const row: Candidate = {
         app: fromName || isShared ? appName : folderApp || appName,
         env: fromName || !isEnvLikeName(basename(dir), ctx.configuredEnvNames) ? env : basename(dir),
         path: dir,
         appDir: dir,
         versions,
-        errors: read.errors,
+        errors: [...read.errors, ...valueFileProblems(r, app, s, dir, refs)],
         files: [...ctx.index.filesUnder(dir)],
         destination: { ...destination, namespace: app.namespace ?? read.namespace },
         team,
         source: "argocd",
-      });
+      };
+      created.push(row);
+      pathRows.push(row);
     }
+    oneDeployment(created, chartRows, pathRows);
   }
   separateByCluster(created, clusterSecrets().clusters);
+  preferResolving(ctx, created);
   const unwired = new Set(existing.filter((c) => c.source === "helm-values" && c.appDir !== undefined && deployedCharts.has(c.appDir) && !wiredByApp.has(c) && !replaced.has(c)));
   for (const dir of new Set([...unwired].map((c) => c.appDir))) {
     const files = [...unwired].filter((c) => c.appDir === dir).map((c) => basename(c.path));
@@ -750,25 +818,101 @@ function withImageOverrides(versions: Version[], overrides: readonly ImageOverri
   });
 }
 
-/** `helm.valueFiles` of a source, in order, as values layers (`$ref/…` through a multi-source `ref`). */
-/** `sourceDir` null: the chart is not in this repository, so only `$ref/…` files are read here. */
-function helmValueLayers(r: DirReaders, s: ArgoSource, sourceDir: string | null, refs: Map<string, string>): ValuesLayer[] {
+/**
+ * `helm.valueFiles` of a source, in order, resolved in this repository: `$ref/…` through a multi-source
+ * `ref`, else relative to the source's folder. `sourceDir` null: the chart is not in this repository, so
+ * only `$ref/…` files are here. `path` null: the file is not in this repository (nor readable from it).
+ */
+function valueFilesOf(s: ArgoSource, sourceDir: string | null, refs: Map<string, string>): { entry: string; path: string | null; here: boolean }[] {
   const files = getAtPath(s.value, ["helm", "valueFiles"]);
   if (!Array.isArray(files)) return [];
-  const layers: ValuesLayer[] = [];
-  for (const f of files) {
-    if (typeof f !== "string") continue;
-    let path: string | null;
+  return files.flatMap((f: unknown) => {
+    if (typeof f !== "string") return [];
     const ref = /^\$([\w-]+)\/(.*)$/.exec(f);
     if (ref?.[1] !== undefined && ref[2] !== undefined) {
       const base = refs.get(ref[1]);
-      path = base === undefined ? null : joinInRepo(base, ref[2]);
-    } else path = sourceDir === null ? null : joinInRepo(sourceDir, f);
+      return [{ entry: f, path: base === undefined ? null : joinInRepo(base, ref[2]), here: base !== undefined }];
+    }
+    return [{ entry: f, path: sourceDir === null ? null : joinInRepo(sourceDir, f), here: sourceDir !== null }];
+  });
+}
+
+/** `helm.valueFiles` of a source, in order, as values layers. */
+function helmValueLayers(r: DirReaders, s: ArgoSource, sourceDir: string | null, refs: Map<string, string>): ValuesLayer[] {
+  const layers: ValuesLayer[] = [];
+  for (const { path } of valueFilesOf(s, sourceDir, refs)) {
     if (path === null || !r.ctx.index.hasFile(path)) continue;
     const doc = r.ctx.load(path).docs[0];
     if (doc) layers.push({ file: path, doc: doc.index, values: doc.value });
   }
   return layers;
+}
+
+/**
+ * Value files Argo CD cannot read for this source: one that is not there (unless
+ * `helm.ignoreMissingValueFiles`) or does not parse fails the render, so what the chart's defaults would
+ * give is not what runs. Said on the cell, naming the file, rather than read as if the file were empty.
+ */
+function valueFileProblems(r: DirReaders, app: ArgoApp, s: ArgoSource, sourceDir: string | null, refs: Map<string, string>): string[] {
+  const ignoreMissing = getAtPath(s.value, ["helm", "ignoreMissingValueFiles"]) === true;
+  const out: string[] = [];
+  for (const { entry, path, here } of valueFilesOf(s, sourceDir, refs)) {
+    // Unrendered (a template Ferry could not evaluate) or in another repository: nothing to check here.
+    if (!here || entry.includes("{{") || /^https?:\/\//.test(entry)) continue;
+    if (path === null || !r.ctx.index.hasFile(path)) {
+      if (!ignoreMissing) out.push(`${app.file}: Application ${app.name} lists value file ${entry}, which is not in this repository${path ? ` (${path})` : ""}: Argo CD fails to render it (set helm.ignoreMissingValueFiles to skip it)`);
+      continue;
+    }
+    const loaded = r.ctx.load(path);
+    if (loaded.docs[0] === undefined && (r.ctx.index.read(path) ?? "").trim() !== "") out.push(`${path}: value file of Application ${app.name} (${app.file}) does not parse: Argo CD fails to render it`);
+  }
+  return out;
+}
+
+/**
+ * An Application with a chart source and a path source (`ref: values` with a `path`, or a second
+ * folder) is one deployment: the chart's version joins the row of the folder it deploys beside it, named
+ * after the Application when that row is its own. Several chart sources without a folder are one row too.
+ */
+function oneDeployment(created: Candidate[], charts: readonly Candidate[], paths: readonly Candidate[]): void {
+  const target = paths[0] ?? charts[0];
+  if (!target) return;
+  for (const c of charts) {
+    if (c === target || c.env !== target.env) continue;
+    const i = created.indexOf(c);
+    if (i >= 0) created.splice(i, 1);
+    target.versions = [...target.versions, ...c.versions];
+    target.files = [...new Set([...target.files, ...c.files])];
+    target.errors = [...new Set([...target.errors, ...c.errors])];
+    if (created.includes(target)) target.app = c.app;
+  }
+}
+
+/**
+ * Two Applications rendering the same app and environment (two ApplicationSets generating one name, two
+ * files) clash in Argo CD too. The one whose inputs all resolve is read first, so it is the one kept, and
+ * a note names the clash.
+ */
+function preferResolving(ctx: DirReaders["ctx"], created: Candidate[]): void {
+  const groups = new Map<string, Candidate[]>();
+  for (const c of created) {
+    const key = `${c.app}\u0000${c.env}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const rank = new Map<Candidate, number>();
+  for (const group of groups.values()) {
+    const wiredBy = new Set(group.map((c) => c.destination?.wiredBy));
+    if (group.length < 2 || wiredBy.size < 2) continue;
+    const best = Math.min(...group.map((c) => c.errors.length));
+    const kept = group.find((c) => c.errors.length === best);
+    if (!kept) continue;
+    for (const c of group) rank.set(c, c === kept ? 0 : 1);
+    const others = group.filter((c) => c !== kept).map((c) => c.destination?.wiredBy ?? c.path);
+    ctx.note(`${kept.app}/${kept.env}: Argo CD Applications in ${[...wiredBy].join(", ")} render the same app and environment; reading the one from ${kept.destination?.wiredBy ?? kept.path}${best === 0 ? " (its inputs all resolve)" : ""}, not ${others.join(", ")}`);
+  }
+  if (rank.size === 0) return;
+  const order = new Map(created.map((c, i) => [c, i]));
+  created.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
 
 /**
