@@ -8,7 +8,7 @@ import { changeImpact } from "../gitops/impact";
 import { planPromotion, promotionBranch, type PromotionPlan } from "../gitops/promote";
 import { judgeByImpact } from "../gitops/promote/judge-impact";
 import { readRepository } from "../gitops/read";
-import { checkedOutBranch } from "./checkout-branch";
+import { checkoutReadOptions } from "./checkout-branch";
 import { unreadableFiles } from "../changes/unreadable-files";
 import { loadTree } from "./load-tree";
 import { CliError, type CliIO } from "./scan";
@@ -126,7 +126,7 @@ async function promoteLocal(args: PromoteArgs, io: CliIO): Promise<number> {
   if (!info?.isDirectory()) throw new CliError(`not a directory: ${args.dir}`);
   const loaded = await loadTree(dir);
   const tree = loaded.tree;
-  const readOptions = { rootAppName: path.basename(dir), branch: await checkedOutBranch(dir) };
+  const readOptions = await checkoutReadOptions(dir);
   const model = readRepository(tree, readOptions);
   // Files the loader could not read (symlink, too large, not UTF-8) count like files that do not parse.
   model.errors.unshift(...loaded.errors);

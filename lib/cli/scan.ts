@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { RepoModel } from "../gitops/model";
 import { readRepository } from "../gitops/read";
-import { checkedOutBranch } from "./checkout-branch";
+import { checkoutReadOptions } from "./checkout-branch";
 import { loadTree } from "./load-tree";
 
 export const SCAN_USAGE = `Usage: ferry scan <dir> [--json]
@@ -75,7 +75,7 @@ export async function runScan(args: string[], io: CliIO): Promise<number> {
   if (!info) throw new CliError(`no such directory: ${dirs[0]}`);
   if (!info.isDirectory()) throw new CliError(`not a directory: ${dirs[0]}`);
   const loaded = await loadTree(dir);
-  const model = readRepository(loaded.tree, { rootAppName: path.basename(dir), branch: await checkedOutBranch(dir) });
+  const model = readRepository(loaded.tree, await checkoutReadOptions(dir));
   model.errors.unshift(...loaded.errors);
   model.notes.unshift(...loaded.notes);
   io.stdout(json ? JSON.stringify(toScanJson(model), null, 2) : formatTable(model));

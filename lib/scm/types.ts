@@ -229,6 +229,8 @@ export interface EnableAutoMergeInput {
 export interface ScmRepository {
   readonly name: string;
   readonly provider: ScmProviderKind;
+  /** The URL the repository is configured with (what its own manifests call it, credentials aside). */
+  readonly url: string;
   /** Branch the portal reads and targets change requests at. */
   readonly defaultBranch: string;
 

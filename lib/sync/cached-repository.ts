@@ -29,7 +29,7 @@ export function rememberRepository(repo: CachedRepository): void {
  * call. Callers that are about to write (promotions) sync first so the head is current.
  */
 export async function readCachedRepository(prisma: PrismaClient, name: string): Promise<CachedRepository | null> {
-  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true, readErrors: true, defaultBranch: true } });
+  const repo = await prisma.repository.findUnique({ where: { name }, select: { id: true, name: true, headSha: true, readErrors: true, defaultBranch: true, url: true } });
   if (!repo?.headSha) return null;
   const known = memo.get(name);
   if (known && known.headSha === repo.headSha && known.id === repo.id) return known;

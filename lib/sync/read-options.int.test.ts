@@ -47,7 +47,7 @@ describe("the portal reads a repository the same way every time", () => {
 
   it("judges a change by a re-read with the same options: one cell moves", async () => {
     const cached = await readCachedRepository(prisma, "shop-api");
-    expect(cached?.readOptions).toEqual({ rootAppName: "shop-api", branch: "production" });
+    expect(cached?.readOptions).toEqual({ rootAppName: "shop-api", branch: "production", repositoryUrl: repo() });
     const previous = cached!.tree.get("deployment.yaml")!;
     const content = previous.replace("shop:1.4.0", "shop:1.5.0");
     const impact = impactOfEdits(cached!, { edits: [{ path: "deployment.yaml", action: "update", previous, content }] });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseYamlDocuments } from "../yaml";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { ownRepoUrls, repoUrlKey } from "./argocd-own-repo";
+import { readRepository } from "./index";
 import type { DocsByKind } from "./documents";
 
 const DIRS = new Set(["apps", "apps/web", "apps/api", "platform", "platform/ingress"]);
@@ -70,5 +71,24 @@ describe("a git generator naming another repository", () => {
   it("is expanded as before when nothing tells which repository this is", () => {
     const run = evaluateGenerators(spec("https://git.example.com/tenant/apps.git"), tree());
     expect(run.results.flatMap((r) => r.params).map((p) => p.path)).toEqual(["apps/api", "apps/web"]);
+  });
+});
+
+describe("reading a repository whose ApplicationSets read another repository too", () => {
+  const appSet = (name: string, url: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: ${name}\nspec:\n  generators:\n    - git:\n        repoURL: ${url}\n        revision: HEAD\n        directories:\n          - path: apps/*\n  template:\n    metadata:\n      name: "${name}-{{path.basename}}"\n    spec:\n      project: default\n      source:\n        repoURL: ${url}\n        targetRevision: HEAD\n        path: "{{path}}"\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: "{{path.basename}}"\n`;
+  const files = {
+    "sets/own.yaml": appSet("own", "https://git.example.com/acme/deploy.git"),
+    "sets/tenant.yaml": appSet("tenant", "https://git.example.com/tenant/manifests.git"),
+    "apps/web/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.0.0\n",
+  };
+  const apps = (repositoryUrl?: string) => [...new Set(readRepository(new Map(Object.entries(files)), { repositoryUrl }).deployments.map((d) => d.app))].sort();
+
+  it("expands only the generator that names this repository, once its URL is known", () => {
+    expect(apps("git@git.example.com:acme/deploy.git")).toEqual(["web"]);
+  });
+
+  it("cannot tell the two apart without the URL (both name a folder of the same name), and reads both as before", () => {
+    expect(apps()).toEqual(["own-web", "tenant-web"]);
   });
 });

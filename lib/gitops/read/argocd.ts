@@ -9,6 +9,7 @@ import { withSubchartAppVersions } from "./helm/subchart-defaults";
 import { clustersFromSelectors } from "./argocd-cluster-selectors";
 import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
+import { ownRepoUrls } from "./argocd-own-repo";
 import { externalGitRevision, isPinnedGitRevision, isRefOnly, refRoots } from "./argocd-refs";
 import { textApplicationSets } from "./argocd-appset-text";
 import { renderTemplate, renderTemplateYaml, type TemplateSyntax } from "./argocd-template";
@@ -223,8 +224,13 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
   const { ctx } = r;
   const teams: string[] = [];
   const apps: ArgoApp[] = [];
-  let declared: ReturnType<typeof declaredClusters> | undefined;
-  const clusterSecrets = () => (declared ??= declaredClusters(kinds, ctx.configuredEnvNames));
+  let declared: SetScope | undefined;
+  let ownUrls: readonly string[] | undefined | null = null;
+  const clusterSecrets = (): SetScope =>
+    (declared ??= {
+      ...declaredClusters(kinds, ctx.configuredEnvNames),
+      ownUrls: () => (ownUrls === null ? (ownUrls = ownRepoUrls(kinds, (d) => ctx.index.hasDir(d), ctx.repositoryUrl)) : ownUrls),
+    });
   // The repository's config maps clusters to environments first; the cluster secrets' own labels next.
   let clusterEnvs: Record<string, string> | undefined;
   const envByCluster = () => (clusterEnvs ??= { ...clusterEnvironmentLabels(clusterSecrets().clusters), ...(ctx.config?.clusters ?? {}) });
@@ -432,7 +438,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
  * maps a name to an Application spec (a list of them with `name` in chart 1.x). Each is read where it is
  * written, in the last values layer that declares it, so its versions are edited there.
  */
-function argoAppsChartApplications(r: DirReaders, apps: readonly ArgoApp[], clusters: () => ReturnType<typeof declaredClusters>): { apps: ArgoApp[]; teams: string[] } {
+function argoAppsChartApplications(r: DirReaders, apps: readonly ArgoApp[], clusters: () => SetScope): { apps: ArgoApp[]; teams: string[] } {
   const out: ArgoApp[] = [];
   const teams: string[] = [];
   type Layer = { file: string; doc: number; values: unknown; path: YamlPath };
@@ -942,12 +948,15 @@ interface ExpandedSet {
  * Expand an ApplicationSet: evaluate its generators against the tree (argocd-generators.ts) and render
  * the template once per parameter set, in the set's syntax (fasttemplate, or Go with `goTemplate`).
  */
+/** What every ApplicationSet of a repository is expanded against: its cluster secrets and the URLs it is known by. */
+type SetScope = ReturnType<typeof declaredClusters> & { ownUrls: () => readonly string[] | undefined };
+
 function expandApplicationSet(
   r: DirReaders,
   file: string,
   doc: number,
   value: Record<string, unknown>,
-  declared: ReturnType<typeof declaredClusters>,
+  declared: SetScope,
   templateSpecPath: YamlPath = ["spec", "template", "spec"],
   /** `spec.template` written as Go template text that is YAML only once rendered (argocd-appset-text.ts). */
   templateText?: { text: string; line: number },
@@ -964,6 +973,7 @@ function expandApplicationSet(
     // An empty file is an empty parameter set to Argo CD; one that cannot be parsed is undefined.
     load: (path) => ((ctx.index.read(path) ?? "").trim() === "" ? null : ctx.loadJson(path)),
     clusters: () => declared.clusters,
+    ownRepoUrls: declared.ownUrls,
   };
   let run = evaluateGenerators(spec, tree);
   const bySelectors = run.results.every((r) => r.params.length === 0) && declared.clusters.length === 0 && !clustersFromFolders(spec, tree.dirs(), syntax) ? clustersFromSelectors(spec, ctx.configuredEnvNames, declared.selectorEnvs) : undefined;

@@ -23,6 +23,8 @@ export interface ReadOptionsInternal {
   contentKey?: (path: string) => string | undefined;
   /** Name for an app whose folder is the repository root (repo-per-app layouts). */
   rootAppName?: string;
+  /** The URL the repository was read from, when known: its own Argo CD objects name it as repoURL. */
+  repositoryUrl?: string;
 }
 
 /** Shared state of one readRepository call: the tree index, file loading with limits, and findings. */
@@ -48,6 +50,10 @@ export class ReadContext {
 
   get rootAppName(): string {
     return (this.options.rootAppName !== undefined ? labelFrom(this.options.rootAppName) : undefined) ?? "app";
+  }
+
+  get repositoryUrl(): string | undefined {
+    return this.options.repositoryUrl;
   }
 
   isChartDir(dir: string): boolean {

@@ -52,6 +52,11 @@ export interface ReadOptions {
   /** App name for an app whose folder is the repository root (repo per app), e.g. the repo name. */
   rootAppName?: string;
   /**
+   * The URL the repository is read from (a forge URL, a checkout's origin), when known: an ApplicationSet
+   * generator naming another repoURL is then not expanded over this repository's folders.
+   */
+  repositoryUrl?: string;
+  /**
    * Kustomize builds of the previous read of the same repository (one cache per repository); used
    * only with `contentKey`, which is how a build's inputs are recognised as unchanged.
    */
@@ -75,7 +80,7 @@ export function readRepository(tree: FileTree, options: ReadOptions = {}): RepoM
     config = parsed.config;
     configErrors.push(...parsed.errors);
   }
-  const ctx = new ReadContext(index, config, { parseCache: options.parseCache, contentKey: options.contentKey, rootAppName: options.rootAppName });
+  const ctx = new ReadContext(index, config, { parseCache: options.parseCache, contentKey: options.contentKey, rootAppName: options.rootAppName, repositoryUrl: options.repositoryUrl });
   ctx.errors.push(...configErrors);
   try {
     return readWithContext(ctx, options.buildCache, options.branch);

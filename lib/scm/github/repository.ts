@@ -62,6 +62,7 @@ const CACHED_TREES = 2;
 export class GitHubRepository implements ScmRepository {
   readonly provider = "github" as const;
   readonly name: string;
+  readonly url: string;
   readonly defaultBranch: string;
   readonly location: GitHubLocation;
   private readonly ctx: GitHubContext;
@@ -75,6 +76,7 @@ export class GitHubRepository implements ScmRepository {
 
   constructor(opts: GitHubRepositoryOptions) {
     this.name = opts.name;
+    this.url = opts.url;
     this.defaultBranch = opts.defaultBranch ?? "main";
     this.location = parseGitHubUrl(opts.url, opts.apiUrl);
     const { owner, repo, apiBaseUrl, apiHost } = this.location;

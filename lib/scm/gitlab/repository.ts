@@ -61,6 +61,7 @@ const TREE_CACHE_SIZE = 4;
 export class GitLabRepository implements ScmRepository {
   readonly provider = "gitlab" as const;
   readonly name: string;
+  readonly url: string;
   readonly defaultBranch: string;
   readonly location: GitLabLocation;
   private readonly ctx: GitLabContext;
@@ -70,6 +71,7 @@ export class GitLabRepository implements ScmRepository {
 
   constructor(opts: GitLabRepositoryOptions) {
     this.name = opts.name;
+    this.url = opts.url;
     this.defaultBranch = opts.defaultBranch ?? "main";
     this.location = parseGitLabUrl(opts.url, opts.apiUrl);
     const client = new GitLabClient({
