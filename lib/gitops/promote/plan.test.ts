@@ -14,6 +14,16 @@ const production = (tag: string) =>
   ]);
 
 describe("planPromotion outcomes", () => {
+  it("warns the reviewer when the source could not be read completely, naming what failed", () => {
+    const source = { ...staging("1.3.0"), errors: ["apps/checkout/overlays/staging/values-extra.yaml is not in the repository", "b", "c", "d"] };
+    const plan = planPromotion({ ...BASE, tree, source, target: production("1.2.3"), mode: "version" });
+    expect(plan.status).toBe("changes");
+    if (plan.status !== "changes") return;
+    expect(plan.notes).toContain("Warning: staging could not be read completely (apps/checkout/overlays/staging/values-extra.yaml is not in the repository; b; c; and 1 more): the versions promoted are what Ferry read there, which may not be what staging runs. Check staging before merging.");
+    expect(plan.changeSet.body).toContain("staging could not be read completely");
+    expect(planPromotion({ ...BASE, tree, source: staging("1.3.0"), target: production("1.2.3"), mode: "version" })).toMatchObject({ status: "changes", notes: [] });
+  });
+
   it("is up-to-date when the target already runs the source's release", () => {
     const same = new Map(tree);
     same.set("apps/checkout/overlays/staging/kustomization.yaml", (tree.get("apps/checkout/overlays/staging/kustomization.yaml") ?? "").replace("1.3.0", "1.2.3"));

@@ -109,6 +109,9 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   if (floating.length > 0) {
     notes = [...notes, `Promotes a floating version into ${target.env} (${floatingList}), confirmed explicitly: ${target.env} will follow whatever it points to, not one release.`];
   }
+  // What is promoted is what Ferry read in the source; where part of it could not be read (a missing value
+  // file, a base that does not build), the source may not run that, and the reviewer should hear it.
+  if (source.errors.length > 0) notes = [...notes, sourceProblemsNote(source.env, source.errors)];
   const d: DescribeInput = { input, fields, edits, skipped, notes, downgrade };
   return {
     status: "changes",
@@ -125,4 +128,11 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
     downgrade,
     notes,
   };
+}
+
+const LISTED_PROBLEMS = 3;
+
+function sourceProblemsNote(env: string, errors: readonly string[]): string {
+  const more = errors.length > LISTED_PROBLEMS ? `; and ${errors.length - LISTED_PROBLEMS} more` : "";
+  return `Warning: ${env} could not be read completely (${errors.slice(0, LISTED_PROBLEMS).join("; ")}${more}): the versions promoted are what Ferry read there, which may not be what ${env} runs. Check ${env} before merging.`;
 }
