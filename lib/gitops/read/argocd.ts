@@ -1,5 +1,5 @@
 import type { Version } from "../model";
-import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
+import { asString, formatPath, getAtPath, isRecord, parseHelmValuesText, type YamlPath } from "../yaml";
 import { parseImageRef, type ImageRef } from "../image-ref";
 import { appOfAppsCharts, envValuesReleases, renderAppChart, type ChartRelease } from "./argocd-app-charts";
 import { kustomizedApplicationSets } from "./argocd-kustomized-sets";
@@ -583,7 +583,7 @@ function chartRelease(r: DirReaders, app: ArgoApp, s: ArgoSource, dir: string, r
   const inline: ChartRelease["inline"][number][] = [];
   const helmPath = [...s.path, "helm"];
   if (typeof helm.values === "string") {
-    const doc = parseYamlDocuments(helm.values).documents[0];
+    const doc = parseHelmValuesText(helm.values).documents[0];
     if (doc) inline.push({ values: doc.value, file: app.file, doc: app.doc, path: [...helmPath, "values"], embedded: true });
   } else if (isRecord(helm.values)) inline.push({ values: helm.values, file: app.file, doc: app.doc, path: [...helmPath, "values"] });
   if (isRecord(helm.valuesObject)) inline.push({ values: helm.valuesObject, file: app.file, doc: app.doc, path: [...helmPath, "valuesObject"] });
@@ -697,7 +697,7 @@ function inlineValueLayers(app: ArgoApp, s: ArgoSource): ValuesLayer[] {
   const field = (...rest: (string | number)[]) => formatField([...helmPath, ...rest], app.specPath);
   const layers: ValuesLayer[] = [];
   if (typeof helm.values === "string") {
-    const doc = parseYamlDocuments(helm.values).documents[0];
+    const doc = parseHelmValuesText(helm.values).documents[0];
     if (doc) layers.push({ file: app.file, doc: app.doc, values: doc.value, at: [...helmPath, "values"], whole: true, embedded: true, field: (at) => `${field("values")} (embedded YAML) ${formatPath(at)}` });
   } else if (isRecord(helm.values)) layers.push({ file: app.file, doc: app.doc, values: helm.values, at: [...helmPath, "values"], field: (at) => `${field("values")}.${formatPath(at)}` });
   if (isRecord(helm.valuesObject)) layers.push({ file: app.file, doc: app.doc, values: helm.valuesObject, at: [...helmPath, "valuesObject"], field: (at) => `${field("valuesObject")}.${formatPath(at)}` });
@@ -766,7 +766,7 @@ function helmInlineVersions(app: ArgoApp, s: ArgoSource, appName: string): Versi
     }
   }
   if (typeof helm.values === "string") {
-    const parsed = parseYamlDocuments(helm.values);
+    const parsed = parseHelmValuesText(helm.values);
     const doc = parsed.documents[0];
     if (doc) {
       for (const v of valuesImageTags(doc.value, app.file, app.doc, appName, "")) {

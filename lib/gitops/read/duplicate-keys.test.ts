@@ -130,3 +130,11 @@ spec:
     expect(model.deployments.flatMap((d) => d.versions).map((v) => v.value)).not.toContain("4.0.0");
   });
 });
+
+describe("Helm values written as text inside an Application", () => {
+  it("are read with the last occurrence winning too, as Helm reads the text", () => {
+    const inline = application("production").replace("      valueFiles:\n        - values-production.yaml\n", `      values: |\n${REPEATED.split("\n").map((l) => (l ? `        ${l}` : l)).join("\n")}`);
+    const tree = repo({ "apps/api-production.yaml": inline });
+    expect(imageOf(tree, "production")).toMatchObject({ name: "ghcr.io/acme/api", value: "2.0.0", file: "apps/api-production.yaml" });
+  });
+});

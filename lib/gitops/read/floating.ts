@@ -1,6 +1,6 @@
 // Decides whether a version value pins one release. Floating values are shown, never "resolved".
 
-const BRANCH_REFS = new Set(["main", "master", "head", "develop", "development", "trunk", "latest", "stable", "edge", "nightly"]);
+const BRANCH_REFS = new Set(["main", "master", "head", "develop", "devel", "development", "trunk", "latest", "stable", "edge", "nightly"]);
 
 /** A semver range rather than one version: `>=1.0.0`, `6.x`, `*`, `~1.2`, `^2`, `1.2 - 1.4`, `>=1 <2`. */
 export function isSemverRange(value: string): boolean {

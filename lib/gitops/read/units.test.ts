@@ -18,7 +18,7 @@ describe("floating", () => {
     expect(isFloatingImageTag("1.0")).toBe(false);
   });
   it("images float on tags CI moves every build: latest as a word of the tag, or a branch name", () => {
-    for (const t of ["prod-latest", "dev-latest", "latest-alpine", "main", "develop", "edge", "nightly"]) expect(isFloatingImageTag(t), t).toBe(true);
+    for (const t of ["prod-latest", "dev-latest", "latest-alpine", "main", "develop", "devel", "edge", "nightly"]) expect(isFloatingImageTag(t), t).toBe(true);
     for (const t of ["sha-8d72d86", "20241002-3f1c2ab", "v1.2.3", "1.25-alpine", "mainline-1.2", "greatest"]) expect(isFloatingImageTag(t), t).toBe(false);
     expect(isFloatingImageTag("main", "sha256:abc")).toBe(false);
   });

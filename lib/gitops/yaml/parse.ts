@@ -208,3 +208,12 @@ export function parseYamlAst(text: string): ParsedYamlAst {
   const documents = parseAllDocuments(stripBom(text), { lineCounter, prettyErrors: false });
   return { documents: Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed], lineCounter };
 }
+
+/**
+ * Helm values written as text inside another manifest (an Application's `helm.values`, a ConfigMap a
+ * HelmRelease takes `valuesFrom`): Helm reads the text itself, so a repeated key is read as Helm reads it,
+ * the last one winning (see DuplicateKeys).
+ */
+export function parseHelmValuesText(text: string): ParsedYaml {
+  return parseYamlDocuments(text, DEFAULT_YAML_LIMITS, "last-wins");
+}

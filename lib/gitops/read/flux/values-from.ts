@@ -1,4 +1,4 @@
-import { asString, formatPath, getAtPath, isRecord, parseYamlDocuments } from "../../yaml";
+import { asString, formatPath, getAtPath, isRecord, parseHelmValuesText } from "../../yaml";
 import type { BuiltResource } from "../kustomize/built-resource";
 import type { ReadContext } from "../context";
 import { findKustomizationFile } from "../kustomize/kustomization";
@@ -45,7 +45,7 @@ function writtenConfigMapLayer(resources: readonly BuiltResource[], name: string
   const cm = resources.find((r) => r.obj.kind === "ConfigMap" && (r.originalName === name || asString(getAtPath(r.obj, ["metadata", "name"])) === name));
   const text = cm ? getAtPath(cm.obj, ["data", key]) : undefined;
   if (!cm || typeof text !== "string") return undefined;
-  const values = parseYamlDocuments(text).documents[0]?.value;
+  const values = parseHelmValuesText(text).documents[0]?.value;
   if (!isRecord(values)) return undefined;
   return { file: cm.file, doc: cm.doc, values, at: ["data", key], whole: true, embedded: true, field: (p) => `data.${key} (embedded YAML) ${formatPath(p)}` };
 }
