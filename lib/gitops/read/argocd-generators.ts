@@ -9,7 +9,7 @@
 
 import { Minimatch, type MinimatchOptions } from "minimatch";
 import { isRecord, parseYamlDocuments } from "../yaml";
-import { repoUrlKey } from "./argocd-own-repo";
+import { repoUrlKey } from "../repo-url";
 import { renderTemplate, renderTemplateString, sanitizeName, type TemplateSyntax } from "./argocd-template";
 import { basename, dirname, segments } from "./paths";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseYamlDocuments } from "../yaml";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
-import { ownRepoUrls, repoUrlKey } from "./argocd-own-repo";
+import { repoUrlKey } from "../repo-url";
+import { ownRepoUrls } from "./argocd-own-repo";
 import { readRepository } from "./index";
 import type { DocsByKind } from "./documents";
 

@@ -1,22 +1,7 @@
 import { asString, getAtPath, isRecord } from "../yaml";
 import type { DocsByKind } from "./documents";
+import { repoUrlKey } from "../repo-url";
 import { normalizeRepoPath } from "./paths";
-
-/**
- * A git URL reduced to host and path, so that the spellings Argo CD accepts for one repository compare
- * equal: `https://`, `ssh://git@host:22/`, `git@host:org/repo`, a trailing `.git` or `/`, any case.
- */
-export function repoUrlKey(url: string): string {
-  return url
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z+]+:\/\//, "")
-    .replace(/^[^@/]*@/, "")
-    .replace(/^([^/:]+):\d+\//, "$1/")
-    .replace(/^([^/:]+):/, "$1/")
-    .replace(/\/+$/, "")
-    .replace(/\.git$/, "");
-}
 
 /**
  * The URLs this repository is known by in its own Argo CD objects, as `repoUrlKey`s: `known` (the URL the

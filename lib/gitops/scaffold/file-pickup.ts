@@ -3,6 +3,7 @@ import type { FileTree } from "../model";
 import { dirname, isUnder, isYamlPath, joinInRepo, normalizeRepoPath } from "../read/paths";
 import { parseYamlDocuments } from "../yaml/parse";
 import { asString, isRecord } from "../yaml/path";
+import { sameRepoUrl } from "../repo-url";
 
 // Which reconciler of the repository applies each new file of a scaffold (tenant onboarding writes
 // namespaces, RBAC, Argo CD Applications or Flux Kustomizations, not app folders the reader turns into
@@ -35,11 +36,7 @@ interface Reconciler {
   covers: (path: string) => boolean;
 }
 
-const sameRepo = (a: string | undefined, b: string) => !a || normalizeUrl(a) === normalizeUrl(b);
-
-function normalizeUrl(url: string): string {
-  return url.trim().toLowerCase().replace(/\/+$/, "").replace(/\.git$/, "").replace(/^(https?|ssh):\/\/([^@/]*@)?/, "").replace(/^[^@/]*@([^:]+):/, "$1/");
-}
+const sameRepo = (a: string | undefined, b: string) => !a || sameRepoUrl(a, b);
 
 /** Files a folder contributes as a kustomize build (its kustomization's resources), or every YAML file in it (recursively when asked). */
 function reach(tree: FileTree, dir: string, recursive: boolean, seen = new Set<string>()): Set<string> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readRepository } from "../index";
-import { sameRepoUrl } from "./sources";
+import { sameRepoUrl } from "../../repo-url";
 
 describe("sameRepoUrl", () => {
   it("reads one repository through scheme, user, port, scp form, trailing slash and .git", () => {

@@ -1,6 +1,7 @@
 import { asString, getAtPath, isRecord } from "../../yaml";
 import type { BuiltResource } from "../kustomize/built-resource";
 import { joinInRepo, normalizeRepoPath } from "../paths";
+import { sameRepoUrl } from "../../repo-url";
 import type { DocsByKind } from "../documents";
 import { isFluxKustomization, isFluxSource, nameOf, type SourceRef } from "./objects";
 
@@ -35,20 +36,6 @@ export function isThisRepository(scope: SourceScope, name: string): boolean {
   const self = find(scope, "GitRepository", "flux-system");
   const selfUrl = self ? asString(getAtPath(self.obj, ["spec", "url"])) : undefined;
   return url !== undefined && selfUrl !== undefined && sameRepoUrl(url, selfUrl);
-}
-
-/** One repository however its URL is written: `ssh://git@host/o/r`, `https://user@host/o/r.git`, `git@host:o/r`. */
-export function sameRepoUrl(a: string, b: string): boolean {
-  const norm = (u: string) =>
-    u
-      .trim()
-      .toLowerCase()
-      .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
-      .replace(/^[^@/]*@/, "")
-      .replace(/^([^/:]+):(\d+\/)?/, "$1/")
-      .replace(/\/+$/, "")
-      .replace(/\.git$/, "");
-  return norm(a) === norm(b);
 }
 
 /** Resolve `spec.sourceRef` + `spec.path` of a Flux Kustomization to a folder of this repository. */
