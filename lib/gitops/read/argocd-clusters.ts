@@ -1,6 +1,6 @@
 import { getAtPath, isRecord } from "../yaml";
 import { repositoryEnvSelectors, type EnvSelectors } from "./argocd-cluster-selectors";
-import { CLUSTERS_BY_ENVIRONMENT, type ClusterSecret } from "./argocd-generators";
+import type { ClusterSecret } from "./argocd-generators";
 import type { DocsByKind } from "./documents";
 
 const SECRET_TYPE = "argocd.argoproj.io/secret-type";
@@ -53,9 +53,7 @@ export function declaredClusters(kinds: DocsByKind, envNames: readonly string[] 
     if (stringMap(getAtPath(metadata, ["labels"]))[SECRET_TYPE] === "cluster") hidden++;
   }
   const specs = (kinds.get("ApplicationSet") ?? []).flatMap((d) => (isRecord(d.value.spec) ? [d.value.spec] : []));
-  const selectorEnvs = repositoryEnvSelectors(specs, envNames);
-  if (selectorEnvs) CLUSTERS_BY_ENVIRONMENT.add(clusters);
-  return { clusters, hidden, selectorEnvs };
+  return { clusters, hidden, selectorEnvs: repositoryEnvSelectors(specs, envNames) };
 }
 
 /** Label keys a cluster secret names its environment by (`environment: staging`, `env`, `stage`, with or without a prefix). */

@@ -26,6 +26,12 @@ export interface GeneratorTree {
   load(path: string): unknown;
   /** Cluster secrets declared in the repository (see argocd-clusters.ts); none means the clusters generator cannot be evaluated. */
   clusters?(): readonly ClusterSecret[];
+  /**
+   * The repository's ApplicationSets select clusters by an environment label: the caller infers one
+   * stand-in cluster per environment (argocd-cluster-selectors.ts), which says more than one unknown
+   * cluster does, so a clusters generator is not read over an unknown cluster (`unknownCluster`).
+   */
+  clustersByEnvironment?: boolean;
   /** The URLs this repository is known by (`repoUrlKey`s, argocd-own-repo.ts); undefined when nothing tells. */
   ownRepoUrls?(): readonly string[] | undefined;
 }
@@ -494,13 +500,6 @@ function clusters(body: unknown, run: Run): Outcome {
 }
 
 /**
- * Cluster lists of repositories whose ApplicationSets select clusters by an environment label: there the
- * caller infers one stand-in cluster per environment (argocd-cluster-selectors.ts), which says more than
- * one unknown cluster does, so `unknownCluster` leaves those sets to it.
- */
-export const CLUSTERS_BY_ENVIRONMENT = new WeakSet<readonly ClusterSecret[]>();
-
-/**
  * A top-level clusters generator in a repository that declares no cluster secret (cluster secrets hold
  * credentials and are rarely committed). When every source of the template names what it deploys (path,
  * chart and its version, repoURL, valueFiles) without a cluster parameter, each generated Application
@@ -514,7 +513,7 @@ export const CLUSTERS_BY_ENVIRONMENT = new WeakSet<readonly ClusterSecret[]>();
 function unknownCluster(g: unknown, template: Record<string, unknown> | undefined, run: Run): { params: ParamSet[]; template: Record<string, unknown> } | undefined {
   if (!isRecord(g) || kindsOf(g).join() !== "clusters" || !template) return undefined;
   const declared = run.tree.clusters?.() ?? [];
-  if (declared.length > 0 || CLUSTERS_BY_ENVIRONMENT.has(declared)) return undefined;
+  if (declared.length > 0 || run.tree.clustersByEnvironment) return undefined;
   const spec = g.clusters === null || g.clusters === undefined ? {} : g.clusters;
   if (!isRecord(spec)) return undefined;
   const required = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};

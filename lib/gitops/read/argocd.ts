@@ -973,6 +973,7 @@ function expandApplicationSet(
     // An empty file is an empty parameter set to Argo CD; one that cannot be parsed is undefined.
     load: (path) => ((ctx.index.read(path) ?? "").trim() === "" ? null : ctx.loadJson(path)),
     clusters: () => declared.clusters,
+    clustersByEnvironment: declared.selectorEnvs !== undefined,
     ownRepoUrls: declared.ownUrls,
   };
   let run = evaluateGenerators(spec, tree);
