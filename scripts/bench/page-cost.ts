@@ -5,6 +5,7 @@
 // the portal holds up under many people, this says which page to make cheaper and whether a change did.
 // Needs a production build; run it alone (`flock /tmp/e2e.lock npm run bench:page-cost`). Prints
 // numbers, asserts nothing.
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     requests: { type: "string", default: "60" },
     pages: { type: "string", default: Object.keys(PAGES).join(",") },
     port: { type: "string", default: "3390" },
+    // Keeps the last body of each kind (<dir>/<kind>.html), to see what a page's bytes are made of.
+    save: { type: "string" },
   },
 });
 const requests = Number(args.requests);
@@ -79,11 +82,12 @@ async function main(): Promise<void> {
       log,
     });
     try {
+      let lastBody = "";
       const get = async (p: string) => {
         const res = await fetch(server.url + p, { headers: { cookie, accept: "text/html", "accept-encoding": "identity" } });
-        const bytes = (await res.arrayBuffer()).byteLength;
+        lastBody = await res.text();
         if (res.status !== 200) throw new Error(`GET ${p}: ${res.status}`);
-        return bytes;
+        return Buffer.byteLength(lastBody);
       };
       console.log(`\n| page | CPU ms/request | SQL transactions/request | wall ms/request | KiB | what |\n|---|---|---|---|---|---|`);
       for (const kind of kinds) {
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
         // The transactions query itself is one.
         const tx = (await transactions(prisma)) - tx0 - 1;
         const cpu = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / requests).toFixed(1) : "n/a";
+        if (args.save) await writeFile(path.join(args.save, `${kind}.html`), lastBody);
         console.log(`| ${kind} | ${cpu} | ${(tx / requests).toFixed(1)} | ${(wall / requests).toFixed(1)} | ${Math.round(bytes / requests / 1024)} | ${about} |`);
       }
       console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} (${os.cpus().length} cores): CPU per request grows on a busy machine; compare runs made side by side`);
