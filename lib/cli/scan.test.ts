@@ -34,6 +34,7 @@ const scanJson = z.strictObject({
     }),
   ),
   errors: z.array(z.strictObject({ file: z.string(), message: z.string() })),
+  notes: z.array(z.string()),
 });
 
 function ferry(...args: string[]) {
@@ -60,6 +61,22 @@ describe("ferry scan (child process)", () => {
     expect(res.status).toBe(0);
     const parsed = scanJson.parse(JSON.parse(res.stdout));
     expect(parsed.errors.map((e) => e.file)).toContain("apps/web/overlays/staging/broken.yaml");
+  });
+
+  it("reports in JSON the notes the table prints", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ferry-scan-notes-"));
+    const ks = (name: string, at: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${at}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    mkdirSync(path.join(dir, "clusters/prod/flux-system"), { recursive: true });
+    mkdirSync(path.join(dir, "apps/prod"), { recursive: true });
+    writeFileSync(path.join(dir, "clusters/prod/flux-system/gotk-sync.yaml"), ks("flux-system", "./clusters/prod"));
+    writeFileSync(path.join(dir, "clusters/prod/apps.yaml"), ks("apps", "./apps/prod"));
+    writeFileSync(path.join(dir, "clusters/prod/nfs.yaml"), ks("nfs", "./infrastructure/nfs"));
+    writeFileSync(path.join(dir, "apps/prod/web.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.0\n");
+    const missing = "clusters/prod/nfs.yaml: Flux Kustomization nfs (cluster prod): path ./infrastructure/nfs does not exist";
+    expect(ferry("scan", dir).stdout).toContain(`note: ${missing}`);
+    const parsed = scanJson.parse(JSON.parse(ferry("scan", dir, "--json").stdout));
+    expect(parsed.notes).toContain(missing);
   });
 
   it("prints a readable table by default", () => {

@@ -32,6 +32,9 @@ export function toScanJson(model: RepoModel) {
       errors: d.errors,
     })),
     errors: model.errors.map((e) => ({ file: e.file, message: e.line !== undefined ? `line ${e.line}: ${e.message}` : e.message })),
+    // What the table prints as `note:` lines (a Flux Kustomization whose path is missing, a skipped template):
+    // a CI job reading the JSON must not learn less than a person reading the table.
+    notes: model.notes,
   };
 }
 
