@@ -69,11 +69,12 @@ export function plainResources(ctx: ReadContext, files: readonly string[]): { re
 }
 
 /**
- * Versions of a Helm chart folder: umbrella dependencies plus the images of the given values files, over the
- * defaults of the subcharts kept in this repository. A local subchart's own Chart.yaml version is packaging
- * (nobody bumps it to deploy): it is shown only when none of that subchart's images is known.
+ * Versions of a Helm chart folder: umbrella dependencies plus the images of the given values (files, or
+ * layers already read such as one chart's block of a shared file), over the defaults of the subcharts kept
+ * in this repository. A local subchart's own Chart.yaml version is packaging (nobody bumps it to deploy):
+ * it is shown only when none of that subchart's images is known.
  */
-export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles: readonly string[], deploymentDir: string): DirVersions {
+export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles: readonly (string | ValuesLayer)[], deploymentDir: string): DirVersions {
   const versions: Version[] = [];
   const errors: string[] = [];
   const chartFile = chartDir === "" ? "Chart.yaml" : `${chartDir}/Chart.yaml`;
@@ -81,6 +82,10 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
   if (chart.problem) errors.push(chart.problem);
   const given: ValuesLayer[] = [];
   for (const file of valuesFiles) {
+    if (typeof file !== "string") {
+      given.push(file);
+      continue;
+    }
     const loaded = ctx.load(file);
     if (loaded.problem) errors.push(loaded.problem);
     const doc = loaded.docs[0];

@@ -8,6 +8,7 @@ import { SINGLE_ENV_NAME } from "./detect/standalone";
 import type { Candidate } from "./candidate";
 import { ReadContext } from "./context";
 import { detectConfiguredPaths } from "./detect/configured-paths";
+import { detectEnvValuesByChart } from "./detect/env-values-by-chart";
 import { detectHelmValues } from "./detect/helm-values";
 import { detectFleetBundles, type FleetScan } from "./fleet/bundles";
 import { readFleetGitRepos } from "./fleet/gitrepos";
@@ -106,7 +107,7 @@ function readWithContext(ctx: ReadContext, buildCache: KustomizeBuildCache | und
     const overlays = detectOverlays(readers);
     const plain = detectPlainFolders(readers, overlays.consumedDirs, overlays.kustomizationDirs);
     fleet = detectFleetBundles(readers, gitRepos);
-    const layout = [...overlays.candidates, ...plain, ...detectHelmValues(readers), ...detectHelmfiles(readers)];
+    const layout = [...overlays.candidates, ...plain, ...detectHelmValues(readers), ...detectEnvValuesByChart(readers), ...detectHelmfiles(readers)];
     candidates = [...withoutFleetBundleGuesses(ctx, fleet, layout), ...fleet.candidates];
   }
   const argo = readArgo(readers, kinds, candidates);
