@@ -162,3 +162,71 @@ describe("reading and promoting values images", () => {
     ]);
   });
 });
+
+describe("a component's own {repository, tag}", () => {
+  it("is an image, named by its repository, and a map read under an image key is not read twice", () => {
+    const values = {
+      redis: { enabled: true, repository: "public.ecr.aws/docker/library/redis", tag: "8.6.2" },
+      cache: { registry: "docker.io", repository: "bitnami/memcached", tag: 1.6 },
+      proxy: { sidecarImage: { repository: "ghcr.io/acme/proxy", tag: "1.1" }, images: { api: { repository: "ghcr.io/acme/api", tag: "2.0" } } },
+      web: { repository: "ghcr.io/acme/web", tag: "3.0", image: { repository: "ghcr.io/acme/web", tag: "3.1" } },
+    };
+    expect(imagesInValues(values)).toEqual([
+      { path: ["redis", "tag"], name: "public.ecr.aws/docker/library/redis", tag: "8.6.2" },
+      { path: ["cache", "tag"], name: "docker.io/bitnami/memcached", tag: "1.6" },
+      { path: ["proxy", "sidecarImage", "tag"], name: "ghcr.io/acme/proxy", tag: "1.1" },
+      { path: ["proxy", "images", "api", "tag"], name: "ghcr.io/acme/api", tag: "2.0" },
+      { path: ["web", "image", "tag"], name: "ghcr.io/acme/web", tag: "3.1" },
+    ]);
+  });
+
+  it("is not a chart or git repository, nor a repository with no tag", () => {
+    const values = {
+      helm: { repository: "https://charts.bitnami.com/bitnami", tag: "1.0.0" },
+      oci: { repository: "oci://ghcr.io/acme/charts", tag: "1.0.0" },
+      chart: { chart: "redis", repository: "bitnami", tag: "17.0.0" },
+      git: { repository: "git@github.com:acme/deploy", tag: "v1.0.0" },
+      gitHttps: { repository: "github.com/acme/deploy.git", tag: "v1.0.0" },
+      tagged: { repository: "nginx:1.27", tag: "1.27" },
+      templated: { repository: "{{ .Values.global.registry }}/app", tag: "1.0" },
+      defaulted: { repository: "ghcr.io/acme/api", tag: "" },
+      versioned: { repository: "ghcr.io/acme/api", version: "1.0" },
+    };
+    expect(imagesInValues(values)).toEqual([]);
+  });
+
+  it("is read in a Flux HelmRelease's values per environment and promoted by editing its tag", () => {
+    const release = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n      version: 6.7.0\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n  values:\n    redis:\n      enabled: true\n      repository: public.ecr.aws/docker/library/redis\n      tag: 8.6.2 # pinned\n";
+    // Each environment patches only the tag: the repository is the base's.
+    const patch = (tag: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  values:\n    redis:\n      tag: ${tag}\n`;
+    const overlay = (env: string, patch: string) => [
+      [`apps/${env}/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base/podinfo\n${patch ? "patches:\n  - path: podinfo-values.yaml\n    target:\n      kind: HelmRelease\n" : ""}`],
+      ...(patch ? [[`apps/${env}/podinfo-values.yaml`, patch]] : []),
+    ];
+    const tree = new Map<string, string>([
+      ["apps/base/podinfo/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n"],
+      ["apps/base/podinfo/release.yaml", release],
+      ...(overlay("staging", patch("8.6.3")) as [string, string][]),
+      ...(overlay("production", patch("8.6.1")) as [string, string][]),
+    ]);
+    const model = readRepository(tree);
+    const cell = (env: string) => model.deployments.find((d) => d.app === "podinfo" && d.env === env)!;
+    const redis = (env: string) => cell(env).versions.find((v) => v.name === "public.ecr.aws/docker/library/redis");
+    expect(redis("staging")).toMatchObject({ value: "8.6.3", file: "apps/staging/podinfo-values.yaml", field: "spec.values.redis.tag", floating: false });
+    expect(redis("production")).toMatchObject({ value: "8.6.1", file: "apps/production/podinfo-values.yaml", field: "spec.values.redis.tag" });
+    const plan = planPromotion({ tree, source: cell("staging"), target: cell("production"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => [e.path, e.content])).toEqual([["apps/production/podinfo-values.yaml", patch("8.6.3")]]);
+    const after = new Map(tree);
+    for (const e of plan.changeSet.edits) if (e.content !== null) after.set(e.path, e.content);
+    const promoted = readRepository(after).deployments.find((d) => d.app === "podinfo" && d.env === "production");
+    expect(promoted?.versions.find((v) => v.name === "public.ecr.aws/docker/library/redis")?.value).toBe("8.6.3");
+    expect(readRepository(after).deployments.find((d) => d.app === "podinfo" && d.env === "staging")?.versions.find((v) => v.name.endsWith("/redis"))?.value).toBe("8.6.3");
+    // Set only in the shared base, the tag is not edited there behind the other environments' back.
+    const baseOnly = new Map([...tree].filter(([f]) => !f.startsWith("apps/production/")));
+    baseOnly.set("apps/production/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base/podinfo\n");
+    const shared = readRepository(baseOnly).deployments.find((d) => d.app === "podinfo" && d.env === "production")!;
+    const refused = planPromotion({ tree: baseOnly, source: cell("staging"), target: shared, mode: "version", baseSha: "a", repository: "r" });
+    expect(refused).toMatchObject({ status: "refused", reason: expect.stringContaining("spec.values.redis.tag") });
+  });
+});

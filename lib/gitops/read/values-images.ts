@@ -3,7 +3,7 @@ import { asString, formatPath, getAtPath, isRecord, type YamlPath } from "../yam
 import { parseImageRef, type ImageRef } from "../image-ref";
 import { isFloatingImageTag } from "./floating";
 
-/** An image set in Helm values: `image: {repository, tag}` at any depth, as charts and app-template write it. */
+/** An image set in Helm values: `image: {repository, tag}` at any depth, as charts and app-template write it, or a component's own `{repository, tag}`. */
 export interface ValuesImage {
   /** Path of the `tag` scalar inside the values. */
   path: YamlPath;
@@ -26,6 +26,13 @@ const IMAGE_NAME = /^[a-z0-9][a-z0-9._\-/:]*$/i;
  */
 export function imagesInValues(values: unknown): ValuesImage[] {
   const out: ValuesImage[] = [];
+  // Maps already read as an image under a key that names one (`sidecarImage`, `images.<component>`), which
+  // the walk still visits: not read a second time as a component's `{repository, tag}`.
+  const taken = new Set<Record<string, unknown>>();
+  const push = (map: Record<string, unknown>, at: YamlPath, sharedRegistry: string | undefined, fallbackName: string | undefined) => {
+    taken.add(map);
+    out.push(imageMap(map, at, sharedRegistry, fallbackName));
+  };
   const walk = (node: unknown, path: YamlPath, depth: number) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(node)) {
@@ -33,26 +40,23 @@ export function imagesInValues(values: unknown): ValuesImage[] {
       return;
     }
     if (!isRecord(node)) return;
+    const parent = path.at(-1);
     const image = node.image;
-    if (isRecord(image) && "tag" in image) {
-      const parent = path.at(-1);
-      out.push(imageMap(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined));
-    }
+    if (isRecord(image) && "tag" in image) push(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined);
     // The same map under a key named for it (`imageOverride`, `sidecarImage`, `initImage`).
     for (const [key, inner] of Object.entries(node)) {
-      if (key !== "image" && IMAGE_KEY.test(key) && isRecord(inner) && ("tag" in inner || "digest" in inner)) {
-        const parent = path.at(-1);
-        out.push(imageMap(inner, [...path, key], undefined, typeof parent === "string" ? parent : undefined));
-      }
+      if (key !== "image" && IMAGE_KEY.test(key) && isRecord(inner) && ("tag" in inner || "digest" in inner)) push(inner, [...path, key], undefined, typeof parent === "string" ? parent : undefined);
     }
     // One `image` (or `images`) map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
     for (const key of ["image", "images"] as const) {
       const components = node[key];
       if (!isRecord(components) || "tag" in components) continue;
       for (const [component, inner] of Object.entries(components)) {
-        if (isRecord(inner) && "tag" in inner) out.push(imageMap(inner, [...path, key, component], asString(components.registry), component));
+        if (isRecord(inner) && "tag" in inner) push(inner, [...path, key, component], asString(components.registry), component);
       }
     }
+    // A component's own `{repository, tag}` with no `image` key (podinfo's `redis: {enabled, repository, tag}`).
+    if (!taken.has(node) && componentImage(node)) push(node, path, undefined, typeof parent === "string" ? parent : undefined);
     // The repository in `image` and the tag beside it (`{image: org/api, version: 1.4.2}`, `imageTag:`), as
     // charts that print `{{ .image }}:{{ .version }}` write their values.
     const besideKey = typeof image === "string" ? TAG_BESIDE_IMAGE.find((k) => typeof node[k] === "string" || typeof node[k] === "number") : undefined;
@@ -76,13 +80,32 @@ export function imagesInValues(values: unknown): ValuesImage[] {
 
 /** An `{registry?, repository|name, tag, digest?}` map at `at`; a tag of `1.2.3@sha256:…` is the tag pinned by a digest. */
 function imageMap(image: Record<string, unknown>, at: YamlPath, sharedRegistry: string | undefined, fallbackName: string | undefined): ValuesImage {
-  const raw = asString(image.tag) ?? (typeof image.tag === "number" ? String(image.tag) : null);
+  const raw = scalarText(image.tag);
   const pin = raw?.indexOf("@") ?? -1;
   const tag = raw !== null && pin >= 0 ? raw.slice(0, pin) || null : raw;
   const digest = raw !== null && pin >= 0 ? raw.slice(pin + 1) : asString(image.digest);
   const repo = asString(image.repository) ?? asString(image.name);
   const registry = asString(image.registry) ?? sharedRegistry;
   return { path: [...at, "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : fallbackName, tag, ...(digest ? { digest } : {}) };
+}
+
+/**
+ * `{repository, tag}` as a component's image: the repository an image name (no scheme, so not a chart
+ * repository `https://…`/`oci://…` nor a git URL; no tag of its own) and the tag a non-empty scalar. Not
+ * beside `chart` (a chart's `{chart, repository, version|tag}`) nor `image` (the image is that key's).
+ */
+function componentImage(node: Record<string, unknown>): boolean {
+  const repository = asString(node.repository);
+  const tag = scalarText(node.tag);
+  if (!repository || !tag || "image" in node || "chart" in node) return false;
+  if (repository.includes("://") || repository.includes("{{") || repository.endsWith(".git") || !IMAGE_NAME.test(repository)) return false;
+  const ref = parseImageRef(repository);
+  return ref.name === repository && ref.tag === null;
+}
+
+/** A tag as written: YAML reads `tag: 7` or `tag: 1.6` as a number. */
+function scalarText(value: unknown): string | null {
+  return asString(value) ?? (typeof value === "number" ? String(value) : null);
 }
 
 function pinnedImageRef(raw: string): ImageRef | null {

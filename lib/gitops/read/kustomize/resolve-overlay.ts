@@ -11,7 +11,7 @@ import { isRemoteResource, readKustomization, splitRemote, type HelmChartEntry, 
 import { strategicMerge } from "./strategic-merge";
 import { applyNamesAndLabels } from "./names-and-labels";
 import { builtId, cannotMatch, matchesTarget, resourceId } from "./targets";
-import { trackedFields } from "./tracked-fields";
+import { trackedFields, trackedPatchFields } from "./tracked-fields";
 
 export interface BuildResult {
   resources: BuiltResource[];
@@ -415,7 +415,6 @@ export class KustomizeResolver {
       if (!patch.target) result.errors.push(`${file}: ${label} patch matches no resource (${id.kind}/${id.name}) in ${k.dir || "."}`);
       return;
     }
-    const fields = trackedFields(doc);
     for (const r of matches) {
       let patchDoc: unknown = doc;
       if (isRecord(doc.metadata)) {
@@ -425,7 +424,7 @@ export class KustomizeResolver {
       }
       const merged = strategicMerge(r.obj, patchDoc);
       r.obj = isRecord(merged) ? merged : r.obj;
-      for (const f of fields) r.prov.set(f.key, where(f.path, f.key));
+      for (const f of trackedPatchFields(doc, r.obj)) r.prov.set(f.key, where(f.path, f.key));
     }
   }
 

@@ -168,15 +168,33 @@ export function trackedFields(doc: unknown): TrackedField[] {
   }
   // Every image the release's values set (the reader's own rule, values-images.ts), so that an overlay's
   // patch setting `spec.values.sidecar.image` is where that image lives, not the base it patches.
-  const values = isRecord(doc.spec) ? doc.spec.values : undefined;
-  if (kind === "HelmRelease" && isRecord(values)) {
-    for (const image of imagesInValues(values)) {
-      const path: YamlPath = ["spec", "values", ...image.path];
-      const key = formatPath(path);
-      if (key === "spec.values.image.tag") continue;
-      const hit = scalarAt(doc, path);
-      if (hit.found) out.push({ key, path, value: hit.value });
-    }
+  if (kind === "HelmRelease") out.push(...valuesImageFields(doc, doc));
+  return out;
+}
+
+/** The fields of the images in `release`'s values (but `image.tag`, a KIND_FIELDS one) that `doc` sets. */
+function valuesImageFields(release: Record<string, unknown>, doc: Record<string, unknown>): TrackedField[] {
+  const values = isRecord(release.spec) ? release.spec.values : undefined;
+  if (!isRecord(values)) return [];
+  const out: TrackedField[] = [];
+  for (const image of imagesInValues(values)) {
+    const path: YamlPath = ["spec", "values", ...image.path];
+    const key = formatPath(path);
+    if (key === "spec.values.image.tag") continue;
+    const hit = scalarAt(doc, path);
+    if (hit.found) out.push({ key, path, value: hit.value });
   }
   return out;
+}
+
+/**
+ * Tracked fields a strategic-merge `patch` sets in `merged` (the resource it patched): its own, and the
+ * values images only the merged release shows as images (`redis.tag` patched over the base's
+ * `redis: {repository, tag}`: the patch alone names no repository).
+ */
+export function trackedPatchFields(patch: unknown, merged: unknown): TrackedField[] {
+  const own = trackedFields(patch);
+  if (!isRecord(patch) || !isRecord(merged) || merged.kind !== "HelmRelease") return own;
+  const keys = new Set(own.map((f) => f.key));
+  return [...own, ...valuesImageFields(merged, patch).filter((f) => !keys.has(f.key))];
 }
