@@ -2,7 +2,7 @@ import type { Version } from "../model";
 import { getAtPath, isRecord, parseYamlDocuments, type YamlPath } from "../yaml";
 import type { DirReaders } from "./dir-versions";
 import { ChartFiles, ChartRenderer, type PrintedValue } from "./helm/template-exec";
-import { TemplateError } from "./helm/template-parse";
+import { parseTemplate, TemplateError, TemplateSyntaxError } from "./helm/template-parse";
 import { mergeValues, type ValuesPath } from "./helm/template-values";
 import { basename, joinInRepo } from "./paths";
 import type { ValuesLayer } from "./values-images";
@@ -121,9 +121,10 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
   };
   const releaseLayers = layers.slice(valuesFile && baseDoc ? 1 : 0);
   const files = templateFiles(r, dir).map((path) => ({ path, text: ctx.index.read(path) ?? "" }));
-  const renderer = new ChartRenderer(root, files);
   const apps: RenderedApplication[] = [];
   const problems: string[] = [];
+  if (unparsable(r, dir, files)) return { apps, problems };
+  const renderer = new ChartRenderer(root, files);
   for (const f of files) {
     if (basename(f.path).startsWith("_") || !ARGO_TEMPLATE.test(f.text)) continue;
     let out: ReturnType<ChartRenderer["render"]>;
@@ -131,6 +132,11 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
       out = renderer.render(f.text);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
+      if (e instanceof TemplateSyntaxError) {
+        // `tpl` over text Go cannot parse: Helm's render stops there, for the whole chart.
+        syntaxError(r, dir, f.path, e);
+        return { apps: [], problems };
+      }
       problems.push(`${f.path}: not rendered: ${e.message}`);
       continue;
     }
@@ -161,6 +167,32 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
     }
   }
   return { apps, problems };
+}
+
+/**
+ * Helm parses every template of a chart before it renders any: one that Go's parser rejects (a key with a
+ * dash, helm/helm#2192) fails the chart, so Argo CD applies none of its Applications. An error on that
+ * file, not a partial render.
+ */
+function unparsable(r: DirReaders, dir: string, files: readonly { path: string; text: string }[]): boolean {
+  let broken = false;
+  for (const f of files) {
+    try {
+      parseTemplate(f.text);
+    } catch (e) {
+      if (!(e instanceof TemplateSyntaxError)) continue;
+      syntaxError(r, dir, f.path, e);
+      broken = true;
+    }
+  }
+  return broken;
+}
+
+function syntaxError(r: DirReaders, dir: string, file: string, e: TemplateSyntaxError): void {
+  const message = `Helm cannot parse this template (${e.message}): it renders nothing of the chart ${dir || "at the repository root"}, so Argo CD applies none of its Applications`;
+  // A chart rendered once per Application that deploys it fails the same way each time: said once.
+  if (r.ctx.errors.some((x) => x.file === file && x.message === message)) return;
+  r.ctx.errors.push({ file, message, ...(e.line !== undefined ? { line: e.line } : {}) });
 }
 
 /** The one place in the values a rendered version was printed from, or the version unchanged when it is written in the template. */

@@ -1,6 +1,6 @@
 import { isRecord } from "../../yaml";
 import { FUNCS, isEmpty, printValue, toYaml, type Func } from "./template-funcs";
-import { parsePipe, parseTemplate, TemplateError, type Delimiters, type Node, type Operand, type Pipe } from "./template-parse";
+import { parsePipe, parseTemplate, TemplateError, TemplateSyntaxError, type Delimiters, type Node, type Operand, type ParsedTemplate, type Pipe } from "./template-parse";
 import { plain, Sourced, ValuesOrigins, type ValuesPath } from "./template-values";
 
 /** Where a value of the chart's values was printed in the output: `[start, end)` of the rendered text. */
@@ -256,7 +256,8 @@ export class ChartRenderer {
       }
       case "tpl": {
         const [text, ctx] = args();
-        return this.capture(() => this.nodes(parseTemplate(printValue(text)).nodes, ctx, [new Map([["", this.root]])]));
+        const parsed = tplParse(printValue(text));
+        return this.capture(() => this.nodes(parsed.nodes, ctx, [new Map([["", this.root]])]));
       }
       case "toJson": {
         const [v] = args();
@@ -373,5 +374,15 @@ class PrintedYaml extends Sourced {
     readonly subtree: unknown,
   ) {
     super(text, path, text);
+  }
+}
+
+/** `tpl` parses its text when it runs: Helm fails the render on a syntax error there, naming tpl. */
+function tplParse(text: string): ParsedTemplate {
+  try {
+    return parseTemplate(text);
+  } catch (e) {
+    if (!(e instanceof TemplateSyntaxError)) throw e;
+    throw new TemplateSyntaxError(`error calling tpl: ${e.message}${e.line !== undefined ? ` (line ${e.line} of its text)` : ""}`);
   }
 }

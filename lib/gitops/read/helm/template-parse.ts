@@ -5,6 +5,12 @@
 /** A template construct Ferry does not evaluate, or a value the template requires and does not have. */
 export class TemplateError extends Error {}
 
+/** Text Go's own parser rejects (`.Values.a-b`): Helm refuses the whole chart, whatever Ferry could evaluate. */
+export class TemplateSyntaxError extends TemplateError {
+  /** 1-based line of the action in the template text, when known. */
+  line?: number;
+}
+
 export type Operand =
   | { t: "field"; path: string[] }
   | { t: "var"; name: string; path: string[] }
@@ -31,7 +37,7 @@ export interface ParsedTemplate {
   defines: Map<string, Node[]>;
 }
 
-type Item = { t: "text"; text: string } | { t: "action"; body: string };
+type Item = { t: "text"; text: string } | { t: "action"; body: string; start: number };
 
 export type Delimiters = readonly [open: string, close: string];
 
@@ -61,7 +67,7 @@ function lex(text: string, [open, close]: Delimiters): Item[] {
     if (trimNext) body = body.slice(0, -1);
     if (literal !== "") items.push({ t: "text", text: literal });
     body = body.trim();
-    if (!/^\/\*[\s\S]*\*\/$/.test(body)) items.push({ t: "action", body });
+    if (!/^\/\*[\s\S]*\*\/$/.test(body)) items.push({ t: "action", body, start });
     pos = end + close.length;
   }
 }
@@ -132,12 +138,14 @@ function tokenize(expr: string): Token[] {
       const text = m?.[0] ?? "$";
       out.push({ t: "var", name: m?.[1] ?? "", path: (m?.[2] ?? "").split(".").filter((p) => p !== "") });
       i += text.length;
+      endOfName(expr, i);
     } else if (c === ".") {
       const m = /^(?:\.[A-Za-z_]\w*)+|^\./.exec(rest);
       const text = m?.[0] ?? ".";
       const glued = i > 0 && /[)\w]/.test(expr[i - 1] ?? "");
       out.push({ t: "field", path: text.split(".").filter((p) => p !== ""), glued });
       i += text.length;
+      endOfName(expr, i);
     } else if (/[-+\d]/.test(c)) {
       const m = /^[-+]?(0x[\da-fA-F]+|\d+(\.\d+)?([eE][-+]?\d+)?)/.exec(rest);
       if (!m) throw new TemplateError(`unexpected ${c}`);
@@ -152,6 +160,24 @@ function tokenize(expr: string): Token[] {
     } else throw new TemplateError(`unexpected ${c}`);
   }
   return out;
+}
+
+/**
+ * Go's lexer ends a field or variable name only at a space, `.`, `,`, `|`, `:`, `(`, `)` or the action's
+ * end; anything else is "bad character" (helm/helm#2192: `.Values.a-b` needs `index .Values "a-b"`).
+ */
+function endOfName(expr: string, at: number): void {
+  const c = expr[at];
+  if (c === undefined || /[\s.,|:()=]/.test(c)) return;
+  let start = at;
+  while (start > 0 && /[\w.$]/.test(expr[start - 1] ?? "")) start--;
+  const before = expr.slice(start, at);
+  const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const message = `bad character ${code} '${c}' after ${before}`;
+  const dot = before.lastIndexOf(".");
+  if (c !== "-" || dot < 0) throw new TemplateSyntaxError(message);
+  const key = before.slice(dot + 1) + (/^[\w-]+/.exec(expr.slice(at))?.[0] ?? "");
+  throw new TemplateSyntaxError(`${message} (a key with a dash is read with index ${dot > 0 ? before.slice(0, dot) : "."} "${key}")`);
 }
 
 export function parsePipe(expr: string): Pipe {
@@ -234,26 +260,32 @@ export function parseTemplate(text: string, delimiters: Delimiters = BRACES): Pa
         continue;
       }
       const m = KEYWORD.exec(item.body);
-      if (!m) {
-        nodes.push({ t: "action", pipe: parsePipe(item.body) });
-        continue;
+      try {
+        if (!m) {
+          nodes.push({ t: "action", pipe: parsePipe(item.body) });
+          continue;
+        }
+        const [, kw, rest = ""] = m;
+        if (kw === "end" || kw === "else") {
+          if (!inBlock) throw new TemplateError(`unexpected ${kw}`);
+          return { nodes, close: item.body };
+        }
+        if (kw === "break" || kw === "continue") nodes.push({ t: kw });
+        else if (kw === "template") {
+          const { name, pipe } = nameOf(rest);
+          nodes.push({ t: "template", name, pipe });
+        } else if (kw === "define" || kw === "block") {
+          const { name, pipe } = nameOf(rest);
+          const body = list(true);
+          if (body.close !== "end") throw new TemplateError(`${kw} without end`);
+          defines.set(name, body.nodes);
+          if (kw === "block") nodes.push({ t: "template", name, pipe });
+        } else nodes.push(block(kw as "if" | "with" | "range", rest));
+      } catch (e) {
+        // The innermost action names the line (blocks parse their bodies within their own action).
+        if (e instanceof TemplateSyntaxError && e.line === undefined) e.line = text.slice(0, item.start).split("\n").length;
+        throw e;
       }
-      const [, kw, rest = ""] = m;
-      if (kw === "end" || kw === "else") {
-        if (!inBlock) throw new TemplateError(`unexpected ${kw}`);
-        return { nodes, close: item.body };
-      }
-      if (kw === "break" || kw === "continue") nodes.push({ t: kw });
-      else if (kw === "template") {
-        const { name, pipe } = nameOf(rest);
-        nodes.push({ t: "template", name, pipe });
-      } else if (kw === "define" || kw === "block") {
-        const { name, pipe } = nameOf(rest);
-        const body = list(true);
-        if (body.close !== "end") throw new TemplateError(`${kw} without end`);
-        defines.set(name, body.nodes);
-        if (kw === "block") nodes.push({ t: "template", name, pipe });
-      } else nodes.push(block(kw as "if" | "with" | "range", rest));
     }
     if (inBlock) throw new TemplateError("missing end");
     return { nodes };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChartRenderer } from "./template-exec";
-import { TemplateError } from "./template-parse";
+import { parseTemplate, TemplateError, TemplateSyntaxError } from "./template-parse";
 import { mergeValues } from "./template-values";
 
 function render(text: string, values: Record<string, unknown>, helpers = "") {
@@ -31,6 +31,21 @@ describe("Go templates as Helm renders them", () => {
     expect(() => render("{{ now }}", {})).toThrow(/function now is not evaluated/);
     expect(() => render('{{ required "set image.tag" .Values.image.tag }}', { image: {} })).toThrow(/required: set image.tag/);
     expect(() => render("{{ if .Values.x }}", {})).toThrow(/missing end/);
+  });
+
+  it("rejects a field or variable name followed by a character Go's lexer does not end a name with, on its line", () => {
+    const error = (() => {
+      try {
+        parseTemplate("a: 1\n{{- if .Values.x }}\nb: {{ .Values.components.eoapi-support.enabled }}\n{{- end }}");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(TemplateSyntaxError);
+    expect(error).toMatchObject({ line: 3, message: `bad character U+002D '-' after .Values.components.eoapi (a key with a dash is read with index .Values.components "eoapi-support")` });
+    expect(() => parseTemplate("{{ $x-1 }}")).toThrow(TemplateSyntaxError);
+    // What Go accepts still parses: a dash after the action, trim markers, pipes and parentheses without spaces, index.
+    expect(render('{{ .Values.a }}-b {{ .Values.a -}} |{{ $x := .Values.a }}{{ $x|quote }},{{ (.Values.m).k }},{{ index .Values "a-b" }}', { a: "v", m: { k: 1 }, "a-b": 2 }).text).toBe('v-b v|"v",1,2');
   });
 
   it("records where each printed value came from, through quote, default and toYaml", () => {
