@@ -32,6 +32,9 @@ const { values: args } = parseArgs({
     "think-ms": { type: "string", default: "1000-5000" },
     port: { type: "string", default: "3300" },
     fresh: { type: "boolean" },
+    // "client" (default): pages after a person's first are client-side navigations, as in a browser;
+    // "document": every page is a full document load (the page as a first visit costs it).
+    navigation: { type: "string", default: "client" },
     // A folder: each server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
     "cpu-prof": { type: "string" },
   },
@@ -50,6 +53,8 @@ const perMinute = positive("promotions-per-minute", args["promotions-per-minute"
 const replicaCounts = args.replicas.split(",").map((r) => Math.round(positive("replicas", r, 4)));
 const [thinkMin, thinkMax] = args["think-ms"].split("-").map((v) => positive("think-ms", v, 60_000)) as [number, number];
 if (!(thinkMax >= thinkMin)) throw new Error("--think-ms is min-max, e.g. 1000-5000");
+if (args.navigation !== "client" && args.navigation !== "document") throw new Error(`--navigation is client or document, not ${args.navigation}`);
+const navigation: "client" | "document" = args.navigation;
 const basePort = Math.round(positive("port", args.port, 65_000));
 const workDir = path.join(os.tmpdir(), "ferry-load-bench");
 
@@ -103,6 +108,7 @@ async function browsePlan(prisma: PrismaClient): Promise<BrowsePlan> {
     thinkMs: [thinkMin, thinkMax],
     pollEveryMs: 3_000,
     appShare: 0.35,
+    navigation,
   };
 }
 
@@ -175,7 +181,7 @@ async function run(replicaCount: number, ctx: { cookies: string[]; plan: BrowseP
 }
 
 async function main(): Promise<void> {
-  log(`load: ${users} people, ${durationS} s per run, ${perMinute} promotions/min, pause ${thinkMin}–${thinkMax} ms, runs with ${replicaCounts.join(" and ")} replica(s); data in ${workDir}`);
+  log(`load: ${users} people, ${durationS} s per run, ${perMinute} promotions/min, pause ${thinkMin}–${thinkMax} ms, ${navigation === "client" ? "first page a document load, later pages client-side navigations" : "every page a document load"}, runs with ${replicaCounts.join(" and ")} replica(s); data in ${workDir}`);
   log(`load average at start: ${loadAverage()}`);
   const org = await generateOrg({ root: path.join(workDir, "org"), fresh: args.fresh === true, log });
   log(`org: ${org.repos.length} repositories, ${org.generated ? "generated" : "reused"}`);
@@ -216,7 +222,7 @@ async function main(): Promise<void> {
     console.log(`\n${sideBySide(results)}\n`);
     for (const r of results) for (const [error, count] of r.errorKinds.slice(0, 8)) console.log(`${r.label}: ${count} × ${error}`);
     console.log(`load average at end: ${loadAverage()} (${os.cpus().length} cores, shared: the load generator, PostgreSQL and every replica run on this machine)`);
-    console.log(JSON.stringify({ at: new Date().toISOString(), users, durationS, perMinute, thinkMs: [thinkMin, thinkMax], runs: results }));
+    console.log(JSON.stringify({ at: new Date().toISOString(), users, durationS, perMinute, thinkMs: [thinkMin, thinkMax], navigation, runs: results }));
   } finally {
     await disconnectPrisma().catch(() => {});
     await db.handle.stop().catch((error: unknown) => log(`could not stop PostgreSQL: ${String(error)}`));

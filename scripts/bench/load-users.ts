@@ -19,6 +19,11 @@ export interface BrowsePlan {
   pollEveryMs: number;
   /** Share of pages that are app pages; the rest are matrix pages. */
   appShare: number;
+  /**
+   * "client": a person's first page is a document load and every later page a client-side navigation
+   * (the RSC payload alone, as Link and router.push fetch it); "document": every page a full load.
+   */
+  navigation: "client" | "document";
 }
 
 const MATRIX_MARKER = "Where everything runs";
@@ -57,25 +62,41 @@ async function timed(kind: RequestKind, run: () => Promise<Answer>, check: (answ
 
 const pageCheck = (marker: string) => (a: Answer) => (a.status !== 200 ? `status ${a.status}` : a.body.includes(marker) ? null : "answered 200 without the page's content");
 
+/**
+ * A client-side navigation's URL: Next.js answers an RSC request whose `_rsc` parameter does not match
+ * its router headers with a redirect (against cache poisoning); with none of those headers it is empty.
+ */
+export const navigationPath = (path: string) => `${path}${path.includes("?") ? "&" : "?"}_rsc=`;
+
+/** An app page shows the app's name as its heading: in HTML, or as the h1 element of an RSC payload. */
+const appHeading = (name: string, rsc: boolean) => (rsc ? `"children":${JSON.stringify(name)}}]` : `>${name}</h1>`);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One person until `until` (performance.now() time): page, pause (polling if on the matrix), page… */
 export async function browse(replica: Replica, cookie: string, plan: BrowsePlan, until: number, record: (s: Sample) => void, random: () => number): Promise<void> {
   // One connection per person, kept alive, as a browser behind a load balancer keeps its own.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const headers = { cookie, accept: "text/html" };
+  const documentHeaders = { cookie, accept: "text/html" };
+  // No Next-Router-State-Tree: the server renders the whole tree, layout included, which costs at least
+  // what a browser's navigation (that names the layouts it holds) does.
+  const navigationHeaders = { cookie, accept: "*/*", rsc: "1" };
+  let first = true;
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   // People arrive over the first pause, not all in the same millisecond.
   await sleep(random() * plan.thinkMs[1]);
   try {
     while (performance.now() < until) {
       let onMatrix = false;
+      const rsc = plan.navigation === "client" && !first;
+      const headers = rsc ? navigationHeaders : documentHeaders;
+      first = false;
       if (random() < plan.appShare) {
         const app = pick(plan.apps);
-        await timed("app", () => request(agent, replica.url + app.path, { headers }), pageCheck(`>${app.name}</h1>`), record);
+        await timed("app", () => request(agent, replica.url + (rsc ? navigationPath(app.path) : app.path), { headers }), pageCheck(appHeading(app.name, rsc)), record);
       } else {
         const path = random() < 0.5 ? "/" : pick(plan.filterPaths);
-        await timed("matrix", () => request(agent, replica.url + path, { headers }), pageCheck(MATRIX_MARKER), record);
+        await timed("matrix", () => request(agent, replica.url + (rsc ? navigationPath(path) : path), { headers }), pageCheck(MATRIX_MARKER), record);
         onMatrix = true;
       }
       const pauseEnd = Math.min(until, performance.now() + plan.thinkMs[0] + random() * (plan.thinkMs[1] - plan.thinkMs[0]));

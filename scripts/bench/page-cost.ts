@@ -18,6 +18,7 @@ import { syncAllRepositories } from "@/lib/sync/sync-now";
 import { startBenchDatabase } from "./database";
 import { generateOrg } from "./generate-org";
 import { log, processCpuMs } from "./measure";
+import { navigationPath } from "./load-users";
 import { ensureBuild, startNextServer } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -25,8 +26,9 @@ const workDir = path.join(os.tmpdir(), "ferry-page-cost");
 
 /** Each kind: the path of its i-th request. Kept pages and first reads are separate kinds on purpose. */
 type Paths = (i: number, apps: readonly { path: string }[]) => string;
-const PAGES: Record<string, { about: string; path: Paths; warm?: Paths }> = {
+const PAGES: Record<string, { about: string; path: Paths; warm?: Paths; rsc?: boolean }> = {
   matrix: { about: "matrix page 1, kept for this cache version", path: () => "/" },
+  "matrix-rsc": { about: "matrix page 1 as a client-side navigation fetches it (RSC payload, no HTML)", path: () => "/", rsc: true },
   "matrix-first": {
     about: "a matrix page computed for the first time at this cache version",
     path: (i) => `/?page=${(i % 60) + 2}`,
@@ -83,22 +85,23 @@ async function main(): Promise<void> {
     });
     try {
       let lastBody = "";
-      const get = async (p: string) => {
-        const res = await fetch(server.url + p, { headers: { cookie, accept: "text/html", "accept-encoding": "identity" } });
+      const get = async (p: string, rsc = false) => {
+        // A client-side navigation (Link, router.push) asks for the RSC payload alone.
+        const res = await fetch(server.url + (rsc ? navigationPath(p) : p), { redirect: "manual", headers: { cookie, accept: rsc ? "*/*" : "text/html", "accept-encoding": "identity", ...(rsc ? { rsc: "1" } : {}) } });
         lastBody = await res.text();
         if (res.status !== 200) throw new Error(`GET ${p}: ${res.status}`);
         return Buffer.byteLength(lastBody);
       };
       console.log(`\n| page | CPU ms/request | SQL transactions/request | wall ms/request | KiB | what |\n|---|---|---|---|---|---|`);
       for (const kind of kinds) {
-        const { about, path: pathOf, warm = pathOf } = PAGES[kind]!;
+        const { about, path: pathOf, warm = pathOf, rsc = false } = PAGES[kind]!;
         // Warm-up: the route's modules are loaded on its first request. Paths other than the measured ones.
-        for (let i = 0; i < 5; i++) await get(warm(i, apps.slice(-5)));
+        for (let i = 0; i < 5; i++) await get(warm(i, apps.slice(-5)), rsc);
         const tx0 = await transactions(prisma);
         const cpu0 = processCpuMs(server.pid);
         const started = performance.now();
         let bytes = 0;
-        for (let i = 0; i < requests; i++) bytes += await get(pathOf(i, apps));
+        for (let i = 0; i < requests; i++) bytes += await get(pathOf(i, apps), rsc);
         const wall = performance.now() - started;
         const cpu1 = processCpuMs(server.pid);
         // The transactions query itself is one.
