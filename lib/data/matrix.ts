@@ -153,7 +153,8 @@ export async function getMatrixFromCache(prisma: PrismaClient, query: MatrixQuer
       const change = openByCell.get(`${app.repositoryId}/${app.name}/${env}`);
       cells[env] = {
         env,
-        versions: (d.versions as unknown as Version[]).map(({ kind, name, value, floating, digest }) => ({ kind, name, value, floating, digest })),
+        // A digest only when there is one: an absent key costs nothing in the page's payload.
+        versions: (d.versions as unknown as Version[]).map(({ kind, name, value, floating, digest }) => ({ kind, name, value, floating, ...(digest ? { digest } : {}) })),
         errors: d.errors as string[],
         drift: (d.drift as DriftState | null) ?? "unknown",
         driftFields: (d.driftFields as FieldDrift[] | null) ?? [],
