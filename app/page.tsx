@@ -3,8 +3,9 @@ import { Suspense } from "react";
 import { getPrisma } from "@/lib/db/client";
 import { authorize, type UserActor } from "@/lib/auth/policy";
 import { requireUser } from "@/lib/auth/session";
-import { getMatrixAt } from "@/lib/data/matrix-cache";
-import { activeFilters, parseMatrixQuery } from "@/lib/data/matrix-query";
+import { getMatrixPageAt } from "@/lib/data/matrix-cache";
+import { withLiveState } from "@/lib/data/matrix";
+import { activeFilters, matrixQueryString, parseMatrixQuery } from "@/lib/data/matrix-query";
 import { listRepositoryProblems } from "@/lib/data/repositories";
 import { liveStateStamp } from "@/lib/data/live-sources";
 import { cacheVersion } from "@/lib/data/cache-version";
@@ -31,9 +32,10 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
   const prisma = getPrisma();
   // The version first: the matrix page is reused from the one computed at this version (matrix-cache.ts).
   const [problems, liveSources, version] = await Promise.all([listRepositoryProblems(prisma), prisma.liveSource.count(), cacheVersion(prisma)]);
-  const matrix = await getMatrixAt(prisma, query, version, liveSources);
+  const kept = await getMatrixPageAt(prisma, query, version);
+  const matrix = liveSources > 0 ? await withLiveState(prisma, kept.matrix) : kept.matrix;
   const liveStamp = liveSources > 0 ? await liveStateStamp(prisma) : null;
-  const allEnvs = query.envs.length ? (await prisma.environment.findMany({ orderBy: [{ order: "asc" }, { name: "asc" }], select: { name: true } })).map((e) => e.name) : matrix.environments.map((e) => e.name);
+  const allEnvs = kept.environments;
   const filters = activeFilters(query, allEnvs);
 
   return (
@@ -44,8 +46,8 @@ async function MatrixPage({ searchParams }: { searchParams: Promise<Record<strin
       </div>
       {/* What the clusters report (a stream event stored, a source going stale): every second. */}
       {liveStamp ? <StampRefresh url="/api/v1/live" field="stamp" initial={liveStamp} everyMs={1_000} /> : null}
-      {/* The cache: a sync that brought a commit, a change opened, merged or closed. */}
-      <StampRefresh url="/api/v1/cache-version" field="version" initial={version} everyMs={3_000} />
+      {/* The cache, as far as this page shows it: a sync that brought a commit, a change opened, merged or closed. */}
+      <StampRefresh url={`/api/v1/matrix/stamp${matrixQueryString(query)}`} field="stamp" initial={kept.stamp} everyMs={3_000} />
       <ActiveFilters filters={filters} />
       <RepositoryProblems problems={problems.map((p) => ({ ...p, syncError: messageFor(user.role, p.syncError) }))} />
       {matrix.rows.length === 0 ? (

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { DEMO, signInAs } from "./sign-in";
 
 // The matrix refreshes by itself: a commit pushed to a demo repository outside Ferry and synced from
-// another tab shows in an open matrix without reloading it (it polls /api/v1/cache-version). Uses
+// another tab shows in an open matrix without reloading it (it polls /api/v1/matrix/stamp for its page). Uses
 // indexer in production of the fleet repository, which no other spec reads or promotes.
 
 const run = promisify(execFile);
@@ -35,7 +35,6 @@ test("a sync that brought a commit updates an open matrix without a reload", asy
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 });
 
-test("the cache version endpoint needs a signed-in user or a token", async ({ request }) => {
-  const response = await request.get("/api/v1/cache-version");
-  expect(response.status()).toBe(401);
+test("the cache version and page stamp endpoints need a signed-in user or a token", async ({ request }) => {
+  for (const url of ["/api/v1/cache-version", "/api/v1/matrix/stamp?q=indexer"]) expect((await request.get(url)).status(), url).toBe(401);
 });

@@ -9,8 +9,8 @@ import { commitFiles, createWorld, deploymentYaml, registerRepository, type Prom
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
 import { getAppDetail, getRecentCommits, type AppDetail } from "./app-detail";
 import { cacheVersion } from "./cache-version";
-import { getMatrix } from "./matrix";
-import { getMatrixAt } from "./matrix-cache";
+import { getMatrix, withLiveState } from "./matrix";
+import { getMatrixPageAt } from "./matrix-cache";
 import { parseMatrixQuery } from "./matrix-query";
 
 // Matrix pages and app histories are kept per replica between syncs; what the page shows right after
@@ -26,7 +26,8 @@ const CHECKOUT = parseMatrixQuery({ q: "checkout" });
 /** The matrix page as the page reads it: the version first, then the page at that version. */
 async function shown(query = ALL) {
   const version = await cacheVersion(prisma);
-  return { version, matrix: await getMatrixAt(prisma, query, version, await prisma.liveSource.count()) };
+  const page = await getMatrixPageAt(prisma, query, version);
+  return { version, stamp: page.stamp, matrix: (await prisma.liveSource.count()) > 0 ? await withLiveState(prisma, page.matrix) : page.matrix };
 }
 
 const cellOf = (m: Awaited<ReturnType<typeof shown>>["matrix"], app: string, env: string) => m.rows.find((r) => r.app === app)?.cells[env];
@@ -73,6 +74,33 @@ describe("matrix pages kept per cache version", () => {
     expect(after.version).not.toBe(before.version);
     expect(cellOf(after.matrix, "checkout", "production")?.openChange).toMatchObject({ id: expect.any(Number), conflict: false });
     expect((await shown()).matrix.rows.length).toBeGreaterThan(after.matrix.rows.length);
+  });
+
+  it("have a stamp that moves with what the page shows, not with every move of the version", async () => {
+    const ledgerPage = parseMatrixQuery({ q: "ledger" });
+    const before = await shown(ledgerPage);
+    // Read again from the database (another replica, or this one after the version moved): the same stamp.
+    const reread = await getMatrixPageAt(prisma, ledgerPage, `${before.version}-elsewhere`);
+    expect(reread.matrix).not.toBe(before.matrix);
+    expect(reread.stamp).toBe(before.stamp);
+
+    await openPromotion(prisma, promotionRequestSchema.parse({ repository: "payments-gitops", app: "invoices", from: "staging", to: "production" }), { id: "u-a", name: "A", email: "a@acme.example" });
+    const otherApp = await shown(ledgerPage);
+    expect(otherApp.version).not.toBe(before.version);
+    expect(otherApp.stamp).toBe(before.stamp);
+    expect((await shown(parseMatrixQuery({ q: "invoices" }))).matrix.rows[0]?.cells.production?.openChange).not.toBeNull();
+
+    await openPromotion(prisma, promotionRequestSchema.parse({ repository: "payments-gitops", app: "ledger", from: "dev", to: "staging" }), { id: "u-a", name: "A", email: "a@acme.example" });
+    const thisApp = await shown(ledgerPage);
+    // ledger 1.9.0 came to dev in the first test.
+    expect(cellOf(thisApp.matrix, "ledger", "staging")?.openChange).not.toBeNull();
+    expect(thisApp.stamp).not.toBe(before.stamp);
+
+    // A repository that cannot be synced is shown on every page (its problem), so every page's stamp moves.
+    await prisma.repository.update({ where: { name: "payments-gitops" }, data: { syncError: "unreachable" } });
+    expect((await shown(ledgerPage)).stamp).not.toBe(thisApp.stamp);
+    await prisma.repository.update({ where: { name: "payments-gitops" }, data: { syncError: null } });
+    expect((await shown(ledgerPage)).stamp).toBe(thisApp.stamp);
   });
 
   it("list a team created at sign-in", async () => {

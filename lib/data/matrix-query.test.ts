@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeFilters, matrixQueryString, parseMatrixQuery, toggleEnvironment } from "./matrix-query";
+import { activeFilters, matrixQueryString, parseMatrixQuery, parseMatrixSearch, toggleEnvironment } from "./matrix-query";
 
 describe("parseMatrixQuery", () => {
   it("reads every filter from the URL", () => {
@@ -27,6 +27,14 @@ describe("parseMatrixQuery", () => {
     const query = parseMatrixQuery({ team: "search", env: "dev", drift: "1", page: "2" });
     const again = parseMatrixQuery(Object.fromEntries(new URLSearchParams(matrixQueryString(query).slice(1))));
     expect(again).toEqual(query);
+  });
+
+  it("reads a URL's search params as a page reads its searchParams, so a poll asks for the page it polls", () => {
+    const query = parseMatrixQuery({ team: "search", env: "dev,production", q: "a&b c", drift: "1", live: "problems", page: "3" });
+    expect(parseMatrixSearch(new URLSearchParams(matrixQueryString(query)))).toEqual(query);
+    // A repeated key is a list, as in searchParams; a single value with commas is split by the parser.
+    expect(parseMatrixSearch(new URLSearchParams("env=dev&env=staging")).envs).toEqual(["dev", "staging"]);
+    expect(parseMatrixSearch(new URLSearchParams("env=dev,staging&team=a&team=b"))).toMatchObject({ envs: ["dev", "staging"], team: "a" });
   });
 
   it("reads and writes the live-state filter (only out of sync or unhealthy)", () => {

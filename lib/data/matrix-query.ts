@@ -38,6 +38,12 @@ export function parseMatrixQuery(params: Params): MatrixQuery {
   };
 }
 
+/** The query of a URL's search params, read as Next.js gives a page its searchParams (an array only for a repeated key). */
+export function parseMatrixSearch(search: URLSearchParams): MatrixQuery {
+  const values = (key: string) => search.getAll(key);
+  return parseMatrixQuery(Object.fromEntries([...new Set(search.keys())].map((key) => [key, values(key).length > 1 ? values(key) : values(key)[0]])));
+}
+
 /**
  * The environments shown after ticking or unticking `env` in the filter. `shown` is the query's
  * `envs` (empty: every environment), `all` every environment in promotion order. The result is

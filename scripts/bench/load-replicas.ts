@@ -155,7 +155,7 @@ async function run(replicaCount: number, ctx: { cookies: string[]; plan: BrowseP
     const replicas: Replica[] = servers.map((s) => ({ url: s.url }));
     // Each replica's first requests load the routes' modules and open its pool: not counted.
     for (const r of replicas) {
-      for (const p of ["/", ctx.plan.filterPaths[0]!, ctx.plan.apps[0]!.path, "/api/v1/cache-version"]) {
+      for (const p of ["/", ctx.plan.filterPaths[0]!, ctx.plan.apps[0]!.path, "/api/v1/matrix/stamp"]) {
         await fetch(r.url + p, { headers: { cookie: ctx.cookies[0]! } }).then((res) => res.arrayBuffer());
       }
     }

@@ -2,8 +2,11 @@
 // with one column per run (1 replica, 2 replicas) so the two read side by side.
 import { percentile } from "./measure";
 
-/** matrix: page 1 and filtered matrix pages; poll: the open page's cache-version poll. */
-export type RequestKind = "matrix" | "app" | "poll" | "promotion";
+/**
+ * matrix: page 1 and filtered matrix pages a person opens; poll: the open page's stamp poll; refresh:
+ * the open page fetched again because its stamp moved (router.refresh(), nobody waits on it).
+ */
+export type RequestKind = "matrix" | "app" | "poll" | "refresh" | "promotion";
 
 export interface Sample {
   kind: RequestKind;
@@ -36,7 +39,7 @@ export interface RunStats {
   serverCpuMs?: number;
 }
 
-export const KINDS: readonly RequestKind[] = ["matrix", "app", "poll", "promotion"];
+export const KINDS: readonly RequestKind[] = ["matrix", "app", "poll", "refresh", "promotion"];
 
 export function kindStats(samples: readonly Sample[]): KindStats {
   const ms = samples.map((s) => s.ms);

@@ -1,7 +1,8 @@
 // The simulated people of the load script: each browses the matrix (page 1, filters, another page,
-// a search) and app pages with a pause between pages, polling the cache version every 3 s while a
-// matrix page is open (as StampRefresh does in the browser); next to them, a promoter opens
-// promotions through POST /api/v1/promotions at a fixed rate. Every request becomes one Sample.
+// a search) and app pages with a pause between pages; while a matrix page is open they poll its stamp
+// every 3 s and re-fetch the page when it moved (as StampRefresh's router.refresh() does in the
+// browser); next to them, a promoter opens promotions through POST /api/v1/promotions at a fixed rate.
+// Every request becomes one Sample.
 import http from "node:http";
 import type { RequestKind, Sample } from "./load-report";
 
@@ -48,19 +49,45 @@ function request(agent: http.Agent, url: string, options: { method?: string; hea
   });
 }
 
-/** Times one request; `check` says what is wrong with an answer, or null when it counts as a success. */
-async function timed(kind: RequestKind, run: () => Promise<Answer>, check: (answer: Answer) => string | null, record: (s: Sample) => void): Promise<void> {
+/** Times one request; `check` says what is wrong with an answer, or null when it counts as a success. The answer when it does. */
+async function timed(kind: RequestKind, run: () => Promise<Answer>, check: (answer: Answer) => string | null, record: (s: Sample) => void): Promise<Answer | null> {
   const started = performance.now();
   try {
     const answer = await run();
     const problem = check(answer);
     record({ kind, ms: performance.now() - started, status: answer.status, ...(problem ? { error: problem } : {}) });
+    return problem ? null : answer;
   } catch (error) {
     record({ kind, ms: performance.now() - started, status: 0, error: error instanceof Error ? error.message : String(error) });
+    return null;
   }
 }
 
+/** What an open page polls and the stamp it was rendered at: the props of its StampRefresh. */
+export interface PageStamp {
+  url: string;
+  field: string;
+  initial: string;
+}
+
+/**
+ * The StampRefresh props of a page that does not poll live state (the bench's org has no live source),
+ * read from its RSC payload: as a navigation's body, or inside a document's `self.__next_f.push` scripts.
+ */
+export function pageStamp(body: string): PageStamp | null {
+  const flight = body.includes("self.__next_f")
+    ? [...body.matchAll(/self\.__next_f\.push\(\[1,("(?:[^"\\]|\\.)*")\]\)/g)].map((m) => JSON.parse(m[1]!) as string).join("")
+    : body;
+  for (const m of flight.matchAll(/"url":("(?:[^"\\]|\\.)*"),"field":"(\w+)","initial":"([^"]+)"/g)) {
+    const url = JSON.parse(m[1]!) as string;
+    if (url !== "/api/v1/live") return { url, field: m[2]!, initial: m[3]! };
+  }
+  return null;
+}
+
 const pageCheck = (marker: string) => (a: Answer) => (a.status !== 200 ? `status ${a.status}` : a.body.includes(marker) ? null : "answered 200 without the page's content");
+// A matrix page that does not say what to poll could never be refreshed: the bench would undercount.
+const matrixCheck = (a: Answer) => pageCheck(MATRIX_MARKER)(a) ?? (pageStamp(a.body) ? null : "a matrix page without its StampRefresh");
 
 /**
  * A client-side navigation's URL: Next.js answers an RSC request whose `_rsc` parameter does not match
@@ -87,7 +114,8 @@ export async function browse(replica: Replica, cookie: string, plan: BrowsePlan,
   await sleep(random() * plan.thinkMs[1]);
   try {
     while (performance.now() < until) {
-      let onMatrix = false;
+      // The open matrix page: its path and the stamp it polls (null on an app page).
+      let matrix: { path: string; stamp: PageStamp } | null = null;
       const rsc = plan.navigation === "client" && !first;
       const headers = rsc ? navigationHeaders : documentHeaders;
       first = false;
@@ -96,15 +124,23 @@ export async function browse(replica: Replica, cookie: string, plan: BrowsePlan,
         await timed("app", () => request(agent, replica.url + (rsc ? navigationPath(app.path) : app.path), { headers }), pageCheck(appHeading(app.name, rsc)), record);
       } else {
         const path = random() < 0.5 ? "/" : pick(plan.filterPaths);
-        await timed("matrix", () => request(agent, replica.url + (rsc ? navigationPath(path) : path), { headers }), pageCheck(MATRIX_MARKER), record);
-        onMatrix = true;
+        const answer = await timed("matrix", () => request(agent, replica.url + (rsc ? navigationPath(path) : path), { headers }), matrixCheck, record);
+        const stamp = answer && pageStamp(answer.body);
+        if (stamp) matrix = { path, stamp };
       }
       const pauseEnd = Math.min(until, performance.now() + plan.thinkMs[0] + random() * (plan.thinkMs[1] - plan.thinkMs[0]));
       while (performance.now() < pauseEnd) {
         const wait = Math.min(plan.pollEveryMs, pauseEnd - performance.now());
         await sleep(wait);
-        if (!onMatrix || wait < plan.pollEveryMs || performance.now() >= until) continue;
-        await timed("poll", () => request(agent, `${replica.url}/api/v1/cache-version`, { headers: { cookie, accept: "application/json" } }), (a) => (a.status === 200 ? null : `status ${a.status}`), record);
+        if (!matrix || wait < plan.pollEveryMs || performance.now() >= until) continue;
+        const open = matrix;
+        const polled = await timed("poll", () => request(agent, replica.url + open.stamp.url, { headers: { cookie, accept: "application/json" } }), (a) => (a.status === 200 ? null : `status ${a.status}`), record);
+        const now = polled && (JSON.parse(polled.body) as { data?: Record<string, unknown> }).data?.[open.stamp.field];
+        if (!polled || now === open.stamp.initial) continue;
+        // router.refresh(): the page again as an RSC payload, at the URL it is open at.
+        const answer = await timed("refresh", () => request(agent, replica.url + navigationPath(open.path), { headers: navigationHeaders }), matrixCheck, record);
+        const stamp = answer && pageStamp(answer.body);
+        matrix = stamp ? { path: open.path, stamp } : null;
       }
     }
   } finally {
@@ -125,7 +161,7 @@ export interface PromotionRequest {
  */
 export async function promote(replicas: readonly Replica[], cookie: string, candidates: PromotionRequest[], everyMs: number, until: number, record: (s: Sample) => void): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const pending: Promise<void>[] = [];
+  const pending: Promise<unknown>[] = [];
   try {
     // At 0, everyMs, 2·everyMs… before `until`: 10 a minute for 60 s is 10 promotions.
     for (let i = 0; performance.now() < until; i++) {
