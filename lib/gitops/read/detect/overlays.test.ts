@@ -64,3 +64,47 @@ describe("overlays: folders that only package the app", () => {
     ]);
   });
 });
+
+describe("overlays without a base", () => {
+  const own = (tag: string) => ({ kustomization: "resources:\n  - deployment.yaml\n  - service.yaml\n", deployment: deployment("web", `registry.example.com/web:${tag}`) });
+  const service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n";
+
+  it("reads a kustomization under `overlays/` that lists its own workload as that env of the app, not an app named after the env", () => {
+    const files: Record<string, string> = {};
+    for (const [envName, tag] of [["staging", "1.1.0"], ["production", "1.0.0"]] as const) {
+      files[`deploy/overlays/${envName}/kustomization.yaml`] = own(tag).kustomization;
+      files[`deploy/overlays/${envName}/deployment.yaml`] = own(tag).deployment;
+      files[`deploy/overlays/${envName}/service.yaml`] = service;
+    }
+    expect(cells(files)).toEqual(["repo@staging:deploy/overlays/staging=1.1.0", "repo@production:deploy/overlays/production=1.0.0"]);
+    // One such folder alone is still that env.
+    const { "deploy/overlays/staging/kustomization.yaml": _k, "deploy/overlays/staging/deployment.yaml": _d, "deploy/overlays/staging/service.yaml": _s, ...productionOnly } = files;
+    expect(cells(productionOnly)).toEqual(["repo@production:deploy/overlays/production=1.0.0"]);
+  });
+
+  it("leaves a kustomization under `overlays/` that lists no workload of its own (config only) to the other rules", () => {
+    const files = {
+      "apps/web/overlays/production/kustomization.yaml": "resources:\n  - service.yaml\n",
+      "apps/web/overlays/production/service.yaml": service,
+    };
+    expect(cells(files)).toEqual([]);
+  });
+});
+
+describe("env folders listing self-contained apps", () => {
+  const app = (envName: string, name: string, tag: string) => ({
+    [`apps/${envName}/${name}/kustomization.yaml`]: "resources:\n  - deployment.yaml\n",
+    [`apps/${envName}/${name}/deployment.yaml`]: deployment(name, `registry.example.com/${name}:${tag}`),
+  });
+
+  it("reads `apps/<env>/<app>`, a folder the env's kustomization lists and that holds its own workload, as that app in that env", () => {
+    const files = {
+      "apps/staging/kustomization.yaml": "resources:\n  - brutus\n  - caesar\n",
+      ...app("staging", "brutus", "2.0.0"),
+      ...app("staging", "caesar", "2.1.0"),
+      "apps/production/kustomization.yaml": "resources:\n  - cicero\n",
+      ...app("production", "cicero", "1.68.0"),
+    };
+    expect(cells(files).sort()).toEqual(["brutus@staging:apps/staging/brutus=2.0.0", "caesar@staging:apps/staging/caesar=2.1.0", "cicero@production:apps/production/cicero=1.68.0"]);
+  });
+});

@@ -5,6 +5,7 @@ import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization, type Kustomiz
 import { basename, dirname, isUnder, joinInRepo, segments } from "../paths";
 import { isEnvLikeName } from "../env-order";
 import { BASE_DIR_NAMES, ENV_PARENT_NAMES, MANIFEST_DIR_NAMES, STAGE_PARENT_NAMES, isPackagingDirName } from "./layout-names";
+import { workloadKinds } from "./workload-files";
 
 export interface OverlayScan {
   candidates: Candidate[];
@@ -84,7 +85,8 @@ export function detectOverlays(r: DirReaders): OverlayScan {
   const subApp = (k: Kustomization) => isSubAppLayer(k, kusts, localDirTargets, builtOnFromElsewhere, ctx.configuredEnvNames);
   const eligible = [...kusts.values()].filter((k) => !componentDirs.has(k.dir) && !insideBase(k.dir, referenced) && !inClusterFolder(k.dir) && !layer(k.dir) && !subApp(k));
   for (const k of eligible) {
-    const plan = planOverlay(ctx, k.dir, localDirTargets(k), k.helmCharts.length > 0, referenced);
+    const parent = kusts.get(dirname(k.dir));
+    const plan = planOverlay(ctx, k, localDirTargets(k), referenced, parent !== undefined && localDirTargets(parent).includes(k.dir));
     if (plan) plans.set(k.dir, plan);
   }
   // An overlay built on a sibling overlay (prod → ../staging) is an env of the same app.
@@ -143,9 +145,16 @@ function isSubAppLayer(
   return onSiblingBase && targetsOf(parent).includes(k.dir) && builtOnFromElsewhere.has(parentDir);
 }
 
-function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesCharts: boolean, referenced: ReadonlySet<string>): OverlayPlan | undefined {
+function planOverlay(ctx: ReadContext, k: Kustomization, targets: string[], referenced: ReadonlySet<string>, listedByParent: boolean): OverlayPlan | undefined {
   const apps: OverlayPlan["apps"] = [];
+  const dir = k.dir;
   const envName = basename(dir);
+  // `apps/<env>/<app>` that the env's kustomization lists, holding its own workload and built on nothing:
+  // an app of that env (a tenant's or a team's folder per env, copied rather than overlaid).
+  const parentName = basename(dirname(dir));
+  if (listedByParent && targets.length === 0 && k.helmCharts.length === 0 && isEnvLikeName(parentName, ctx.configuredEnvNames) && listsOwnWorkload(ctx, k)) {
+    return { dir, apps: [{ app: envName, env: parentName, appDir: dir }] };
+  }
   // Global envs: `apps/<env>` or `<env>/<app>` pointing at `base/<app>`.
   for (const t of targets) {
     if (!BASE_DIR_NAMES.has(basename(dirname(t)))) continue;
@@ -156,9 +165,9 @@ function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesC
   if (apps.length > 0) return { dir, apps };
   const baseTarget = targets.find((t) => isBaseLike(t, referenced));
   const underEnvParent = ENV_PARENT_NAMES.has(basename(dirname(dir)));
-  // Under `overlays/`, `envs/`…, a kustomization that inflates a Helm chart is an env on its own: it
-  // often shares only a values file with its siblings, not a base.
-  if (!baseTarget && !(underEnvParent && (targets.length > 0 || inflatesCharts))) return undefined;
+  // Under `overlays/`, `envs/`…, a kustomization that inflates a Helm chart, or lists its own workload
+  // manifests, is an env on its own: it often shares only a values file with its siblings, or no base at all.
+  if (!baseTarget && !(underEnvParent && (targets.length > 0 || k.helmCharts.length > 0 || listsOwnWorkload(ctx, k)))) return undefined;
   let appDir: string;
   const app = baseTarget ? undefined : appUsedWhole(dir, targets);
   if (underEnvParent && app !== undefined) appDir = app;
@@ -168,6 +177,16 @@ function planOverlay(ctx: ReadContext, dir: string, targets: string[], inflatesC
   const named = appFolderOf(appDir);
   // Only a packaging folder at the top (`k8s/`) leaves the app unnamed; a layout that is the repository's own stays so.
   return { dir, apps: [{ app: basename(named) || ctx.rootAppName, env: envName, appDir, ...(named === "" && appDir !== "" ? { namedAfterRepository: true } : {}) }] };
+}
+
+/**
+ * The kustomization's own files (`resources:` entries that are files of the repository) hold a workload,
+ * and no HelmRelease: a folder with releases is read by what reads releases, which names its apps.
+ */
+function listsOwnWorkload(ctx: ReadContext, k: Kustomization): boolean {
+  const files = k.resources.filter((r) => !isRemoteResource(r.entry)).map((r) => joinInRepo(k.dir, r.entry));
+  const kinds = workloadKinds(ctx, files.filter((f): f is string => f !== null && ctx.index.hasFile(f)));
+  return kinds.size > 0 && !kinds.has("HelmRelease");
 }
 
 /**

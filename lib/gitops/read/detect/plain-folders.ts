@@ -5,13 +5,10 @@ import { isEnvLikeName } from "../env-order";
 import { readKustomization } from "../kustomize/kustomization";
 import { basename, dirname, isYamlPath, segments } from "../paths";
 import { dedupeVersions, versionsOfResource } from "../versions";
-import { DEPLOYABLE_KINDS, ENV_PARENT_NAMES, MANIFEST_DIR_NAMES } from "./layout-names";
+import { ENV_PARENT_NAMES, MANIFEST_DIR_NAMES } from "./layout-names";
+import { holdsWorkload } from "./workload-files";
 
 const BOUNDED_APP_FILE = /^(.+?)-(helm|release|helmrelease|deployment|app-config|env-config|values|secrets?)(\.[\w.]+)?\.ya?ml$/;
-
-function hasDeployable(ctx: ReadContext, files: readonly string[]): boolean {
-  return files.some((f) => isYamlPath(f) && ctx.load(f).docs.some((d) => typeof d.value === "object" && d.value !== null && DEPLOYABLE_KINDS.has(String((d.value as { kind?: unknown }).kind))));
-}
 
 /**
  * Plain env folders with no kustomization: `apps/<app>/<env>/deployment.yaml` (env per app) or
@@ -30,7 +27,7 @@ export function detectPlainFolders(r: DirReaders, skipDirs: ReadonlySet<string>,
     if (segs.some((_, i) => ctx.isChartDir(segs.slice(0, i + 1).join("/")))) continue;
     const files = ctx.index.filesIn(dir);
     // A folder of an overlay's patch files (`patches/replicas.yaml`) holds partial objects, not an app.
-    if (!hasDeployable(ctx, files.filter((f) => !patchFiles.has(f)))) continue;
+    if (!holdsWorkload(ctx, files.filter((f) => !patchFiles.has(f)))) continue;
 
     let env: string;
     let app: string;

@@ -6,7 +6,8 @@ import { KUSTOMIZATION_FILES, isRemoteResource, readKustomization } from "../kus
 import { asString, getAtPath } from "../../yaml";
 import { basename, dirname, isUnder, isYamlPath, joinInRepo, normalizeRepoPath, segments } from "../paths";
 import { dedupeVersions } from "../versions";
-import { BASE_DIR_NAMES, DEPLOYABLE_KINDS } from "./layout-names";
+import { BASE_DIR_NAMES } from "./layout-names";
+import { holdsWorkload } from "./workload-files";
 
 /** Env of the deployments of a repository without environments (one folder per app, one cluster). */
 export const SINGLE_ENV_NAME = "default";
@@ -108,6 +109,3 @@ function inChart(ctx: ReadContext, dir: string): boolean {
   return segs.slice(0, -1).some((_, i) => ctx.isChartDir(segs.slice(0, i + 1).join("/")));
 }
 
-function holdsWorkload(ctx: ReadContext, files: readonly string[]): boolean {
-  return files.some((f) => isYamlPath(f) && ctx.load(f).docs.some((d) => typeof d.value === "object" && d.value !== null && DEPLOYABLE_KINDS.has(String((d.value as { kind?: unknown }).kind))));
-}
