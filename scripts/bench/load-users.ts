@@ -164,9 +164,10 @@ export async function promote(replicas: readonly Replica[], cookie: string, cand
   const pending: Promise<unknown>[] = [];
   try {
     // At 0, everyMs, 2·everyMs… before `until`: 10 a minute for 60 s is 10 promotions.
-    for (let i = 0; performance.now() < until; i++) {
-      if (i > 0) await sleep(everyMs);
-      if (performance.now() >= until) break;
+    const start = performance.now();
+    // Tick i is at start + i·everyMs; one past the run's end is not waited for (at a low rate it may lie hours away).
+    for (let i = 0; start + i * everyMs < until; i++) {
+      await sleep(start + i * everyMs - performance.now());
       const candidate = candidates.shift();
       if (!candidate) {
         record({ kind: "promotion", ms: 0, status: 0, error: "ran out of apps to promote" });
