@@ -72,9 +72,12 @@ export function keepPinCommentsTrue(buffer: EditBuffer, file: string, doc: numbe
   );
 }
 
-/** The mapping holding a Helm values `tag` next to its own `digest:` key (`image: {repository, tag, digest}`). */
+/**
+ * The mapping holding a Helm values `tag` next to its own `digest:` key (`image: {repository, tag, digest}`), or
+ * the one whose `digest:` pins the image alone (`image: {repository, digest}`).
+ */
 function digestSiblingOf(text: string, t: Version): EditPath | null {
-  if (t.kind !== "image" || t.path.at(-1) !== "tag") return null;
+  if (t.kind !== "image" || (t.path.at(-1) !== "tag" && !valuesDigestField(t))) return null;
   const parent = t.path.slice(0, -1);
   const map = valueAt(text, t.doc, parent);
   return typeof map === "object" && map !== null && !Array.isArray(map) && "digest" in map ? parent : null;
@@ -82,7 +85,7 @@ function digestSiblingOf(text: string, t: Version): EditPath | null {
 
 /** The node whose lines (and comments) belong to `t`'s release: its `images:` entry, its values `image` map, or the field. */
 export function pinNodePath(text: string, t: Version): EditPath {
-  return imagesEntry(t.path) ?? digestSiblingOf(text, t) ?? t.path;
+  return imagesEntry(t.path) ?? (valuesDigestField(t) ? t.path.slice(0, -1) : null) ?? digestSiblingOf(text, t) ?? t.path;
 }
 
 /**
@@ -104,6 +107,11 @@ export function dropLeftoverDigest(buffer: EditBuffer, t: Version): void {
 function holdsTagAtDigest(current: unknown, t: Version): current is string {
   if (t.kind !== "image" || typeof current !== "string" || imagesEntry(t.path) || !current.includes("@")) return false;
   return t.path.at(-1) === "tag" || current === `${tagOf(t) ?? ""}@${t.digest ?? ""}`;
+}
+
+/** A Helm values `digest:` that pins an image with no tag beside it (values-images.ts locates it there). */
+function valuesDigestField(t: Version): boolean {
+  return t.kind === "image" && t.path.at(-1) === "digest" && !imagesEntry(t.path) && t.value !== null && t.value === t.digest;
 }
 
 /** `[..., "images", i, "newTag"|"digest"]`: a kustomize images entry. */
@@ -349,6 +357,17 @@ function editedText(text: string, s: Version, t: Version): string {
     const digestKey = entry ? null : digestSiblingOf(text, t);
     if (entry) {
       next = setImagesEntry(text, t.doc, entry, s);
+    } else if (valuesDigestField(t)) {
+      // `image: {repository, digest}`: the target pins by digest alone and keeps doing so; a source's tag
+      // beside its digest changes nothing Kubernetes pulls. Without a source digest (the user chose to
+      // replace the pin) the map gets the source's tag instead of its digest.
+      const holder = t.path.slice(0, -1);
+      if (s.digest) next = setScalar(text, t.doc, t.path, s.digest);
+      else {
+        const tag = tagOf(s);
+        if (tag === null) throw new PromotionRefused(`${t.file}: ${t.field}: the source pins ${s.name} by neither tag nor digest; nothing to write`);
+        next = deleteKey(setKey(text, t.doc, holder, "tag", tag), t.doc, holder, "digest");
+      }
     } else if (holdsRemoteRef(current, t)) {
       // A remote resource (`…?ref=v1.2.0`, a release asset URL): only its revision moves.
       const pinned = s.value === null ? null : withRemoteRef(current, s.value);

@@ -3,9 +3,12 @@ import { asString, formatPath, getAtPath, isRecord, type YamlPath } from "../yam
 import { parseImageRef, type ImageRef } from "../image-ref";
 import { isFloatingImageTag } from "./floating";
 
-/** An image set in Helm values: `image: {repository, tag}` at any depth, as charts and app-template write it, or a component's own `{repository, tag}`. */
+/**
+ * An image set in Helm values: `image: {repository, tag}` at any depth, as charts and app-template write it, or a
+ * component's own `{repository, tag}`; `{repository, digest}` with no `tag` is the image pinned by digest alone.
+ */
 export interface ValuesImage {
-  /** Path of the `tag` scalar inside the values. */
+  /** Path of the scalar that pins the image inside the values: its `tag`, or its `digest` when it has no tag. */
   path: YamlPath;
   /** Repository (with registry when given), or the key above `image` when the chart names none. */
   name: string | undefined;
@@ -20,9 +23,22 @@ const IMAGE_KEY = /^(image[A-Z]\w*|[a-z]\w*Image)$/;
 const IMAGE_NAME = /^[a-z0-9][a-z0-9._\-/:]*$/i;
 
 /**
- * Every `image` map with a `tag` in a values document: `image.tag`, `<subchart>.image.tag`, and nested
- * shapes such as app-template's `controllers.<c>.containers.<n>.image`. A `tag` of `1.2.3@sha256:…`
- * is the tag pinned by a digest.
+ * A map that pins an image: it has a `tag`, or no `tag` and a non-empty `digest` (app-template's
+ * `image: {repository, digest}`, what Kargo's Digest strategy writes). An empty `digest: ""` beside no tag is
+ * a chart's default that pins nothing, as before.
+ */
+function pinsImage(map: Record<string, unknown>): boolean {
+  return "tag" in map || digestOnly(map);
+}
+
+function digestOnly(map: Record<string, unknown>): boolean {
+  return !("tag" in map) && typeof map.digest === "string" && map.digest.trim() !== "";
+}
+
+/**
+ * Every `image` map with a `tag` (or only a `digest`) in a values document: `image.tag`,
+ * `<subchart>.image.tag`, and nested shapes such as app-template's `controllers.<c>.containers.<n>.image`.
+ * A `tag` of `1.2.3@sha256:…` is the tag pinned by a digest.
  */
 export function imagesInValues(values: unknown): ValuesImage[] {
   const out: ValuesImage[] = [];
@@ -42,7 +58,7 @@ export function imagesInValues(values: unknown): ValuesImage[] {
     if (!isRecord(node)) return;
     const parent = path.at(-1);
     const image = node.image;
-    if (isRecord(image) && "tag" in image) push(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined);
+    if (isRecord(image) && pinsImage(image)) push(image, [...path, "image"], undefined, typeof parent === "string" ? parent : undefined);
     // The same map under a key named for it (`imageOverride`, `sidecarImage`, `initImage`).
     for (const [key, inner] of Object.entries(node)) {
       if (key !== "image" && IMAGE_KEY.test(key) && isRecord(inner) && ("tag" in inner || "digest" in inner)) push(inner, [...path, key], undefined, typeof parent === "string" ? parent : undefined);
@@ -50,9 +66,9 @@ export function imagesInValues(values: unknown): ValuesImage[] {
     // One `image` (or `images`) map per component (`image: {registry, api: {repository, tag}, web: {…}}`): each is an image.
     for (const key of ["image", "images"] as const) {
       const components = node[key];
-      if (!isRecord(components) || "tag" in components) continue;
+      if (!isRecord(components) || pinsImage(components)) continue;
       for (const [component, inner] of Object.entries(components)) {
-        if (isRecord(inner) && "tag" in inner) push(inner, [...path, key, component], asString(components.registry), component);
+        if (isRecord(inner) && pinsImage(inner)) push(inner, [...path, key, component], asString(components.registry), component);
       }
     }
     // A component's own `{repository, tag}` with no `image` key (podinfo's `redis: {enabled, repository, tag}`).
@@ -67,7 +83,7 @@ export function imagesInValues(values: unknown): ValuesImage[] {
     // as hand-written charts template it with `image: {{ .Values.x.image }}`; only with a tag or digest, so
     // a bare name that a chart completes elsewhere is not taken for an unpinned image.
     const refs: [YamlPath, unknown][] = [...Object.entries(node).filter(([k]) => k === "image" || /[a-z]Image$/.test(k)).map(([k, v]): [YamlPath, unknown] => [[...path, k], v])];
-    if (isRecord(image) && !("tag" in image)) refs.push([[...path, "image", "name"], image.name]);
+    if (isRecord(image) && !pinsImage(image)) refs.push([[...path, "image", "name"], image.name]);
     for (const [at, raw] of refs) {
       const ref = typeof raw === "string" ? pinnedImageRef(raw) : null;
       if (ref) out.push({ path: at, name: ref.name, tag: ref.tag, ...(ref.digest ? { digest: ref.digest } : {}) });
@@ -78,7 +94,12 @@ export function imagesInValues(values: unknown): ValuesImage[] {
   return out;
 }
 
-/** An `{registry?, repository|name, tag, digest?}` map at `at`; a tag of `1.2.3@sha256:…` is the tag pinned by a digest. */
+/**
+ * An `{registry?, repository|name, tag, digest?}` map at `at`; a tag of `1.2.3@sha256:…` is the tag pinned by a
+ * digest. With a digest and no tag the version is the digest, located at `digest` (the field a promotion edits).
+ * With both, the tag stays the version and the digest moves with it: Kubernetes pulls `repo:tag@digest` by the
+ * digest, and the promotion writes both.
+ */
 function imageMap(image: Record<string, unknown>, at: YamlPath, sharedRegistry: string | undefined, fallbackName: string | undefined): ValuesImage {
   const raw = scalarText(image.tag);
   const pin = raw?.indexOf("@") ?? -1;
@@ -86,18 +107,19 @@ function imageMap(image: Record<string, unknown>, at: YamlPath, sharedRegistry: 
   const digest = raw !== null && pin >= 0 ? raw.slice(pin + 1) : asString(image.digest);
   const repo = asString(image.repository) ?? asString(image.name);
   const registry = asString(image.registry) ?? sharedRegistry;
-  return { path: [...at, "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : fallbackName, tag, ...(digest ? { digest } : {}) };
+  return { path: [...at, digestOnly(image) ? "digest" : "tag"], name: repo ? (registry ? `${registry}/${repo}` : repo) : fallbackName, tag, ...(digest ? { digest } : {}) };
 }
 
 /**
- * `{repository, tag}` as a component's image: the repository an image name (no scheme, so not a chart
- * repository `https://…`/`oci://…` nor a git URL; no tag of its own) and the tag a non-empty scalar. Not
+ * `{repository, tag}` (or `{repository, digest}`) as a component's image: the repository an image name (no scheme,
+ * so not a chart repository `https://…`/`oci://…` nor a git URL; no tag of its own) and the tag (or digest) a
+ * non-empty scalar. Not
  * beside `chart` (a chart's `{chart, repository, version|tag}`) nor `image` (the image is that key's).
  */
 function componentImage(node: Record<string, unknown>): boolean {
   const repository = asString(node.repository);
-  const tag = scalarText(node.tag);
-  if (!repository || !tag || "image" in node || "chart" in node) return false;
+  const pin = scalarText(node.tag) ?? (digestOnly(node) ? asString(node.digest) : null);
+  if (!repository || !pin || "image" in node || "chart" in node) return false;
   if (repository.includes("://") || repository.includes("{{") || repository.endsWith(".git") || !IMAGE_NAME.test(repository)) return false;
   const ref = parseImageRef(repository);
   return ref.name === repository && ref.tag === null;
