@@ -4,6 +4,7 @@ import type { DirReaders } from "../dir-versions";
 import { SINGLE_ENV_NAME } from "../detect/standalone";
 import { basename, dirname, joinInRepo } from "../paths";
 import { isEnvLikeName } from "../env-order";
+import { isRecord } from "../../yaml";
 import { releaseCandidate } from "./releases";
 import { HelmfileLoader } from "./state";
 
@@ -27,7 +28,8 @@ export function detectHelmfiles(r: DirReaders): Candidate[] {
   for (const file of entries) {
     const declared = loader.environments(file);
     const envs = declared.names.length > 0 ? declared.names : [SINGLE_ENV_NAME];
-    // Only the default environment: where releases go to a namespace named for a stage (`jx-staging`), that is their environment.
+    // Only the default environment: a release labelled for a stage (`labels: {environment: prod}`, what
+    // `helmfile -l environment=prod` selects) or going to a namespace named for one (`jx-staging`) is in that environment.
     const byNamespace = envs.length === 1 && envs[0] === SINGLE_ENV_NAME;
     for (const env of envs) {
       const state = env === SINGLE_ENV_NAME ? declared.asDefault : loader.load(file, env);
@@ -35,9 +37,9 @@ export function detectHelmfiles(r: DirReaders): Candidate[] {
       for (const p of state.problems) problems.add(`${file}\u0000${p}`);
       const cells = new Map<string, Candidate>();
       for (const release of state.releases) {
-        const c = releaseCandidate(ctx, loader, release, env);
+        const own = byNamespace ? (labelEnvironment(release.value.labels, ctx.configuredEnvNames) ?? namespaceEnvironment(release.value.namespace, ctx.configuredEnvNames)) : undefined;
+        const c = releaseCandidate(ctx, loader, release, own ?? env);
         if (!c) continue;
-        if (byNamespace) c.env = namespaceEnvironment(release.value.namespace, ctx.configuredEnvNames) ?? env;
         cells.set(`${c.app}\u0000${c.env}\u0000${c.path}`, c);
       }
       out.push(...cells.values());
@@ -69,6 +71,19 @@ function includedFiles(r: DirReaders, helmfiles: readonly string[]): Set<string>
     }
   }
   return out;
+}
+
+/** helmfile's selector labels that name a release's stage, in the order they are read. */
+const ENV_LABELS = ["environment", "env", "stage"] as const;
+
+/** `labels: {environment: prod}`: the stage a release is labelled for, when the label names one. */
+function labelEnvironment(labels: unknown, configured: readonly string[]): string | undefined {
+  if (!isRecord(labels)) return undefined;
+  for (const key of ENV_LABELS) {
+    const value = labels[key];
+    if (typeof value === "string" && isEnvLikeName(value, configured)) return value;
+  }
+  return undefined;
 }
 
 /** `staging`, `jx-staging`, `shop-production`: the stage a namespace is named for. */

@@ -66,12 +66,13 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
   versions.push(...(chartDir !== undefined ? withAppVersionDefault(ctx, chartDir, images) : images));
   for (const l of layers) if (l.file) files.add(l.file);
 
+  const app = appName(name, r, release, envName);
   return {
-    app: appName(name, r, release),
+    app,
     env: envName,
     path: release.file,
     appDir: chartDir ?? dir,
-    versions: dedupeVersions(versions).map((v) => unresolved(v, errors)),
+    versions: dedupeVersions(versions).map((v) => unresolved(v, errors, name, app)),
     errors: [...new Set(errors)],
     files: [...files].sort(),
     source: "helmfile",
@@ -83,9 +84,11 @@ export function releaseCandidate(ctx: ReadContext, loader: HelmfileLoader, relea
  * service's: the app is its namespace, or the folder of its helmfile. A release named for the environment
  * it is read in (`{{ .Environment.Name }}-api`, `api-{{ .Values.suffix }}` with `suffix: stg`) is one app
  * across environments: the environment's name, or its stage's short form, is not part of the app's name.
+ * `envName` is the environment the release is read in, or the one its labels or namespace put it in
+ * (`formbricks-stage`, labelled `environment: stage`, is formbricks in stage).
  */
-function appName(written: string, r: Record<string, unknown>, release: Release): string {
-  const name = withoutEnvironmentName(written, release.env.name);
+function appName(written: string, r: Record<string, unknown>, release: Release, envName: string): string {
+  const name = withoutEnvironmentName(written, envName);
   if (name !== written || !isEnvLikeName(name)) return name;
   const namespace = asString(r.namespace);
   if (namespace && !isEnvLikeName(namespace)) return namespace;
@@ -185,12 +188,19 @@ function fileLayer(l: EnvLayer): ValuesLayer & { trace?: EnvLayer["trace"] } {
   return { file: l.file, doc: l.doc, values: l.values, ...(l.at ? { at: l.at } : {}), ...(l.trace ? { trace: l.trace } : {}) };
 }
 
-/** A version helmfile learns only when it runs (`requiredEnv`, `exec`): unknown here, and the cell says why. */
-function unresolved(v: Version, errors: string[]): Version {
+/**
+ * A version helmfile learns only when it runs (`requiredEnv`, `exec`): unknown here, and the cell says why.
+ * So is an image repository or chart set that way (`set: deployment.image.repository` from `requiredEnv`):
+ * the version keeps its field under the app's name (one name in every environment), and the cell says what names it.
+ */
+function unresolved(v: Version, errors: string[], release: string, app: string): Version {
+  const named = unresolvedReason(v.name);
+  if (named !== undefined) errors.push(`${v.file}: the ${v.kind === "image" ? "image repository" : "chart"} of release ${release} is set when helmfile runs (${named}); Ferry names the ${v.kind} after the app, ${app}`);
+  const out = named === undefined ? v : { ...v, name: app };
   const reason = unresolvedReason(v.value);
-  if (reason === undefined) return v;
+  if (reason === undefined) return out;
   errors.push(`${v.file}: ${v.field} is set when helmfile runs (${reason}); its version is not in the repository`);
-  return { ...v, value: null, floating: true };
+  return { ...out, value: null, floating: true };
 }
 
 /**

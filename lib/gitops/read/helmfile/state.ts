@@ -172,7 +172,10 @@ export class HelmfileLoader {
     return this.valuesFile(state, dir, entry, env, lenient);
   }
 
-  /** A values file named by a helmfile: YAML, or a `.gotmpl` rendered with the environment as it stands. */
+  /**
+   * A values file named by a helmfile: YAML, or a `.gotmpl` rendered with the environment as it stands. A
+   * `.gotmpl` without a template action renders to its own text: it is plain YAML, read and edited as such.
+   */
   valuesFile(state: { files: Set<string>; problems: string[] }, dir: string, entry: string, env: EnvState, lenient = false): EnvLayer | undefined {
     // An absolute path is a file on the host helmfile runs on (`/etc/helmfile-defaults/…`), never in the repository.
     if (entry.startsWith("/") || /^(https?|git|s3|gs):/.test(entry)) return undefined;
@@ -194,6 +197,11 @@ export class HelmfileLoader {
     }
     try {
       const out = this.renderPart(text, dirname(file), env);
+      if (!text.includes("{{")) {
+        const invalid = out.doc.errors[0];
+        if (invalid) state.problems.push(`${file}: not valid YAML (${invalid.message.split("\n")[0] ?? ""})`);
+        return { file, doc: 0, values: (out.doc.toJS() as unknown) ?? {} };
+      }
       return { file, doc: 0, values: out.doc.toJS() as unknown, rendered: true, trace: (path) => originOf(out, path, undefined, undefined) };
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
