@@ -325,3 +325,50 @@ describe("ApplicationSets a local chart renders", () => {
     ]);
   });
 });
+
+describe("an app-of-apps chart whose loop ends in `---` then `{{- end }}`", () => {
+  // The trim marker eats the newline after `---`, so each iteration after the first renders as
+  // `---apiVersion: …`: Helm still splits there, and Argo CD applies one Application per item.
+  const rootApp = (env: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root-app-${env}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://git.example.com/platform.git\n    targetRevision: main\n    path: argocd/apps\n    helm:\n      valueFiles:\n        - values.yaml\n        - values-${env}.yaml\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: argocd\n`;
+  const template = `{{- $defaults := dict "project" .Values.project -}}
+{{- range $app := .Values.applications }}
+{{- $spec := mergeOverwrite (deepCopy $defaults) $app -}}
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {{ $spec.name }}
+  namespace: argocd
+spec:
+  project: {{ $spec.project }}
+  source:
+    repoURL: {{ $spec.repoURL }}
+    chart: {{ $spec.chart }}
+    targetRevision: {{ $app.version }}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {{ $spec.namespace }}
+---
+{{- end }}
+`;
+  const list = (redis: string) =>
+    `applications:\n  - name: metrics-server\n    repoURL: https://kubernetes-sigs.github.io/metrics-server\n    chart: metrics-server\n    version: 3.12.2\n    namespace: kube-system\n  - name: redis\n    repoURL: https://charts.bitnami.com/bitnami\n    chart: redis\n    version: ${redis}\n    namespace: data\n`;
+  const files = {
+    "argocd/bootstrap/root-app-dev.yaml": rootApp("dev"),
+    "argocd/bootstrap/root-app-prod.yaml": rootApp("prod"),
+    "argocd/apps/Chart.yaml": "apiVersion: v2\nname: apps\nversion: 0.1.0\n",
+    "argocd/apps/values.yaml": "project: default\napplications: []\n",
+    "argocd/apps/values-dev.yaml": list("20.1.0"),
+    "argocd/apps/values-prod.yaml": list("19.6.4"),
+    "argocd/apps/templates/applications.yaml": template,
+  };
+
+  it("renders one Application per item of the values list, each traced to its entry", () => {
+    const { model, cells } = read(files);
+    expect(cells).toEqual(["metrics-server@dev=3.12.2", "metrics-server@prod=3.12.2", "redis@dev=20.1.0", "redis@prod=19.6.4"]);
+    expect(model.notes.join("\n")).not.toMatch(/not valid YAML/);
+    // The second item starts right after the glued `---`: the version printed there is found at its offset (`$app` keeps its path in the values; what went through mergeOverwrite would not).
+    const redis = model.deployments.find((d) => d.app === "redis" && d.env === "prod")?.versions[0];
+    expect(redis).toMatchObject({ file: "argocd/apps/values-prod.yaml", path: ["applications", 1, "version"] });
+  });
+});

@@ -4,6 +4,7 @@ import type { DirReaders } from "./dir-versions";
 import { ChartFiles, ChartRenderer, type PrintedValue } from "./helm/template-exec";
 import { parseTemplate, TemplateError, TemplateSyntaxError } from "./helm/template-parse";
 import { mergeValues, type ValuesPath } from "./helm/template-values";
+import { splitManifests } from "./helm/split-manifests";
 import { basename, joinInRepo } from "./paths";
 import type { ValuesLayer } from "./values-images";
 
@@ -141,7 +142,7 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
       continue;
     }
     let doc = 0;
-    for (const { chunk, start } of documentChunks(out.text)) {
+    for (const { text: chunk, start } of splitManifests(out.text)) {
       const parsed = parseYamlDocuments(chunk);
       const value = parsed.documents[0]?.value;
       if (parsed.errors.length > 0) {
@@ -150,7 +151,8 @@ export function renderAppChart(r: DirReaders, dir: string, release: ChartRelease
         continue;
       }
       if (!isRecord(value)) continue;
-      const inChunk = (p: { start: number; end: number }) => p.start >= start && p.end <= start + chunk.length;
+      // Overlapping, not inside: the document is trimmed, and what an action printed may start or end in the whitespace around it (`indent`).
+      const inChunk = (p: { start: number; end: number }) => p.start < start + chunk.length && p.end > start;
       const printed = out.printed.filter(inChunk);
       const actions = (out.actions ?? []).filter(inChunk).map((a) => unquoted(out.text.slice(a.start, a.end).trim()));
       const printedByAction = (v: string) => actions.includes(v);
@@ -217,18 +219,6 @@ function relocate(v: Version, printed: readonly PrintedValue[], layers: readonly
 
 function unquoted(text: string): string {
   return /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
-}
-
-/** The documents of a rendered template, with where each starts in the text. */
-function documentChunks(text: string): { chunk: string; start: number }[] {
-  const out: { chunk: string; start: number }[] = [];
-  let start = 0;
-  for (const m of text.matchAll(/^---[ \t]*$/gm)) {
-    out.push({ chunk: text.slice(start, m.index), start });
-    start = m.index + m[0].length;
-  }
-  out.push({ chunk: text.slice(start), start });
-  return out;
 }
 
 function leavesEqual(value: unknown, want: string, at: ValuesPath): ValuesPath[] {
