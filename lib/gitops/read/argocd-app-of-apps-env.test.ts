@@ -91,10 +91,16 @@ describe("a stage word inside an Application's name", () => {
       ["envs/production-apps/sdt-api.yaml", chartApp("sdt-api", "sdt", "0.0.1-release.c08a80b4")],
       // No production copy yet: the file names the app.
       ["envs/staging-apps/web-app.yaml", chartApp("web-staging-app", "web", "0.0.1-main.cc5aed3a")],
-      // Neither: the tenant layout `<tenant>-<env>-<app>` stays the app after the stage word.
-      ["envs/staging-apps/tenants.yaml", chartApp("payments-dev-checkout-ui", "checkout", "1.0.0")],
+      // Neither: the tenant layout `<tenant>-<env>-<app>` (the tenant's other stage backs it up) stays the app after the stage word.
+      ["envs/staging-apps/tenants.yaml", `${chartApp("payments-dev-checkout-ui", "checkout", "1.0.0")}---\n${chartApp("payments-staging-checkout-ui", "checkout", "1.1.0")}`],
     ]);
-    expect(cells(readRepository(tree))).toEqual(["checkout-ui@dev=1.0.0", "sdt-api@production=0.0.1-release.c08a80b4", "sdt-api@staging=0.0.1-develop.6dd82a9", "web-app@staging=0.0.1-main.cc5aed3a"]);
+    expect(cells(readRepository(tree))).toEqual([
+      "checkout-ui@dev=1.0.0",
+      "checkout-ui@staging=1.1.0",
+      "sdt-api@production=0.0.1-release.c08a80b4",
+      "sdt-api@staging=0.0.1-develop.6dd82a9",
+      "web-app@staging=0.0.1-main.cc5aed3a",
+    ]);
   });
 });
 

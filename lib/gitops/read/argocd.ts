@@ -22,7 +22,9 @@ import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import { apiGroup, type DocsByKind } from "./documents";
 import { ENV_PARENT_NAMES, isPackagingDirName } from "./detect/layout-names";
 import { SINGLE_ENV_NAME } from "./detect/standalone";
-import { isEnvLikeName, isStageWord } from "./env-order";
+import { isEnvLikeName } from "./env-order";
+import { nameEnvHolds, readNameEnv } from "./argocd-name-env";
+export { envFromName } from "./argocd-name-env";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
 import { basename, dirname, isUnder, joinInRepo, normalizeRepoPath } from "./paths";
 
@@ -104,33 +106,6 @@ function toArgoApp(file: string, doc: number, metadata: unknown, spec: unknown, 
 }
 
 /**
- * `my-app-staging` → env staging, app my-app; `staging-my-app` (autopilot) likewise; `my-app-prod-eu` →
- * env prod-eu. A stage word inside the name with more than a region after it is the tenant layout
- * `<tenant>-<env>-<app>`: `payments-dev-checkout-ui` → env dev, app checkout-ui.
- */
-export function envFromName(name: string, envNames: readonly string[]): { app: string; env: string } | undefined {
-  const parts = name.split("-");
-  const inner = parts.findIndex((p, i) => i > 0 && i < parts.length - 1 && isStageWord(p, envNames));
-  if (inner > 0 && !parts.slice(inner + 1).every(isVariantPart) && !isStageWord(parts.at(-1) ?? "", envNames)) {
-    return { app: parts.slice(inner + 1).join("-"), env: parts[inner] ?? "" };
-  }
-  for (let i = 1; i < parts.length; i++) {
-    const suffix = parts.slice(i).join("-");
-    if (isEnvLikeName(suffix, envNames)) return { app: parts.slice(0, i).join("-"), env: suffix };
-  }
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const prefix = parts.slice(0, i).join("-");
-    if (isEnvLikeName(prefix, envNames) && !prefix.includes("-")) return { app: parts.slice(i).join("-"), env: prefix };
-  }
-  return undefined;
-}
-
-/** A region or variant after a stage (`prod-eu`, `staging-us-east-1`, `prod-2`, `prod-blue`). */
-function isVariantPart(part: string): boolean {
-  return /^(\d+|[a-z]{1,2}|east|west|north|south|central|emea|apac|amer|blue|green|canary|primary|secondary)$/i.test(part);
-}
-
-/**
  * The folder that names the app an Application deploys: past an env folder (`shop/staging`) and a folder that
  * only packages it (`team-b/chart`, `shop/helm`), which every app of a repository may share.
  */
@@ -159,15 +134,25 @@ function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<
   }
   const byParams = envFromParams(app);
   if (byParams) return { ...byParams, fromName: byParams.app !== app.name };
-  const byName = envFromName(app.name, envNames);
-  if (byName) return { ...byName, app: appWithoutStageWord(app.name, byName.env, isWritten(app) ? fileAppName(app.file) : undefined, names) ?? byName.app, fromName: true };
+  const byName = readNameEnv(app.name, envNames);
+  const named = byName && { env: byName.env, app: appWithoutStageWord(app.name, byName.env, isWritten(app) ? fileAppName(app.file) : undefined, names) ?? byName.app, fromName: true };
+  const other = envBesideName(app, envNames, clusterEnvs, clusterName, byName !== undefined);
+  if (named && byName && nameEnvHolds(byName, other?.env === SINGLE_ENV_NAME ? undefined : other?.env, app.name, names, envNames)) return named;
+  return other ?? { env: SINGLE_ENV_NAME, app: app.name, fromName: false };
+}
+
+/** The environment an Application's cluster, destination, project, root Application or file says, whatever its name says. */
+function envBesideName(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<Record<string, string>>, clusterName: string | undefined, nameRead: boolean): { env: string; app: string; fromName: false } | undefined {
   const mapped = (clusterName ? clusterEnvs[clusterName] : undefined) ?? (app.cluster ? clusterEnvs[app.cluster] : undefined);
   if (mapped) return { env: mapped, app: app.name, fromName: false };
   for (const hint of [app.namespace, app.project, app.cluster, ...hydratedEnvHints(app.spec)]) {
     if (hint && isEnvLikeName(hint, envNames)) return { env: hint, app: app.name, fromName: false };
   }
   if (app.inheritedEnv !== undefined) return { env: app.inheritedEnv, app: app.name, fromName: false };
-  return { env: deployedEnvFolder(app, envNames) ?? envFileName(app, envNames) ?? SINGLE_ENV_NAME, app: app.name, fromName: false };
+  // A folder or file named after the Application (`local-path-provisioner/`) says what its name says, no more.
+  const ownName = nameRead ? app.name : undefined;
+  const env = deployedEnvFolder(app, envNames, ownName) ?? envFileName(app, envNames, ownName);
+  return env === undefined ? undefined : { env, app: app.name, fromName: false };
 }
 
 /**
@@ -201,16 +186,16 @@ function flatParams(params: Record<string, unknown>, prefix = "", depth = 0): [s
  * A root Application applied by hand to each cluster (`metadata.name: argocd` in every one) names no
  * environment; the env folder its path source deploys does (`infra/argocd/envs/staging`).
  */
-function deployedEnvFolder(app: ArgoApp, envNames: readonly string[]): string | undefined {
-  const envs = new Set(localPathSources(app).map((dir) => basename(dir)).filter((b) => isEnvLikeName(b, envNames)));
+function deployedEnvFolder(app: ArgoApp, envNames: readonly string[], ownName?: string): string | undefined {
+  const envs = new Set(localPathSources(app).map((dir) => basename(dir)).filter((b) => b !== ownName && isEnvLikeName(b, envNames)));
   return envs.size === 1 ? [...envs][0] : undefined;
 }
 
 /** Else the file it is written in, one per cluster (`bootstrap/root/staging.yaml`), or the env folder holding that file. */
-function envFileName(app: ArgoApp, envNames: readonly string[]): string | undefined {
+function envFileName(app: ArgoApp, envNames: readonly string[], ownName?: string): string | undefined {
   if (!isWritten(app)) return undefined;
   const name = basename(app.file).replace(/\.ya?ml$/, "");
-  return isEnvLikeName(name, envNames) ? name : envFolderOfFile(app.file, envNames);
+  return name !== ownName && isEnvLikeName(name, envNames) ? name : envFolderOfFile(app.file, envNames);
 }
 
 /** Written in a file of this repository as it is, not generated by an ApplicationSet or rendered from a chart. */
