@@ -34,6 +34,11 @@ export interface Version {
    * ConfigMap's `values.yaml: |`): its path inside that YAML.
    */
   embedded?: (string | number)[];
+  /**
+   * The file is a template that is no YAML until rendered (a helmfile `.gotmpl`): the value is its own text at
+   * `[start, end)`, which an edit replaces as text. `path` then names the field, not a node of the file.
+   */
+  span?: [number, number];
 }
 
 export interface Environment {

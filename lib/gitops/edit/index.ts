@@ -5,3 +5,4 @@ export { YamlEditError, type YamlEditErrorCode } from "./errors";
 export { parseForEdit, valueAt, type EditPath } from "./locate";
 export type { FlatItem } from "./render";
 export { setEmbeddedYaml } from "./embedded-yaml";
+export { setSpan, spanValue } from "./set-span";

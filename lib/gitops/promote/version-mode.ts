@@ -1,5 +1,5 @@
 import { compareVersions } from "../drift";
-import { appendToSequence, deleteKey, setEmbeddedYaml, setKey, setScalar, valueAt, type EditPath } from "../edit";
+import { appendToSequence, deleteKey, setEmbeddedYaml, setKey, setScalar, setSpan, spanValue, valueAt, type EditPath } from "../edit";
 import type { Deployment, FileTree, Version } from "../model";
 import { locationKey } from "../read/kustomize/built-resource";
 import { isRemoteResource, splitRemote, withRemoteRef } from "../read/kustomize/kustomization";
@@ -283,6 +283,11 @@ function unreachableReason(t: Version, source: Deployment, target: Deployment, o
 
 /** The model was read at some commit; the base may have moved since. Editing a value we did not see would be a silent overwrite. */
 function checkNotStale(text: string, t: Version): void {
+  if (t.span) {
+    const seen = spanValue(text, t.span);
+    if (seen !== t.value) throw new PromotionRefused(`${t.file}: ${t.field} is ${seen ?? "no longer one value"} at the base commit, not ${t.value ?? "empty"} as last read; sync and plan again`);
+    return;
+  }
   if (t.embedded) return checkNotStale(embeddedText(text, t), { ...t, doc: 0, path: t.embedded, embedded: undefined });
   let actual: unknown;
   try {
@@ -352,6 +357,11 @@ function embeddedText(text: string, t: Version): string {
 function editedText(text: string, s: Version, t: Version): string {
   let next: string;
   try {
+    // A template that is no YAML until rendered: the value is its own text there.
+    if (t.span) {
+      if (s.value === null) throw new PromotionRefused(`${t.file}: ${t.field}: the source pins no ${s.kind} version to write`);
+      return setSpan(text, t.span, s.value);
+    }
     const entry = imagesEntry(t.path);
     const current = valueAt(text, t.doc, t.path);
     const digestKey = entry ? null : digestSiblingOf(text, t);

@@ -18,6 +18,8 @@ export interface Rendered {
   printed: PrintedValue[];
   /** `[start, end)` of everything an action printed, traced or not: the rest of the text is the template's own. */
   actions?: { start: number; end: number }[];
+  /** With `render(…, { sources: true })`: the template's own text, `[start, end)` of the output written from `src` on in the template. */
+  sources?: { start: number; end: number; src: number }[];
 }
 
 class Break {}
@@ -36,6 +38,7 @@ export class ChartRenderer {
   private out = "";
   private printed: PrintedValue[] = [];
   private actions: { start: number; end: number }[] = [];
+  private sources: { start: number; end: number; src: number }[] = [];
   private depth = 0;
 
   private readonly funcs: Record<string, Func>;
@@ -64,14 +67,15 @@ export class ChartRenderer {
     }
   }
 
-  render(text: string, delimiters?: Delimiters): Rendered {
-    const parsed = parseTemplate(text, delimiters);
+  render(text: string, delimiters?: Delimiters, options: { sources?: boolean } = {}): Rendered {
+    const parsed = parseTemplate(text, delimiters, options.sources);
     for (const [name, body] of parsed.defines) if (!this.defines.has(name)) this.defines.set(name, body);
     this.out = "";
     this.printed = [];
     this.actions = [];
+    this.sources = [];
     this.nodes(parsed.nodes, this.root, [new Map([["", this.root]])]);
-    return { text: this.out, printed: this.printed, actions: this.actions };
+    return { text: this.out, printed: this.printed, actions: this.actions, ...(options.sources ? { sources: this.sources } : {}) };
   }
 
   /** One action's pipeline (`.a.b | lower`), evaluated with `dot` as `.` and `$`: what ApplicationSets render field by field. */
@@ -86,6 +90,7 @@ export class ChartRenderer {
   private node(n: Node, dot: unknown, vars: Map<string, unknown>[]): void {
     switch (n.t) {
       case "text":
+        if (n.src !== undefined) this.sources.push({ start: this.out.length, end: this.out.length + n.text.length, src: n.src });
         this.emit(n.text);
         return;
       case "action": {

@@ -25,7 +25,8 @@ export interface Pipe {
 }
 
 export type Node =
-  | { t: "text"; text: string }
+  /** `src`: where the text starts in the template's own text, when the parse was asked for it. */
+  | { t: "text"; text: string; src?: number }
   | { t: "action"; pipe: Pipe }
   | { t: "if" | "with"; pipe: Pipe; body: Node[]; else: Node[] }
   | { t: "range"; pipe: Pipe; body: Node[]; else: Node[] }
@@ -37,7 +38,7 @@ export interface ParsedTemplate {
   defines: Map<string, Node[]>;
 }
 
-type Item = { t: "text"; text: string } | { t: "action"; body: string; start: number };
+type Item = { t: "text"; text: string; src: number } | { t: "action"; body: string; start: number };
 
 export type Delimiters = readonly [open: string, close: string];
 
@@ -51,9 +52,14 @@ function lex(text: string, [open, close]: Delimiters): Item[] {
   for (;;) {
     const start = text.indexOf(open, pos);
     let literal = text.slice(pos, start < 0 ? undefined : start);
-    if (trimNext) literal = literal.replace(/^\s+/, "");
+    let src = pos;
+    if (trimNext) {
+      const trimmed = literal.replace(/^\s+/, "");
+      src += literal.length - trimmed.length;
+      literal = trimmed;
+    }
     if (start < 0) {
-      if (literal !== "") items.push({ t: "text", text: literal });
+      if (literal !== "") items.push({ t: "text", text: literal, src });
       return items;
     }
     const end = actionEnd(text, start + open.length, close);
@@ -65,7 +71,7 @@ function lex(text: string, [open, close]: Delimiters): Item[] {
     }
     trimNext = /\s-$/.test(body);
     if (trimNext) body = body.slice(0, -1);
-    if (literal !== "") items.push({ t: "text", text: literal });
+    if (literal !== "") items.push({ t: "text", text: literal, src });
     body = body.trim();
     if (!/^\/\*[\s\S]*\*\/$/.test(body)) items.push({ t: "action", body, start });
     pos = end + close.length;
@@ -236,8 +242,11 @@ export function parsePipe(expr: string): Pipe {
 
 const KEYWORD = /^(if|else|end|range|with|define|template|block|break|continue)\b\s*([\s\S]*)$/;
 
-/** Parse a template file; `{{ define }}` blocks are collected by name (Helm shares them across a chart's files). */
-export function parseTemplate(text: string, delimiters: Delimiters = BRACES): ParsedTemplate {
+/**
+ * Parse a template file; `{{ define }}` blocks are collected by name (Helm shares them across a chart's files).
+ * With `sources`, each text node says where it starts in `text`.
+ */
+export function parseTemplate(text: string, delimiters: Delimiters = BRACES, sources = false): ParsedTemplate {
   const items = lex(text, delimiters);
   const defines = new Map<string, Node[]>();
   let pos = 0;
@@ -256,7 +265,7 @@ export function parseTemplate(text: string, delimiters: Delimiters = BRACES): Pa
       const item = items[pos++];
       if (!item) break;
       if (item.t === "text") {
-        nodes.push({ t: "text", text: item.text });
+        nodes.push(sources ? { t: "text", text: item.text, src: item.src } : { t: "text", text: item.text });
         continue;
       }
       const m = KEYWORD.exec(item.body);

@@ -135,10 +135,11 @@ function chartVersion(release: Release, r: Record<string, unknown>, chart: strin
 }
 
 /** Where a scalar of the release is edited: the environment values it is printed from, or the helmfile. */
-function locateScalar(release: Release, field: YamlPath, value: string, errors: string[]): Pick<Version, "file" | "doc" | "path"> & { field?: string } {
+function locateScalar(release: Release, field: YamlPath, value: string, errors: string[]): Pick<Version, "file" | "doc" | "path" | "span"> & { field?: string } {
   const origin = release.origin(field);
   const own = { file: release.file, doc: release.doc, path: ["releases", "?", ...field] as YamlPath };
   if (origin.from === "literal" && origin.path) return { ...own, path: origin.path };
+  if (origin.from === "literal" && origin.span) return { ...own, span: origin.span };
   const at = locateIn(release, origin, value, errors, release.file, undefined);
   if (at) return at;
   errors.push(`${release.file}: the ${formatPath(field)} of release ${asString(release.value.name) ?? "?"} is built by a template; Ferry cannot say which file to edit`);

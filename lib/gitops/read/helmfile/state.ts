@@ -27,8 +27,11 @@ export interface EnvLayer {
 export type Origin =
   /** Printed from the environment's values at `path`. */
   | { from: "values"; path: ValuesPath }
-  /** Written in the helmfile: the raw document holds it at `path` (when the raw file parses). */
-  | { from: "literal"; path?: YamlPath }
+  /**
+   * Written in the helmfile: the raw document holds it at `path` (when the raw file parses), and its text is
+   * `[start, end)` of the file (`span`, when no action printed any of it).
+   */
+  | { from: "literal"; path?: YamlPath; span?: [number, number] }
   /** Built by the template from several pieces, or by a function: not one place to edit. */
   | { from: "template" };
 
@@ -108,10 +111,10 @@ export class HelmfileLoader {
     }
     state.files.add(file);
     const raw = parseRawParts(text);
-    splitParts(text).forEach((partText, doc) => {
+    splitParts(text).forEach(({ text: partText, offset }, doc) => {
       let rendered: RenderedPart;
       try {
-        rendered = this.renderPart(partText, dir, env);
+        rendered = this.renderPart(partText, dir, env, offset);
       } catch (e) {
         if (!(e instanceof TemplateError)) throw e;
         state.problems.push(`${file}: part ${doc + 1} could not be rendered: ${e.message}`);
@@ -235,32 +238,43 @@ export class HelmfileLoader {
     }
   }
 
-  private renderPart(text: string, dir: string, env: EnvState): RenderedPart {
+  /** `offset`: where `text` starts in its file, so that the template's own text can be found there. */
+  private renderPart(text: string, dir: string, env: EnvState, offset = 0): RenderedPart {
     const read = (path: string) => {
       const file = joinInRepo(dir, path);
       return file === null ? undefined : this.ctx.index.read(file);
     };
     const root = { Environment: { Name: env.name, Values: env.values, KubeContext: "" }, Values: env.values, StateValues: env.values, Namespace: "" };
     const renderer = new ChartRenderer(root, [], { traced: env.values, funcs: helmfileFuncs(read) });
-    const out = text.includes("{{") ? renderer.render(text) : { text, printed: [] };
-    return { text: out.text, printed: out.printed, doc: parseDocument(out.text, { prettyErrors: false, logLevel: "error", merge: true }) };
+    const out = text.includes("{{") ? renderer.render(text, undefined, { sources: true }) : { text, printed: [], sources: [{ start: 0, end: text.length, src: 0 }] };
+    const sources = (out.sources ?? []).map((s) => ({ ...s, src: s.src + offset }));
+    return { text: out.text, printed: out.printed, sources, doc: parseDocument(out.text, { prettyErrors: false, logLevel: "error", merge: true }) };
   }
 }
 
 interface RenderedPart {
   text: string;
   printed: PrintedValue[];
+  /** The template's own text in the output, and where it is in the file (see Rendered.sources). */
+  sources: { start: number; end: number; src: number }[];
   doc: Document.Parsed;
 }
 
-/** helmfile splits on `---` lines before it renders anything. */
-function splitParts(text: string): string[] {
-  return text.split(/^---[ \t]*(?:#.*)?$/m).filter((p, i, all) => i === 0 || i < all.length - 1 || p.trim() !== "");
+/** helmfile splits on `---` lines before it renders anything; each part with where it starts in the file. */
+function splitParts(text: string): { text: string; offset: number }[] {
+  const parts: { text: string; offset: number }[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/^---[ \t]*(?:#.*)?$/gm)) {
+    parts.push({ text: text.slice(from, m.index), offset: from });
+    from = m.index + m[0].length;
+  }
+  parts.push({ text: text.slice(from), offset: from });
+  return parts.filter((p, i, all) => i === 0 || i < all.length - 1 || p.text.trim() !== "");
 }
 
 /** The raw parts as YAML, where they parse (no template where YAML structure is). */
 function parseRawParts(text: string): unknown[] {
-  return splitParts(text).map((p) => {
+  return splitParts(text).map(({ text: p }) => {
     const doc = parseDocument(p, { prettyErrors: false, logLevel: "silent", merge: true });
     return doc.errors.length === 0 ? (doc.toJS() as unknown) : undefined;
   });
@@ -282,7 +296,11 @@ function originOf(part: RenderedPart, path: YamlPath, raw: unknown, releaseName:
   const inside = part.printed.filter((p) => p.start >= start && p.end <= end);
   if (inside.length === 1 && inside[0]?.value !== undefined && String(node.value) === inside[0].value) return { from: "values", path: inside[0].path };
   if (inside.length > 0) return { from: "template" };
-  return { from: "literal", path: rawPath(raw, path, releaseName, node.value) };
+  const at = rawPath(raw, path, releaseName, node.value);
+  if (at) return { from: "literal", path: at };
+  // The raw file is no YAML (templated names, `{{ if }}` lines): the scalar is template text all the same.
+  const own = part.sources.find((s) => s.start <= start && end <= s.end);
+  return own ? { from: "literal", span: [own.src + start - own.start, own.src + end - own.start] } : { from: "literal" };
 }
 
 /** The same field in the raw part: by position, or by the release's name when templates moved things. */

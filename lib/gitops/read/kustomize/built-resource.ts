@@ -10,8 +10,9 @@ export interface FieldLocation {
 }
 
 /** One string per written place (file, document, path): to compare where versions live. */
-export function locationKey(loc: Pick<FieldLocation, "file" | "doc" | "path">): string {
-  return `${loc.file}#${loc.doc}#${loc.path.join("/")}`;
+export function locationKey(loc: Pick<FieldLocation, "file" | "doc" | "path"> & { span?: readonly [number, number] }): string {
+  // A value in a template's own text (Version.span) is told apart by where it is written.
+  return `${loc.file}#${loc.doc}#${loc.path.join("/")}${loc.span ? `#${loc.span[0]}` : ""}`;
 }
 
 /** A resource as it flows through a kustomize build, carrying the origin of each tracked field. */
