@@ -1,6 +1,7 @@
 import type { Version } from "../model";
 import { asString, formatPath, getAtPath, isRecord } from "./../yaml";
 import { disabledByCondition, localSubcharts, subchartDefaultLayers, withSubchartAppVersions, type LocalSubchart } from "./helm/subchart-defaults";
+import { withGlobalTagDefault } from "./helm/global-tag";
 import { checkLabel } from "../names";
 import { layeredValuesImages, type ValuesLayer } from "./values-images";
 import type { Candidate } from "./candidate";
@@ -94,8 +95,10 @@ export function chartDirVersions(ctx: ReadContext, chartDir: string, valuesFiles
   const chartDoc = chart.docs[0]?.value;
   const deps = isRecord(chartDoc) ? chartDoc.dependencies : undefined;
   const { layers, subcharts, disabled } = chartValueLayers(ctx, chartDir, given);
-  const images = withSubchartAppVersions(ctx, chartDir, subcharts, layeredValuesImages(layers, chartAppName(ctx, chartDir), (file, path) => valuesField(file, path, deploymentDir)));
-  const imaged = new Set(subcharts.filter((s) => images.some((v) => v.file.startsWith(`${s.dir}/`) || v.path[0] === s.key)).map((s) => s.index));
+  const read = layeredValuesImages(layers, chartAppName(ctx, chartDir), (file, path) => valuesField(file, path, deploymentDir));
+  const images = withSubchartAppVersions(ctx, chartDir, subcharts, withGlobalTagDefault(ctx, chartDir, layers, read));
+  // Where the images are declared, not where a global tag or an appVersion fills them.
+  const imaged = new Set(subcharts.filter((s) => read.some((v) => v.file.startsWith(`${s.dir}/`) || v.path[0] === s.key)).map((s) => s.index));
   if (Array.isArray(deps)) {
     ctx.conventions.add("helm-umbrella-chart");
     deps.forEach((dep: unknown, i) => {

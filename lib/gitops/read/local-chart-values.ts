@@ -4,6 +4,7 @@ import type { ReadContext } from "./context";
 import type { DocsByKind, KindDoc } from "./documents";
 import { nameOf, namespaceOf } from "./flux/objects";
 import { withAppVersionDefault } from "./helm/app-version";
+import { withGlobalTagDefault } from "./helm/global-tag";
 import { chartDefaultsLayer } from "./helm/chart-defaults";
 import type { BuiltResource } from "./kustomize/built-resource";
 import { localChartDir, localChartVersion, sourceScope } from "./local-chart-versions";
@@ -54,7 +55,7 @@ export function localChartLookup(ctx: ReadContext, kinds: DocsByKind): LocalChar
       const defaults = chartDefaultsLayer(ctx, dir);
       if (defaults) layers.push(defaults);
     }
-    return { dir, layers, version: found.viaRef ? localChartVersion(ctx, dir) : undefined, appVersion: (images) => withAppVersionDefault(ctx, dir, images) };
+    return { dir, layers, version: found.viaRef ? localChartVersion(ctx, dir) : undefined, appVersion: (images) => withAppVersionDefault(ctx, dir, withGlobalTagDefault(ctx, dir, layers, images)) };
   };
 }
 
