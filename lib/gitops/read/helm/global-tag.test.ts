@@ -59,6 +59,15 @@ describe("empty image tags that an umbrella chart's global tag fills", () => {
     expect(versions(files, "dev")).toEqual(["acme/api= [helm/values.yaml api.image.tag]", "acme/visits= [helm/values.yaml visits.image.tag]", "openzipkin/zipkin=3.4 [helm/values.yaml zipkin.image.tag]"]);
   });
 
+  it("are judged by the templates of the subchart that prints them, not by another subchart's", () => {
+    const pinned = { "helm/charts/prometheus/Chart.yaml": sub("prometheus"), "helm/charts/prometheus/templates/_helpers.tpl": '{{- $tag := .Values.image.tag | default "v2.53.0" }}\n' };
+    expect(versions({ ...argo, ...pinned }, "dev")).toContain("acme/api=dev-22 [helm/values-dev.yaml global.imageTag]");
+    const own = '{{- define "api.image" -}}{{ .Values.image.repository }}:{{ .Values.image.tag }}{{- end }}\n';
+    const apiOwn = versions({ ...argo, "helm/charts/api/templates/_helpers.tpl": own }, "dev");
+    expect(apiOwn).toContain("acme/api= [helm/values.yaml api.image.tag]");
+    expect(apiOwn).toContain("acme/visits=dev-22 [helm/values-dev.yaml global.imageTag]");
+  });
+
   it("stay empty when the last values file to set the global tag empties it", () => {
     const files = { ...argo, "helm/values-dev.yaml": "global:\n  imageTag: dev-22\n", "helm/values.yaml": `${argo["helm/values.yaml"]}global:\n  imageTag: "1.0"\n` };
     expect(versions(files, "dev")).toContain("acme/api=dev-22 [helm/values-dev.yaml global.imageTag]");

@@ -24,11 +24,11 @@ const GLOBAL_TAG_PATHS: readonly YamlPath[] = [
 export function withGlobalTagDefault(ctx: ReadContext, chartDir: string, layers: readonly ValuesLayer[], versions: Version[]): Version[] {
   if (!versions.some(isEmptyTag)) return versions;
   const found = globalTag(layers);
-  if (!found || !templatesMayUse(ctx, chartDir, found.key)) return versions;
+  if (!found) return versions;
   const { key, value, layer } = found;
   const keyText = key.join(".");
   return versions.map((v) =>
-    isEmptyTag(v)
+    isEmptyTag(v) && templatesMayUse(ctx, templatesOf(ctx, chartDir, v), key)
       ? {
           ...v,
           value,
@@ -45,8 +45,13 @@ export function withGlobalTagDefault(ctx: ReadContext, chartDir: string, layers:
 
 /** An image whose tag the values leave empty: the chart's `image.tag`, a subchart's `api.image.tag`, a component's `image.worker.tag`. */
 function isEmptyTag(v: Version): boolean {
-  const at = v.path.join(".").replace(/^.*\.valuesObject\./, "");
-  return v.kind === "image" && (v.value === "" || v.value === null) && v.digest === undefined && /(^|\.)image\.([\w-]+\.)?tag$/.test(at);
+  return v.kind === "image" && (v.value === "" || v.value === null) && v.digest === undefined && /(^|\.)image\.([\w-]+\.)?tag$/.test(valuesPath(v).join("."));
+}
+
+/** The version's path in the values, past an Application's `helm.valuesObject`. */
+function valuesPath(v: Version): (string | number)[] {
+  const at = v.path.findIndex((k) => k === "valuesObject");
+  return at === -1 ? v.path : v.path.slice(at + 1);
 }
 
 function globalTag(layers: readonly ValuesLayer[]): { key: YamlPath; value: string; layer: ValuesLayer } | undefined {
@@ -64,14 +69,23 @@ function globalTag(layers: readonly ValuesLayer[]): { key: YamlPath; value: stri
 }
 
 /**
- * Whether the chart's templates (its subcharts' included) may print the global tag: they name it, or
- * none of the visible ones prints `.Values.image.tag` (the helper that builds the image is not in view).
+ * The templates that print `v`: its subchart's (set in `charts/api/values.yaml`, or as `api.image.tag` in
+ * the parent's values), else the chart's own.
  */
-function templatesMayUse(ctx: ReadContext, chartDir: string, key: YamlPath): boolean {
-  const texts = ctx.index
-    .filesUnder(chartDir)
-    .filter((f) => /(^|\/)templates\/[^/]+$/.test(f))
-    .map((f) => ctx.index.read(f) ?? "");
+function templatesOf(ctx: ReadContext, chartDir: string, v: Version): string {
+  const charts = `${chartDir === "" ? "" : `${chartDir}/`}charts/`;
+  const inSubchart = v.file.startsWith(charts) ? v.file.slice(charts.length).split("/")[0] : undefined;
+  const first = String(valuesPath(v)[0] ?? "");
+  const sub = inSubchart ?? (first !== "image" && first !== "" && ctx.index.hasDir(`${charts}${first}`) ? first : undefined);
+  return sub !== undefined ? `${charts}${sub}/templates` : chartDir === "" ? "templates" : `${chartDir}/templates`;
+}
+
+/**
+ * Whether those templates may print the global tag: they name it, or none of them prints
+ * `.Values.image.tag` (the helper that builds the image is not in view).
+ */
+function templatesMayUse(ctx: ReadContext, templates: string, key: YamlPath): boolean {
+  const texts = ctx.index.filesUnder(templates).map((f) => ctx.index.read(f) ?? "");
   const named = new RegExp(`\\.Values\\.${key.map((k) => String(k).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\.")}\\b`);
   if (texts.some((t) => named.test(t))) return true;
   return !texts.some((t) => /\.Values\.image\.tag\b/.test(t));
