@@ -1,7 +1,7 @@
 import { authenticateBearer } from "@/lib/auth/api-token";
 import { UnauthenticatedError } from "@/lib/auth/errors";
 import { isSameOrigin } from "@/lib/auth/request-origin";
-import type { Actor } from "@/lib/auth/policy";
+import { authorize, type Actor } from "@/lib/auth/policy";
 import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { getUserForSessionToken } from "@/lib/auth/session-store";
 import { getPrisma } from "@/lib/db/client";
@@ -91,3 +91,16 @@ function readCookie(header: string | null, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A GET route any signed-in person or API token may read (`repository.read`): `{ ok: true, data }`,
+ * 401 without a caller, 403 when the policy refuses, 503 while the database is down.
+ */
+export function readRoute<T>(read: (prisma: PrismaClient, request: Request) => Promise<T>): (request: Request) => Promise<Response> {
+  return withDatabaseErrors(async (request: Request) => {
+    const prisma = getPrisma();
+    const actor = await getApiActor(request, prisma);
+    const decision = authorize(actor, "repository.read");
+    if (!decision.allowed) return Response.json({ ok: false, error: decision.reason }, { status: actor ? 403 : 401 });
+    return Response.json({ ok: true, data: await read(prisma, request) });
+  });
+}

@@ -7,6 +7,7 @@ import { openPromotion } from "@/lib/changes/open-promotion";
 import { promotionRequestSchema } from "@/lib/changes/promotion-request";
 import { commitFiles, createWorld, deploymentYaml, registerRepository, type PromotionWorld } from "@/lib/changes/testing/promotion-fixture";
 import { syncRepositoryNow } from "@/lib/sync/sync-now";
+import { createApiToken } from "@/lib/auth/api-token";
 import { getAppDetail, getRecentCommits, type AppDetail } from "./app-detail";
 import { cacheVersion } from "./cache-version";
 import { getMatrix, withLiveState } from "./matrix";
@@ -101,6 +102,20 @@ describe("matrix pages kept per cache version", () => {
     expect((await shown(ledgerPage)).stamp).not.toBe(thisApp.stamp);
     await prisma.repository.update({ where: { name: "payments-gitops" }, data: { syncError: null } });
     expect((await shown(ledgerPage)).stamp).toBe(thisApp.stamp);
+  });
+
+  it("have their stamp served to the open page by GET /api/v1/matrix/stamp for the page's filters, to a signed-in caller only", async () => {
+    const { GET } = await import("@/app/api/v1/matrix/stamp/route");
+    await prisma.user.upsert({ where: { id: "u-reader" }, update: {}, create: { id: "u-reader", name: "Reader", email: "reader@acme.example", role: "ADMIN" } });
+    const { token } = await createApiToken(prisma, { name: "matrix reader", teams: ["payments"], createdById: "u-reader" });
+    const ask = (search: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) => GET(new Request(`http://ferry.test/api/v1/matrix/stamp${search}`, { headers }));
+    const ledger = await ask("?q=ledger");
+    expect(ledger.status).toBe(200);
+    expect(await ledger.json()).toEqual({ ok: true, data: { stamp: (await shown(parseMatrixQuery({ q: "ledger" }))).stamp } });
+    const whole = (await (await ask("")).json()) as { data: { stamp: string } };
+    expect(whole.data.stamp).toBe((await shown()).stamp);
+    expect(whole.data.stamp).not.toBe((await shown(parseMatrixQuery({ q: "ledger" }))).stamp);
+    expect((await ask("?q=ledger", {})).status).toBe(401);
   });
 
   it("list a team created at sign-in", async () => {
