@@ -157,3 +157,148 @@ spec:
     expect(changeImpact(tree, model, plan.changeSet)).toEqual([{ app, env: "prod", versions: [{ name: expect.stringContaining("metrics-server"), from: "3.11.0", to: "3.12.0" }] }]);
   });
 });
+
+// Helm values written as a string in the template (`helm.values: |`): the set renders the string per element,
+// so a leaf of it that prints one parameter whole lives where that parameter is written.
+const workloadsSet = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: shop-workloads
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+    - matrix:
+        generators:
+          - list:
+              elements:
+                - name: cart
+                  image: registry.example.com/shop/cart
+                  persistent: "true"
+                - name: search
+                  image: registry.example.com/shop/search
+                  persistent: "false"
+          - git:
+              repoURL: https://git.example.com/shop.git
+              revision: HEAD
+              files:
+                - path: "shop/env/{{.name}}/*/release.yaml"
+  template:
+    metadata:
+      name: "shop-{{.name}}-{{.path.basename}}"
+    spec:
+      project: default
+      source:
+        repoURL: ghcr.io/example/charts
+        chart: service
+        targetRevision: 2.x
+        helm:
+          values: |
+            controllers:
+              main:
+                containers:
+                  main:
+                    image:
+                      repository: {{.image}}
+                      digest: "{{.imageDigest}}"
+            persistence:
+              config:
+                size: 1Gi
+            {{- if eq .persistent "true"}}
+              data:
+                size: 5Gi
+            {{- end}}
+      destination:
+        name: in-cluster
+        namespace: "shop-{{.path.basename}}"
+`;
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+describe("versions inside Helm values a template writes as a string", () => {
+  const release = (d: string) => `# written by the release pipeline\nimageDigest: "${d}"\nvalues: {}\n`;
+  const shop = {
+    "shop/argocd/workloads.yaml": workloadsSet,
+    "shop/env/cart/dev/release.yaml": release(digest("a")),
+    "shop/env/cart/staging/release.yaml": release(digest("b")),
+    "shop/env/cart/prod/release.yaml": release(digest("c")),
+    "shop/env/search/dev/release.yaml": release(digest("d")),
+    "shop/env/search/prod/release.yaml": release(digest("e")),
+  };
+
+  it("locates a digest printed from a files-generator parameter in the file the match was read from, and a promotion edits that file only", () => {
+    const { tree, model, cell } = setup(shop);
+    const app = (name: string) => model.deployments.find((d) => d.env === "prod" && d.versions.some((v) => v.name === `registry.example.com/shop/${name}`))?.app ?? "";
+    const prod = cell(app("cart"), "prod").versions.find((v) => v.kind === "image");
+    expect(prod).toMatchObject({ value: digest("c"), file: "shop/env/cart/prod/release.yaml", doc: 0, path: ["imageDigest"] });
+    expect(prod?.embedded).toBeUndefined();
+    expect(cell(app("search"), "dev").versions.find((v) => v.kind === "image")).toMatchObject({ file: "shop/env/search/dev/release.yaml", path: ["imageDigest"] });
+    const plan = planPromotion({ tree, source: cell(app("cart"), "staging"), target: cell(app("cart"), "prod"), mode: "version", baseSha: "a", repository: "r" });
+    if (plan.status !== "changes") throw new Error(JSON.stringify(plan));
+    expect(plan.changeSet.edits.map((e) => [e.path, e.content])).toEqual([["shop/env/cart/prod/release.yaml", release(digest("b"))]]);
+    expect(plan.changeSet.diff).toContain(`-imageDigest: "${digest("c")}"`);
+    expect(plan.changeSet.diff).toContain(`+imageDigest: "${digest("b")}"`);
+    expect(changeImpact(tree, model, plan.changeSet)).toEqual([{ app: app("cart"), env: "prod", versions: [{ name: "registry.example.com/shop/cart", from: digest("c"), to: digest("b") }] }]);
+  });
+
+  it("locates a tag a list element sets, and a fasttemplate parameter of a files generator", () => {
+    const listed = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: api
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements:
+          - env: staging
+            imageTag: 3.1.0
+          - env: prod
+            imageTag: 3.0.2
+  template:
+    metadata:
+      name: 'api-{{.env}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://charts.example.com
+        chart: api
+        targetRevision: 1.0.0
+        helm:
+          values: |
+            image:
+              repository: registry.example.com/api
+              tag: '{{ .imageTag }}'
+      destination:
+        name: '{{.env}}'
+        namespace: api
+`;
+    const fast = listed
+      .replace("  goTemplate: true\n", "")
+      .replace(/ {4}- list:\n[\s\S]*?imageTag: 3\.0\.2\n/, "    - git:\n        repoURL: https://git.example.com/api.git\n        revision: HEAD\n        files:\n          - path: worker/envs/*/release.yaml\n")
+      .replaceAll("{{.env}}", "{{path.basename}}")
+      .replace("{{ .imageTag }}", "{{imageTag}}")
+      .replace("name: api\n", "name: worker\n")
+      .replace("'api-", "'worker-");
+    const { cell } = setup({ "sets/api.yaml": listed, "sets/worker.yaml": fast, "worker/envs/staging/release.yaml": "imageTag: 7.2.0\n", "worker/envs/prod/release.yaml": "imageTag: 7.1.0\n" });
+    expect(cell("api", "prod").versions.find((v) => v.kind === "image")).toMatchObject({ value: "3.0.2", file: "sets/api.yaml", path: ["spec", "generators", 0, "list", "elements", 1, "imageTag"] });
+    expect(cell("worker", "prod").versions.find((v) => v.kind === "image")).toMatchObject({ value: "7.1.0", file: "worker/envs/prod/release.yaml", path: ["imageTag"] });
+  });
+
+  it("leaves a value the template builds from text and a parameter in the template", () => {
+    const built = workloadsSet.replace('digest: "{{.imageDigest}}"', 'tag: "v{{.imageDigest}}"');
+    const { model } = setup({ ...shop, "shop/argocd/workloads.yaml": built, "shop/env/cart/prod/release.yaml": "imageDigest: 1.4.0\n" });
+    const version = model.deployments.find((d) => d.env === "prod" && d.versions.some((v) => v.value === "v1.4.0"))?.versions.find((v) => v.value === "v1.4.0");
+    expect(version).toMatchObject({ file: "shop/argocd/workloads.yaml", embedded: ["controllers", "main", "containers", "main", "image", "tag"] });
+    expect(version?.field).toContain("rendered from ApplicationSet generator parameters");
+  });
+
+  it("leaves a tag pinned beside a digest from another parameter in the template: editing the tag alone would keep the old digest", () => {
+    const pinned = workloadsSet.replace('digest: "{{.imageDigest}}"', 'tag: "{{.imageTag}}"\n                      digest: "{{.imageDigest}}"');
+    const both = (tag: string, d: string) => `imageTag: ${tag}\nimageDigest: "${d}"\n`;
+    const { cell, model } = setup({ ...shop, "shop/argocd/workloads.yaml": pinned, "shop/env/cart/staging/release.yaml": both("1.5.0", digest("b")), "shop/env/cart/prod/release.yaml": both("1.4.0", digest("c")) });
+    const app = model.deployments.find((d) => d.env === "staging")?.app ?? "";
+    const version = cell(app, "prod").versions.find((v) => v.kind === "image");
+    expect(version).toMatchObject({ value: "1.4.0", digest: digest("c"), file: "shop/argocd/workloads.yaml", embedded: ["controllers", "main", "containers", "main", "image", "tag"] });
+  });
+});

@@ -1,6 +1,6 @@
-import { isRecord, type YamlPath } from "../yaml";
+import { getAtPath, isRecord, type YamlPath } from "../yaml";
 import type { ParamSet } from "./argocd-generators";
-import { renderTemplateString, type TemplateSyntax } from "./argocd-template";
+import { renderTemplateString, renderTemplateYaml, type TemplateSyntax } from "./argocd-template";
 import { joinInRepo } from "./paths";
 
 // A version an ApplicationSet renders from a generator parameter (`targetRevision: '{{ .version }}'`)
@@ -32,6 +32,17 @@ export function locateParam(template: string, value: string, from: GeneratedFrom
   const segs = m[1].split(".");
   if (paramAt(from, segs) !== value) return undefined;
   return inMatchedFile(segs, value, from) ?? inGeneratorSpec(segs, value, from);
+}
+
+/**
+ * The same for a value inside YAML the template writes as a string (`helm.values: |`, which a template
+ * uses to add whole keys with `{{- if }}`): the string rendered for this element says what wrote the leaf
+ * at `inner`. Only a leaf printed whole from one parameter (`digest: "{{ .imageDigest }}"`) is located.
+ */
+export function locateEmbeddedParam(text: string, inner: YamlPath, value: string, from: GeneratedFrom): ParamLocation | undefined {
+  const rendered = renderTemplateYaml(text, from.params, from.syntax);
+  const written = rendered.ok ? getAtPath(rendered.templated, inner) : undefined;
+  return typeof written === "string" ? locateParam(written, value, from) : undefined;
 }
 
 function paramAt(from: GeneratedFrom, segs: readonly string[]): string | undefined {

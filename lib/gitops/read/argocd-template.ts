@@ -68,7 +68,7 @@ function renderLenient(text: string, params: TemplateParams, unresolved: string[
 }
 
 /** fasttemplate as Argo CD calls it: `{{ key }}` is replaced by the string param `key`, anything else stays. */
-function renderFast(text: string, params: TemplateParams, unresolved: string[]): string {
+function renderFast(text: string, params: TemplateParams, unresolved: string[], printed?: PrintedValue[]): string {
   let out = "";
   let pos = 0;
   for (;;) {
@@ -79,8 +79,10 @@ function renderFast(text: string, params: TemplateParams, unresolved: string[]):
     const tag = text.slice(start + 2, end);
     const value = Object.hasOwn(params, tag.trim()) ? params[tag.trim()] : undefined;
     out += text.slice(pos, start);
-    if (typeof value === "string" && tag.trim() !== "") out += value;
-    else {
+    if (typeof value === "string" && tag.trim() !== "") {
+      printed?.push({ start: out.length, end: out.length + value.length, path: [tag.trim()], value });
+      out += value;
+    } else {
       unresolved.push(`{{${tag}}}`);
       out += `{{${tag}}}`;
     }
@@ -98,8 +100,8 @@ const goActions = new ChartRenderer({}, [], { traced: null, funcs: APPSET_FUNCS 
 export type RenderedTemplate = { ok: true; template: Record<string, unknown>; templated: Record<string, unknown> } | { ok: false; reason: string };
 
 /**
- * Template text (a `templatePatch`, or a `spec.template` that is YAML only once rendered) rendered for
- * one element and read as YAML, with what the template wrote there:
+ * Template text (a `templatePatch`, a `spec.template` that is YAML only once rendered, Helm values the
+ * template writes as a string) rendered for one element and read as YAML, with what the template wrote there:
  * a value printed whole from one parameter reads `{{ .a.b }}` (where a promotion edits it: the
  * generator), one built by the template from several pieces `{{ … }}`, anything else as rendered.
  */
@@ -107,7 +109,11 @@ export function renderTemplateYaml(templateText: string, params: TemplateParams,
   let out: Rendered;
   try {
     // fasttemplate has no control actions: its text is rendered as it renders a string field.
-    out = syntax === "go" ? new ChartRenderer(params, [], { traced: params, funcs: APPSET_FUNCS }).render(templateText) : { text: renderFast(templateText, params, []), printed: [] };
+    if (syntax === "go") out = new ChartRenderer(params, [], { traced: params, funcs: APPSET_FUNCS }).render(templateText);
+    else {
+      const printed: PrintedValue[] = [];
+      out = { text: renderFast(templateText, params, [], printed), printed };
+    }
   } catch (e) {
     if (e instanceof TemplateError) return { ok: false, reason: `cannot be rendered (${e.message})` };
     throw e;

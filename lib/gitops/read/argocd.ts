@@ -8,7 +8,7 @@ import { clustersFromFolders } from "./argocd-cluster-folders";
 import { clusterEnvironmentLabels, declaredClusters } from "./argocd-clusters";
 import { withSubchartAppVersions } from "./helm/subchart-defaults";
 import { clustersFromSelectors } from "./argocd-cluster-selectors";
-import { locateParam, type GeneratedFrom } from "./argocd-param-locations";
+import { locateEmbeddedParam, locateParam, type GeneratedFrom, type ParamLocation } from "./argocd-param-locations";
 import { evaluateGenerators, type GeneratorTree } from "./argocd-generators";
 import { ownRepoUrls } from "./argocd-own-repo";
 import { externalGitRevision, isPinnedGitRevision, isRefOnly, refRoots } from "./argocd-refs";
@@ -690,12 +690,27 @@ function fromGenerators(app: ArgoApp, versions: Version[]): Version[] {
   return versions.map((v) => {
     if (!app.templated || v.file !== app.file || !templatedAt(app, v.path)) return v;
     const raw = getAtPath(app.templated, v.path.slice(2));
-    const at = app.generated && v.value !== null && typeof raw === "string" ? locateParam(raw, v.value, app.generated) : undefined;
-    if (at) return { ...v, ...at };
+    const at = app.generated && v.value !== null && typeof raw === "string" ? paramLocation(raw, v, v.value, app.generated) : undefined;
+    if (at) {
+      // The generator's file or element holds the value as a field of its own, not inside a string.
+      const { embedded: _inString, ...located } = v;
+      return { ...located, ...at };
+    }
     // Written inside the templatePatch string: what a promotion calls an inline patch, and edits by hand.
     if (raw === SET_BY_TEMPLATE_PATCH) return { ...v, field: `${v.field} (inline patch) in the ApplicationSet's templatePatch` };
     return { ...v, field: `${v.field} (rendered from ApplicationSet generator parameters)` };
   });
+}
+
+/**
+ * Inside Helm values written as a string, only a version that is the whole of what it pins moves to the
+ * generator: a tag pinned beside a digest the template takes from another parameter would leave that
+ * digest behind when a promotion edits the tag.
+ */
+function paramLocation(raw: string, v: Version, value: string, from: GeneratedFrom): ParamLocation | undefined {
+  if (!v.embedded) return locateParam(raw, value, from);
+  if (v.digest && v.digest !== value) return undefined;
+  return locateEmbeddedParam(raw, v.embedded, value, from);
 }
 
 /**
