@@ -15,7 +15,7 @@ import { resourceId } from "./kustomize/targets";
 import { valuesFromLayers } from "./flux/values-from";
 import type { LocalChartLookup } from "./local-chart-values";
 import { basename, dirname, isUnder, isYamlPath } from "./paths";
-import { chartValuesImages, dedupeVersions, helmChartVersion, remoteVersion, versionsOfResource, type OciLookup } from "./versions";
+import { chartValuesImages, dedupeVersions, helmChartVersion, remoteVersion, unbuiltImageVersion, versionsOfResource, type OciLookup } from "./versions";
 
 export interface DirVersions {
   versions: Version[];
@@ -42,6 +42,7 @@ export function versionsOfBuild(r: DirReaders, build: BuildResult, deploymentDir
   const versions: Version[] = [];
   for (const res of build.resources) if (keep(res.file)) versions.push(...versionsOfResource(res, vctx));
   for (const remote of build.remotes) if (keep(remote.location.file) || remote.location.file.startsWith(deploymentDir)) versions.push(remoteVersion(remote, vctx));
+  for (const image of build.unbuiltImages) if (keep(image.location.file) || image.location.file.startsWith(deploymentDir)) versions.push(unbuiltImageVersion(image, vctx));
   for (const chart of build.charts) {
     if (!keep(chart.location.file)) continue;
     versions.push(helmChartVersion(chart, vctx));

@@ -3,7 +3,7 @@ import { asString, formatPath, getAtPath, isRecord } from "../yaml";
 import { isFloatingChartVersion, isFloatingGitRevision, isFloatingImageTag, isSemverRange } from "./floating";
 import { formatImageRef, parseImageRef } from "../image-ref";
 import { imageMatches } from "./kustomize/images-transformer";
-import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource } from "./kustomize/built-resource";
+import type { BuiltResource, FieldLocation, HelmChartRef, RemoteResource, UnbuiltImage } from "./kustomize/built-resource";
 import { customResourceImageSlot, deployedContainerSlots } from "./kustomize/tracked-fields";
 import { dirname, isUnder } from "./paths";
 import type { LocalChartLookup } from "./local-chart-values";
@@ -173,6 +173,11 @@ function ociVersion(res: BuiltResource, ctx: VersionContext): Version | undefine
 
 export function remoteVersion(r: RemoteResource, ctx: VersionContext): Version {
   return { kind: "git", name: r.url, value: r.ref, floating: isFloatingGitRevision(r.ref), ...locate(r.location, ctx) };
+}
+
+/** An image a remote base holds, as the `images:` entry that rewrites it sets it. */
+export function unbuiltImageVersion(u: UnbuiltImage, ctx: VersionContext): Version {
+  return { kind: "image", name: u.name, value: u.tag ?? u.digest, floating: isFloatingImageTag(u.tag, u.digest), ...(u.digest ? { digest: u.digest } : {}), ...locate(u.location, ctx) };
 }
 
 export function helmChartVersion(c: HelmChartRef, ctx: VersionContext): Version {

@@ -165,9 +165,11 @@ function planOverlay(ctx: ReadContext, k: Kustomization, targets: string[], refe
   if (apps.length > 0) return { dir, apps };
   const baseTarget = targets.find((t) => isBaseLike(t, referenced));
   const underEnvParent = ENV_PARENT_NAMES.has(basename(dirname(dir)));
-  // Under `overlays/`, `envs/`…, a kustomization that inflates a Helm chart, or lists its own workload
-  // manifests, is an env on its own: it often shares only a values file with its siblings, or no base at all.
-  if (!baseTarget && !(underEnvParent && (targets.length > 0 || k.helmCharts.length > 0 || listsOwnWorkload(ctx, k)))) return undefined;
+  // Under `overlays/`, `envs/`…, a kustomization that inflates a Helm chart, builds on a remote base or
+  // lists its own workload manifests is an env on its own: it often shares only a values file with its
+  // siblings, or no base in this repository at all.
+  const onRemoteBase = k.resources.some((r) => isRemoteResource(r.entry));
+  if (!baseTarget && !(underEnvParent && (targets.length > 0 || k.helmCharts.length > 0 || onRemoteBase || listsOwnWorkload(ctx, k)))) return undefined;
   let appDir: string;
   const app = baseTarget ? undefined : appUsedWhole(dir, targets);
   if (underEnvParent && app !== undefined) appDir = app;

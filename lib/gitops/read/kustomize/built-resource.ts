@@ -64,6 +64,17 @@ export interface RemoteResource {
   location: FieldLocation;
 }
 
+/**
+ * An `images:` entry that sets a tag or digest for an image no built resource holds, in a build with a
+ * remote resource: the image is the remote base's, which Ferry does not fetch, and kustomize rewrites it there.
+ */
+export interface UnbuiltImage {
+  name: string;
+  tag: string | null;
+  digest: string | null;
+  location: FieldLocation;
+}
+
 export interface HelmChartRef {
   name: string;
   repo?: string;

@@ -1,5 +1,5 @@
 import { formatImageRef, parseImageRef } from "../../image-ref";
-import { ownObject, type BuiltResource } from "./built-resource";
+import { ownObject, type BuiltResource, type FieldLocation, type UnbuiltImage } from "./built-resource";
 import type { Kustomization } from "./kustomization";
 import { containerSlots } from "./tracked-fields";
 
@@ -8,8 +8,9 @@ import { containerSlots } from "./tracked-fields";
  * A `newTag`/`digest` moves the tag's origin to the kustomization entry; `newName` alone leaves the
  * tag where it was (the base), which is what a promotion must then edit.
  */
-export function applyImages(k: Kustomization, resources: BuiltResource[]): void {
-  if (k.images.length === 0) return;
+export function applyImages(k: Kustomization, resources: BuiltResource[]): Set<number> {
+  const matched = new Set<number>();
+  if (k.images.length === 0) return matched;
   const entryFor = (image: unknown) => (typeof image === "string" ? k.images.find((e) => imageMatches(image, e.name)) : undefined);
   for (const res of resources) {
     const slots = rewrittenSlots(res.obj);
@@ -20,6 +21,7 @@ export function applyImages(k: Kustomization, resources: BuiltResource[]): void 
       if (typeof image !== "string") continue;
       const entry = entryFor(image);
       if (!entry) continue;
+      matched.add(entry.index);
       const ref = parseImageRef(image);
       if (entry.newName) ref.name = entry.newName;
       if (entry.newTag && entry.digest) {
@@ -35,9 +37,32 @@ export function applyImages(k: Kustomization, resources: BuiltResource[]): void 
       slot.container.image = formatImageRef(ref);
       if (entry.newTag || entry.digest) {
         const prop = entry.newTag ? "newTag" : "digest";
-        res.prov.set(slot.key, { file: k.file, doc: k.origin?.doc ?? 0, path: [...(k.origin?.path ?? []), "images", entry.index, prop], field: `images[name=${entry.name}].${prop}` });
+        res.prov.set(slot.key, entryLocation(k, entry, prop));
       }
     }
+  }
+  return matched;
+}
+
+type ImageEntry = Kustomization["images"][number];
+
+function entryLocation(k: Kustomization, entry: ImageEntry, prop: "newTag" | "digest"): FieldLocation {
+  return { file: k.file, doc: k.origin?.doc ?? 0, path: [...(k.origin?.path ?? []), "images", entry.index, prop], field: `images[name=${entry.name}].${prop}` };
+}
+
+/**
+ * The entries of `k` that set a tag or digest and rewrote no built resource, folded into `unbuilt` (those
+ * of the layers below): an entry naming an image a lower entry set is applied to it, as kustomize applies
+ * the outer `images:` to what the inner one wrote.
+ */
+export function addUnbuiltImages(k: Kustomization, matched: ReadonlySet<number>, unbuilt: UnbuiltImage[]): void {
+  for (const entry of k.images) {
+    if (matched.has(entry.index) || (!entry.newTag && !entry.digest)) continue;
+    const prop = entry.newTag ? "newTag" : "digest";
+    const below = unbuilt.findIndex((u) => imageMatches(u.tag ? `${u.name}:${u.tag}` : u.name, entry.name));
+    const image: UnbuiltImage = { name: entry.newName || (below >= 0 ? unbuilt[below]!.name : parseImageRef(entry.name).name), tag: entry.newTag ?? null, digest: entry.digest ?? null, location: entryLocation(k, entry, prop) };
+    if (below >= 0) unbuilt[below] = image;
+    else unbuilt.push(image);
   }
 }
 

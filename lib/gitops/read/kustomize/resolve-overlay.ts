@@ -3,8 +3,8 @@ import type { ValuesLayer } from "../values-images";
 import type { RepoError } from "../../model";
 import type { LoadedFile, ReadContext } from "../context";
 import { isUnder, joinInRepo } from "../paths";
-import { cloneResource, ownObject, type BuiltResource, type FieldLocation, type HelmChartRef, type RemoteResource } from "./built-resource";
-import { applyImages } from "./images-transformer";
+import { cloneResource, ownObject, type BuiltResource, type FieldLocation, type HelmChartRef, type RemoteResource, type UnbuiltImage } from "./built-resource";
+import { addUnbuiltImages, applyImages } from "./images-transformer";
 import { applyJsonPatch, isJsonPatch, pointerTokens } from "./json6902";
 import type { BuildStep, KustomizeBuildCache, RecordedBuild } from "./build-cache";
 import { isRemoteResource, readKustomization, splitRemote, type HelmChartEntry, type Kustomization, type KustomizationSource, type PatchRef } from "./kustomization";
@@ -16,6 +16,8 @@ import { trackedFields, trackedPatchFields } from "./tracked-fields";
 export interface BuildResult {
   resources: BuiltResource[];
   remotes: RemoteResource[];
+  /** Images set by `images:` entries for a remote resource's containers (see UnbuiltImage). */
+  unbuiltImages: UnbuiltImage[];
   charts: HelmChartRef[];
   errors: string[];
   /** Every file the build read: kustomizations, resources, patches. */
@@ -62,7 +64,7 @@ export class KustomizeResolver {
    * plus a Flux Kustomization's own components and patches). Not memoised: the folders it includes are.
    */
   buildSynthetic(k: Kustomization): BuildResult {
-    const result: BuildResult = { resources: [], remotes: [], charts: [], errors: [...k.problems], files: [] };
+    const result: BuildResult = { resources: [], remotes: [], unbuiltImages: [], charts: [], errors: [...k.problems], files: [] };
     const stack = [`flux:${k.file}`];
     this.addResources(k, result, stack);
     this.addComponents(k, result, stack);
@@ -184,7 +186,7 @@ export class KustomizeResolver {
   }
 
   private buildFresh(dir: string, stack: string[]): BuildResult {
-    const result: BuildResult = { resources: [], remotes: [], charts: [], errors: [], files: [] };
+    const result: BuildResult = { resources: [], remotes: [], unbuiltImages: [], charts: [], errors: [], files: [] };
     const k = readKustomization(this.source, dir);
     if (!k) {
       result.errors.push(`${dir || "."}: no kustomization file`);
@@ -242,6 +244,7 @@ export class KustomizeResolver {
     const copy = cloneResult(sub);
     result.resources.push(...copy.resources);
     result.remotes.push(...copy.remotes);
+    result.unbuiltImages.push(...copy.unbuiltImages);
     result.charts.push(...copy.charts);
     result.errors.push(...copy.errors);
     result.files.push(...copy.files);
@@ -298,7 +301,9 @@ export class KustomizeResolver {
     patches("patches");
     applyNamesAndLabels(k, result.resources);
     patches("patchesJson6902");
-    applyImages(k, result.resources);
+    const matched = applyImages(k, result.resources);
+    // With a remote resource in the build, an entry that rewrote nothing here sets the remote's image.
+    if (result.remotes.length > 0) addUnbuiltImages(k, matched, result.unbuiltImages);
     for (const c of k.helmCharts) {
       const g = c.generator;
       if (g) result.files.push(g.file);
@@ -474,6 +479,7 @@ function cloneResult(r: BuildResult): BuildResult {
   return {
     resources: r.resources.map(cloneResource),
     remotes: r.remotes.map((x) => ({ ...x })),
+    unbuiltImages: r.unbuiltImages.map((x) => ({ ...x })),
     charts: r.charts.map((x) => ({ ...x })),
     errors: [...r.errors],
     files: [...r.files],
