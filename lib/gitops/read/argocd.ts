@@ -26,6 +26,7 @@ import { isEnvLikeName } from "./env-order";
 import { nameEnvHolds, readNameEnv } from "./argocd-name-env";
 export { envFromName } from "./argocd-name-env";
 import { isFloatingChartVersion, isFloatingImageTag } from "./floating";
+import { isPlaceName } from "./flux/workload-apps";
 import { withGlobalTagDefault } from "./helm/global-tag";
 import { basename, dirname, isUnder, joinInRepo, normalizeRepoPath } from "./paths";
 
@@ -115,8 +116,25 @@ function appFolderName(dir: string, envNames: readonly string[]): string {
   // `shop/envs/staging`, `shop/overlays/staging`: the folder holding the env folders is no app.
   if (ENV_PARENT_NAMES.has(basename(d)) && dirname(d) !== "") d = dirname(d);
   const name = basename(d);
-  if (isPackagingDirName(name) && dirname(d) !== "") d = dirname(d);
+  // `manifests/production` at the top of the repository names no app: the Application does.
+  if (isPackagingDirName(name)) return dirname(d) === "" ? "" : basename(dirname(d));
   return basename(d);
+}
+
+/**
+ * A folder the layout could only name after the repository (`manifests/<env>` or `k8s/overlays/<env>` at
+ * its top) is named by the Application that deploys it, with the layout's other environments of that app,
+ * unless the Application's name is a layer's or an environment's.
+ */
+function nameAfterApplication(row: Candidate, appName: string, layout: readonly Candidate[], envNames: readonly string[]): void {
+  if (!row.namedAfterRepository || row.source === "argocd" || row.app === appName || isPlaceName(appName, envNames)) return;
+  const former = row.app;
+  for (const c of layout) {
+    if (c.namedAfterRepository && c.app === former && c.appDir === row.appDir) {
+      c.app = appName;
+      c.namedAfterRepository = false;
+    }
+  }
 }
 
 function envOf(app: ArgoApp, envNames: readonly string[], clusterEnvs: Readonly<Record<string, string>>, clusterName: string | undefined, names: ReadonlySet<string> = new Set()): { env: string; app: string; fromName: boolean } {
@@ -383,6 +401,7 @@ export function readArgo(r: DirReaders, kinds: DocsByKind, existing: Candidate[]
           }
           c.destination = { ...c.destination, ...stripUndefined(destination), namespace: app.namespace ?? c.destination?.namespace };
           c.team ??= team;
+          if (c.env === env) nameAfterApplication(c, appName, existing, ctx.configuredEnvNames);
           if (given.length > 0 && c.source === "helm-values") {
             const images = fromGenerators(app, pathSourceVersions(r, dir, [], given, appName));
             if (images.length > 0) {
