@@ -25,8 +25,11 @@ export interface MatrixPage {
   stamp: string;
 }
 
-const pages = new MemoCache<MatrixPage>(64);
-let pagesVersion: string | null = null;
+// Next.js bundles route handlers apart from pages, each with its own copy of this module: kept on
+// globalThis, the pages the stamp route computes are the ones the page renders, and the other way round
+// (else every move of the version computed each open page twice per replica).
+const shared = globalThis as typeof globalThis & { __ferryMatrixPages?: { pages: MemoCache<MatrixPage>; version: string | null } };
+const kept = (shared.__ferryMatrixPages ??= { pages: new MemoCache<MatrixPage>(64), version: null });
 
 function queryKey(query: MatrixQuery): string {
   return JSON.stringify([query.team, query.app, [...query.envs].sort(), query.q, query.onlyDrift, query.onlyLiveProblems === true, query.page]);
@@ -55,9 +58,9 @@ async function readPage(prisma: PrismaClient, query: MatrixQuery): Promise<Matri
 export async function getMatrixPageAt(prisma: PrismaClient, query: MatrixQuery, version: string): Promise<MatrixPage> {
   if (query.onlyLiveProblems) return readPage(prisma, query);
   // A new version makes every kept page useless: they go at once rather than one by one.
-  if (version !== pagesVersion) {
-    pages.clear();
-    pagesVersion = version;
+  if (version !== kept.version) {
+    kept.pages.clear();
+    kept.version = version;
   }
-  return pages.get(`${version}\n${queryKey(query)}`, () => readPage(prisma, query));
+  return kept.pages.get(`${version}\n${queryKey(query)}`, () => readPage(prisma, query));
 }

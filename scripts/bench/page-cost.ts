@@ -37,6 +37,7 @@ const PAGES: Record<string, { about: string; path: Paths; warm?: Paths; rsc?: bo
   app: { about: "an app page read for the first time (its history from git)", path: (i, apps) => apps[i % apps.length]!.path },
   "app-kept": { about: "the same app page again (its history kept)", path: (_, apps) => apps[0]!.path },
   poll: { about: "the open matrix page 1's stamp poll", path: () => "/api/v1/matrix/stamp" },
+  "cache-version": { about: "the cache version alone (what the poll reads first)", path: () => "/api/v1/cache-version" },
   signin: { about: "the sign-in page: Next.js and the layout alone", path: () => "/signin" },
 };
 
